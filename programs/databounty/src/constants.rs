@@ -1,0 +1,16 @@
+//! Seeds and limits shared by the program and its clients.
+
+/// Seed prefix of a [`crate::state::Bounty`] PDA: `["bounty", creator, dataset_id, nonce_le]`.
+pub const SEED_BOUNTY: &[u8] = b"bounty";
+/// Seed prefix of a bounty's vault token account: `["vault", bounty]`.
+pub const SEED_VAULT: &[u8] = b"vault";
+/// Seed prefix of a [`crate::state::Submission`] PDA: `["submission", bounty, hash]`.
+pub const SEED_SUBMISSION: &[u8] = b"submission";
+
+/// Longest `metadata_uri` of a bounty and `uri` of a submission, in bytes.
+pub const MAX_URI_LEN: usize = 200;
+/// Most reviewers a bounty can list; votes are bitmaps in a `u32`.
+pub const MAX_REVIEWERS: usize = 32;
+
+/// Domain separator of the submission hash (see the SDK's `submission_hash`).
+pub const SUBMISSION_HASH_DOMAIN: &[u8] = b"databounty/submission/v1";

@@ -1,0 +1,110 @@
+//! Every rule the program enforces, each with a message that names it.
+
+use anchor_lang::prelude::*;
+
+#[error_code]
+pub enum BountyError {
+    // --- identity ---
+    #[msg("the signer is not the bounty's creator")]
+    NotCreator,
+    #[msg("the submission belongs to another bounty")]
+    WrongBounty,
+    #[msg("the account is not the submission's contributor")]
+    WrongContributor,
+
+    // --- bounty_create arguments ---
+    #[msg("metadata_uri is longer than 200 bytes")]
+    MetadataUriTooLong,
+    #[msg("reward_per_submission must be greater than zero")]
+    ZeroReward,
+    #[msg("max_winners must be greater than zero")]
+    ZeroMaxWinners,
+    #[msg("reward_per_submission × max_winners does not fit in a u64")]
+    BudgetOverflow,
+    #[msg("a bounty needs between 1 and 32 reviewers")]
+    InvalidReviewerCount,
+    #[msg("the reviewer list names the same key twice")]
+    DuplicateReviewer,
+    #[msg("quorum must be between 1 and the number of reviewers")]
+    InvalidQuorum,
+    #[msg("deadlines must satisfy now < submission_deadline <= review_deadline")]
+    InvalidDeadlines,
+
+    // --- mint policy ---
+    #[msg("non-transferable mints cannot fund a bounty")]
+    MintNonTransferable,
+    #[msg("mints with a transfer hook program cannot fund a bounty")]
+    MintTransferHook,
+    #[msg("mints whose new accounts start frozen cannot fund a bounty")]
+    MintDefaultFrozen,
+    #[msg("the mint has a permanent delegate; the creator must opt in with allow_permanent_delegate")]
+    MintPermanentDelegateNotAllowed,
+    #[msg("the mint carries a Token-2022 extension this program does not support")]
+    MintUnsupportedExtension,
+
+    // --- status and deadlines ---
+    #[msg("the bounty is not open (it was cancelled)")]
+    BountyNotOpen,
+    #[msg("the submission deadline has passed")]
+    SubmissionDeadlinePassed,
+    #[msg("the review deadline has passed")]
+    ReviewDeadlinePassed,
+
+    // --- funding ---
+    #[msg("the amount must be greater than zero")]
+    ZeroAmount,
+    #[msg("initial funding needs the creator's token account for this mint")]
+    FundingAccountMissing,
+    #[msg("the funding account is not a token account of the signer for this mint")]
+    WrongFundingAccount,
+
+    // --- submissions ---
+    #[msg("submission uri is longer than 200 bytes")]
+    UriTooLong,
+    #[msg("a reviewer of this bounty cannot submit to it")]
+    ReviewerCannotSubmit,
+    #[msg("every winner slot of this bounty is taken")]
+    NoWinnerSlotsLeft,
+
+    // --- attestations ---
+    #[msg("the signer is not a reviewer of this bounty")]
+    NotAReviewer,
+    #[msg("the contributor cannot attest their own submission")]
+    ContributorCannotAttest,
+    #[msg("the submission is not pending")]
+    SubmissionNotPending,
+    #[msg("the attested hash differs from the submission's hash")]
+    HashMismatch,
+    #[msg("this reviewer has already voted on this submission")]
+    AlreadyAttested,
+    #[msg("the vault lacks unreserved funds for another reward; top up the bounty and attest again")]
+    InsufficientUnreservedFunds,
+
+    // --- release, refund, close ---
+    #[msg("the submission is not accepted")]
+    SubmissionNotAccepted,
+    #[msg("the payout account is not a token account of the contributor for this mint")]
+    WrongPayoutAccount,
+    #[msg("the refund account is not a token account of the creator for this mint")]
+    WrongRefundAccount,
+    #[msg("refunds open once the bounty is cancelled or its submission deadline has passed")]
+    RefundNotYetAllowed,
+    #[msg("submissions are still pending review and the review deadline has not passed")]
+    SubmissionsPending,
+    #[msg("nothing unreserved is left in the vault to refund")]
+    NothingToRefund,
+    #[msg("the submission is not final (paid, rejected, or expired)")]
+    SubmissionNotFinal,
+    #[msg("the vault still holds tokens")]
+    VaultNotEmpty,
+    #[msg("rewards are still reserved for accepted submissions")]
+    FundsReserved,
+    #[msg("submission accounts of this bounty are still open")]
+    SubmissionAccountsOpen,
+
+    // --- accounting ---
+    #[msg("arithmetic overflow or underflow in the bounty's accounting")]
+    MathOverflow,
+    #[msg("the bounty's accounting invariant does not hold")]
+    InvariantViolated,
+}

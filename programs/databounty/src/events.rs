@@ -1,0 +1,167 @@
+//! Events, the indexer's contract: one per state change, emitted with `emit_cpi!` after
+//! any token transfer succeeded. Each carries every key and the resulting counters, so
+//! that a reader never has to fetch an account back.
+
+use anchor_lang::prelude::*;
+
+use crate::state::SubmissionStatus;
+
+#[event]
+pub struct BountyCreated {
+    pub bounty: Pubkey,
+    pub creator: Pubkey,
+    pub dataset_id: [u8; 32],
+    pub nonce: u64,
+    pub metadata_uri: String,
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    pub vault: Pubkey,
+    pub reward_per_submission: u64,
+    pub max_winners: u32,
+    pub reviewers: Vec<Pubkey>,
+    pub quorum: u8,
+    pub submission_deadline: i64,
+    pub review_deadline: i64,
+    pub permanent_delegate_allowed: bool,
+    pub created_at: i64,
+}
+
+#[event]
+pub struct BountyFunded {
+    pub bounty: Pubkey,
+    pub funder: Pubkey,
+    pub mint: Pubkey,
+    /// Amount the funder sent.
+    pub requested: u64,
+    /// Measured increase of the vault (requested minus any transfer fee).
+    pub received: u64,
+    /// The bounty's `funded` after this deposit.
+    pub funded: u64,
+    /// What the bounty tracks in its vault after this deposit.
+    pub vault_balance: u64,
+    pub funded_at: i64,
+}
+
+#[event]
+pub struct BountyCancelled {
+    pub bounty: Pubkey,
+    pub creator: Pubkey,
+    /// Submissions still awaiting review, which stay reviewable until the review deadline.
+    pub pending: u32,
+    pub cancelled_at: i64,
+}
+
+#[event]
+pub struct BountyRefunded {
+    pub bounty: Pubkey,
+    pub creator: Pubkey,
+    pub creator_token_account: Pubkey,
+    /// Amount that left the vault.
+    pub amount: u64,
+    /// Measured increase of the creator's account (amount minus any transfer fee).
+    pub received: u64,
+    /// Tokens sent to the vault outside `bounty_fund`, counted as funding before the refund.
+    pub untracked_swept: u64,
+    pub funded: u64,
+    /// The bounty's `refunded` after this refund.
+    pub refunded: u64,
+    pub reserved: u64,
+    pub vault_balance: u64,
+    pub refunded_at: i64,
+}
+
+#[event]
+pub struct BountyClosed {
+    pub bounty: Pubkey,
+    pub creator: Pubkey,
+    pub funded: u64,
+    pub released: u64,
+    pub refunded: u64,
+    pub submissions: u32,
+    pub paid: u32,
+    pub closed_at: i64,
+}
+
+#[event]
+pub struct SubmissionCreated {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub contributor: Pubkey,
+    pub hash: [u8; 32],
+    pub uri: Option<String>,
+    /// The bounty's `submissions` counter after this one.
+    pub submissions: u32,
+    pub pending: u32,
+    pub created_at: i64,
+}
+
+#[event]
+pub struct SubmissionAttested {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub reviewer: Pubkey,
+    /// Position of the reviewer in the bounty's list (its bit in the vote bitmaps).
+    pub reviewer_index: u8,
+    pub approve: bool,
+    pub approvals: u8,
+    pub rejections: u8,
+    /// The submission's status after this vote.
+    pub status: SubmissionStatus,
+    pub attested_at: i64,
+}
+
+#[event]
+pub struct SubmissionAccepted {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub contributor: Pubkey,
+    pub reward: u64,
+    pub approvals: u8,
+    pub rejections: u8,
+    /// The bounty's counters after the acceptance.
+    pub accepted: u32,
+    pub pending: u32,
+    pub reserved: u64,
+    pub decided_at: i64,
+}
+
+#[event]
+pub struct SubmissionRejected {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub contributor: Pubkey,
+    pub approvals: u8,
+    pub rejections: u8,
+    pub pending: u32,
+    pub decided_at: i64,
+}
+
+#[event]
+pub struct SubmissionPaid {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub contributor: Pubkey,
+    pub contributor_token_account: Pubkey,
+    /// Amount that left the vault (the reward).
+    pub amount: u64,
+    /// Measured increase of the contributor's account (amount minus any transfer fee).
+    pub received: u64,
+    pub released: u64,
+    pub reserved: u64,
+    pub paid: u32,
+    pub paid_at: i64,
+}
+
+#[event]
+pub struct SubmissionClosed {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub contributor: Pubkey,
+    /// Status when closed; `Pending` means it expired undecided.
+    pub final_status: SubmissionStatus,
+    /// Lamports returned to the contributor.
+    pub rent_returned: u64,
+    pub pending: u32,
+    pub open_submission_accounts: u32,
+    pub closed_at: i64,
+}

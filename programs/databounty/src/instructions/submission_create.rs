@@ -1,0 +1,106 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::{MAX_URI_LEN, SEED_BOUNTY, SEED_SUBMISSION};
+use crate::errors::BountyError;
+use crate::events::SubmissionCreated;
+use crate::state::{Bounty, BountyStatus, Submission, SubmissionStatus};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct SubmissionCreateArgs {
+    /// `SHA-256("databounty/submission/v1" || bounty || contributor || content_digest)`.
+    pub hash: [u8; 32],
+    pub uri: Option<String>,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(args: SubmissionCreateArgs)]
+pub struct SubmissionCreate<'info> {
+    /// Pays the submission's rent and gets it back when it closes.
+    #[account(mut)]
+    pub contributor: Signer<'info>,
+    #[account(
+        mut,
+        seeds = [SEED_BOUNTY, bounty.creator.as_ref(), bounty.dataset_id.as_ref(), &bounty.nonce.to_le_bytes()],
+        bump = bounty.bump,
+    )]
+    pub bounty: Box<Account<'info, Bounty>>,
+    #[account(
+        init,
+        payer = contributor,
+        space = 8 + Submission::INIT_SPACE,
+        seeds = [SEED_SUBMISSION, bounty.key().as_ref(), args.hash.as_ref()],
+        bump,
+    )]
+    pub submission: Box<Account<'info, Submission>>,
+    pub system_program: Program<'info, System>,
+}
+
+impl SubmissionCreate<'_> {
+    fn validate(&self, args: &SubmissionCreateArgs) -> Result<()> {
+        // Arguments
+        let uri_len = args.uri.as_ref().map_or(0, String::len);
+        require!(uri_len <= MAX_URI_LEN, BountyError::UriTooLong);
+
+        // Bounty
+        let bounty = &self.bounty;
+        require!(
+            bounty.status == BountyStatus::Open,
+            BountyError::BountyNotOpen
+        );
+        let now = Clock::get()?.unix_timestamp;
+        require!(
+            now < bounty.submission_deadline,
+            BountyError::SubmissionDeadlinePassed
+        );
+        require!(
+            bounty.accepted < bounty.max_winners,
+            BountyError::NoWinnerSlotsLeft
+        );
+
+        // Contributor
+        require!(
+            bounty.reviewer_index(&self.contributor.key()).is_none(),
+            BountyError::ReviewerCannotSubmit
+        );
+        Ok(())
+    }
+}
+
+/// Registers the hash of delivered data for review.
+#[access_control(ctx.accounts.validate(&args))]
+pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateArgs) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let bounty = &mut ctx.accounts.bounty;
+    bounty.submissions = bounty.submissions.checked_add(1).ok_or(BountyError::MathOverflow)?;
+    bounty.pending = bounty.pending.checked_add(1).ok_or(BountyError::MathOverflow)?;
+    bounty.open_submission_accounts = bounty
+        .open_submission_accounts
+        .checked_add(1)
+        .ok_or(BountyError::MathOverflow)?;
+
+    ctx.accounts.submission.set_inner(Submission {
+        bounty: bounty.key(),
+        contributor: ctx.accounts.contributor.key(),
+        hash: args.hash,
+        uri: args.uri,
+        created_at: now,
+        approvals: 0,
+        rejections: 0,
+        status: SubmissionStatus::Pending,
+        decided_at: 0,
+        bump: ctx.bumps.submission,
+    });
+    let event = SubmissionCreated {
+        bounty: bounty.key(),
+        submission: ctx.accounts.submission.key(),
+        contributor: ctx.accounts.contributor.key(),
+        hash: args.hash,
+        uri: ctx.accounts.submission.uri.clone(),
+        submissions: bounty.submissions,
+        pending: bounty.pending,
+        created_at: now,
+    };
+    emit_cpi!(event);
+    ctx.accounts.bounty.invariant()
+}

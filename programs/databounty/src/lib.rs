@@ -1,0 +1,74 @@
+//! databounty: SPL-token bounties for AI training data. A creator escrows tokens per
+//! dataset; contributors register the hash of the data they delivered; a quorum of the
+//! bounty's reviewers attests to that exact hash, which releases the reward.
+
+use anchor_lang::prelude::*;
+
+pub mod constants;
+pub mod errors;
+pub mod events;
+pub mod instructions;
+pub mod state;
+pub mod token;
+
+use instructions::*;
+
+declare_id!("9vdpF8zCxn4q4M1pyJSXBAeTM1xeaEYZVU1vhSjeJRba");
+
+#[program]
+pub mod databounty {
+    use super::*;
+
+    /// Creates a bounty and its vault; any signer may create. Arguments must be valid and
+    /// the mint must pass the mint policy.
+    pub fn bounty_create(ctx: Context<BountyCreate>, args: BountyCreateArgs) -> Result<()> {
+        instructions::bounty_create(ctx, args)
+    }
+
+    /// Adds funds to an open bounty; anyone may fund.
+    pub fn bounty_fund(ctx: Context<BountyFund>, amount: u64) -> Result<()> {
+        instructions::bounty_fund(ctx, amount)
+    }
+
+    /// Registers a submission hash; the bounty must be open, before its submission deadline.
+    pub fn submission_create(
+        ctx: Context<SubmissionCreate>,
+        args: SubmissionCreateArgs,
+    ) -> Result<()> {
+        instructions::submission_create(ctx, args)
+    }
+
+    /// Records a listed reviewer's vote on a pending submission before the review deadline.
+    pub fn submission_attest(
+        ctx: Context<SubmissionAttest>,
+        args: SubmissionAttestArgs,
+    ) -> Result<()> {
+        instructions::submission_attest(ctx, args)
+    }
+
+    /// Pays an accepted submission's reward to the contributor's token account.
+    pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
+        instructions::submission_release(ctx)
+    }
+
+    /// Cancels an open bounty; only its creator.
+    pub fn bounty_cancel(ctx: Context<BountyCancel>) -> Result<()> {
+        instructions::bounty_cancel(ctx)
+    }
+
+    /// Refunds unreserved funds to the creator once the bounty is cancelled or past its
+    /// submission deadline and no submission can still be accepted.
+    pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
+        instructions::bounty_refund(ctx)
+    }
+
+    /// Closes a paid, rejected or expired submission, rent to its contributor.
+    pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
+        instructions::submission_close(ctx)
+    }
+
+    /// Closes a bounty whose vault is empty and whose submissions are all closed.
+    pub fn bounty_close(ctx: Context<BountyClose>) -> Result<()> {
+        instructions::bounty_close(ctx)
+    }
+}

@@ -1,0 +1,156 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::{MAX_REVIEWERS, MAX_URI_LEN, SEED_BOUNTY};
+use crate::errors::BountyError;
+
+/// Whether a bounty still takes submissions and funding.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum BountyStatus {
+    /// Takes funding; takes submissions until `submission_deadline`.
+    Open,
+    /// Cancelled by its creator: no new submissions or funding; pending ones stay reviewable.
+    Cancelled,
+}
+
+/// An escrowed bounty for one dataset. PDA `["bounty", creator, dataset_id, nonce_le]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Bounty {
+    /// Who created the bounty and gets refunds and rent back (a wallet or a PDA).
+    pub creator: Pubkey,
+    /// Identifies the dataset, e.g. the SHA-256 of its manifest.
+    pub dataset_id: [u8; 32],
+    /// Lets one creator run several bounties for one dataset.
+    pub nonce: u64,
+    /// Task description and labelling guidelines.
+    #[max_len(MAX_URI_LEN)]
+    pub metadata_uri: String,
+    /// The reward token.
+    pub mint: Pubkey,
+    /// SPL Token or Token-2022, whichever owns `mint`.
+    pub token_program: Pubkey,
+    /// Token account `["vault", bounty]` owned by this bounty.
+    pub vault: Pubkey,
+    /// Paid out of the vault for each accepted submission (the payee bears transfer fees).
+    pub reward_per_submission: u64,
+    /// Most submissions that can be accepted.
+    pub max_winners: u32,
+    /// Who may attest; votes are bitmaps over this list.
+    #[max_len(MAX_REVIEWERS)]
+    pub reviewers: Vec<Pubkey>,
+    /// Approvals needed to accept a submission.
+    pub quorum: u8,
+    /// Submissions are taken while `now < submission_deadline`.
+    pub submission_deadline: i64,
+    /// Votes are taken while `now < review_deadline`; pending submissions expire then.
+    pub review_deadline: i64,
+    /// The creator accepted that the mint's permanent delegate can move vault funds.
+    pub permanent_delegate_allowed: bool,
+    /// Net tokens that arrived in the vault (after any transfer fee).
+    pub funded: u64,
+    /// Owed to accepted submissions that are not paid yet.
+    pub reserved: u64,
+    /// Paid out to contributors.
+    pub released: u64,
+    /// Paid back to the creator.
+    pub refunded: u64,
+    /// Submissions ever created.
+    pub submissions: u32,
+    /// Submissions awaiting a decision (including expired ones not closed yet).
+    pub pending: u32,
+    /// Submissions that reached quorum.
+    pub accepted: u32,
+    /// Accepted submissions whose reward was paid.
+    pub paid: u32,
+    /// Submission accounts not closed yet; the bounty closes only at zero.
+    pub open_submission_accounts: u32,
+    pub status: BountyStatus,
+    pub bump: u8,
+    pub vault_bump: u8,
+}
+
+impl Bounty {
+    /// Runs `f` with the seeds that sign for this bounty (the vault's authority).
+    pub fn with_signer_seeds<R>(&self, f: impl FnOnce(&[&[&[u8]]]) -> R) -> R {
+        let nonce = self.nonce.to_le_bytes();
+        let bump = [self.bump];
+        let seeds: &[&[u8]] = &[
+            SEED_BOUNTY,
+            self.creator.as_ref(),
+            self.dataset_id.as_ref(),
+            &nonce,
+            &bump,
+        ];
+        f(&[seeds])
+    }
+
+    /// Position of `key` in the reviewer list.
+    pub fn reviewer_index(&self, key: &Pubkey) -> Option<usize> {
+        self.reviewers.iter().position(|r| r == key)
+    }
+
+    /// What the bounty believes its vault holds: `funded − released − refunded`.
+    pub fn tracked_balance(&self) -> Result<u64> {
+        self.funded
+            .checked_sub(self.released)
+            .and_then(|v| v.checked_sub(self.refunded))
+            .ok_or_else(|| error!(BountyError::MathOverflow))
+    }
+
+    /// Tracked funds not owed to anyone yet.
+    pub fn unreserved(&self) -> Result<u64> {
+        self.tracked_balance()?
+            .checked_sub(self.reserved)
+            .ok_or_else(|| error!(BountyError::MathOverflow))
+    }
+
+    /// Whether a pending submission can no longer be decided.
+    pub fn review_closed(&self, now: i64) -> bool {
+        now >= self.review_deadline
+    }
+
+    /// Records an accepted submission: takes a winner slot and reserves its reward.
+    pub fn reserve_reward(&mut self) -> Result<()> {
+        require!(self.accepted < self.max_winners, BountyError::NoWinnerSlotsLeft);
+        require!(
+            self.unreserved()? >= self.reward_per_submission,
+            BountyError::InsufficientUnreservedFunds
+        );
+        self.reserved = checked_add(self.reserved, self.reward_per_submission)?;
+        self.accepted = self.accepted.checked_add(1).ok_or(BountyError::MathOverflow)?;
+        self.pending = self.pending.checked_sub(1).ok_or(BountyError::MathOverflow)?;
+        Ok(())
+    }
+
+    /// The rules of SPEC §1 that hold after every instruction.
+    pub fn invariant(&self) -> Result<()> {
+        let tracked = self.tracked_balance()?;
+        let unpaid = self
+            .accepted
+            .checked_sub(self.paid)
+            .ok_or(BountyError::InvariantViolated)?;
+        let owed = u64::from(unpaid)
+            .checked_mul(self.reward_per_submission)
+            .ok_or(BountyError::MathOverflow)?;
+        require!(
+            tracked >= self.reserved
+                && self.reserved == owed
+                && self.accepted <= self.max_winners
+                && self.pending <= self.submissions
+                && self.open_submission_accounts <= self.submissions
+                && usize::from(self.quorum) <= self.reviewers.len(),
+            BountyError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
+/// `a + b`, or the accounting error.
+pub fn checked_add(a: u64, b: u64) -> Result<u64> {
+    a.checked_add(b).ok_or_else(|| error!(BountyError::MathOverflow))
+}
+
+/// `a − b`, or the accounting error.
+pub fn checked_sub(a: u64, b: u64) -> Result<u64> {
+    a.checked_sub(b).ok_or_else(|| error!(BountyError::MathOverflow))
+}

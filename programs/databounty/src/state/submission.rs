@@ -1,0 +1,102 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::MAX_URI_LEN;
+use crate::errors::BountyError;
+
+/// Where a submission stands in review.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum SubmissionStatus {
+    /// Awaiting votes; past the review deadline it counts as expired.
+    Pending,
+    /// Reached quorum; its reward is reserved in the vault.
+    Accepted,
+    /// Quorum became unreachable.
+    Rejected,
+    /// Its reward was paid to the contributor.
+    Paid,
+}
+
+/// What a vote did to the submission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteOutcome {
+    StillPending,
+    ReachedQuorum,
+    QuorumUnreachable,
+}
+
+/// A contributor's claim on a bounty. PDA `["submission", bounty, hash]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Submission {
+    pub bounty: Pubkey,
+    /// Receives the reward and the rent.
+    pub contributor: Pubkey,
+    /// SHA-256 binding bounty, contributor and content (see the SDK's `submission_hash`).
+    pub hash: [u8; 32],
+    /// Where reviewers fetch the data, if the contributor publishes it.
+    #[max_len(MAX_URI_LEN)]
+    pub uri: Option<String>,
+    pub created_at: i64,
+    /// Bit `i` set: reviewer `i` of the bounty approved.
+    pub approvals: u32,
+    /// Bit `i` set: reviewer `i` of the bounty rejected.
+    pub rejections: u32,
+    pub status: SubmissionStatus,
+    /// When quorum was reached or became unreachable; 0 while pending.
+    pub decided_at: i64,
+    pub bump: u8,
+}
+
+impl Submission {
+    pub fn approval_count(&self) -> u8 {
+        self.approvals.count_ones() as u8
+    }
+
+    pub fn rejection_count(&self) -> u8 {
+        self.rejections.count_ones() as u8
+    }
+
+    /// Records reviewer `index`'s vote and says whether it decided the submission.
+    /// The caller applies the decision, so that a failed reservation undoes the vote.
+    pub fn record_vote(
+        &mut self,
+        index: usize,
+        approve: bool,
+        quorum: u8,
+        reviewer_count: usize,
+    ) -> Result<VoteOutcome> {
+        require!(
+            self.status == SubmissionStatus::Pending,
+            BountyError::SubmissionNotPending
+        );
+        let bit = 1u32
+            .checked_shl(u32::try_from(index).map_err(|_| BountyError::NotAReviewer)?)
+            .ok_or(BountyError::NotAReviewer)?;
+        require!(
+            (self.approvals | self.rejections) & bit == 0,
+            BountyError::AlreadyAttested
+        );
+        if approve {
+            self.approvals |= bit;
+        } else {
+            self.rejections |= bit;
+        }
+        let max_reachable = reviewer_count.saturating_sub(usize::from(self.rejection_count()));
+        Ok(if self.approval_count() >= quorum {
+            VoteOutcome::ReachedQuorum
+        } else if max_reachable < usize::from(quorum) {
+            VoteOutcome::QuorumUnreachable
+        } else {
+            VoteOutcome::StillPending
+        })
+    }
+
+    /// Paid, rejected, or pending past the review deadline: its account may close.
+    pub fn is_final(&self, review_closed: bool) -> bool {
+        match self.status {
+            SubmissionStatus::Paid | SubmissionStatus::Rejected => true,
+            SubmissionStatus::Pending => review_closed,
+            SubmissionStatus::Accepted => false,
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Token movements and the mint policy, shared by the instructions.
+
+use anchor_lang::prelude::*;
+use anchor_spl::token_2022::spl_token_2022::extension::{
+    default_account_state::DefaultAccountState, transfer_hook::TransferHook,
+    BaseStateWithExtensions, ExtensionType, StateWithExtensions,
+};
+use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as MintState};
+use anchor_spl::token_2022::ID as TOKEN_2022_ID;
+use anchor_spl::token_interface::{self, TransferChecked};
+
+use crate::errors::BountyError;
+
+/// `transfer_checked` through whichever token program owns the mint; signs for a PDA
+/// when `signer_seeds` is not empty. Zero amounts are skipped.
+pub fn transfer<'info>(
+    token_program: &AccountInfo<'info>,
+    from: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    to: &AccountInfo<'info>,
+    authority: &AccountInfo<'info>,
+    signer_seeds: &[&[&[u8]]],
+    amount: u64,
+    decimals: u8,
+) -> Result<()> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let accounts = TransferChecked {
+        from: from.clone(),
+        mint: mint.clone(),
+        to: to.clone(),
+        authority: authority.clone(),
+    };
+    let ctx = CpiContext::new_with_signer(token_program.key(), accounts, signer_seeds);
+    token_interface::transfer_checked(ctx, amount, decimals)
+}
+
+/// Extensions a bounty mint may carry without putting escrowed funds at risk: fee
+/// accounting is measured, metadata and UI-amount extensions do not touch balances, and a
+/// pause authority is trusted like a freeze authority.
+const HARMLESS_EXTENSIONS: &[ExtensionType] = &[
+    ExtensionType::TransferFeeConfig,
+    ExtensionType::MintCloseAuthority,
+    ExtensionType::ConfidentialTransferMint,
+    ExtensionType::ConfidentialTransferFeeConfig,
+    ExtensionType::InterestBearingConfig,
+    ExtensionType::MetadataPointer,
+    ExtensionType::TokenMetadata,
+    ExtensionType::GroupPointer,
+    ExtensionType::TokenGroup,
+    ExtensionType::GroupMemberPointer,
+    ExtensionType::TokenGroupMember,
+    ExtensionType::ScaledUiAmount,
+    ExtensionType::Pausable,
+];
+
+/// Rejects mints whose tokens could be stuck in, or pulled out of, the vault.
+/// SPL Token mints have no extensions and always pass.
+pub fn check_mint_policy(mint: &AccountInfo, allow_permanent_delegate: bool) -> Result<()> {
+    if *mint.owner != TOKEN_2022_ID {
+        return Ok(());
+    }
+    let data = mint.try_borrow_data()?;
+    let state = StateWithExtensions::<MintState>::unpack(&data)?;
+    for extension in state.get_extension_types()? {
+        match extension {
+            ExtensionType::NonTransferable => return err!(BountyError::MintNonTransferable),
+            ExtensionType::TransferHook => {
+                let hook = state.get_extension::<TransferHook>()?;
+                if Option::<Pubkey>::from(hook.program_id).is_some() {
+                    return err!(BountyError::MintTransferHook);
+                }
+            }
+            ExtensionType::DefaultAccountState => {
+                let default = state.get_extension::<DefaultAccountState>()?;
+                if default.state == AccountState::Frozen as u8 {
+                    return err!(BountyError::MintDefaultFrozen);
+                }
+            }
+            ExtensionType::PermanentDelegate => {
+                require!(
+                    allow_permanent_delegate,
+                    BountyError::MintPermanentDelegateNotAllowed
+                );
+            }
+            other if HARMLESS_EXTENSIONS.contains(&other) => {}
+            _ => return err!(BountyError::MintUnsupportedExtension),
+        }
+    }
+    Ok(())
+}
+
+/// Whether the mint withholds transfer fees in receiving accounts (which must be
+/// harvested before such an account can close).
+pub fn has_transfer_fee(mint: &AccountInfo) -> Result<bool> {
+    if *mint.owner != TOKEN_2022_ID {
+        return Ok(false);
+    }
+    let data = mint.try_borrow_data()?;
+    let state = StateWithExtensions::<MintState>::unpack(&data)?;
+    Ok(state
+        .get_extension_types()?
+        .contains(&ExtensionType::TransferFeeConfig))
+}
