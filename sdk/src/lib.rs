@@ -1,1 +1,11 @@
-pub fn placeholder() {}
+//! Client SDK for the databounty program, shared by the CLI, the indexer and the tests:
+//! PDA derivation, instruction builders, event decoding and the submission hash.
+
+pub mod events;
+pub mod hash;
+pub mod instructions;
+pub mod pda;
+
+pub use databounty::{
+    errors::BountyError, events as event_types, instructions as args, state, ID as PROGRAM_ID,
+};

@@ -12,6 +12,12 @@ pub enum BountyError {
     #[msg("the account is not the submission's contributor")]
     WrongContributor,
 
+    // --- creation ---
+    #[msg("a bounty with this creator, dataset_id and nonce already exists")]
+    BountyAlreadyExists,
+    #[msg("a submission with this hash already exists for this bounty")]
+    SubmissionAlreadyExists,
+
     // --- bounty_create arguments ---
     #[msg("metadata_uri is longer than 200 bytes")]
     MetadataUriTooLong,
@@ -37,7 +43,9 @@ pub enum BountyError {
     MintTransferHook,
     #[msg("mints whose new accounts start frozen cannot fund a bounty")]
     MintDefaultFrozen,
-    #[msg("the mint has a permanent delegate; the creator must opt in with allow_permanent_delegate")]
+    #[msg(
+        "the mint has a permanent delegate; the creator must opt in with allow_permanent_delegate"
+    )]
     MintPermanentDelegateNotAllowed,
     #[msg("the mint carries a Token-2022 extension this program does not support")]
     MintUnsupportedExtension,
@@ -69,15 +77,15 @@ pub enum BountyError {
     // --- attestations ---
     #[msg("the signer is not a reviewer of this bounty")]
     NotAReviewer,
-    #[msg("the contributor cannot attest their own submission")]
-    ContributorCannotAttest,
     #[msg("the submission is not pending")]
     SubmissionNotPending,
     #[msg("the attested hash differs from the submission's hash")]
     HashMismatch,
     #[msg("this reviewer has already voted on this submission")]
     AlreadyAttested,
-    #[msg("the vault lacks unreserved funds for another reward; top up the bounty and attest again")]
+    #[msg(
+        "the vault lacks unreserved funds for another reward; top up the bounty and attest again"
+    )]
     InsufficientUnreservedFunds,
 
     // --- release, refund, close ---

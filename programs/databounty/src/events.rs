@@ -7,6 +7,7 @@ use anchor_lang::prelude::*;
 use crate::state::SubmissionStatus;
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BountyCreated {
     pub bounty: Pubkey,
     pub creator: Pubkey,
@@ -27,6 +28,7 @@ pub struct BountyCreated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BountyFunded {
     pub bounty: Pubkey,
     pub funder: Pubkey,
@@ -43,6 +45,7 @@ pub struct BountyFunded {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BountyCancelled {
     pub bounty: Pubkey,
     pub creator: Pubkey,
@@ -52,6 +55,7 @@ pub struct BountyCancelled {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BountyRefunded {
     pub bounty: Pubkey,
     pub creator: Pubkey,
@@ -71,6 +75,7 @@ pub struct BountyRefunded {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BountyClosed {
     pub bounty: Pubkey,
     pub creator: Pubkey,
@@ -83,6 +88,7 @@ pub struct BountyClosed {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionCreated {
     pub bounty: Pubkey,
     pub submission: Pubkey,
@@ -96,6 +102,7 @@ pub struct SubmissionCreated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionAttested {
     pub bounty: Pubkey,
     pub submission: Pubkey,
@@ -111,6 +118,7 @@ pub struct SubmissionAttested {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionAccepted {
     pub bounty: Pubkey,
     pub submission: Pubkey,
@@ -126,6 +134,7 @@ pub struct SubmissionAccepted {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionRejected {
     pub bounty: Pubkey,
     pub submission: Pubkey,
@@ -137,6 +146,7 @@ pub struct SubmissionRejected {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionPaid {
     pub bounty: Pubkey,
     pub submission: Pubkey,
@@ -153,6 +163,7 @@ pub struct SubmissionPaid {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionClosed {
     pub bounty: Pubkey,
     pub submission: Pubkey,

@@ -8,6 +8,7 @@ pub mod constants;
 pub mod errors;
 pub mod events;
 pub mod instructions;
+pub mod pda_account;
 pub mod state;
 pub mod token;
 

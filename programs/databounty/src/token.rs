@@ -5,7 +5,9 @@ use anchor_spl::token_2022::spl_token_2022::extension::{
     default_account_state::DefaultAccountState, transfer_hook::TransferHook,
     BaseStateWithExtensions, ExtensionType, StateWithExtensions,
 };
-use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as MintState};
+use anchor_spl::token_2022::spl_token_2022::state::{
+    Account as TokenAccountState, AccountState, Mint as MintState,
+};
 use anchor_spl::token_2022::ID as TOKEN_2022_ID;
 use anchor_spl::token_interface::{self, TransferChecked};
 
@@ -102,4 +104,12 @@ pub fn has_transfer_fee(mint: &AccountInfo) -> Result<bool> {
     Ok(state
         .get_extension_types()?
         .contains(&ExtensionType::TransferFeeConfig))
+}
+
+/// The balance of an SPL Token or Token-2022 account, read fresh from its data.
+pub fn token_amount(account: &AccountInfo) -> Result<u64> {
+    let data = account.try_borrow_data()?;
+    Ok(StateWithExtensions::<TokenAccountState>::unpack(&data)?
+        .base
+        .amount)
 }

@@ -1,6 +1,8 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
+use crate::pda_account::{self, is_unused};
+
 use crate::constants::{MAX_REVIEWERS, MAX_URI_LEN, SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyCreated;
@@ -33,26 +35,19 @@ pub struct BountyCreate<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
     pub creator: Signer<'info>,
+    /// CHECK: created by the handler; the seeds prove its address, `validate` that it is unused.
     #[account(
-        init,
-        payer = payer,
-        space = 8 + Bounty::INIT_SPACE,
+        mut,
         seeds = [SEED_BOUNTY, creator.key().as_ref(), args.dataset_id.as_ref(), &args.nonce.to_le_bytes()],
         bump,
     )]
-    pub bounty: Box<Account<'info, Bounty>>,
+    pub bounty: UncheckedAccount<'info>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(
-        init,
-        payer = payer,
-        seeds = [SEED_VAULT, bounty.key().as_ref()],
-        bump,
-        token::mint = mint,
-        token::authority = bounty,
-        token::token_program = token_program,
-    )]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: created as the bounty's token account by the handler; the seeds prove its
+    /// address, `validate` that it is unused.
+    #[account(mut, seeds = [SEED_VAULT, bounty.key().as_ref()], bump)]
+    pub vault: UncheckedAccount<'info>,
     /// Source of `initial_funding`; required only when it is not zero.
     #[account(mut)]
     pub creator_token_account: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
@@ -62,6 +57,12 @@ pub struct BountyCreate<'info> {
 
 impl BountyCreate<'_> {
     fn validate(&self, args: &BountyCreateArgs) -> Result<()> {
+        // Accounts to create
+        require!(
+            is_unused(&self.bounty) && is_unused(&self.vault),
+            BountyError::BountyAlreadyExists
+        );
+
         // Arguments
         require!(
             args.metadata_uri.len() <= MAX_URI_LEN,
@@ -119,15 +120,17 @@ impl BountyCreate<'_> {
 #[access_control(ctx.accounts.validate(&args))]
 pub fn bounty_create(ctx: Context<BountyCreate>, args: BountyCreateArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let bounty = &mut ctx.accounts.bounty;
-    bounty.set_inner(Bounty {
-        creator: ctx.accounts.creator.key(),
+    let accounts = &ctx.accounts;
+    let bounty_info = accounts.bounty.to_account_info();
+    let bounty_key = bounty_info.key();
+    let mut bounty = Bounty {
+        creator: accounts.creator.key(),
         dataset_id: args.dataset_id,
         nonce: args.nonce,
         metadata_uri: args.metadata_uri,
-        mint: ctx.accounts.mint.key(),
-        token_program: ctx.accounts.token_program.key(),
-        vault: ctx.accounts.vault.key(),
+        mint: accounts.mint.key(),
+        token_program: accounts.token_program.key(),
+        vault: accounts.vault.key(),
         reward_per_submission: args.reward_per_submission,
         max_winners: args.max_winners,
         reviewers: args.reviewers,
@@ -147,10 +150,35 @@ pub fn bounty_create(ctx: Context<BountyCreate>, args: BountyCreateArgs) -> Resu
         status: BountyStatus::Open,
         bump: ctx.bumps.bounty,
         vault_bump: ctx.bumps.vault,
-    });
-    let bounty = &ctx.accounts.bounty;
-    emit_cpi!(BountyCreated {
-        bounty: bounty.key(),
+    };
+
+    let payer = accounts.payer.to_account_info();
+    let system_program = accounts.system_program.to_account_info();
+    let token_program = accounts.token_program.to_account_info();
+    bounty.with_signer_seeds(|seeds| {
+        pda_account::create(
+            &payer,
+            &bounty_info,
+            &system_program,
+            &crate::ID,
+            8 + Bounty::INIT_SPACE,
+            seeds[0],
+        )
+    })?;
+    let vault_bump = [bounty.vault_bump];
+    let vault_seeds: &[&[u8]] = &[SEED_VAULT, bounty_key.as_ref(), &vault_bump];
+    pda_account::create_token_account(
+        &payer,
+        &accounts.vault.to_account_info(),
+        &accounts.mint.to_account_info(),
+        &bounty_info,
+        &token_program,
+        &system_program,
+        vault_seeds,
+    )?;
+
+    let created = BountyCreated {
+        bounty: bounty_key,
         creator: bounty.creator,
         dataset_id: bounty.dataset_id,
         nonce: bounty.nonce,
@@ -166,22 +194,26 @@ pub fn bounty_create(ctx: Context<BountyCreate>, args: BountyCreateArgs) -> Resu
         review_deadline: bounty.review_deadline,
         permanent_delegate_allowed: bounty.permanent_delegate_allowed,
         created_at: now,
-    });
+    };
+    emit_cpi!(created);
 
-    if let Some(source) = ctx.accounts.creator_token_account.as_ref() {
-        if args.initial_funding > 0 {
-            let event = deposit(
-                &mut ctx.accounts.bounty,
-                &mut ctx.accounts.vault,
-                &ctx.accounts.mint,
-                &source.to_account_info(),
-                &ctx.accounts.creator.to_account_info(),
-                &ctx.accounts.token_program.to_account_info(),
-                args.initial_funding,
-                now,
-            )?;
-            emit_cpi!(event);
-        }
+    if let (Some(source), true) = (
+        ctx.accounts.creator_token_account.as_ref(),
+        args.initial_funding > 0,
+    ) {
+        let funded = deposit(
+            &mut bounty,
+            bounty_key,
+            &ctx.accounts.vault.to_account_info(),
+            &ctx.accounts.mint,
+            &source.to_account_info(),
+            &ctx.accounts.creator.to_account_info(),
+            &token_program,
+            args.initial_funding,
+            now,
+        )?;
+        emit_cpi!(funded);
     }
-    ctx.accounts.bounty.invariant()
+    bounty.invariant()?;
+    pda_account::write(&bounty_info, &bounty)
 }

@@ -5,7 +5,7 @@ use crate::constants::{SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyFunded;
 use crate::state::{checked_add, checked_sub, Bounty, BountyStatus};
-use crate::token::transfer;
+use crate::token::{token_amount, transfer};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -47,9 +47,11 @@ impl BountyFund<'_> {
 #[access_control(ctx.accounts.validate(amount))]
 pub fn bounty_fund(ctx: Context<BountyFund>, amount: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
+    let bounty_key = ctx.accounts.bounty.key();
     let event = deposit(
         &mut ctx.accounts.bounty,
-        &mut ctx.accounts.vault,
+        bounty_key,
+        &ctx.accounts.vault.to_account_info(),
         &ctx.accounts.mint,
         &ctx.accounts.funder_token_account.to_account_info(),
         &ctx.accounts.funder.to_account_info(),
@@ -65,8 +67,9 @@ pub fn bounty_fund(ctx: Context<BountyFund>, amount: u64) -> Result<()> {
 /// so that a Token-2022 transfer fee never counts as funding.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn deposit<'info>(
-    bounty: &mut Account<'info, Bounty>,
-    vault: &mut InterfaceAccount<'info, TokenAccount>,
+    bounty: &mut Bounty,
+    bounty_key: Pubkey,
+    vault: &AccountInfo<'info>,
     mint: &InterfaceAccount<'info, Mint>,
     source: &AccountInfo<'info>,
     authority: &AccountInfo<'info>,
@@ -74,22 +77,21 @@ pub(crate) fn deposit<'info>(
     amount: u64,
     now: i64,
 ) -> Result<BountyFunded> {
-    let before = vault.amount;
+    let before = token_amount(vault)?;
     transfer(
         token_program,
         source,
         &mint.to_account_info(),
-        &vault.to_account_info(),
+        vault,
         authority,
         &[],
         amount,
         mint.decimals,
     )?;
-    vault.reload()?;
-    let received = checked_sub(vault.amount, before)?;
+    let received = checked_sub(token_amount(vault)?, before)?;
     bounty.funded = checked_add(bounty.funded, received)?;
     Ok(BountyFunded {
-        bounty: bounty.key(),
+        bounty: bounty_key,
         funder: authority.key(),
         mint: mint.key(),
         requested: amount,

@@ -34,15 +34,10 @@ pub struct SubmissionAttest<'info> {
 
 impl SubmissionAttest<'_> {
     fn validate(&self, args: &SubmissionAttestArgs) -> Result<()> {
-        // Reviewer
-        let reviewer = self.reviewer.key();
+        // Reviewer (a contributor is never one: `submission_create` refuses reviewers)
         require!(
-            self.bounty.reviewer_index(&reviewer).is_some(),
+            self.bounty.reviewer_index(&self.reviewer.key()).is_some(),
             BountyError::NotAReviewer
-        );
-        require!(
-            reviewer != self.submission.contributor,
-            BountyError::ContributorCannotAttest
         );
 
         // Submission
@@ -55,10 +50,7 @@ impl SubmissionAttest<'_> {
             !self.bounty.review_closed(now),
             BountyError::ReviewDeadlinePassed
         );
-        require!(
-            args.hash == self.submission.hash,
-            BountyError::HashMismatch
-        );
+        require!(args.hash == self.submission.hash, BountyError::HashMismatch);
         Ok(())
     }
 }
@@ -74,7 +66,8 @@ pub fn submission_attest(ctx: Context<SubmissionAttest>, args: SubmissionAttestA
     let index = bounty
         .reviewer_index(&reviewer)
         .ok_or(BountyError::NotAReviewer)?;
-    let outcome = submission.record_vote(index, args.approve, bounty.quorum, bounty.reviewers.len())?;
+    let outcome =
+        submission.record_vote(index, args.approve, bounty.quorum, bounty.reviewers.len())?;
     match outcome {
         VoteOutcome::ReachedQuorum => {
             // Fails the whole vote when no slot or funds are left: reviewers retry after a top-up.
@@ -83,7 +76,10 @@ pub fn submission_attest(ctx: Context<SubmissionAttest>, args: SubmissionAttestA
             submission.decided_at = now;
         }
         VoteOutcome::QuorumUnreachable => {
-            bounty.pending = bounty.pending.checked_sub(1).ok_or(BountyError::MathOverflow)?;
+            bounty.pending = bounty
+                .pending
+                .checked_sub(1)
+                .ok_or(BountyError::MathOverflow)?;
             submission.status = SubmissionStatus::Rejected;
             submission.decided_at = now;
         }

@@ -48,7 +48,10 @@ pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
     let bounty = &mut ctx.accounts.bounty;
     if submission.status == SubmissionStatus::Pending {
         // Expired undecided: it no longer holds up refunds.
-        bounty.pending = bounty.pending.checked_sub(1).ok_or(BountyError::MathOverflow)?;
+        bounty.pending = bounty
+            .pending
+            .checked_sub(1)
+            .ok_or(BountyError::MathOverflow)?;
     }
     bounty.open_submission_accounts = bounty
         .open_submission_accounts

@@ -3,6 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::{MAX_URI_LEN, SEED_BOUNTY, SEED_SUBMISSION};
 use crate::errors::BountyError;
 use crate::events::SubmissionCreated;
+use crate::pda_account::{self, is_unused};
 use crate::state::{Bounty, BountyStatus, Submission, SubmissionStatus};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -25,19 +26,20 @@ pub struct SubmissionCreate<'info> {
         bump = bounty.bump,
     )]
     pub bounty: Box<Account<'info, Bounty>>,
-    #[account(
-        init,
-        payer = contributor,
-        space = 8 + Submission::INIT_SPACE,
-        seeds = [SEED_SUBMISSION, bounty.key().as_ref(), args.hash.as_ref()],
-        bump,
-    )]
-    pub submission: Box<Account<'info, Submission>>,
+    /// CHECK: created by the handler; the seeds prove its address, `validate` that it is unused.
+    #[account(mut, seeds = [SEED_SUBMISSION, bounty.key().as_ref(), args.hash.as_ref()], bump)]
+    pub submission: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
 impl SubmissionCreate<'_> {
     fn validate(&self, args: &SubmissionCreateArgs) -> Result<()> {
+        // Account to create
+        require!(
+            is_unused(&self.submission),
+            BountyError::SubmissionAlreadyExists
+        );
+
         // Arguments
         let uri_len = args.uri.as_ref().map_or(0, String::len);
         require!(uri_len <= MAX_URI_LEN, BountyError::UriTooLong);
@@ -72,14 +74,20 @@ impl SubmissionCreate<'_> {
 pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let bounty = &mut ctx.accounts.bounty;
-    bounty.submissions = bounty.submissions.checked_add(1).ok_or(BountyError::MathOverflow)?;
-    bounty.pending = bounty.pending.checked_add(1).ok_or(BountyError::MathOverflow)?;
+    bounty.submissions = bounty
+        .submissions
+        .checked_add(1)
+        .ok_or(BountyError::MathOverflow)?;
+    bounty.pending = bounty
+        .pending
+        .checked_add(1)
+        .ok_or(BountyError::MathOverflow)?;
     bounty.open_submission_accounts = bounty
         .open_submission_accounts
         .checked_add(1)
         .ok_or(BountyError::MathOverflow)?;
 
-    ctx.accounts.submission.set_inner(Submission {
+    let submission = Submission {
         bounty: bounty.key(),
         contributor: ctx.accounts.contributor.key(),
         hash: args.hash,
@@ -90,13 +98,27 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
         status: SubmissionStatus::Pending,
         decided_at: 0,
         bump: ctx.bumps.submission,
-    });
+    };
+    let submission_info = ctx.accounts.submission.to_account_info();
+    let bounty_key = bounty.key();
+    let bump = [submission.bump];
+    let seeds: &[&[u8]] = &[SEED_SUBMISSION, bounty_key.as_ref(), &args.hash, &bump];
+    pda_account::create(
+        &ctx.accounts.contributor.to_account_info(),
+        &submission_info,
+        &ctx.accounts.system_program.to_account_info(),
+        &crate::ID,
+        8 + Submission::INIT_SPACE,
+        seeds,
+    )?;
+    pda_account::write(&submission_info, &submission)?;
+
     let event = SubmissionCreated {
         bounty: bounty.key(),
-        submission: ctx.accounts.submission.key(),
+        submission: submission_info.key(),
         contributor: ctx.accounts.contributor.key(),
         hash: args.hash,
-        uri: ctx.accounts.submission.uri.clone(),
+        uri: submission.uri,
         submissions: bounty.submissions,
         pending: bounty.pending,
         created_at: now,

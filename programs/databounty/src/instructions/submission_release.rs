@@ -72,7 +72,10 @@ pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
     let bounty = &mut ctx.accounts.bounty;
     bounty.reserved = checked_sub(bounty.reserved, amount)?;
     bounty.released = checked_add(bounty.released, amount)?;
-    bounty.paid = bounty.paid.checked_add(1).ok_or(BountyError::MathOverflow)?;
+    bounty.paid = bounty
+        .paid
+        .checked_add(1)
+        .ok_or(BountyError::MathOverflow)?;
     let submission = &mut ctx.accounts.submission;
     submission.status = SubmissionStatus::Paid;
 

@@ -111,14 +111,23 @@ impl Bounty {
 
     /// Records an accepted submission: takes a winner slot and reserves its reward.
     pub fn reserve_reward(&mut self) -> Result<()> {
-        require!(self.accepted < self.max_winners, BountyError::NoWinnerSlotsLeft);
+        require!(
+            self.accepted < self.max_winners,
+            BountyError::NoWinnerSlotsLeft
+        );
         require!(
             self.unreserved()? >= self.reward_per_submission,
             BountyError::InsufficientUnreservedFunds
         );
         self.reserved = checked_add(self.reserved, self.reward_per_submission)?;
-        self.accepted = self.accepted.checked_add(1).ok_or(BountyError::MathOverflow)?;
-        self.pending = self.pending.checked_sub(1).ok_or(BountyError::MathOverflow)?;
+        self.accepted = self
+            .accepted
+            .checked_add(1)
+            .ok_or(BountyError::MathOverflow)?;
+        self.pending = self
+            .pending
+            .checked_sub(1)
+            .ok_or(BountyError::MathOverflow)?;
         Ok(())
     }
 
@@ -147,10 +156,12 @@ impl Bounty {
 
 /// `a + b`, or the accounting error.
 pub fn checked_add(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b).ok_or_else(|| error!(BountyError::MathOverflow))
+    a.checked_add(b)
+        .ok_or_else(|| error!(BountyError::MathOverflow))
 }
 
 /// `a − b`, or the accounting error.
 pub fn checked_sub(a: u64, b: u64) -> Result<u64> {
-    a.checked_sub(b).ok_or_else(|| error!(BountyError::MathOverflow))
+    a.checked_sub(b)
+        .ok_or_else(|| error!(BountyError::MathOverflow))
 }

@@ -1,0 +1,205 @@
+//! Instruction builders: one function per program instruction, deriving every PDA so
+//! that callers name only the keys they choose.
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{system_program, InstructionData, ToAccountMetas};
+use databounty::instructions::{BountyCreateArgs, SubmissionAttestArgs, SubmissionCreateArgs};
+use databounty::{accounts, instruction, ID};
+
+use crate::pda;
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+/// `bounty_create`; `creator_token_account` is needed only for `args.initial_funding > 0`.
+pub fn bounty_create(
+    payer: &Pubkey,
+    creator: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    creator_token_account: Option<Pubkey>,
+    args: BountyCreateArgs,
+) -> Instruction {
+    let bounty = pda::bounty(creator, &args.dataset_id, args.nonce);
+    build(
+        accounts::BountyCreate {
+            payer: *payer,
+            creator: *creator,
+            bounty,
+            mint: *mint,
+            vault: pda::vault(&bounty),
+            creator_token_account,
+            token_program: *token_program,
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::BountyCreate { args },
+    )
+}
+
+/// `bounty_fund` from `funder_token_account`, owned by `funder`.
+pub fn bounty_fund(
+    funder: &Pubkey,
+    bounty: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    funder_token_account: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        accounts::BountyFund {
+            funder: *funder,
+            bounty: *bounty,
+            vault: pda::vault(bounty),
+            mint: *mint,
+            funder_token_account: *funder_token_account,
+            token_program: *token_program,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::BountyFund { amount },
+    )
+}
+
+/// `submission_create` for a hash computed with [`crate::hash::submission_hash`].
+pub fn submission_create(
+    contributor: &Pubkey,
+    bounty: &Pubkey,
+    hash: [u8; 32],
+    uri: Option<String>,
+) -> Instruction {
+    build(
+        accounts::SubmissionCreate {
+            contributor: *contributor,
+            bounty: *bounty,
+            submission: pda::submission(bounty, &hash),
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::SubmissionCreate {
+            args: SubmissionCreateArgs { hash, uri },
+        },
+    )
+}
+
+/// `submission_attest` on `submission`, asserting the hash the reviewer recomputed.
+pub fn submission_attest(
+    reviewer: &Pubkey,
+    bounty: &Pubkey,
+    submission: &Pubkey,
+    hash: [u8; 32],
+    approve: bool,
+) -> Instruction {
+    build(
+        accounts::SubmissionAttest {
+            reviewer: *reviewer,
+            bounty: *bounty,
+            submission: *submission,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::SubmissionAttest {
+            args: SubmissionAttestArgs { hash, approve },
+        },
+    )
+}
+
+/// `submission_release` to the contributor's `contributor_token_account`.
+pub fn submission_release(
+    bounty: &Pubkey,
+    submission: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    contributor_token_account: &Pubkey,
+) -> Instruction {
+    build(
+        accounts::SubmissionRelease {
+            bounty: *bounty,
+            submission: *submission,
+            vault: pda::vault(bounty),
+            mint: *mint,
+            contributor_token_account: *contributor_token_account,
+            token_program: *token_program,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::SubmissionRelease {},
+    )
+}
+
+/// `bounty_cancel`, signed by the creator.
+pub fn bounty_cancel(creator: &Pubkey, bounty: &Pubkey) -> Instruction {
+    build(
+        accounts::BountyCancel {
+            creator: *creator,
+            bounty: *bounty,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::BountyCancel {},
+    )
+}
+
+/// `bounty_refund` to the creator's `creator_token_account`.
+pub fn bounty_refund(
+    bounty: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    creator_token_account: &Pubkey,
+) -> Instruction {
+    build(
+        accounts::BountyRefund {
+            bounty: *bounty,
+            vault: pda::vault(bounty),
+            mint: *mint,
+            creator_token_account: *creator_token_account,
+            token_program: *token_program,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::BountyRefund {},
+    )
+}
+
+/// `submission_close`, rent to `contributor`.
+pub fn submission_close(bounty: &Pubkey, submission: &Pubkey, contributor: &Pubkey) -> Instruction {
+    build(
+        accounts::SubmissionClose {
+            bounty: *bounty,
+            submission: *submission,
+            contributor: *contributor,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::SubmissionClose {},
+    )
+}
+
+/// `bounty_close`, signed by the creator, who gets the rent.
+pub fn bounty_close(
+    creator: &Pubkey,
+    bounty: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+) -> Instruction {
+    build(
+        accounts::BountyClose {
+            creator: *creator,
+            bounty: *bounty,
+            vault: pda::vault(bounty),
+            mint: *mint,
+            token_program: *token_program,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::BountyClose {},
+    )
+}

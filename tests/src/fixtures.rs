@@ -1,0 +1,364 @@
+//! A bounty with a creator, reviewers and contributors, and one call per instruction.
+
+use databounty::instructions::BountyCreateArgs;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_sdk::hash::submission_hash;
+use databounty_sdk::{instructions as ix, pda};
+use solana_program_test::BanksClientError;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+
+use crate::{MintKind, TestEnv};
+
+/// Tokens minted to every creator.
+pub const CREATOR_TOKENS: u64 = 1_000_000_000_000;
+/// Seconds from creation to the submission deadline.
+pub const SUBMISSION_WINDOW: i64 = 3_600;
+/// Seconds from the submission deadline to the review deadline.
+pub const REVIEW_WINDOW: i64 = 3_600;
+
+/// The knobs of a test bounty.
+#[derive(Debug, Clone)]
+pub struct BountyParams {
+    pub reviewers: usize,
+    pub quorum: u8,
+    pub reward: u64,
+    pub max_winners: u32,
+    pub initial_funding: u64,
+    pub allow_permanent_delegate: bool,
+}
+
+impl Default for BountyParams {
+    fn default() -> Self {
+        Self {
+            reviewers: 3,
+            quorum: 2,
+            reward: 1_000_000,
+            max_winners: 2,
+            initial_funding: 2_000_000,
+            allow_permanent_delegate: false,
+        }
+    }
+}
+
+/// Everything a bounty needs before `bounty_create`: a mint, a funded creator, reviewers.
+pub struct Parties {
+    pub kind: MintKind,
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    pub creator: Keypair,
+    pub creator_ata: Pubkey,
+    pub reviewers: Vec<Keypair>,
+}
+
+/// A created bounty.
+pub struct BountySetup {
+    pub parties: Parties,
+    pub args: BountyCreateArgs,
+    pub bounty: Pubkey,
+    pub created: Vec<DatabountyEvent>,
+}
+
+/// A contributor with a token account for the bounty's mint.
+pub struct Contributor {
+    pub key: Keypair,
+    pub ata: Pubkey,
+}
+
+/// A registered submission.
+#[derive(Debug)]
+pub struct Submitted {
+    pub address: Pubkey,
+    pub hash: [u8; 32],
+    pub events: Vec<DatabountyEvent>,
+}
+
+impl Parties {
+    /// Arguments for `bounty_create` starting at `now`.
+    pub fn args(&self, now: i64, params: &BountyParams, nonce: u64) -> BountyCreateArgs {
+        BountyCreateArgs {
+            dataset_id: [42u8; 32],
+            nonce,
+            metadata_uri: "ipfs://guidelines".into(),
+            reward_per_submission: params.reward,
+            max_winners: params.max_winners,
+            reviewers: self.reviewers.iter().map(|r| r.pubkey()).collect(),
+            quorum: params.quorum,
+            submission_deadline: now + SUBMISSION_WINDOW,
+            review_deadline: now + SUBMISSION_WINDOW + REVIEW_WINDOW,
+            allow_permanent_delegate: params.allow_permanent_delegate,
+            initial_funding: params.initial_funding,
+        }
+    }
+
+    pub fn bounty_address(&self, args: &BountyCreateArgs) -> Pubkey {
+        pda::bounty(&self.creator.pubkey(), &args.dataset_id, args.nonce)
+    }
+}
+
+impl TestEnv {
+    /// A mint of `kind`, a creator holding [`CREATOR_TOKENS`], and `reviewers` reviewers.
+    pub async fn parties(&mut self, kind: MintKind, reviewers: usize) -> Parties {
+        let mint = self.create_mint(kind).await;
+        let token_program = kind.token_program();
+        let creator = self.funded_keypair(10).await;
+        let creator_ata = self
+            .token_account(&creator.pubkey(), &mint, &token_program)
+            .await;
+        if kind == MintKind::DefaultFrozen {
+            self.thaw(&mint, &creator_ata).await;
+        }
+        self.mint_to(&mint, &token_program, &creator_ata, CREATOR_TOKENS)
+            .await;
+        let mut keys = Vec::new();
+        for _ in 0..reviewers {
+            keys.push(self.funded_keypair(1).await);
+        }
+        Parties {
+            kind,
+            mint,
+            token_program,
+            creator,
+            creator_ata,
+            reviewers: keys,
+        }
+    }
+
+    /// Sends `bounty_create` for `args`.
+    pub async fn try_create(
+        &mut self,
+        parties: &Parties,
+        args: BountyCreateArgs,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let payer = self.payer();
+        let create = ix::bounty_create(
+            &payer.pubkey(),
+            &parties.creator.pubkey(),
+            &parties.mint,
+            &parties.token_program,
+            Some(parties.creator_ata),
+            args,
+        );
+        self.send_with_events(&[create], &[&parties.creator]).await
+    }
+
+    /// A created (and, per `params`, funded) bounty on a new mint of `kind`.
+    pub async fn bounty_with(&mut self, kind: MintKind, params: BountyParams) -> BountySetup {
+        let parties = self.parties(kind, params.reviewers).await;
+        let now = self.now().await;
+        let args = parties.args(now, &params, 0);
+        let bounty = parties.bounty_address(&args);
+        let created = self
+            .try_create(&parties, args.clone())
+            .await
+            .expect("bounty_create");
+        BountySetup {
+            parties,
+            args,
+            bounty,
+            created,
+        }
+    }
+
+    pub async fn bounty(&mut self, kind: MintKind) -> BountySetup {
+        self.bounty_with(kind, BountyParams::default()).await
+    }
+
+    /// A new contributor with SOL for rent and a token account for the bounty's mint.
+    pub async fn contributor(&mut self, setup: &BountySetup) -> Contributor {
+        let key = self.funded_keypair(1).await;
+        let p = &setup.parties;
+        let ata = self
+            .token_account(&key.pubkey(), &p.mint, &p.token_program)
+            .await;
+        Contributor { key, ata }
+    }
+
+    pub async fn try_submit(
+        &mut self,
+        setup: &BountySetup,
+        contributor: &Keypair,
+        content: &[u8],
+    ) -> Result<Submitted, BanksClientError> {
+        let digest = databounty_sdk::hash::reader_digest(content, |_| {}).expect("digest");
+        let hash = submission_hash(&setup.bounty, &contributor.pubkey(), &digest);
+        let create = ix::submission_create(
+            &contributor.pubkey(),
+            &setup.bounty,
+            hash,
+            Some("ipfs://data".into()),
+        );
+        let events = self.send_with_events(&[create], &[contributor]).await?;
+        Ok(Submitted {
+            address: pda::submission(&setup.bounty, &hash),
+            hash,
+            events,
+        })
+    }
+
+    pub async fn submit(
+        &mut self,
+        setup: &BountySetup,
+        contributor: &Keypair,
+        content: &[u8],
+    ) -> Submitted {
+        self.try_submit(setup, contributor, content)
+            .await
+            .expect("submission_create")
+    }
+
+    pub async fn try_attest(
+        &mut self,
+        setup: &BountySetup,
+        reviewer: &Keypair,
+        submission: &Submitted,
+        approve: bool,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let attest = ix::submission_attest(
+            &reviewer.pubkey(),
+            &setup.bounty,
+            &submission.address,
+            submission.hash,
+            approve,
+        );
+        self.send_with_events(&[attest], &[reviewer]).await
+    }
+
+    /// Approves (or rejects) with the first `count` reviewers.
+    pub async fn votes(
+        &mut self,
+        setup: &BountySetup,
+        submission: &Submitted,
+        count: usize,
+        approve: bool,
+    ) {
+        for reviewer in &setup.parties.reviewers[..count] {
+            let reviewer = reviewer.insecure_clone();
+            self.try_attest(setup, &reviewer, submission, approve)
+                .await
+                .expect("submission_attest");
+        }
+    }
+
+    pub async fn try_release(
+        &mut self,
+        setup: &BountySetup,
+        submission: &Submitted,
+        payout: &Pubkey,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let p = &setup.parties;
+        let release = ix::submission_release(
+            &setup.bounty,
+            &submission.address,
+            &p.mint,
+            &p.token_program,
+            payout,
+        );
+        self.send_with_events(&[release], &[]).await
+    }
+
+    pub async fn try_fund(
+        &mut self,
+        setup: &BountySetup,
+        funder: &Keypair,
+        from: &Pubkey,
+        amount: u64,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let p = &setup.parties;
+        let fund = ix::bounty_fund(
+            &funder.pubkey(),
+            &setup.bounty,
+            &p.mint,
+            &p.token_program,
+            from,
+            amount,
+        );
+        self.send_with_events(&[fund], &[funder]).await
+    }
+
+    pub async fn try_cancel(
+        &mut self,
+        setup: &BountySetup,
+        signer: &Keypair,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let cancel = ix::bounty_cancel(&signer.pubkey(), &setup.bounty);
+        self.send_with_events(&[cancel], &[signer]).await
+    }
+
+    pub async fn try_refund(
+        &mut self,
+        setup: &BountySetup,
+        to: &Pubkey,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let p = &setup.parties;
+        let refund = ix::bounty_refund(&setup.bounty, &p.mint, &p.token_program, to);
+        self.send_with_events(&[refund], &[]).await
+    }
+
+    pub async fn try_close_submission(
+        &mut self,
+        setup: &BountySetup,
+        submission: &Submitted,
+        contributor: &Pubkey,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let close = ix::submission_close(&setup.bounty, &submission.address, contributor);
+        self.send_with_events(&[close], &[]).await
+    }
+
+    pub async fn try_close_bounty(
+        &mut self,
+        setup: &BountySetup,
+        signer: &Keypair,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let p = &setup.parties;
+        let close = ix::bounty_close(&signer.pubkey(), &setup.bounty, &p.mint, &p.token_program);
+        self.send_with_events(&[close], &[signer]).await
+    }
+
+    /// Moves the clock past the submission deadline (into the review window).
+    pub async fn past_submission_deadline(&mut self, setup: &BountySetup) {
+        self.set_time(setup.args.submission_deadline).await;
+    }
+
+    /// Moves the clock past the review deadline.
+    pub async fn past_review_deadline(&mut self, setup: &BountySetup) {
+        self.set_time(setup.args.review_deadline).await;
+    }
+
+    /// Asserts the SPEC §1 invariants against the vault's real balance.
+    pub async fn assert_books_balance(&mut self, setup: &BountySetup) {
+        let bounty = self.bounty_state(&setup.bounty).await;
+        let vault = self.token_balance(&bounty.vault).await;
+        let tracked = bounty.funded - bounty.released - bounty.refunded;
+        assert_eq!(
+            tracked, vault,
+            "funded − released − refunded equals the vault"
+        );
+        assert!(
+            tracked >= bounty.reserved,
+            "vault covers the reserved rewards"
+        );
+        assert!(bounty.accepted <= bounty.max_winners);
+        assert_eq!(
+            bounty.reserved,
+            u64::from(bounty.accepted - bounty.paid) * bounty.reward_per_submission
+        );
+    }
+}
+
+/// Runs an async test body once per token program.
+#[macro_export]
+macro_rules! on_both_token_programs {
+    ($($name:ident => $body:ident;)*) => {
+        $(mod $name {
+            #[tokio::test]
+            async fn spl_token() {
+                super::$body($crate::MintKind::Spl).await
+            }
+            #[tokio::test]
+            async fn token_2022() {
+                super::$body($crate::MintKind::Token2022).await
+            }
+        })*
+    };
+}

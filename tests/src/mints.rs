@@ -1,0 +1,265 @@
+//! Mints of every kind the tests need, made with the real token programs.
+
+use anchor_spl::associated_token::spl_associated_token_account::address::get_associated_token_address_with_program_id;
+use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
+use anchor_spl::token_2022::spl_token_2022;
+use solana_sdk::account::Account;
+use solana_sdk::instruction::Instruction;
+use solana_sdk::program_option::COption;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use spl_token_2022::extension::{
+    default_account_state, transfer_fee, transfer_hook, BaseStateWithExtensionsMut, ExtensionType,
+    StateWithExtensionsMut,
+};
+use spl_token_2022::state::{AccountState, Mint};
+
+use crate::TestEnv;
+
+/// Decimals of every test mint.
+pub const DECIMALS: u8 = 6;
+
+/// A mint to fund a bounty with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MintKind {
+    /// SPL Token, no extensions.
+    Spl,
+    /// Token-2022, no extensions.
+    Token2022,
+    /// Token-2022 with a transfer fee of `bps` basis points, capped at `max`.
+    TransferFee {
+        bps: u16,
+        max: u64,
+    },
+    NonTransferable,
+    /// A transfer hook naming a program.
+    TransferHook,
+    /// A transfer hook extension with no program set (allowed).
+    EmptyTransferHook,
+    DefaultFrozen,
+    PermanentDelegate,
+    /// An extension the program does not know (ConfidentialMintBurn).
+    Unsupported,
+}
+
+impl MintKind {
+    pub fn token_program(self) -> Pubkey {
+        match self {
+            MintKind::Spl => anchor_spl::token::ID,
+            _ => spl_token_2022::ID,
+        }
+    }
+
+    fn extensions(self) -> Vec<ExtensionType> {
+        match self {
+            MintKind::Spl | MintKind::Token2022 | MintKind::Unsupported => vec![],
+            MintKind::TransferFee { .. } => vec![ExtensionType::TransferFeeConfig],
+            MintKind::NonTransferable => vec![ExtensionType::NonTransferable],
+            MintKind::TransferHook | MintKind::EmptyTransferHook => {
+                vec![ExtensionType::TransferHook]
+            }
+            MintKind::DefaultFrozen => vec![ExtensionType::DefaultAccountState],
+            MintKind::PermanentDelegate => vec![ExtensionType::PermanentDelegate],
+        }
+    }
+
+    fn extension_init(
+        self,
+        program: &Pubkey,
+        mint: &Pubkey,
+        authority: &Pubkey,
+    ) -> Vec<Instruction> {
+        let ix = match self {
+            MintKind::Spl | MintKind::Token2022 | MintKind::Unsupported => return vec![],
+            MintKind::TransferFee { bps, max } => {
+                transfer_fee::instruction::initialize_transfer_fee_config(
+                    program,
+                    mint,
+                    Some(authority),
+                    Some(authority),
+                    bps,
+                    max,
+                )
+            }
+            MintKind::NonTransferable => {
+                spl_token_2022::instruction::initialize_non_transferable_mint(program, mint)
+            }
+            MintKind::TransferHook => transfer_hook::instruction::initialize(
+                program,
+                mint,
+                Some(*authority),
+                Some(Pubkey::new_unique()),
+            ),
+            MintKind::EmptyTransferHook => {
+                transfer_hook::instruction::initialize(program, mint, Some(*authority), None)
+            }
+            MintKind::DefaultFrozen => {
+                default_account_state::instruction::initialize_default_account_state(
+                    program,
+                    mint,
+                    &AccountState::Frozen,
+                )
+            }
+            MintKind::PermanentDelegate => {
+                spl_token_2022::instruction::initialize_permanent_delegate(program, mint, authority)
+            }
+        };
+        vec![ix.expect("extension instruction")]
+    }
+}
+
+impl TestEnv {
+    /// Creates a mint of `kind` whose mint (and freeze) authority is the env's payer.
+    pub async fn create_mint(&mut self, kind: MintKind) -> Pubkey {
+        if kind == MintKind::Unsupported {
+            return self.install_unsupported_mint().await;
+        }
+        let mint = Keypair::new();
+        let payer = self.payer();
+        let program = kind.token_program();
+        let space = ExtensionType::try_calculate_account_len::<Mint>(&kind.extensions())
+            .expect("mint size");
+        let rent = self
+            .ctx
+            .banks_client
+            .get_rent()
+            .await
+            .expect("rent")
+            .minimum_balance(space);
+        let mut ixs = vec![solana_system_interface::instruction::create_account(
+            &payer.pubkey(),
+            &mint.pubkey(),
+            rent,
+            space as u64,
+            &program,
+        )];
+        ixs.extend(kind.extension_init(&program, &mint.pubkey(), &payer.pubkey()));
+        ixs.push(
+            spl_token_2022::instruction::initialize_mint2(
+                &program,
+                &mint.pubkey(),
+                &payer.pubkey(),
+                Some(&payer.pubkey()),
+                DECIMALS,
+            )
+            .expect("initialize_mint2"),
+        );
+        self.send(&ixs, &[&mint]).await.expect("create mint");
+        mint.pubkey()
+    }
+
+    /// Writes a Token-2022 mint carrying ConfidentialMintBurn straight into the bank:
+    /// creating one through the program needs ElGamal keys, and the policy only reads
+    /// the extension's type.
+    async fn install_unsupported_mint(&mut self) -> Pubkey {
+        use spl_token_2022::extension::confidential_mint_burn::ConfidentialMintBurn;
+        let mint = Pubkey::new_unique();
+        let space = ExtensionType::try_calculate_account_len::<Mint>(&[
+            ExtensionType::ConfidentialMintBurn,
+        ])
+        .expect("mint size");
+        let mut data = vec![0u8; space];
+        let mut state = StateWithExtensionsMut::<Mint>::unpack_uninitialized(&mut data)
+            .expect("uninitialized mint");
+        state
+            .init_extension::<ConfidentialMintBurn>(true)
+            .expect("extension");
+        state.base = Mint {
+            mint_authority: COption::Some(self.payer().pubkey()),
+            supply: 0,
+            decimals: DECIMALS,
+            is_initialized: true,
+            freeze_authority: COption::None,
+        };
+        state.pack_base();
+        state.init_account_type().expect("account type");
+        let lamports = self
+            .ctx
+            .banks_client
+            .get_rent()
+            .await
+            .expect("rent")
+            .minimum_balance(space);
+        let account = Account {
+            lamports,
+            data,
+            owner: spl_token_2022::ID,
+            executable: false,
+            rent_epoch: 0,
+        };
+        self.ctx.set_account(&mint, &account.into());
+        mint
+    }
+
+    /// The associated token account of `owner` for `mint`, created if missing.
+    pub async fn token_account(
+        &mut self,
+        owner: &Pubkey,
+        mint: &Pubkey,
+        program: &Pubkey,
+    ) -> Pubkey {
+        let payer = self.payer();
+        let ix = create_associated_token_account_idempotent(&payer.pubkey(), owner, mint, program);
+        self.send(&[ix], &[]).await.expect("create token account");
+        get_associated_token_address_with_program_id(owner, mint, program)
+    }
+
+    /// Mints `amount` to `account` (the payer is every test mint's authority).
+    pub async fn mint_to(
+        &mut self,
+        mint: &Pubkey,
+        program: &Pubkey,
+        account: &Pubkey,
+        amount: u64,
+    ) {
+        let payer = self.payer();
+        let ix = spl_token_2022::instruction::mint_to(
+            program,
+            mint,
+            account,
+            &payer.pubkey(),
+            &[],
+            amount,
+        )
+        .expect("mint_to");
+        self.send(&[ix], &[]).await.expect("mint to");
+    }
+
+    /// Thaws a Token-2022 account (the payer is every test mint's freeze authority).
+    pub async fn thaw(&mut self, mint: &Pubkey, account: &Pubkey) {
+        let payer = self.payer();
+        let ix = spl_token_2022::instruction::thaw_account(
+            &spl_token_2022::ID,
+            account,
+            mint,
+            &payer.pubkey(),
+            &[],
+        )
+        .expect("thaw_account");
+        self.send(&[ix], &[]).await.expect("thaw");
+    }
+
+    /// A plain token transfer, signed by `owner`.
+    pub async fn transfer_tokens(
+        &mut self,
+        mint: &Pubkey,
+        program: &Pubkey,
+        from: &Pubkey,
+        to: &Pubkey,
+        owner: &Keypair,
+        amount: u64,
+    ) {
+        let ix = spl_token_2022::instruction::transfer_checked(
+            program,
+            from,
+            mint,
+            to,
+            &owner.pubkey(),
+            &[],
+            amount,
+            DECIMALS,
+        )
+        .expect("transfer_checked");
+        self.send(&[ix], &[owner]).await.expect("transfer");
+    }
+}

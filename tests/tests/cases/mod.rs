@@ -1,0 +1,10 @@
+mod test_bounty_cancel;
+mod test_bounty_close;
+mod test_bounty_create;
+mod test_bounty_fund;
+mod test_bounty_refund;
+mod test_scenarios;
+mod test_submission_attest;
+mod test_submission_close;
+mod test_submission_create;
+mod test_submission_release;

@@ -1,0 +1,140 @@
+use databounty::errors::BountyError;
+use databounty::events::BountyFunded;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_tests::*;
+use solana_sdk::signature::Signer;
+
+/// Anyone can fund; the event and the books show what arrived.
+async fn anyone_funds(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let p = &setup.parties;
+    let sponsor = env.funded_keypair(1).await;
+    let sponsor_ata = env
+        .token_account(&sponsor.pubkey(), &p.mint, &p.token_program)
+        .await;
+    env.mint_to(&p.mint, &p.token_program, &sponsor_ata, 5_000)
+        .await;
+
+    let events = env
+        .try_fund(&setup, &sponsor, &sponsor_ata, 5_000)
+        .await
+        .expect("fund");
+    let funded = setup.args.initial_funding + 5_000;
+    let now = env.now().await;
+    assert_eq!(
+        events,
+        vec![DatabountyEvent::BountyFunded(BountyFunded {
+            bounty: setup.bounty,
+            funder: sponsor.pubkey(),
+            mint: p.mint,
+            requested: 5_000,
+            received: 5_000,
+            funded,
+            vault_balance: funded,
+            funded_at: now,
+        })]
+    );
+    assert_eq!(env.token_balance(&sponsor_ata).await, 0);
+    assert_eq!(env.bounty_state(&setup.bounty).await.funded, funded);
+    env.assert_books_balance(&setup).await;
+}
+
+async fn rejects_zero(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let (creator, ata) = (
+        setup.parties.creator.insecure_clone(),
+        setup.parties.creator_ata,
+    );
+    assert_bounty_error(
+        env.try_fund(&setup, &creator, &ata, 0).await,
+        BountyError::ZeroAmount,
+    );
+}
+
+async fn rejects_a_cancelled_bounty(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let (creator, ata) = (
+        setup.parties.creator.insecure_clone(),
+        setup.parties.creator_ata,
+    );
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    assert_bounty_error(
+        env.try_fund(&setup, &creator, &ata, 10).await,
+        BountyError::BountyNotOpen,
+    );
+}
+
+/// Funding after the submission deadline is a top-up for reviewers waiting to accept.
+async fn tops_up_after_the_submission_deadline(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let (creator, ata) = (
+        setup.parties.creator.insecure_clone(),
+        setup.parties.creator_ata,
+    );
+    env.past_submission_deadline(&setup).await;
+    env.try_fund(&setup, &creator, &ata, 10)
+        .await
+        .expect("top-up");
+}
+
+async fn rejects_someone_elses_token_account(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let thief = env.funded_keypair(1).await;
+    let victim_ata = setup.parties.creator_ata;
+    assert_bounty_error(
+        env.try_fund(&setup, &thief, &victim_ata, 10).await,
+        BountyError::WrongFundingAccount,
+    );
+}
+
+on_both_token_programs! {
+    anyone_can_fund => anyone_funds;
+    zero_is_refused => rejects_zero;
+    a_cancelled_bounty_takes_no_funds => rejects_a_cancelled_bounty;
+    top_ups_are_allowed_during_review => tops_up_after_the_submission_deadline;
+    the_funder_must_own_the_source => rejects_someone_elses_token_account;
+}
+
+/// A 1% transfer fee: the vault and the books get what arrived, to the unit.
+#[tokio::test]
+async fn credits_the_measured_amount_under_a_transfer_fee() {
+    let mut env = TestEnv::new().await;
+    let kind = MintKind::TransferFee {
+        bps: 100,
+        max: 1_000_000_000,
+    };
+    let setup = env
+        .bounty_with(
+            kind,
+            BountyParams {
+                initial_funding: 0,
+                ..Default::default()
+            },
+        )
+        .await;
+    let (creator, ata) = (
+        setup.parties.creator.insecure_clone(),
+        setup.parties.creator_ata,
+    );
+    let events = env
+        .try_fund(&setup, &creator, &ata, 1_000_000)
+        .await
+        .expect("fund");
+    let DatabountyEvent::BountyFunded(funded) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        (funded.requested, funded.received, funded.funded),
+        (1_000_000, 990_000, 990_000)
+    );
+    let bounty = env.bounty_state(&setup.bounty).await;
+    assert_eq!(bounty.funded, 990_000);
+    assert_eq!(env.token_balance(&bounty.vault).await, 990_000);
+    assert_eq!(env.token_balance(&ata).await, CREATOR_TOKENS - 1_000_000);
+    env.assert_books_balance(&setup).await;
+}

@@ -1,0 +1,140 @@
+use databounty::errors::BountyError;
+use databounty::events::BountyRefunded;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_tests::*;
+use solana_sdk::signature::Signer;
+
+async fn refunds_a_cancelled_bounty(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let creator = setup.parties.creator.insecure_clone();
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let events = env
+        .try_refund(&setup, &setup.parties.creator_ata)
+        .await
+        .expect("refund");
+    let funded = setup.args.initial_funding;
+    let now = env.now().await;
+    assert_eq!(
+        events,
+        vec![DatabountyEvent::BountyRefunded(BountyRefunded {
+            bounty: setup.bounty,
+            creator: creator.pubkey(),
+            creator_token_account: setup.parties.creator_ata,
+            amount: funded,
+            received: funded,
+            untracked_swept: 0,
+            funded,
+            refunded: funded,
+            reserved: 0,
+            vault_balance: 0,
+            refunded_at: now,
+        })]
+    );
+    assert_eq!(
+        env.token_balance(&setup.parties.creator_ata).await,
+        CREATOR_TOKENS
+    );
+    env.assert_books_balance(&setup).await;
+}
+
+async fn not_while_open_and_taking_submissions(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    assert_bounty_error(
+        env.try_refund(&setup, &setup.parties.creator_ata).await,
+        BountyError::RefundNotYetAllowed,
+    );
+    // Past the submission deadline with nothing pending, it opens without a cancel.
+    env.past_submission_deadline(&setup).await;
+    env.try_refund(&setup, &setup.parties.creator_ata)
+        .await
+        .expect("refund");
+}
+
+/// Pending work holds the funds until it is decided or the review deadline passes.
+async fn waits_for_pending_reviews(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    env.submit(&setup, &contributor.key, b"labels").await;
+    let creator = setup.parties.creator.insecure_clone();
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    assert_bounty_error(
+        env.try_refund(&setup, &setup.parties.creator_ata).await,
+        BountyError::SubmissionsPending,
+    );
+    env.past_review_deadline(&setup).await;
+    env.try_refund(&setup, &setup.parties.creator_ata)
+        .await
+        .expect("refund after expiry");
+}
+
+/// Rewards reserved for accepted submissions stay in the vault.
+async fn keeps_reserved_rewards(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.votes(&setup, &submitted, 2, true).await;
+    env.past_submission_deadline(&setup).await;
+    let events = env
+        .try_refund(&setup, &setup.parties.creator_ata)
+        .await
+        .expect("refund");
+    let reward = setup.args.reward_per_submission;
+    let DatabountyEvent::BountyRefunded(refund) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(refund.amount, setup.args.initial_funding - reward);
+    assert_bounty_error(
+        env.try_refund(&setup, &setup.parties.creator_ata).await,
+        BountyError::NothingToRefund,
+    );
+    env.try_release(&setup, &submitted, &contributor.ata)
+        .await
+        .expect("the reward is still there");
+    assert_eq!(env.token_balance(&contributor.ata).await, reward);
+    env.assert_books_balance(&setup).await;
+}
+
+async fn pays_only_the_creator(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    env.past_submission_deadline(&setup).await;
+    let thief = env.contributor(&setup).await;
+    assert_bounty_error(
+        env.try_refund(&setup, &thief.ata).await,
+        BountyError::WrongRefundAccount,
+    );
+}
+
+/// Tokens sent straight to the vault are counted as funding and refunded.
+async fn sweeps_untracked_tokens(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let p = &setup.parties;
+    let vault = databounty_sdk::pda::vault(&setup.bounty);
+    let creator = p.creator.insecure_clone();
+    let (mint, program, ata) = (p.mint, p.token_program, p.creator_ata);
+    env.transfer_tokens(&mint, &program, &ata, &vault, &creator, 77)
+        .await;
+    env.past_submission_deadline(&setup).await;
+    let events = env.try_refund(&setup, &ata).await.expect("refund");
+    let DatabountyEvent::BountyRefunded(refund) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(refund.untracked_swept, 77);
+    assert_eq!(refund.amount, setup.args.initial_funding + 77);
+    assert_eq!(env.token_balance(&ata).await, CREATOR_TOKENS);
+    env.assert_books_balance(&setup).await;
+}
+
+on_both_token_programs! {
+    a_cancelled_bounty_is_refunded => refunds_a_cancelled_bounty;
+    no_refund_while_taking_submissions => not_while_open_and_taking_submissions;
+    refunds_wait_for_pending_reviews => waits_for_pending_reviews;
+    reserved_rewards_are_not_refunded => keeps_reserved_rewards;
+    only_the_creator_is_refunded => pays_only_the_creator;
+    untracked_tokens_are_swept => sweeps_untracked_tokens;
+}

@@ -1,0 +1,103 @@
+use databounty::errors::BountyError;
+use databounty::events::SubmissionClosed;
+use databounty::state::SubmissionStatus;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_tests::*;
+use solana_sdk::signature::Signer;
+
+async fn closes_a_paid_submission(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.votes(&setup, &submitted, 2, true).await;
+    assert_bounty_error(
+        env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
+            .await,
+        BountyError::SubmissionNotFinal,
+    );
+    env.try_release(&setup, &submitted, &contributor.ata)
+        .await
+        .expect("release");
+    let rent = env.lamports(&submitted.address).await;
+    let before = env.lamports(&contributor.key.pubkey()).await;
+    let events = env
+        .try_close_submission(&setup, &submitted, &contributor.key.pubkey())
+        .await
+        .expect("close");
+    let now = env.now().await;
+    assert_eq!(
+        events,
+        vec![DatabountyEvent::SubmissionClosed(SubmissionClosed {
+            bounty: setup.bounty,
+            submission: submitted.address,
+            contributor: contributor.key.pubkey(),
+            final_status: SubmissionStatus::Paid,
+            rent_returned: rent,
+            pending: 0,
+            open_submission_accounts: 0,
+            closed_at: now,
+        })]
+    );
+    assert!(!env.exists(&submitted.address).await);
+    assert_eq!(env.lamports(&contributor.key.pubkey()).await, before + rent);
+}
+
+async fn closes_a_rejected_submission(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.votes(&setup, &submitted, 2, false).await;
+    env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
+        .await
+        .expect("close");
+    assert!(!env.exists(&submitted.address).await);
+}
+
+/// A pending submission is final only once the review deadline passed (expired).
+async fn closes_an_expired_submission(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    assert_bounty_error(
+        env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
+            .await,
+        BountyError::SubmissionNotFinal,
+    );
+    env.past_review_deadline(&setup).await;
+    let events = env
+        .try_close_submission(&setup, &submitted, &contributor.key.pubkey())
+        .await
+        .expect("close");
+    let DatabountyEvent::SubmissionClosed(closed) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        (closed.final_status, closed.pending),
+        (SubmissionStatus::Pending, 0)
+    );
+    assert_eq!(env.bounty_state(&setup.bounty).await.pending, 0);
+}
+
+async fn rent_goes_only_to_the_contributor(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.votes(&setup, &submitted, 2, false).await;
+    let thief = env.funded_keypair(1).await;
+    assert_bounty_error(
+        env.try_close_submission(&setup, &submitted, &thief.pubkey())
+            .await,
+        BountyError::WrongContributor,
+    );
+}
+
+on_both_token_programs! {
+    a_paid_submission_closes => closes_a_paid_submission;
+    a_rejected_submission_closes => closes_a_rejected_submission;
+    an_expired_submission_closes => closes_an_expired_submission;
+    rent_returns_to_the_contributor_only => rent_goes_only_to_the_contributor;
+}

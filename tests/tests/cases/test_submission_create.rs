@@ -1,0 +1,159 @@
+use databounty::errors::BountyError;
+use databounty::events::SubmissionCreated;
+use databounty::state::SubmissionStatus;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_sdk::instructions as ix;
+use databounty_tests::*;
+use solana_sdk::signature::Signer;
+
+async fn registers_a_hash(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let now = env.now().await;
+    assert_eq!(
+        submitted.events,
+        vec![DatabountyEvent::SubmissionCreated(SubmissionCreated {
+            bounty: setup.bounty,
+            submission: submitted.address,
+            contributor: contributor.key.pubkey(),
+            hash: submitted.hash,
+            uri: Some("ipfs://data".into()),
+            submissions: 1,
+            pending: 1,
+            created_at: now,
+        })]
+    );
+    let submission = env.submission_state(&submitted.address).await;
+    assert_eq!(submission.contributor, contributor.key.pubkey());
+    assert_eq!(submission.hash, submitted.hash);
+    assert_eq!(submission.status, SubmissionStatus::Pending);
+    let bounty = env.bounty_state(&setup.bounty).await;
+    assert_eq!(
+        (
+            bounty.submissions,
+            bounty.pending,
+            bounty.open_submission_accounts
+        ),
+        (1, 1, 1)
+    );
+}
+
+async fn refuses_after_the_deadline(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    env.set_time(setup.args.submission_deadline - 1).await;
+    env.submit(&setup, &contributor.key, b"just in time").await;
+    env.past_submission_deadline(&setup).await;
+    assert_bounty_error(
+        env.try_submit(&setup, &contributor.key, b"late").await,
+        BountyError::SubmissionDeadlinePassed,
+    );
+}
+
+async fn refuses_a_cancelled_bounty(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let creator = setup.parties.creator.insecure_clone();
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let contributor = env.contributor(&setup).await;
+    assert_bounty_error(
+        env.try_submit(&setup, &contributor.key, b"x").await,
+        BountyError::BountyNotOpen,
+    );
+}
+
+async fn refuses_a_reviewer(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let reviewer = setup.parties.reviewers[0].insecure_clone();
+    assert_bounty_error(
+        env.try_submit(&setup, &reviewer, b"mine").await,
+        BountyError::ReviewerCannotSubmit,
+    );
+}
+
+async fn refuses_when_every_slot_is_taken(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env
+        .bounty_with(
+            kind,
+            BountyParams {
+                max_winners: 1,
+                ..Default::default()
+            },
+        )
+        .await;
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"first").await;
+    env.votes(&setup, &submitted, 2, true).await;
+    assert_bounty_error(
+        env.try_submit(&setup, &contributor.key, b"second").await,
+        BountyError::NoWinnerSlotsLeft,
+    );
+}
+
+async fn refuses_a_long_uri(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let create = ix::submission_create(
+        &contributor.key.pubkey(),
+        &setup.bounty,
+        [1u8; 32],
+        Some("u".repeat(201)),
+    );
+    assert_bounty_error(
+        env.send(&[create], &[&contributor.key]).await,
+        BountyError::UriTooLong,
+    );
+    let create = ix::submission_create(
+        &contributor.key.pubkey(),
+        &setup.bounty,
+        [1u8; 32],
+        Some("u".repeat(200)),
+    );
+    env.send(&[create], &[&contributor.key])
+        .await
+        .expect("200 bytes fit");
+}
+
+async fn refuses_a_duplicate_hash(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    env.submit(&setup, &contributor.key, b"same").await;
+    assert_bounty_error(
+        env.try_submit(&setup, &contributor.key, b"same").await,
+        BountyError::SubmissionAlreadyExists,
+    );
+}
+
+/// A front-runner who sees the hash and sends lamports to its address blocks nothing.
+async fn prefunded_address_does_not_block(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let digest = databounty_sdk::hash::reader_digest(&b"labels"[..], |_| {}).expect("digest");
+    let hash =
+        databounty_sdk::hash::submission_hash(&setup.bounty, &contributor.key.pubkey(), &digest);
+    let address = databounty_sdk::pda::submission(&setup.bounty, &hash);
+    let payer = env.payer();
+    let gift = solana_system_interface::instruction::transfer(&payer.pubkey(), &address, 1_000_000);
+    env.send(&[gift], &[]).await.expect("pre-fund");
+    env.submit(&setup, &contributor.key, b"labels").await;
+    assert_eq!(env.submission_state(&address).await.hash, hash);
+}
+
+on_both_token_programs! {
+    a_contributor_registers_a_hash => registers_a_hash;
+    late_submissions_are_refused => refuses_after_the_deadline;
+    a_cancelled_bounty_takes_no_submissions => refuses_a_cancelled_bounty;
+    reviewers_cannot_submit => refuses_a_reviewer;
+    no_submissions_once_all_slots_are_won => refuses_when_every_slot_is_taken;
+    the_uri_is_limited_to_200_bytes => refuses_a_long_uri;
+    one_account_per_hash => refuses_a_duplicate_hash;
+    a_prefunded_address_does_not_block => prefunded_address_does_not_block;
+}
