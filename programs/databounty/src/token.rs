@@ -9,7 +9,7 @@ use anchor_spl::token_2022::spl_token_2022::state::{
     Account as TokenAccountState, AccountState, Mint as MintState,
 };
 use anchor_spl::token_2022::ID as TOKEN_2022_ID;
-use anchor_spl::token_interface::{self, TransferChecked};
+use anchor_spl::token_interface::{self, Mint, TransferChecked};
 
 use crate::errors::BountyError;
 
@@ -18,24 +18,23 @@ use crate::errors::BountyError;
 pub fn transfer<'info>(
     token_program: &AccountInfo<'info>,
     from: &AccountInfo<'info>,
-    mint: &AccountInfo<'info>,
+    mint: &InterfaceAccount<'info, Mint>,
     to: &AccountInfo<'info>,
     authority: &AccountInfo<'info>,
     signer_seeds: &[&[&[u8]]],
     amount: u64,
-    decimals: u8,
 ) -> Result<()> {
     if amount == 0 {
         return Ok(());
     }
     let accounts = TransferChecked {
         from: from.clone(),
-        mint: mint.clone(),
+        mint: mint.to_account_info(),
         to: to.clone(),
         authority: authority.clone(),
     };
     let ctx = CpiContext::new_with_signer(token_program.key(), accounts, signer_seeds);
-    token_interface::transfer_checked(ctx, amount, decimals)
+    token_interface::transfer_checked(ctx, amount, mint.decimals)
 }
 
 /// Extensions a bounty mint may carry without putting escrowed funds at risk: fee

@@ -83,6 +83,9 @@ async fn creates_without_funding(kind: MintKind) {
     assert_eq!(env.bounty_state(&setup.bounty).await.funded, 0);
 }
 
+/// Changes one argument of a valid `bounty_create`.
+type Mutation = Box<dyn Fn(&mut databounty::instructions::BountyCreateArgs)>;
+
 /// Each invalid argument, with the error that names it.
 async fn rejects_invalid_arguments(kind: MintKind) {
     let mut env = TestEnv::new().await;
@@ -90,11 +93,7 @@ async fn rejects_invalid_arguments(kind: MintKind) {
     let now = env.now().await;
     let base = parties.args(now, &BountyParams::default(), 0);
     let twin = base.reviewers[0];
-    let cases: Vec<(
-        &str,
-        Box<dyn Fn(&mut databounty::instructions::BountyCreateArgs)>,
-        BountyError,
-    )> = vec![
+    let cases: Vec<(&str, Mutation, BountyError)> = vec![
         (
             "uri",
             Box::new(|a| a.metadata_uri = "x".repeat(201)),

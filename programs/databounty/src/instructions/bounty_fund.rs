@@ -78,16 +78,7 @@ pub(crate) fn deposit<'info>(
     now: i64,
 ) -> Result<BountyFunded> {
     let before = token_amount(vault)?;
-    transfer(
-        token_program,
-        source,
-        &mint.to_account_info(),
-        vault,
-        authority,
-        &[],
-        amount,
-        mint.decimals,
-    )?;
+    transfer(token_program, source, mint, vault, authority, &[], amount)?;
     let received = checked_sub(token_amount(vault)?, before)?;
     bounty.funded = checked_add(bounty.funded, received)?;
     Ok(BountyFunded {

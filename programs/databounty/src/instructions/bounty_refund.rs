@@ -66,12 +66,11 @@ pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
         transfer(
             &ctx.accounts.token_program.to_account_info(),
             &ctx.accounts.vault.to_account_info(),
-            &ctx.accounts.mint.to_account_info(),
+            &ctx.accounts.mint,
             &ctx.accounts.creator_token_account.to_account_info(),
             &ctx.accounts.bounty.to_account_info(),
             seeds,
             amount,
-            ctx.accounts.mint.decimals,
         )
     })?;
     ctx.accounts.creator_token_account.reload()?;

@@ -58,12 +58,11 @@ pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
         transfer(
             &ctx.accounts.token_program.to_account_info(),
             &ctx.accounts.vault.to_account_info(),
-            &ctx.accounts.mint.to_account_info(),
+            &ctx.accounts.mint,
             &ctx.accounts.contributor_token_account.to_account_info(),
             &ctx.accounts.bounty.to_account_info(),
             seeds,
             amount,
-            ctx.accounts.mint.decimals,
         )
     })?;
     ctx.accounts.contributor_token_account.reload()?;
