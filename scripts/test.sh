@@ -14,4 +14,11 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "tests (cargo test --workspace)"
 # The bank logs every instruction at debug level; keep test output readable.
 export RUST_LOG="${RUST_LOG:-error}"
-cargo test --workspace
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace 2>&1 | tee "$log"
+
+# One closing line for the whole run (cargo's last line is about doc-tests only).
+passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '^test result: .* ([0-9]+) failed' "$log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+printf '\ntests: %s passed, %s failed\n' "$passed" "$failed"

@@ -63,7 +63,8 @@ pub mod databounty {
         instructions::bounty_refund(ctx)
     }
 
-    /// Closes a paid, rejected or expired submission, rent to its contributor.
+    /// Closes a paid, rejected or expired submission, rent to its contributor, once the
+    /// bounty takes no more submissions.
     pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
         instructions::submission_close(ctx)
     }

@@ -19,6 +19,13 @@ async fn closes_a_paid_submission(kind: MintKind) {
     env.try_release(&setup, &submitted, &contributor.ata)
         .await
         .expect("release");
+    // While submissions are taken, closing would let the same hash be paid again.
+    assert_bounty_error(
+        env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
+            .await,
+        BountyError::BountyStillTakingSubmissions,
+    );
+    env.past_submission_deadline(&setup).await;
     let rent = env.lamports(&submitted.address).await;
     let before = env.lamports(&contributor.key.pubkey()).await;
     let events = env
@@ -49,6 +56,9 @@ async fn closes_a_rejected_submission(kind: MintKind) {
     let contributor = env.contributor(&setup).await;
     let submitted = env.submit(&setup, &contributor.key, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
+    let creator = setup.parties.creator.insecure_clone();
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    // A cancelled bounty takes no submissions either, so its final ones can close.
     env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
         .await
         .expect("close");

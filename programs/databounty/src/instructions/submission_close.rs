@@ -35,12 +35,18 @@ impl SubmissionClose<'_> {
             self.submission.is_final(self.bounty.review_closed(now)),
             BountyError::SubmissionNotFinal
         );
+        // Closing frees the hash's address; were submissions still taken, the same hash
+        // could be registered, and paid, again.
+        require!(
+            !self.bounty.takes_submissions(now),
+            BountyError::BountyStillTakingSubmissions
+        );
         Ok(())
     }
 }
 
-/// Returns a final (paid, rejected or expired) submission's rent to its contributor;
-/// anyone may crank it.
+/// Returns a final (paid, rejected or expired) submission's rent to its contributor once
+/// the bounty takes no more submissions; anyone may crank it.
 #[access_control(ctx.accounts.validate())]
 pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;

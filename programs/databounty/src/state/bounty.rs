@@ -104,6 +104,11 @@ impl Bounty {
             .ok_or_else(|| error!(BountyError::MathOverflow))
     }
 
+    /// Whether `submission_create` can still succeed (open and before the deadline).
+    pub fn takes_submissions(&self, now: i64) -> bool {
+        self.status == BountyStatus::Open && now < self.submission_deadline
+    }
+
     /// Whether a pending submission can no longer be decided.
     pub fn review_closed(&self, now: i64) -> bool {
         now >= self.review_deadline
