@@ -4,6 +4,7 @@ mod test_bounty_create;
 mod test_bounty_fund;
 mod test_bounty_refund;
 mod test_scenarios;
+mod test_security;
 mod test_submission_attest;
 mod test_submission_close;
 mod test_submission_create;

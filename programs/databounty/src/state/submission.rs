@@ -100,3 +100,87 @@ impl Submission {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending() -> Submission {
+        Submission {
+            bounty: Pubkey::new_unique(),
+            contributor: Pubkey::new_unique(),
+            hash: [0; 32],
+            uri: None,
+            created_at: 0,
+            approvals: 0,
+            rejections: 0,
+            status: SubmissionStatus::Pending,
+            decided_at: 0,
+            bump: 255,
+        }
+    }
+
+    #[test]
+    fn quorum_of_three_among_five() {
+        let mut s = pending();
+        assert_eq!(
+            s.record_vote(0, true, 3, 5).unwrap(),
+            VoteOutcome::StillPending
+        );
+        assert_eq!(
+            s.record_vote(1, false, 3, 5).unwrap(),
+            VoteOutcome::StillPending
+        );
+        assert_eq!(
+            s.record_vote(2, false, 3, 5).unwrap(),
+            VoteOutcome::StillPending
+        );
+        // Two rejections leave 5 − 2 = 3 possible approvals: quorum is still reachable.
+        assert_eq!(
+            s.record_vote(3, true, 3, 5).unwrap(),
+            VoteOutcome::StillPending
+        );
+        assert_eq!(
+            s.record_vote(4, true, 3, 5).unwrap(),
+            VoteOutcome::ReachedQuorum
+        );
+    }
+
+    #[test]
+    fn rejects_once_quorum_is_out_of_reach() {
+        let mut s = pending();
+        for i in 0..2 {
+            assert_eq!(
+                s.record_vote(i, false, 3, 5).unwrap(),
+                VoteOutcome::StillPending
+            );
+        }
+        assert_eq!(
+            s.record_vote(2, false, 3, 5).unwrap(),
+            VoteOutcome::QuorumUnreachable
+        );
+    }
+
+    #[test]
+    fn one_vote_per_reviewer_and_index_bounds() {
+        let mut s = pending();
+        s.record_vote(31, true, 2, 32).unwrap();
+        assert!(s.record_vote(31, false, 2, 32).is_err());
+        assert!(
+            s.record_vote(32, true, 2, 32).is_err(),
+            "no bit 32 in a u32"
+        );
+        assert_eq!(s.approvals, 1 << 31);
+    }
+
+    #[test]
+    fn finality() {
+        let mut s = pending();
+        assert!(!s.is_final(false));
+        assert!(s.is_final(true), "expired");
+        s.status = SubmissionStatus::Accepted;
+        assert!(!s.is_final(true), "owed a payout");
+        s.status = SubmissionStatus::Paid;
+        assert!(s.is_final(false));
+    }
+}
