@@ -150,6 +150,25 @@ impl TestEnv {
         self.ctx.set_sysvar(&clock);
     }
 
+    /// Moves the bank `epochs` epochs ahead (a Token-2022 fee change applies two epochs on).
+    pub fn warp_epochs(&mut self, epochs: u64, current: u64) {
+        self.ctx.warp_to_epoch(current + epochs).expect("warp");
+    }
+
+    /// An account as stored, for tests that forge look-alikes.
+    pub async fn raw_account(&mut self, address: &Pubkey) -> Option<solana_sdk::account::Account> {
+        self.ctx
+            .banks_client
+            .get_account(*address)
+            .await
+            .expect("account")
+    }
+
+    /// Writes an account straight into the bank.
+    pub fn set_raw_account(&mut self, address: &Pubkey, account: solana_sdk::account::Account) {
+        self.ctx.set_account(address, &account.into());
+    }
+
     pub async fn lamports(&mut self, address: &Pubkey) -> u64 {
         self.ctx
             .banks_client

@@ -103,20 +103,14 @@ async fn look_alike_accounts_are_refused(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
     let creator = setup.parties.creator.insecure_clone();
-    let real = env
-        .ctx
-        .banks_client
-        .get_account(setup.bounty)
-        .await
-        .unwrap()
-        .unwrap();
+    let real = env.raw_account(&setup.bounty).await.expect("bounty");
 
     let foreign = Pubkey::new_unique();
     let copy = Account {
         owner: Pubkey::new_unique(),
         ..real.clone()
     };
-    env.ctx.set_account(&foreign, &copy.into());
+    env.set_raw_account(&foreign, copy);
     let cancel = ix::bounty_cancel(&creator.pubkey(), &foreign);
     assert_anchor_error(
         env.send(&[cancel], &[&creator]).await,
@@ -126,7 +120,7 @@ async fn look_alike_accounts_are_refused(kind: MintKind) {
     // Even owned by our program (which only the program itself could do), a bounty at an
     // address its seeds do not derive is refused.
     let forged = Pubkey::new_unique();
-    env.ctx.set_account(&forged, &real.into());
+    env.set_raw_account(&forged, real);
     let cancel = ix::bounty_cancel(&creator.pubkey(), &forged);
     assert_anchor_error(
         env.send(&[cancel], &[&creator]).await,
@@ -477,7 +471,7 @@ async fn a_fee_change_between_deposit_and_payout() {
     .unwrap();
     env.send(&[raise], &[]).await.expect("raise the fee to 5%");
     let epoch = env.clock().await.epoch;
-    env.ctx.warp_to_epoch(epoch + 2).expect("warp");
+    env.warp_epochs(2, epoch);
 
     env.votes(&setup, &submitted, 2, true).await;
     let events = env
