@@ -3,6 +3,7 @@ mod test_bounty_close;
 mod test_bounty_create;
 mod test_bounty_fund;
 mod test_bounty_refund;
+mod test_properties;
 mod test_scenarios;
 mod test_security;
 mod test_submission_attest;

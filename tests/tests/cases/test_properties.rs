@@ -1,0 +1,437 @@
+//! Stateful property test: random sequences of every instruction, valid and invalid
+//! mixed, across two bounties, several contributors and reviewers, on SPL Token,
+//! Token-2022 and a transfer-fee mint. After every step the invariants of SPEC §1 and
+//! the conservation of tokens must hold.
+//!
+//! `PROPTEST_CASES` (default 6) and `PROPTEST_STEPS` (default 60) scale it up;
+//! `PROPTEST_SEED` shifts the seeds. A failure names its seed.
+
+use std::collections::{HashMap, HashSet};
+
+use anchor_spl::token_2022::spl_token_2022;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_sdk::instructions as ix;
+use databounty_tests::*;
+use solana_program_test::BanksClientError;
+use solana_sdk::instruction::InstructionError;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::TransactionError;
+use spl_token_2022::extension::transfer_fee::{TransferFeeAmount, TransferFeeConfig};
+use spl_token_2022::extension::{BaseStateWithExtensions, StateWithExtensions};
+
+/// SplitMix64: small, seedable, good enough to pick actions.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct World {
+    env: TestEnv,
+    rng: Rng,
+    bounties: Vec<BountySetup>,
+    closed_bounties: HashSet<Pubkey>,
+    contributors: Vec<Contributor>,
+    /// (bounty index, submission, contributor index)
+    submissions: Vec<(usize, Submitted, usize)>,
+    outsider: Keypair,
+    minted: u64,
+    paid: HashSet<Pubkey>,
+    votes: HashSet<(Pubkey, Pubkey)>,
+    received: HashMap<Pubkey, u64>,
+    steps_ok: usize,
+}
+
+impl World {
+    async fn new(kind: MintKind, seed: u64) -> Self {
+        let mut env = TestEnv::new().await;
+        let mut rng = Rng(seed);
+        let reward = [1, 1_000, 1_000_000][rng.below(3)];
+        let params = BountyParams {
+            reviewers: 3,
+            quorum: 2,
+            reward,
+            max_winners: 1 + rng.below(3) as u32,
+            initial_funding: reward * (1 + rng.below(4) as u64),
+            allow_permanent_delegate: false,
+        };
+        let first = env.bounty_with(kind, params.clone()).await;
+        // A second bounty of the same creator and mint, so cross-bounty mixes happen.
+        let now = env.now().await;
+        let args = first.parties.args(now, &params, 1);
+        let bounty = first.parties.bounty_address(&args);
+        env.try_create(&first.parties, args.clone())
+            .await
+            .expect("second bounty");
+        let second = BountySetup {
+            parties: Parties {
+                kind,
+                mint: first.parties.mint,
+                token_program: first.parties.token_program,
+                creator: first.parties.creator.insecure_clone(),
+                creator_ata: first.parties.creator_ata,
+                reviewers: first
+                    .parties
+                    .reviewers
+                    .iter()
+                    .map(|r| r.insecure_clone())
+                    .collect(),
+            },
+            args,
+            bounty,
+            created: vec![],
+        };
+        let mut contributors = Vec::new();
+        for _ in 0..3 {
+            contributors.push(env.contributor(&first).await);
+        }
+        let outsider = env.funded_keypair(1).await;
+        Self {
+            env,
+            rng,
+            bounties: vec![first, second],
+            closed_bounties: HashSet::new(),
+            contributors,
+            submissions: Vec::new(),
+            outsider,
+            minted: CREATOR_TOKENS,
+            paid: HashSet::new(),
+            votes: HashSet::new(),
+            received: HashMap::new(),
+            steps_ok: 0,
+        }
+    }
+
+    fn pick_bounty(&mut self) -> usize {
+        self.rng.below(self.bounties.len())
+    }
+
+    /// Runs one random action; returns its name and result.
+    async fn step(&mut self) -> (&'static str, Result<Vec<DatabountyEvent>, BanksClientError>) {
+        let b = self.pick_bounty();
+        let setup = &self.bounties[b];
+        let p = &setup.parties;
+        let reward = setup.args.reward_per_submission;
+        // Weighted actions: mostly work and votes, rarely a cancel (which ends submissions).
+        let roll = self.rng.below(100);
+        let action = [
+            (8, 0),
+            (30, 1),
+            (30, 3),
+            (10, 5),
+            (2, 6),
+            (5, 7),
+            (5, 8),
+            (10, 9),
+        ]
+        .iter()
+        .scan(0, |acc, &(weight, action)| {
+            *acc += weight;
+            Some((*acc, action))
+        })
+        .find(|&(limit, _)| roll < limit)
+        .map_or(9, |(_, action)| action);
+        match action {
+            0 => {
+                let amount = self.rng.below(3) as u64 * reward;
+                let creator = p.creator.insecure_clone();
+                let (bounty, mint, program, ata) =
+                    (setup.bounty, p.mint, p.token_program, p.creator_ata);
+                let fund =
+                    ix::bounty_fund(&creator.pubkey(), &bounty, &mint, &program, &ata, amount);
+                (
+                    "fund",
+                    self.env.send_with_events(&[fund], &[&creator]).await,
+                )
+            }
+            1 | 2 => {
+                // Contributors, or a reviewer trying; content from a small set, so duplicates occur.
+                let who = if self.rng.chance(15) {
+                    p.reviewers[self.rng.below(3)].insecure_clone()
+                } else {
+                    self.contributors[self.rng.below(3)].key.insecure_clone()
+                };
+                let content = [b'a' + self.rng.below(4) as u8];
+                let result = self.env.try_submit(&self.bounties[b], &who, &content).await;
+                if let Ok(submitted) = &result {
+                    let index = self
+                        .contributors
+                        .iter()
+                        .position(|c| c.key.pubkey() == who.pubkey());
+                    let index = index.expect("only contributors succeed");
+                    let events = submitted.events.clone();
+                    self.submissions.push((
+                        b,
+                        Submitted {
+                            address: submitted.address,
+                            hash: submitted.hash,
+                            events: vec![],
+                        },
+                        index,
+                    ));
+                    return ("submit", Ok(events));
+                }
+                ("submit", result.map(|s| s.events))
+            }
+            3 | 4 => {
+                let Some(s) = self.random_submission() else {
+                    return ("attest", Ok(vec![]));
+                };
+                let (sb, submitted, _) = &self.submissions[s];
+                let voter = if self.rng.chance(10) {
+                    self.outsider.insecure_clone()
+                } else {
+                    self.bounties[*sb].parties.reviewers[self.rng.below(3)].insecure_clone()
+                };
+                let mut hash = submitted.hash;
+                if self.rng.chance(10) {
+                    hash[0] ^= 1;
+                }
+                let approve = self.rng.chance(70);
+                // Sometimes with the other bounty.
+                let bounty = if self.rng.chance(10) {
+                    self.bounties[1 - sb].bounty
+                } else {
+                    self.bounties[*sb].bounty
+                };
+                let vote = ix::submission_attest(
+                    &voter.pubkey(),
+                    &bounty,
+                    &submitted.address,
+                    hash,
+                    approve,
+                );
+                (
+                    "attest",
+                    self.env.send_with_events(&[vote], &[&voter]).await,
+                )
+            }
+            5 => {
+                let Some(s) = self.random_submission() else {
+                    return ("release", Ok(vec![]));
+                };
+                let (sb, submitted, c) = &self.submissions[s];
+                let payout = if self.rng.chance(85) {
+                    self.contributors[*c].ata
+                } else {
+                    self.contributors[self.rng.below(3)].ata
+                };
+                let setup = &self.bounties[*sb];
+                let p = &setup.parties;
+                let release = ix::submission_release(
+                    &setup.bounty,
+                    &submitted.address,
+                    &p.mint,
+                    &p.token_program,
+                    &payout,
+                );
+                ("release", self.env.send_with_events(&[release], &[]).await)
+            }
+            6 => {
+                let signer = if self.rng.chance(80) {
+                    p.creator.insecure_clone()
+                } else {
+                    self.outsider.insecure_clone()
+                };
+                let cancel = ix::bounty_cancel(&signer.pubkey(), &setup.bounty);
+                (
+                    "cancel",
+                    self.env.send_with_events(&[cancel], &[&signer]).await,
+                )
+            }
+            7 => {
+                let refund =
+                    ix::bounty_refund(&setup.bounty, &p.mint, &p.token_program, &p.creator_ata);
+                ("refund", self.env.send_with_events(&[refund], &[]).await)
+            }
+            8 => {
+                if self.rng.chance(50) {
+                    let Some(s) = self.random_submission() else {
+                        return ("close submission", Ok(vec![]));
+                    };
+                    let (sb, submitted, c) = &self.submissions[s];
+                    let to = if self.rng.chance(85) {
+                        self.contributors[*c].key.pubkey()
+                    } else {
+                        self.outsider.pubkey()
+                    };
+                    let close =
+                        ix::submission_close(&self.bounties[*sb].bounty, &submitted.address, &to);
+                    (
+                        "close submission",
+                        self.env.send_with_events(&[close], &[]).await,
+                    )
+                } else {
+                    let creator = p.creator.insecure_clone();
+                    let close = ix::bounty_close(
+                        &creator.pubkey(),
+                        &setup.bounty,
+                        &p.mint,
+                        &p.token_program,
+                    );
+                    (
+                        "close bounty",
+                        self.env.send_with_events(&[close], &[&creator]).await,
+                    )
+                }
+            }
+            _ => {
+                let now = self.env.now().await;
+                // Mostly short waits, so that work gets done before the deadlines pass.
+                let jump = self.rng.below(REVIEW_WINDOW as usize / 6) as i64;
+                self.env.set_time(now + jump).await;
+                ("wait", Ok(vec![]))
+            }
+        }
+    }
+
+    fn random_submission(&mut self) -> Option<usize> {
+        (!self.submissions.is_empty()).then(|| self.rng.below(self.submissions.len()))
+    }
+
+    /// Events may only say what the rules allow.
+    fn record(&mut self, events: &[DatabountyEvent]) {
+        for event in events {
+            match event {
+                DatabountyEvent::SubmissionPaid(e) => {
+                    assert!(self.paid.insert(e.submission), "paid twice: {e:?}");
+                    *self
+                        .received
+                        .entry(e.contributor_token_account)
+                        .or_default() += e.received;
+                }
+                DatabountyEvent::SubmissionAttested(e) => {
+                    assert!(
+                        self.votes.insert((e.submission, e.reviewer)),
+                        "voted twice: {e:?}"
+                    );
+                    let setup = self
+                        .bounties
+                        .iter()
+                        .find(|s| s.bounty == e.bounty)
+                        .expect("known bounty");
+                    assert!(
+                        setup.args.reviewers.contains(&e.reviewer),
+                        "outsider voted: {e:?}"
+                    );
+                }
+                DatabountyEvent::BountyClosed(e) => {
+                    self.closed_bounties.insert(e.bounty);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// SPEC §1 invariants per bounty, and every minted token accounted for.
+    async fn check(&mut self) {
+        let mut accounts = vec![self.bounties[0].parties.creator_ata];
+        accounts.extend(self.contributors.iter().map(|c| c.ata));
+        for i in 0..self.bounties.len() {
+            let address = self.bounties[i].bounty;
+            if self.closed_bounties.contains(&address) {
+                assert!(!self.env.exists(&address).await);
+                continue;
+            }
+            self.env.assert_books_balance(&self.bounties[i]).await;
+            let bounty = self.env.bounty_state(&address).await;
+            assert!(bounty.paid <= bounty.accepted && bounty.accepted <= bounty.max_winners);
+            accounts.push(bounty.vault);
+        }
+        let mut total = 0u128;
+        for account in &accounts {
+            let raw = self.env.raw_account(account).await.expect("token account");
+            let state =
+                StateWithExtensions::<spl_token_2022::state::Account>::unpack(&raw.data).unwrap();
+            total += u128::from(state.base.amount);
+            if let Ok(fee) = state.get_extension::<TransferFeeAmount>() {
+                total += u128::from(u64::from(fee.withheld_amount));
+            }
+        }
+        let mint = self.bounties[0].parties.mint;
+        let raw = self.env.raw_account(&mint).await.expect("mint");
+        let mint_state =
+            StateWithExtensions::<spl_token_2022::state::Mint>::unpack(&raw.data).unwrap();
+        if let Ok(config) = mint_state.get_extension::<TransferFeeConfig>() {
+            total += u128::from(u64::from(config.withheld_amount));
+        }
+        assert_eq!(total, u128::from(self.minted), "tokens are conserved");
+        for contributor in &self.contributors {
+            let balance = self.env.token_balance(&contributor.ata).await;
+            assert_eq!(
+                balance,
+                self.received.get(&contributor.ata).copied().unwrap_or(0),
+                "contributors hold exactly what they were paid"
+            );
+        }
+    }
+}
+
+async fn run_case(kind: MintKind, seed: u64, steps: u64) {
+    let mut world = World::new(kind, seed).await;
+    world.check().await;
+    for step in 0..steps {
+        let (action, result) = world.step().await;
+        match result {
+            Ok(events) => {
+                world.steps_ok += 1;
+                world.record(&events);
+            }
+            // A refused call must be refused by a rule, never by a crash of the program.
+            Err(BanksClientError::TransactionError(TransactionError::InstructionError(
+                _,
+                InstructionError::Custom(_),
+            ))) => {}
+            Err(other) => panic!("seed {seed} step {step} {action}: unexpected failure {other:?}"),
+        }
+        world.check().await;
+    }
+    println!(
+        "seed {seed} ({kind:?}): {steps} steps, {} succeeded, {} submissions, {} paid, {} votes",
+        world.steps_ok,
+        world.submissions.len(),
+        world.paid.len(),
+        world.votes.len()
+    );
+}
+
+#[tokio::test]
+async fn random_instruction_sequences_keep_the_invariants() {
+    let cases = env_number("PROPTEST_CASES", 6);
+    let steps = env_number("PROPTEST_STEPS", 60);
+    let base = env_number("PROPTEST_SEED", 0);
+    let kinds = [
+        MintKind::Spl,
+        MintKind::Token2022,
+        MintKind::TransferFee {
+            bps: 250,
+            max: 40_000,
+        },
+    ];
+    for case in 0..cases {
+        let kind = kinds[(case % 3) as usize];
+        run_case(kind, base + case, steps).await;
+    }
+}
