@@ -62,6 +62,8 @@ struct World {
     votes: HashSet<(Pubkey, Pubkey)>,
     received: HashMap<Pubkey, u64>,
     steps_ok: usize,
+    /// How often each action was refused, by error code: shows what the run exercised.
+    refusals: HashMap<(&'static str, u32), usize>,
 }
 
 impl World {
@@ -121,6 +123,7 @@ impl World {
             votes: HashSet::new(),
             received: HashMap::new(),
             steps_ok: 0,
+            refusals: HashMap::new(),
         }
     }
 
@@ -138,9 +141,9 @@ impl World {
         let roll = self.rng.below(100);
         let action = [
             (8, 0),
-            (30, 1),
-            (30, 3),
-            (10, 5),
+            (15, 1),
+            (42, 3),
+            (13, 5),
             (2, 6),
             (5, 7),
             (5, 8),
@@ -307,8 +310,17 @@ impl World {
         }
     }
 
+    /// Any submission, but the newest most often, so that votes gather to a quorum.
     fn random_submission(&mut self) -> Option<usize> {
-        (!self.submissions.is_empty()).then(|| self.rng.below(self.submissions.len()))
+        let count = self.submissions.len();
+        if count == 0 {
+            return None;
+        }
+        Some(if self.rng.chance(60) {
+            count - 1
+        } else {
+            self.rng.below(count)
+        })
     }
 
     /// Events may only say what the rules allow.
@@ -402,8 +414,8 @@ async fn run_case(kind: MintKind, seed: u64, steps: u64) {
             // A refused call must be refused by a rule, never by a crash of the program.
             Err(BanksClientError::TransactionError(TransactionError::InstructionError(
                 _,
-                InstructionError::Custom(_),
-            ))) => {}
+                InstructionError::Custom(code),
+            ))) => *world.refusals.entry((action, code)).or_default() += 1,
             Err(other) => panic!("seed {seed} step {step} {action}: unexpected failure {other:?}"),
         }
         world.check().await;
@@ -415,6 +427,9 @@ async fn run_case(kind: MintKind, seed: u64, steps: u64) {
         world.paid.len(),
         world.votes.len()
     );
+    let mut refusals: Vec<_> = world.refusals.iter().collect();
+    refusals.sort();
+    println!("  refused: {refusals:?}");
 }
 
 #[tokio::test]
