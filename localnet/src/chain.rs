@@ -1,0 +1,311 @@
+//! The bank behind the RPC: the real Agave bank of `solana-program-test` with the
+//! program loaded natively and the real SPL Token, Token-2022 and ATA programs. Every
+//! transaction is simulated (for its inner instructions, which carry our events),
+//! then executed, then recorded in the [`Ledger`] with its balances.
+
+// solana-program-test 3.x flags its whole API as "to become unstable"; it is the bank.
+#![allow(deprecated)]
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anchor_lang::prelude::AccountInfo;
+use solana_banks_interface::TransactionSimulationDetails;
+use solana_commitment_config::CommitmentLevel;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_sdk::account::Account;
+use solana_sdk::clock::Clock;
+use solana_sdk::hash::Hash;
+use solana_sdk::message::Message;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signature, Signer};
+use solana_sdk::transaction::{Transaction, TransactionError, VersionedTransaction};
+
+use crate::ledger::{Ledger, RecordedTransaction, TokenBalance};
+
+/// How long a blockhash stays valid, in blocks, as on a cluster.
+pub const BLOCKHASH_VALIDITY: u64 = 150;
+
+/// Forwards the runtime's call to Anchor's entrypoint.
+fn process(
+    program_id: &Pubkey,
+    accounts: &[AccountInfo],
+    data: &[u8],
+) -> anchor_lang::solana_program::entrypoint::ProgramResult {
+    // SAFETY: Anchor's `entry` wants the account slice, its `AccountInfo`s and the data
+    // under one lifetime; the runtime hands us distinct ones that all outlive this call,
+    // so shortening them to a common lifetime cannot let anything escape.
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    databounty::entry(program_id, accounts, data)
+}
+
+/// Why a transaction was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The simulation failed; nothing was executed (as a cluster's preflight).
+    #[error("transaction simulation failed: {}", .0.result.as_ref().err().map(ToString::to_string).unwrap_or_default())]
+    Preflight(Box<Simulation>),
+    /// Rejected before execution (bad signature, unknown blockhash, ...).
+    #[error("transaction rejected: {0}")]
+    Rejected(TransactionError),
+    #[error("the bank is unavailable: {0}")]
+    Bank(String),
+}
+
+/// What a simulation produced.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub result: Result<(), TransactionError>,
+    pub logs: Vec<String>,
+    pub units_consumed: u64,
+    pub inner_instructions: Vec<Vec<solana_sdk::message::inner_instruction::InnerInstruction>>,
+    pub return_data: Option<solana_transaction_context::TransactionReturnData>,
+}
+
+pub struct Chain {
+    ctx: ProgramTestContext,
+    slot: u64,
+    /// Slots between a block and its finalization (32 on a cluster).
+    finality_slots: u64,
+    /// The highest clock value handed out, so that block time never goes backwards.
+    unix_timestamp: i64,
+    pub ledger: Ledger,
+}
+
+fn bank_error(err: BanksClientError) -> SubmitError {
+    SubmitError::Bank(err.to_string())
+}
+
+fn wall_clock() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+impl Chain {
+    pub async fn start(finality_slots: u64) -> Self {
+        let mut test = ProgramTest::new("databounty", databounty::ID, processor!(process));
+        test.prefer_bpf(false);
+        let ctx = test.start_with_context().await;
+        let mut chain = Self {
+            ctx,
+            slot: 0,
+            finality_slots,
+            unix_timestamp: 0,
+            ledger: Ledger::default(),
+        };
+        chain.slot = chain.ctx.banks_client.get_root_slot().await.unwrap_or(0);
+        chain.advance_slot().await;
+        chain
+    }
+
+    /// The funded genesis key that pays airdrops.
+    pub fn faucet(&self) -> &Keypair {
+        &self.ctx.payer
+    }
+
+    /// Moves to the next slot with a new blockhash, and sets the clock to wall time
+    /// (the bank alone would derive it from genesis and the slot count).
+    pub async fn advance_slot(&mut self) {
+        if self.ctx.warp_to_slot(self.slot + 1).is_ok() {
+            self.slot += 1;
+        }
+        self.unix_timestamp = self.unix_timestamp.max(wall_clock());
+        if let Ok(mut clock) = self.ctx.banks_client.get_sysvar::<Clock>().await {
+            clock.unix_timestamp = self.unix_timestamp;
+            self.ctx.set_sysvar(&clock);
+        }
+    }
+
+    /// The newest slot a reader at `commitment` sees.
+    pub fn slot_at(&self, commitment: CommitmentLevel) -> u64 {
+        match commitment {
+            CommitmentLevel::Processed => self.slot,
+            CommitmentLevel::Confirmed => self.slot.saturating_sub(1),
+            CommitmentLevel::Finalized => self.slot.saturating_sub(self.finality_slots),
+        }
+    }
+
+    pub fn finality_slots(&self) -> u64 {
+        self.finality_slots
+    }
+
+    pub async fn account(&mut self, address: &Pubkey) -> Result<Option<Account>, SubmitError> {
+        self.ctx
+            .banks_client
+            .get_account(*address)
+            .await
+            .map_err(bank_error)
+    }
+
+    pub async fn latest_blockhash(&mut self) -> Result<Hash, SubmitError> {
+        self.ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .map_err(bank_error)
+    }
+
+    pub async fn rent_exempt_minimum(&mut self, len: usize) -> Result<u64, SubmitError> {
+        let rent = self.ctx.banks_client.get_rent().await.map_err(bank_error)?;
+        Ok(rent.minimum_balance(len))
+    }
+
+    /// The fee of `message`, or `None` when its blockhash is unknown or expired.
+    pub async fn fee_for_message(&mut self, message: Message) -> Result<Option<u64>, SubmitError> {
+        self.ctx
+            .banks_client
+            .get_fee_for_message(message)
+            .await
+            .map_err(bank_error)
+    }
+
+    pub async fn is_blockhash_valid(&mut self, blockhash: &Hash) -> Result<bool, SubmitError> {
+        let probe = Message::new_with_blockhash(&[], Some(&self.ctx.payer.pubkey()), blockhash);
+        Ok(self.fee_for_message(probe).await?.is_some())
+    }
+
+    pub async fn simulate(&mut self, tx: VersionedTransaction) -> Result<Simulation, SubmitError> {
+        let simulated = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx)
+            .await
+            .map_err(bank_error)?;
+        let details = simulated
+            .simulation_details
+            .unwrap_or(TransactionSimulationDetails {
+                logs: vec![],
+                units_consumed: 0,
+                loaded_accounts_data_size: 0,
+                return_data: None,
+                inner_instructions: None,
+            });
+        Ok(Simulation {
+            result: simulated.result.unwrap_or(Ok(())),
+            logs: details.logs,
+            units_consumed: details.units_consumed,
+            inner_instructions: details.inner_instructions.unwrap_or_default(),
+            return_data: details.return_data,
+        })
+    }
+
+    /// Executes `tx` and records it. With `preflight`, a transaction that would fail is
+    /// refused unexecuted; without, it lands with its error and pays its fee, as on a
+    /// cluster.
+    pub async fn submit(
+        &mut self,
+        tx: VersionedTransaction,
+        preflight: bool,
+    ) -> Result<Signature, SubmitError> {
+        let signature = *tx
+            .signatures
+            .first()
+            .ok_or(SubmitError::Rejected(TransactionError::SanitizeFailure))?;
+        if self.ledger.get(&signature).is_some() {
+            return Ok(signature);
+        }
+        if tx.verify_with_results().iter().any(|ok| !ok) {
+            return Err(SubmitError::Rejected(TransactionError::SignatureFailure));
+        }
+        let simulation = self.simulate(tx.clone()).await?;
+        if preflight && simulation.result.is_err() {
+            return Err(SubmitError::Preflight(Box::new(simulation)));
+        }
+        let keys = tx.message.static_account_keys().to_vec();
+        let fee = match tx.message.clone() {
+            solana_sdk::message::VersionedMessage::Legacy(message) => {
+                self.fee_for_message(message).await?
+            }
+            solana_sdk::message::VersionedMessage::V0(_) => {
+                Some(5_000 * u64::from(tx.message.header().num_required_signatures))
+            }
+        };
+        let pre_balances = self.balances(&keys).await?;
+        let pre_token_balances = self.token_balances(&keys).await?;
+        let executed = self
+            .ctx
+            .banks_client
+            .process_transaction_with_metadata(tx.clone())
+            .await
+            .map_err(bank_error)?;
+        let post_balances = self.balances(&keys).await?;
+        // A transaction that was never executed charged no fee and changed nothing.
+        if let Err(err) = &executed.result {
+            if pre_balances.first() == post_balances.first() {
+                return Err(SubmitError::Rejected(err.clone()));
+            }
+        }
+        let post_token_balances = self.token_balances(&keys).await?;
+        let metadata = executed.metadata;
+        self.ledger.record(RecordedTransaction {
+            signature,
+            slot: self.slot,
+            block_time: self.unix_timestamp,
+            transaction: tx,
+            err: executed.result.err(),
+            fee: fee.unwrap_or(0),
+            pre_balances,
+            post_balances,
+            pre_token_balances,
+            post_token_balances,
+            logs: metadata
+                .as_ref()
+                .map(|m| m.log_messages.clone())
+                .unwrap_or(simulation.logs),
+            inner_instructions: simulation.inner_instructions,
+            compute_units: metadata
+                .as_ref()
+                .map(|m| m.compute_units_consumed)
+                .unwrap_or(simulation.units_consumed),
+            return_data: metadata.and_then(|m| m.return_data),
+        });
+        Ok(signature)
+    }
+
+    /// Sends `lamports` from the faucet to `to`.
+    pub async fn airdrop(&mut self, to: &Pubkey, lamports: u64) -> Result<Signature, SubmitError> {
+        let blockhash = self.latest_blockhash().await?;
+        let faucet = self.ctx.payer.insecure_clone();
+        let transfer =
+            solana_system_interface::instruction::transfer(&faucet.pubkey(), to, lamports);
+        let tx = Transaction::new_signed_with_payer(
+            &[transfer],
+            Some(&faucet.pubkey()),
+            &[&faucet],
+            blockhash,
+        );
+        self.submit(tx.into(), true).await
+    }
+
+    async fn balances(&mut self, keys: &[Pubkey]) -> Result<Vec<u64>, SubmitError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            out.push(self.account(key).await?.map_or(0, |a| a.lamports));
+        }
+        Ok(out)
+    }
+
+    async fn token_balances(&mut self, keys: &[Pubkey]) -> Result<Vec<TokenBalance>, SubmitError> {
+        let mut out = Vec::new();
+        for (index, key) in keys.iter().enumerate() {
+            let Some(account) = self.account(key).await? else {
+                continue;
+            };
+            let Some(balance) = crate::ledger::token_account(&account) else {
+                continue;
+            };
+            let decimals = match self.account(&balance.mint).await? {
+                Some(mint) => crate::ledger::mint_decimals(&mint).unwrap_or(0),
+                None => 0,
+            };
+            out.push(TokenBalance {
+                account_index: index as u8,
+                decimals,
+                program_id: account.owner,
+                ..balance
+            });
+        }
+        Ok(out)
+    }
+}

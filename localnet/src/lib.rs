@@ -1,0 +1,102 @@
+//! A local Solana chain for databounty. No validator can load a natively compiled
+//! program, so this serves the real Agave bank (`solana-program-test`, the program
+//! loaded natively, the real SPL Token, Token-2022 and ATA programs) over the standard
+//! JSON-RPC. `solana-client`'s `RpcClient` works against it unmodified.
+//!
+//! State lives in memory only: after a restart the chain starts from genesis and no
+//! earlier signature can be found.
+
+mod chain;
+pub mod ledger;
+pub mod rpc;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+pub use chain::{Chain, BLOCKHASH_VALIDITY};
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+use tokio::task::JoinHandle;
+
+/// How the chain runs.
+#[derive(Debug, Clone)]
+pub struct LocalnetConfig {
+    /// Where to listen; port 0 picks a free one.
+    pub bind: SocketAddr,
+    /// Time between slots (a cluster's is about 400 ms).
+    pub slot_time: Duration,
+    /// Slots from a block to its finalization (32 on a cluster).
+    pub finality_slots: u64,
+}
+
+impl Default for LocalnetConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8899)),
+            slot_time: Duration::from_millis(400),
+            finality_slots: 32,
+        }
+    }
+}
+
+/// A running chain; dropping it stops the server and the slot clock.
+pub struct Localnet {
+    pub url: String,
+    pub addr: SocketAddr,
+    server: JoinHandle<()>,
+    clock: JoinHandle<()>,
+}
+
+impl Drop for Localnet {
+    fn drop(&mut self) {
+        self.server.abort();
+        self.clock.abort();
+    }
+}
+
+impl Localnet {
+    /// Starts the bank, its slot clock and the RPC server.
+    pub async fn start(config: LocalnetConfig) -> std::io::Result<Self> {
+        let chain = Arc::new(Mutex::new(Chain::start(config.finality_slots).await));
+        let listener = TcpListener::bind(config.bind).await?;
+        let addr = listener.local_addr()?;
+        let app = Router::new()
+            .route("/", post(rpc_endpoint))
+            .with_state(chain.clone());
+        let server = tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, app).await {
+                tracing::error!(%err, "RPC server stopped");
+            }
+        });
+        let clock = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(config.slot_time);
+            loop {
+                ticks.tick().await;
+                chain.lock().await.advance_slot().await;
+            }
+        });
+        Ok(Self {
+            url: format!("http://{addr}"),
+            addr,
+            server,
+            clock,
+        })
+    }
+
+    /// Runs until the server stops (or the process is interrupted).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.server).await;
+    }
+}
+
+async fn rpc_endpoint(
+    State(chain): State<Arc<Mutex<Chain>>>,
+    body: Bytes,
+) -> Json<serde_json::Value> {
+    Json(rpc::handle_body(&chain, &body).await)
+}

@@ -1,0 +1,526 @@
+//! JSON-RPC 2.0 over the [`Chain`]: the methods of SPEC §2 with the request and
+//! response shapes of a Solana cluster, so that `solana-client`'s `RpcClient` works
+//! unmodified. Bad requests get the error codes a cluster uses.
+
+use std::str::FromStr;
+
+use base64::Engine;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use solana_account_decoder::encode_ui_account;
+use solana_account_decoder_client_types::UiAccountEncoding;
+use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
+use solana_rpc_client_types::config::{
+    RpcAccountInfoConfig, RpcContextConfig, RpcEncodingConfigWrapper, RpcRequestAirdropConfig,
+    RpcSendTransactionConfig, RpcSignatureStatusConfig, RpcSignaturesForAddressConfig,
+    RpcSimulateTransactionConfig, RpcTransactionConfig,
+};
+use solana_rpc_client_types::response::{
+    RpcBlockhash, RpcConfirmedTransactionStatusWithSignature, RpcResponseContext,
+    RpcSimulateTransactionResult, RpcVersionInfo,
+};
+use solana_sdk::hash::Hash;
+use solana_sdk::message::VersionedMessage;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::Signature;
+use solana_sdk::transaction::VersionedTransaction;
+use solana_transaction_status_client_types::{
+    TransactionConfirmationStatus, TransactionStatus, UiCompiledInstruction, UiInnerInstructions,
+    UiInstruction, UiTransactionEncoding,
+};
+use tokio::sync::Mutex;
+
+use crate::chain::{Chain, Simulation, SubmitError, BLOCKHASH_VALIDITY};
+
+// Error codes of the JSON-RPC spec and of Solana clusters.
+pub const PARSE_ERROR: i64 = -32700;
+pub const INVALID_REQUEST: i64 = -32600;
+pub const METHOD_NOT_FOUND: i64 = -32601;
+pub const INVALID_PARAMS: i64 = -32602;
+pub const INTERNAL_ERROR: i64 = -32603;
+pub const PREFLIGHT_FAILURE: i64 = -32002;
+pub const SIGNATURE_VERIFICATION_FAILURE: i64 = -32003;
+pub const UNSUPPORTED_TRANSACTION_VERSION: i64 = -32015;
+
+/// A JSON-RPC error object.
+#[derive(Debug)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    fn new(code: i64, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+        }
+    }
+
+    fn invalid_params(message: impl std::fmt::Display) -> Self {
+        Self::new(INVALID_PARAMS, format!("Invalid params: {message}"))
+    }
+
+    fn to_json(&self) -> Value {
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if let Some(data) = &self.data {
+            error["data"] = data.clone();
+        }
+        error
+    }
+}
+
+impl From<SubmitError> for RpcError {
+    fn from(err: SubmitError) -> Self {
+        match err {
+            SubmitError::Preflight(simulation) => Self {
+                code: PREFLIGHT_FAILURE,
+                message: format!(
+                    "Transaction simulation failed: {}",
+                    simulation
+                        .result
+                        .as_ref()
+                        .err()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                ),
+                data: serde_json::to_value(simulation_result(&simulation)).ok(),
+            },
+            SubmitError::Rejected(solana_sdk::transaction::TransactionError::SignatureFailure) => {
+                Self::new(
+                    SIGNATURE_VERIFICATION_FAILURE,
+                    "Transaction signature verification failure",
+                )
+            }
+            SubmitError::Rejected(err) => Self {
+                code: PREFLIGHT_FAILURE,
+                message: format!("Transaction simulation failed: {err}"),
+                data: serde_json::to_value(RpcSimulateTransactionResult {
+                    err: Some(err.into()),
+                    ..empty_simulation()
+                })
+                .ok(),
+            },
+            SubmitError::Bank(message) => Self::new(INTERNAL_ERROR, message),
+        }
+    }
+}
+
+fn empty_simulation() -> RpcSimulateTransactionResult {
+    RpcSimulateTransactionResult {
+        err: None,
+        logs: None,
+        accounts: None,
+        units_consumed: None,
+        loaded_accounts_data_size: None,
+        return_data: None,
+        inner_instructions: None,
+        replacement_blockhash: None,
+        fee: None,
+        pre_balances: None,
+        post_balances: None,
+        pre_token_balances: None,
+        post_token_balances: None,
+        loaded_addresses: None,
+    }
+}
+
+fn simulation_result(simulation: &Simulation) -> RpcSimulateTransactionResult {
+    let inner = simulation
+        .inner_instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(index, list)| UiInnerInstructions {
+            index: index as u8,
+            instructions: list
+                .iter()
+                .map(|ix| {
+                    UiInstruction::Compiled(UiCompiledInstruction::from(
+                        &ix.instruction,
+                        Some(u32::from(ix.stack_height)),
+                    ))
+                })
+                .collect(),
+        })
+        .collect();
+    RpcSimulateTransactionResult {
+        err: simulation.result.clone().err().map(Into::into),
+        logs: Some(simulation.logs.clone()),
+        units_consumed: Some(simulation.units_consumed),
+        inner_instructions: Some(inner),
+        ..empty_simulation()
+    }
+}
+
+/// The positional parameters of a request.
+struct Params(Vec<Value>);
+
+impl Params {
+    fn required<T: DeserializeOwned>(&self, index: usize, name: &str) -> Result<T, RpcError> {
+        let value = self
+            .0
+            .get(index)
+            .ok_or_else(|| RpcError::invalid_params(format!("missing {name}")))?;
+        serde_json::from_value(value.clone())
+            .map_err(|e| RpcError::invalid_params(format!("{name}: {e}")))
+    }
+
+    fn optional<T: DeserializeOwned>(&self, index: usize) -> Result<Option<T>, RpcError> {
+        match self.0.get(index) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => serde_json::from_value(value.clone())
+                .map(Some)
+                .map_err(|e| RpcError::invalid_params(format!("parameter {index}: {e}"))),
+        }
+    }
+}
+
+fn pubkey(text: &str) -> Result<Pubkey, RpcError> {
+    Pubkey::from_str(text).map_err(|_| RpcError::invalid_params(format!("invalid pubkey {text:?}")))
+}
+
+fn signature(text: &str) -> Result<Signature, RpcError> {
+    Signature::from_str(text)
+        .map_err(|_| RpcError::invalid_params(format!("invalid signature {text:?}")))
+}
+
+fn commitment(config: Option<CommitmentConfig>) -> CommitmentLevel {
+    config.map_or(CommitmentLevel::Finalized, |c| c.commitment)
+}
+
+/// Decodes a wire transaction in base58 (the default) or base64.
+fn decode_transaction(
+    data: &str,
+    encoding: Option<UiTransactionEncoding>,
+) -> Result<VersionedTransaction, RpcError> {
+    let bytes = match encoding.unwrap_or(UiTransactionEncoding::Base58) {
+        UiTransactionEncoding::Base58 => bs58::decode(data)
+            .into_vec()
+            .map_err(|e| RpcError::invalid_params(format!("invalid base58 encoding: {e}")))?,
+        UiTransactionEncoding::Base64 => base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| RpcError::invalid_params(format!("invalid base64 encoding: {e}")))?,
+        other => {
+            return Err(RpcError::invalid_params(format!(
+                "unsupported encoding: {other}. Supported encodings: base58, base64"
+            )))
+        }
+    };
+    let tx: VersionedTransaction = bincode::deserialize(&bytes).map_err(|e| {
+        RpcError::invalid_params(format!("failed to deserialize VersionedTransaction: {e}"))
+    })?;
+    if tx.sanitize().is_err() {
+        return Err(RpcError::invalid_params(
+            "invalid transaction: malformed message",
+        ));
+    }
+    if let VersionedMessage::V0(message) = &tx.message {
+        if !message.address_table_lookups.is_empty() {
+            return Err(RpcError::invalid_params(
+                "address lookup tables are not supported by this local chain",
+            ));
+        }
+    }
+    Ok(tx)
+}
+
+/// Handles one JSON-RPC request object and returns its response object.
+pub async fn handle(chain: &Mutex<Chain>, request: &Value) -> Value {
+    let id = request.get("id").cloned().unwrap_or(Value::Null);
+    let result = match (
+        request.get("jsonrpc"),
+        request.get("method").and_then(Value::as_str),
+    ) {
+        (Some(Value::String(v)), Some(method)) if v == "2.0" => {
+            let params = match request.get("params") {
+                None | Some(Value::Null) => Ok(Params(vec![])),
+                Some(Value::Array(items)) => Ok(Params(items.clone())),
+                Some(_) => Err(RpcError::invalid_params("params must be an array")),
+            };
+            match params {
+                Ok(params) => dispatch(chain, method, &params).await,
+                Err(err) => Err(err),
+            }
+        }
+        _ => Err(RpcError::new(INVALID_REQUEST, "Invalid request")),
+    };
+    match result {
+        Ok(value) => json!({ "jsonrpc": "2.0", "result": value, "id": id }),
+        Err(error) => json!({ "jsonrpc": "2.0", "error": error.to_json(), "id": id }),
+    }
+}
+
+/// Handles a request body: one request or a batch.
+pub async fn handle_body(chain: &Mutex<Chain>, body: &[u8]) -> Value {
+    let parsed: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(_) => {
+            return json!({ "jsonrpc": "2.0", "error": RpcError::new(PARSE_ERROR, "Parse error").to_json(), "id": null })
+        }
+    };
+    match parsed {
+        Value::Array(batch) if !batch.is_empty() => {
+            let mut responses = Vec::with_capacity(batch.len());
+            for request in &batch {
+                responses.push(handle(chain, request).await);
+            }
+            Value::Array(responses)
+        }
+        request @ Value::Object(_) => handle(chain, &request).await,
+        _ => {
+            json!({ "jsonrpc": "2.0", "error": RpcError::new(INVALID_REQUEST, "Invalid request").to_json(), "id": null })
+        }
+    }
+}
+
+fn context(slot: u64) -> Value {
+    serde_json::to_value(RpcResponseContext {
+        slot,
+        api_version: None,
+    })
+    .unwrap_or(Value::Null)
+}
+
+fn with_context(slot: u64, value: impl serde::Serialize) -> Result<Value, RpcError> {
+    let value =
+        serde_json::to_value(value).map_err(|e| RpcError::new(INTERNAL_ERROR, e.to_string()))?;
+    Ok(json!({ "context": context(slot), "value": value }))
+}
+
+fn plain(value: impl serde::Serialize) -> Result<Value, RpcError> {
+    serde_json::to_value(value).map_err(|e| RpcError::new(INTERNAL_ERROR, e.to_string()))
+}
+
+async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result<Value, RpcError> {
+    let mut chain = chain.lock().await;
+    let processed = chain.slot_at(CommitmentLevel::Processed);
+    match method {
+        "getHealth" => plain("ok"),
+        "getVersion" => plain(RpcVersionInfo {
+            solana_core: "3.1.12".into(),
+            feature_set: Some(0),
+        }),
+        "getSlot" | "getBlockHeight" => {
+            let config: Option<RpcContextConfig> = params.optional(0)?;
+            plain(chain.slot_at(commitment(config.and_then(|c| c.commitment))))
+        }
+        "getLatestBlockhash" => {
+            let config: Option<RpcContextConfig> = params.optional(0)?;
+            let slot = chain.slot_at(commitment(config.and_then(|c| c.commitment)));
+            let blockhash = chain.latest_blockhash().await?;
+            with_context(
+                slot,
+                RpcBlockhash {
+                    blockhash: blockhash.to_string(),
+                    last_valid_block_height: slot + BLOCKHASH_VALIDITY,
+                },
+            )
+        }
+        "isBlockhashValid" => {
+            let text: String = params.required(0, "blockhash")?;
+            let blockhash = Hash::from_str(&text)
+                .map_err(|_| RpcError::invalid_params(format!("invalid blockhash {text:?}")))?;
+            let valid = chain.is_blockhash_valid(&blockhash).await?;
+            with_context(processed, valid)
+        }
+        "getAccountInfo" => {
+            let address = pubkey(&params.required::<String>(0, "pubkey")?)?;
+            let config: RpcAccountInfoConfig = params.optional(1)?.unwrap_or_default();
+            let encoding = config.encoding.unwrap_or(UiAccountEncoding::Binary);
+            let account = chain.account(&address).await?;
+            let ui =
+                account.map(|a| encode_ui_account(&address, &a, encoding, None, config.data_slice));
+            with_context(processed, ui)
+        }
+        "getMultipleAccounts" => {
+            let keys: Vec<String> = params.required(0, "pubkeys")?;
+            if keys.len() > 100 {
+                return Err(RpcError::invalid_params(
+                    "Too many inputs provided; max 100",
+                ));
+            }
+            let config: RpcAccountInfoConfig = params.optional(1)?.unwrap_or_default();
+            let encoding = config.encoding.unwrap_or(UiAccountEncoding::Base64);
+            let mut out = Vec::with_capacity(keys.len());
+            for key in &keys {
+                let address = pubkey(key)?;
+                let account = chain.account(&address).await?;
+                out.push(
+                    account.map(|a| {
+                        encode_ui_account(&address, &a, encoding, None, config.data_slice)
+                    }),
+                );
+            }
+            with_context(processed, out)
+        }
+        "getBalance" => {
+            let address = pubkey(&params.required::<String>(0, "pubkey")?)?;
+            let lamports = chain.account(&address).await?.map_or(0, |a| a.lamports);
+            with_context(processed, lamports)
+        }
+        "getMinimumBalanceForRentExemption" => {
+            let len: usize = params.required(0, "data length")?;
+            plain(chain.rent_exempt_minimum(len).await?)
+        }
+        "getFeeForMessage" => {
+            let encoded: String = params.required(0, "message")?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&encoded)
+                .map_err(|e| RpcError::invalid_params(format!("invalid base64 message: {e}")))?;
+            let message: VersionedMessage = bincode::deserialize(&bytes)
+                .map_err(|e| RpcError::invalid_params(format!("invalid message: {e}")))?;
+            let fee = match message {
+                VersionedMessage::Legacy(legacy) => chain.fee_for_message(legacy).await?,
+                VersionedMessage::V0(v0) => {
+                    let valid = chain.is_blockhash_valid(&v0.recent_blockhash).await?;
+                    valid.then(|| 5_000 * u64::from(v0.header.num_required_signatures))
+                }
+            };
+            with_context(processed, fee)
+        }
+        "requestAirdrop" => {
+            let address = pubkey(&params.required::<String>(0, "pubkey")?)?;
+            let lamports: u64 = params.required(1, "lamports")?;
+            let _config: Option<RpcRequestAirdropConfig> = params.optional(2)?;
+            plain(chain.airdrop(&address, lamports).await?.to_string())
+        }
+        "sendTransaction" => {
+            let data: String = params.required(0, "transaction")?;
+            let config: RpcSendTransactionConfig = params.optional(1)?.unwrap_or_default();
+            let tx = decode_transaction(&data, config.encoding)?;
+            plain(chain.submit(tx, !config.skip_preflight).await?.to_string())
+        }
+        "simulateTransaction" => {
+            let data: String = params.required(0, "transaction")?;
+            let config: RpcSimulateTransactionConfig = params.optional(1)?.unwrap_or_default();
+            let mut tx = decode_transaction(&data, config.encoding)?;
+            if config.sig_verify && config.replace_recent_blockhash {
+                return Err(RpcError::invalid_params(
+                    "sigVerify may not be used with replaceRecentBlockhash",
+                ));
+            }
+            let mut replacement = None;
+            if config.replace_recent_blockhash {
+                let blockhash = chain.latest_blockhash().await?;
+                tx.message.set_recent_blockhash(blockhash);
+                replacement = Some(RpcBlockhash {
+                    blockhash: blockhash.to_string(),
+                    last_valid_block_height: processed + BLOCKHASH_VALIDITY,
+                });
+            }
+            if config.sig_verify && tx.verify_with_results().iter().any(|ok| !ok) {
+                return Err(RpcError::new(
+                    SIGNATURE_VERIFICATION_FAILURE,
+                    "Transaction signature verification failure",
+                ));
+            }
+            let simulation = chain.simulate(tx).await?;
+            let mut result = simulation_result(&simulation);
+            if !config.inner_instructions {
+                result.inner_instructions = None;
+            }
+            result.replacement_blockhash = replacement;
+            with_context(processed, result)
+        }
+        "getSignatureStatuses" => {
+            let signatures: Vec<String> = params.required(0, "signatures")?;
+            if signatures.len() > 256 {
+                return Err(RpcError::invalid_params(
+                    "Too many inputs provided; max 256",
+                ));
+            }
+            let _config: Option<RpcSignatureStatusConfig> = params.optional(1)?;
+            let mut out = Vec::with_capacity(signatures.len());
+            for text in &signatures {
+                let status = chain.ledger.get(&signature(text)?).map(|tx| {
+                    let depth = processed.saturating_sub(tx.slot);
+                    let finalized = depth >= chain.finality_slots();
+                    TransactionStatus {
+                        slot: tx.slot,
+                        confirmations: (!finalized).then_some(depth as usize),
+                        status: tx.err.clone().map_or(Ok(()), Err),
+                        err: tx.err.clone(),
+                        confirmation_status: Some(if finalized {
+                            TransactionConfirmationStatus::Finalized
+                        } else if depth >= 1 {
+                            TransactionConfirmationStatus::Confirmed
+                        } else {
+                            TransactionConfirmationStatus::Processed
+                        }),
+                    }
+                });
+                out.push(status);
+            }
+            with_context(processed, out)
+        }
+        "getSignaturesForAddress" => {
+            let address = pubkey(&params.required::<String>(0, "address")?)?;
+            let config: RpcSignaturesForAddressConfig = params.optional(1)?.unwrap_or_default();
+            let level = commitment(config.commitment);
+            if level == CommitmentLevel::Processed {
+                return Err(RpcError::invalid_params(
+                    "Method does not support commitment below `confirmed`",
+                ));
+            }
+            let limit = config.limit.unwrap_or(1000);
+            if limit == 0 || limit > 1000 {
+                return Err(RpcError::invalid_params("Invalid limit; max 1000"));
+            }
+            let before = config.before.as_deref().map(signature).transpose()?;
+            let until = config.until.as_deref().map(signature).transpose()?;
+            let max_slot = chain.slot_at(level);
+            let finalized_slot = chain.slot_at(CommitmentLevel::Finalized);
+            let found: Vec<_> = chain
+                .ledger
+                .for_address(&address, before.as_ref(), until.as_ref(), max_slot, limit)
+                .into_iter()
+                .map(|tx| RpcConfirmedTransactionStatusWithSignature {
+                    signature: tx.signature.to_string(),
+                    slot: tx.slot,
+                    err: tx.err.clone().map(Into::into),
+                    memo: None,
+                    block_time: Some(tx.block_time),
+                    confirmation_status: Some(if tx.slot <= finalized_slot {
+                        TransactionConfirmationStatus::Finalized
+                    } else {
+                        TransactionConfirmationStatus::Confirmed
+                    }),
+                })
+                .collect();
+            plain(found)
+        }
+        "getTransaction" => {
+            let sig = signature(&params.required::<String>(0, "signature")?)?;
+            let config = params
+                .optional::<RpcEncodingConfigWrapper<RpcTransactionConfig>>(1)?
+                .map(|c| c.convert_to_current())
+                .unwrap_or_default();
+            let level = commitment(config.commitment);
+            if level == CommitmentLevel::Processed {
+                return Err(RpcError::invalid_params(
+                    "Method does not support commitment below `confirmed`",
+                ));
+            }
+            let max_slot = chain.slot_at(level);
+            let encoding = config.encoding.unwrap_or(UiTransactionEncoding::Json);
+            match chain.ledger.get(&sig).filter(|tx| tx.slot <= max_slot) {
+                None => Ok(Value::Null),
+                Some(tx) => {
+                    let rendered = tx
+                        .render(encoding, config.max_supported_transaction_version)
+                        .map_err(|e| {
+                            RpcError::new(UNSUPPORTED_TRANSACTION_VERSION, e.to_string())
+                        })?;
+                    plain(rendered)
+                }
+            }
+        }
+        other => Err(RpcError::new(
+            METHOD_NOT_FOUND,
+            format!("Method not found: {other}"),
+        )),
+    }
+}
