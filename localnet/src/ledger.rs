@@ -61,24 +61,9 @@ pub fn mint_decimals(account: &Account) -> Option<u8> {
     )
 }
 
-/// `amount` as a decimal string with `decimals` places, trailing zeros trimmed.
-pub fn ui_amount_string(amount: u64, decimals: u8) -> String {
-    if decimals == 0 {
-        return amount.to_string();
-    }
-    let digits = format!("{:0>width$}", amount, width = usize::from(decimals) + 1);
-    let (whole, fraction) = digits.split_at(digits.len() - usize::from(decimals));
-    let fraction = fraction.trim_end_matches('0');
-    if fraction.is_empty() {
-        whole.to_string()
-    } else {
-        format!("{whole}.{fraction}")
-    }
-}
-
 impl TokenBalance {
     fn to_ui(&self) -> UiTransactionTokenBalance {
-        let text = ui_amount_string(self.amount, self.decimals);
+        let text = databounty_sdk::amount::format(self.amount, self.decimals);
         UiTransactionTokenBalance {
             account_index: self.account_index,
             mint: self.mint.to_string(),
@@ -311,19 +296,5 @@ impl Ledger {
             .filter(|tx| tx.slot <= max_slot)
             .take(limit)
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ui_amounts_use_the_decimals() {
-        assert_eq!(ui_amount_string(1_500_000, 6), "1.5");
-        assert_eq!(ui_amount_string(1, 6), "0.000001");
-        assert_eq!(ui_amount_string(2_000_000, 6), "2");
-        assert_eq!(ui_amount_string(u64::MAX, 0), "18446744073709551615");
-        assert_eq!(ui_amount_string(0, 9), "0");
     }
 }

@@ -1,0 +1,141 @@
+//! The program's events in a transaction as `getTransaction` returns it (json or
+//! binary encoding), located by (instruction index, inner index).
+
+// The RPC's transaction types are flagged "to become unstable" in Agave 3.x; they are
+// the wire format every Solana RPC speaks.
+#![allow(deprecated)]
+
+use anchor_lang::prelude::Pubkey;
+use solana_transaction_status_client_types::option_serializer::OptionSerializer;
+use solana_transaction_status_client_types::{
+    EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, UiInstruction, UiMessage,
+};
+
+use crate::events::{decode_event, is_event_instruction, DatabountyEvent, DecodeError};
+
+/// One event self-CPI found in a transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundEvent {
+    /// Index of the top-level instruction it was emitted under.
+    pub instruction_index: u8,
+    /// Position among that instruction's inner instructions.
+    pub inner_index: u16,
+    /// The raw data (tag, discriminator, payload), kept for events that do not decode.
+    pub data: Vec<u8>,
+    pub event: Result<DatabountyEvent, DecodeError>,
+}
+
+/// Why a transaction could not be searched for events.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransactionShapeError {
+    #[error("the transaction has no status meta")]
+    NoMeta,
+    #[error("the transaction's account keys cannot be read: {0}")]
+    BadKeys(String),
+    #[error("an instruction refers to account index {0}, beyond the transaction's keys")]
+    BadIndex(u8),
+    #[error("inner instruction data is not base58")]
+    BadData,
+    #[error("the transaction did not report its inner instructions")]
+    NoInnerInstructions,
+}
+
+fn account_keys(
+    tx: &EncodedConfirmedTransactionWithStatusMeta,
+) -> Result<Vec<Pubkey>, TransactionShapeError> {
+    let mut keys: Vec<Pubkey> = match &tx.transaction.transaction {
+        EncodedTransaction::Json(ui) => match &ui.message {
+            UiMessage::Raw(raw) => raw
+                .account_keys
+                .iter()
+                .map(|k| {
+                    k.parse()
+                        .map_err(|_| TransactionShapeError::BadKeys(k.clone()))
+                })
+                .collect::<Result<_, _>>()?,
+            UiMessage::Parsed(parsed) => parsed
+                .account_keys
+                .iter()
+                .map(|k| {
+                    k.pubkey
+                        .parse()
+                        .map_err(|_| TransactionShapeError::BadKeys(k.pubkey.clone()))
+                })
+                .collect::<Result<_, _>>()?,
+        },
+        other => other
+            .decode()
+            .ok_or_else(|| TransactionShapeError::BadKeys("undecodable transaction".into()))?
+            .message
+            .static_account_keys()
+            .to_vec(),
+    };
+    // Keys loaded from lookup tables follow the static ones: writable, then read-only.
+    if let Some(meta) = &tx.transaction.meta {
+        if let OptionSerializer::Some(loaded) = &meta.loaded_addresses {
+            for key in loaded.writable.iter().chain(&loaded.readonly) {
+                keys.push(
+                    key.parse()
+                        .map_err(|_| TransactionShapeError::BadKeys(key.clone()))?,
+                );
+            }
+        }
+    }
+    Ok(keys)
+}
+
+/// Whether the transaction failed (its events never happened).
+pub fn failed(tx: &EncodedConfirmedTransactionWithStatusMeta) -> bool {
+    tx.transaction.meta.as_ref().is_none_or(|m| m.err.is_some())
+}
+
+/// Every event self-CPI of `program_id` in the transaction, in order.
+pub fn find_events(
+    program_id: &Pubkey,
+    tx: &EncodedConfirmedTransactionWithStatusMeta,
+) -> Result<Vec<FoundEvent>, TransactionShapeError> {
+    let meta = tx
+        .transaction
+        .meta
+        .as_ref()
+        .ok_or(TransactionShapeError::NoMeta)?;
+    let keys = account_keys(tx)?;
+    let key = |i: u8| {
+        keys.get(usize::from(i))
+            .copied()
+            .ok_or(TransactionShapeError::BadIndex(i))
+    };
+    let inner = match &meta.inner_instructions {
+        OptionSerializer::Some(inner) => inner,
+        OptionSerializer::None => return Ok(vec![]),
+        OptionSerializer::Skip => return Err(TransactionShapeError::NoInnerInstructions),
+    };
+    let mut found = Vec::new();
+    for group in inner {
+        for (position, ix) in group.instructions.iter().enumerate() {
+            // Only compiled instructions carry raw data; parsed ones belong to known
+            // programs, never to ours.
+            let UiInstruction::Compiled(ix) = ix else {
+                continue;
+            };
+            let program = key(ix.program_id_index)?;
+            let accounts = ix
+                .accounts
+                .iter()
+                .map(|&i| key(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            let data = bs58::decode(&ix.data)
+                .into_vec()
+                .map_err(|_| TransactionShapeError::BadData)?;
+            if is_event_instruction(program_id, &program, &accounts, &data) {
+                found.push(FoundEvent {
+                    instruction_index: group.index,
+                    inner_index: u16::try_from(position).unwrap_or(u16::MAX),
+                    event: decode_event(&data),
+                    data,
+                });
+            }
+        }
+    }
+    Ok(found)
+}
