@@ -1,0 +1,285 @@
+//! The `databounty` binary driven against the local chain for a whole lifecycle, as a
+//! task poster, three contributors and three reviewers would use it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use databounty_localnet::{Localnet, LocalnetConfig};
+use serde_json::Value;
+
+struct Cli {
+    url: String,
+    dir: PathBuf,
+}
+
+impl Cli {
+    /// Runs `databounty --url URL --keypair <who>.json --json ARGS` and returns (ok, stdout json, stderr).
+    async fn run(&self, who: &str, args: &[&str]) -> (bool, Value, String) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_databounty"));
+        command
+            .args(["--url", &self.url, "--json", "--keypair"])
+            .arg(self.dir.join(format!("{who}.json")))
+            .args(args)
+            .env_remove("DATABOUNTY_URL")
+            .env_remove("DATABOUNTY_KEYPAIR");
+        let output = tokio::task::spawn_blocking(move || command.output())
+            .await
+            .unwrap()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+        (
+            output.status.success(),
+            json,
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        )
+    }
+
+    async fn ok(&self, who: &str, args: &[&str]) -> Value {
+        let (ok, json, stderr) = self.run(who, args).await;
+        assert!(ok, "databounty {args:?} as {who} failed: {stderr}");
+        json
+    }
+
+    async fn address(&self, who: &str) -> String {
+        self.ok(who, &["address"]).await["pubkey"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn balance(&self, mint: &str, who: &str) -> u64 {
+        let owner = self.address(who).await;
+        self.ok("creator", &["token", "balance", mint, &owner])
+            .await["amount"]
+            .as_u64()
+            .unwrap()
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_whole_bounty_lifecycle_from_the_terminal() {
+    let config = LocalnetConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        slot_time: Duration::from_millis(50),
+        finality_slots: 8,
+    };
+    let chain = Localnet::start(config).await.expect("local chain");
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        url: chain.url.clone(),
+        dir: dir.path().to_path_buf(),
+    };
+    let people = [
+        "creator", "alice", "bob", "carol", "r1", "r2", "r3", "stranger",
+    ];
+    for who in people {
+        let path = dir.path().join(format!("{who}.json"));
+        cli.ok(who, &["keygen", path.to_str().unwrap()]).await;
+        cli.ok(who, &["airdrop", "2"]).await;
+    }
+
+    let mint = cli
+        .ok("creator", &["token", "create-mint", "--decimals", "6"])
+        .await["mint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cli.ok("creator", &["token", "mint", &mint, "100"]).await;
+    let (r1, r2, r3) = (
+        cli.address("r1").await,
+        cli.address("r2").await,
+        cli.address("r3").await,
+    );
+    let created = cli
+        .ok(
+            "creator",
+            &[
+                "create",
+                "--mint",
+                &mint,
+                "--reward",
+                "2",
+                "--max-winners",
+                "3",
+                "--quorum",
+                "2",
+                "--reviewer",
+                &r1,
+                "--reviewer",
+                &r2,
+                "--reviewer",
+                &r3,
+                "--submission-deadline",
+                "+1h",
+                "--review-deadline",
+                "+2h",
+                "--dataset-id",
+                &"ab".repeat(32),
+                "--metadata-uri",
+                "ipfs://guidelines",
+                "--fund",
+                "10",
+            ],
+        )
+        .await;
+    let bounty = created["bounty"].as_str().unwrap().to_string();
+    assert_eq!(cli.balance(&mint, "creator").await, 90_000_000);
+
+    // Three deliveries: two files and a folder.
+    let data = dir.path().join("data");
+    write(&data.join("alice.jsonl"), "{\"label\": \"cat\"}\n");
+    write(&data.join("bob/part1.csv"), "id,label\n1,dog\n");
+    write(&data.join("bob/part2.csv"), "id,label\n2,cow\n");
+    write(&data.join("carol.txt"), "transcripts\n");
+    let submit = |who: &'static str, path: PathBuf| {
+        let cli = &cli;
+        let bounty = bounty.clone();
+        async move {
+            cli.ok(who, &["submit", &bounty, path.to_str().unwrap()])
+                .await["submission"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let alice = submit("alice", data.join("alice.jsonl")).await;
+    let bob = submit("bob", data.join("bob")).await;
+    let carol = submit("carol", data.join("carol.txt")).await;
+
+    // Reviewers recompute the hash from what they received.
+    let vote = |who: &'static str, submission: String, path: PathBuf, approve: bool| {
+        let cli = &cli;
+        async move {
+            let flag = if approve { "--approve" } else { "--reject" };
+            cli.ok(who, &["attest", &submission, path.to_str().unwrap(), flag])
+                .await
+        }
+    };
+    vote("r1", alice.clone(), data.join("alice.jsonl"), true).await;
+    let accepted = vote("r2", alice.clone(), data.join("alice.jsonl"), true).await;
+    assert_eq!(accepted["status"], "Accepted");
+    vote("r1", bob.clone(), data.join("bob"), false).await;
+    let rejected = vote("r3", bob.clone(), data.join("bob"), false).await;
+    assert_eq!(rejected["status"], "Rejected");
+    vote("r3", carol.clone(), data.join("carol.txt"), true).await;
+    vote("r2", carol.clone(), data.join("carol.txt"), true).await;
+
+    // Wrong data, a stranger's vote, a second payout: each refused with its reason.
+    let (ok, _, stderr) = cli
+        .run(
+            "r1",
+            &[
+                "attest",
+                &carol,
+                data.join("alice.jsonl").to_str().unwrap(),
+                "--approve",
+            ],
+        )
+        .await;
+    assert!(
+        !ok && stderr.contains("does not match submission"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = cli
+        .run(
+            "stranger",
+            &[
+                "attest",
+                &alice,
+                data.join("alice.jsonl").to_str().unwrap(),
+                "--approve",
+            ],
+        )
+        .await;
+    assert!(
+        !ok && stderr.contains("the signer is not a reviewer of this bounty (NotAReviewer"),
+        "{stderr}"
+    );
+
+    // Anyone cranks the payouts.
+    cli.ok("stranger", &["release", &alice]).await;
+    cli.ok("stranger", &["release", &carol]).await;
+    let (ok, _, stderr) = cli.run("stranger", &["release", &alice]).await;
+    assert!(
+        !ok && stderr.contains("the submission is not accepted"),
+        "{stderr}"
+    );
+    assert_eq!(cli.balance(&mint, "alice").await, 2_000_000);
+    assert_eq!(cli.balance(&mint, "carol").await, 2_000_000);
+    assert_eq!(cli.balance(&mint, "bob").await, 0);
+
+    let listed = cli.ok("creator", &["list", "submissions", &bounty]).await;
+    let statuses: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["Paid", "Rejected", "Paid"]);
+    let all = cli.ok("creator", &["list", "bounties"]).await;
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["bounty"] == bounty.as_str()));
+
+    // Wind down: cancel, refund the 6 left, close everything, rent back.
+    cli.ok("creator", &["cancel", &bounty]).await;
+    let refunded = cli.ok("stranger", &["refund", &bounty]).await;
+    assert_eq!(refunded["refunded"], 6_000_000);
+    assert_eq!(cli.balance(&mint, "creator").await, 96_000_000);
+    for submission in [&alice, &bob, &carol] {
+        cli.ok("stranger", &["close-submission", submission]).await;
+    }
+    let shown = cli.ok("creator", &["show", &bounty]).await;
+    assert_eq!(
+        (
+            shown["funded"].as_u64(),
+            shown["released"].as_u64(),
+            shown["refunded"].as_u64()
+        ),
+        (Some(10_000_000), Some(4_000_000), Some(6_000_000))
+    );
+    cli.ok("creator", &["close", &bounty]).await;
+    let (ok, _, stderr) = cli.run("creator", &["show", &bounty]).await;
+    assert!(!ok && stderr.contains("does not exist"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        url: "http://127.0.0.1:9".into(),
+        dir: dir.path().to_path_buf(),
+    };
+    let (ok, _, stderr) = cli.run("nobody", &["address"]).await;
+    assert!(
+        !ok && stderr.contains("cannot read the keypair"),
+        "{stderr}"
+    );
+    let path = dir.path().join("me.json");
+    cli.ok("me", &["keygen", path.to_str().unwrap()]).await;
+    let (ok, _, stderr) = cli.run("me", &["keygen", path.to_str().unwrap()]).await;
+    assert!(!ok && stderr.contains("--force"), "{stderr}");
+    let (ok, _, stderr) = cli.run("me", &["show", "not-a-key"]).await;
+    assert!(
+        !ok && stderr.contains("invalid value 'not-a-key'"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = cli.run("me", &["airdrop", "1"]).await;
+    assert!(!ok && stderr.contains("airdrop failed"), "{stderr}");
+    let file = dir.path().join("x.txt");
+    std::fs::write(&file, "x").unwrap();
+    let hashed = cli.ok("me", &["hash", file.to_str().unwrap()]).await;
+    assert_eq!(
+        hashed["content_digest"],
+        "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+    );
+}
