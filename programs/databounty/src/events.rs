@@ -98,6 +98,7 @@ pub struct SubmissionCreated {
     /// The bounty's `submissions` counter after this one.
     pub submissions: u32,
     pub pending: u32,
+    pub open_submission_accounts: u32,
     pub created_at: i64,
 }
 

@@ -22,6 +22,7 @@ async fn registers_a_hash(kind: MintKind) {
             uri: Some("ipfs://data".into()),
             submissions: 1,
             pending: 1,
+            open_submission_accounts: 1,
             created_at: now,
         })]
     );

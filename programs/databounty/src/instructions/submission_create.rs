@@ -121,6 +121,7 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
         uri: submission.uri,
         submissions: bounty.submissions,
         pending: bounty.pending,
+        open_submission_accounts: bounty.open_submission_accounts,
         created_at: now,
     };
     emit_cpi!(event);

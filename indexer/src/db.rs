@@ -1,0 +1,472 @@
+//! The only place with SQL. Writes batches of event rows and the checkpoint in one
+//! transaction, so that a crash at any point loses and duplicates nothing; applies each
+//! new event to the current-state tables; rolls back rows that never finalized.
+
+use databounty_sdk::events::DatabountyEvent;
+use databounty_sdk::hash::hex;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Postgres, QueryBuilder, Row, Transaction};
+
+use crate::decoder::{event_json, EventRow};
+
+/// What went wrong talking to Postgres (the source error is kept).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Where a source has read up to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub signature: String,
+    pub slot: u64,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub pool: PgPool,
+}
+
+fn slot(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        let pool = PgPoolOptions::new().max_connections(8).connect(url).await?;
+        Ok(Self { pool })
+    }
+
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn checkpoint(&self, source: &str) -> Result<Option<Checkpoint>, DbError> {
+        let row = sqlx::query("SELECT signature, slot FROM checkpoints WHERE source = $1")
+            .bind(source)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| Checkpoint {
+            signature: r.get("signature"),
+            slot: u64::try_from(r.get::<i64, _>("slot")).unwrap_or(0),
+        }))
+    }
+
+    /// Writes `rows` (in chain order), applies the new ones to the state tables, and
+    /// moves the checkpoint, all in one transaction. Returns how many rows were new.
+    #[tracing::instrument(skip_all, fields(rows = rows.len()))]
+    pub async fn write_batch(
+        &self,
+        source: &str,
+        rows: &[EventRow],
+        checkpoint: Option<&Checkpoint>,
+        finalized: bool,
+    ) -> Result<usize, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = insert_events(&mut tx, rows, finalized).await?;
+        for row in rows {
+            if inserted.contains(&(
+                row.signature.clone(),
+                row.instruction_index,
+                row.inner_index,
+            )) {
+                if let Ok(event) = &row.event {
+                    apply(&mut tx, row, event).await?;
+                }
+            }
+        }
+        if let Some(checkpoint) = checkpoint {
+            sqlx::query(
+                "INSERT INTO checkpoints (source, signature, slot) VALUES ($1, $2, $3)
+                 ON CONFLICT (source) DO UPDATE SET signature = $2, slot = $3, updated_at = now()",
+            )
+            .bind(source)
+            .bind(&checkpoint.signature)
+            .bind(slot(checkpoint.slot))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(inserted.len())
+    }
+
+    /// Signatures of rows read at `confirmed` whose slot is now at or below `max_slot`.
+    pub async fn unfinalized_signatures(&self, max_slot: u64) -> Result<Vec<String>, DbError> {
+        let rows =
+            sqlx::query("SELECT DISTINCT signature FROM events WHERE NOT finalized AND slot <= $1")
+                .bind(slot(max_slot))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.iter().map(|r| r.get("signature")).collect())
+    }
+
+    pub async fn mark_finalized(&self, signatures: &[String]) -> Result<(), DbError> {
+        sqlx::query("UPDATE events SET finalized = true WHERE signature = ANY($1)")
+            .bind(signatures)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes the rows of transactions that never finalized and rebuilds the state of
+    /// every bounty they touched from the events that remain.
+    #[tracing::instrument(skip_all, fields(signatures = signatures.len()))]
+    /// The checkpoint of `source` is reset too (it may name a dropped transaction): the
+    /// next pass re-reads from the start, which the idempotent writes make safe.
+    pub async fn roll_back(&self, signatures: &[String], source: &str) -> Result<usize, DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM checkpoints WHERE source = $1")
+            .bind(source)
+            .execute(&mut *tx)
+            .await?;
+        let bounties: Vec<String> = sqlx::query(
+            "DELETE FROM events WHERE signature = ANY($1) AND bounty IS NOT NULL RETURNING bounty",
+        )
+        .bind(signatures)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.get("bounty"))
+        .collect();
+        sqlx::query("DELETE FROM events WHERE signature = ANY($1)")
+            .bind(signatures)
+            .execute(&mut *tx)
+            .await?;
+        let mut unique = bounties.clone();
+        unique.sort();
+        unique.dedup();
+        for bounty in &unique {
+            rebuild_bounty(&mut tx, bounty).await?;
+        }
+        tx.commit().await?;
+        Ok(bounties.len())
+    }
+}
+
+/// Inserts the rows in one statement; returns the keys that were new.
+async fn insert_events(
+    tx: &mut Transaction<'_, Postgres>,
+    rows: &[EventRow],
+    finalized: bool,
+) -> Result<std::collections::HashSet<(String, i16, i16)>, DbError> {
+    let mut inserted = std::collections::HashSet::new();
+    // Postgres takes at most 65535 parameters per statement: 10 per row.
+    for chunk in rows.chunks(6_000) {
+        let mut query = QueryBuilder::<Postgres>::new(
+            "INSERT INTO events (signature, instruction_index, inner_index, slot, block_time, name, bounty, data, raw, decode_error, finalized) ",
+        );
+        query.push_values(chunk, |mut b, row| {
+            let (bounty, data, error) = match &row.event {
+                Ok(event) => (
+                    Some(event.bounty().to_string()),
+                    Some(event_json(event)),
+                    None,
+                ),
+                Err(err) => (None, None, Some(err.clone())),
+            };
+            b.push_bind(&row.signature)
+                .push_bind(row.instruction_index)
+                .push_bind(row.inner_index)
+                .push_bind(slot(row.slot))
+                .push("to_timestamp(")
+                .push_bind_unseparated(row.block_time.map(|t| t as f64))
+                .push_unseparated(")")
+                .push_bind(row.name())
+                .push_bind(bounty)
+                .push_bind(data)
+                .push_bind(&row.raw)
+                .push_bind(error)
+                .push_bind(finalized);
+        });
+        query.push(
+            " ON CONFLICT (signature, instruction_index, inner_index) DO NOTHING RETURNING signature, instruction_index, inner_index",
+        );
+        for r in query.build().fetch_all(&mut **tx).await? {
+            inserted.insert((r.get(0), r.get(1), r.get(2)));
+        }
+    }
+    Ok(inserted)
+}
+
+/// Replays a bounty's remaining events into fresh state rows.
+async fn rebuild_bounty(tx: &mut Transaction<'_, Postgres>, bounty: &str) -> Result<(), DbError> {
+    for table in [
+        "attestations",
+        "fundings",
+        "payouts",
+        "refunds",
+        "submissions",
+        "bounties",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE bounty = $1"))
+            .bind(bounty)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let rows = sqlx::query(
+        "SELECT signature, instruction_index, inner_index, slot, extract(epoch FROM block_time)::bigint AS block_time, raw
+         FROM events WHERE bounty = $1 ORDER BY seq",
+    )
+    .bind(bounty)
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in rows {
+        let raw: Vec<u8> = r.get("raw");
+        let Ok(event) = databounty_sdk::events::decode_event(&raw) else {
+            continue;
+        };
+        let row = EventRow {
+            signature: r.get("signature"),
+            instruction_index: r.get("instruction_index"),
+            inner_index: r.get("inner_index"),
+            slot: u64::try_from(r.get::<i64, _>("slot")).unwrap_or(0),
+            block_time: r.get("block_time"),
+            raw,
+            event: Ok(event.clone()),
+        };
+        apply(tx, &row, &event).await?;
+    }
+    Ok(())
+}
+
+fn at(unix: i64) -> f64 {
+    unix as f64
+}
+
+/// Applies one event to the current-state tables. Events carry the resulting counters,
+/// so applying means recording them, never adding to what is stored.
+async fn apply(
+    tx: &mut Transaction<'_, Postgres>,
+    row: &EventRow,
+    event: &DatabountyEvent,
+) -> Result<(), DbError> {
+    use DatabountyEvent::*;
+    let key = |k: &anchor_lang::prelude::Pubkey| k.to_string();
+    let conn = &mut **tx;
+    match event {
+        BountyCreated(e) => {
+            sqlx::query(
+                "INSERT INTO bounties (bounty, creator, dataset_id, nonce, metadata_uri, mint, token_program, vault,
+                    reward_per_submission, max_winners, reviewers, quorum, submission_deadline, review_deadline,
+                    permanent_delegate_allowed, status, created_at)
+                 VALUES ($1, $2, $3, $4::numeric, $5, $6, $7, $8, $9::numeric, $10, $11, $12, to_timestamp($13),
+                    to_timestamp($14), $15, 'Open', to_timestamp($16))
+                 ON CONFLICT (bounty) DO NOTHING",
+            )
+            .bind(key(&e.bounty))
+            .bind(key(&e.creator))
+            .bind(hex(&e.dataset_id))
+            .bind(e.nonce.to_string())
+            .bind(&e.metadata_uri)
+            .bind(key(&e.mint))
+            .bind(key(&e.token_program))
+            .bind(key(&e.vault))
+            .bind(e.reward_per_submission.to_string())
+            .bind(i64::from(e.max_winners))
+            .bind(e.reviewers.iter().map(key).collect::<Vec<_>>())
+            .bind(i16::from(e.quorum))
+            .bind(at(e.submission_deadline))
+            .bind(at(e.review_deadline))
+            .bind(e.permanent_delegate_allowed)
+            .bind(at(e.created_at))
+            .execute(conn)
+            .await?;
+        }
+        BountyFunded(e) => {
+            sqlx::query("UPDATE bounties SET funded = $2::numeric WHERE bounty = $1")
+                .bind(key(&e.bounty))
+                .bind(e.funded.to_string())
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "INSERT INTO fundings (signature, instruction_index, inner_index, bounty, funder, mint, requested, received, funded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8::numeric, to_timestamp($9)) ON CONFLICT DO NOTHING",
+            )
+            .bind(&row.signature)
+            .bind(row.instruction_index)
+            .bind(row.inner_index)
+            .bind(key(&e.bounty))
+            .bind(key(&e.funder))
+            .bind(key(&e.mint))
+            .bind(e.requested.to_string())
+            .bind(e.received.to_string())
+            .bind(at(e.funded_at))
+            .execute(conn)
+            .await?;
+        }
+        BountyCancelled(e) => {
+            sqlx::query("UPDATE bounties SET status = 'Cancelled', pending = $2, cancelled_at = to_timestamp($3) WHERE bounty = $1")
+                .bind(key(&e.bounty))
+                .bind(i64::from(e.pending))
+                .bind(at(e.cancelled_at))
+                .execute(conn)
+                .await?;
+        }
+        BountyRefunded(e) => {
+            sqlx::query("UPDATE bounties SET funded = $2::numeric, refunded = $3::numeric, reserved = $4::numeric WHERE bounty = $1")
+                .bind(key(&e.bounty))
+                .bind(e.funded.to_string())
+                .bind(e.refunded.to_string())
+                .bind(e.reserved.to_string())
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "INSERT INTO refunds (signature, instruction_index, inner_index, bounty, creator, creator_token_account, amount, received, untracked_swept, refunded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8::numeric, $9::numeric, to_timestamp($10)) ON CONFLICT DO NOTHING",
+            )
+            .bind(&row.signature)
+            .bind(row.instruction_index)
+            .bind(row.inner_index)
+            .bind(key(&e.bounty))
+            .bind(key(&e.creator))
+            .bind(key(&e.creator_token_account))
+            .bind(e.amount.to_string())
+            .bind(e.received.to_string())
+            .bind(e.untracked_swept.to_string())
+            .bind(at(e.refunded_at))
+            .execute(conn)
+            .await?;
+        }
+        BountyClosed(e) => {
+            sqlx::query("UPDATE bounties SET status = 'Closed', closed_at = to_timestamp($2) WHERE bounty = $1")
+                .bind(key(&e.bounty))
+                .bind(at(e.closed_at))
+                .execute(conn)
+                .await?;
+        }
+        SubmissionCreated(e) => {
+            sqlx::query("UPDATE bounties SET submissions = $2, pending = $3, open_submission_accounts = $4 WHERE bounty = $1")
+                .bind(key(&e.bounty))
+                .bind(i64::from(e.submissions))
+                .bind(i64::from(e.pending))
+                .bind(i64::from(e.open_submission_accounts))
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "INSERT INTO submissions (submission, bounty, contributor, hash, uri, status, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 'Pending', to_timestamp($6)) ON CONFLICT (submission) DO NOTHING",
+            )
+            .bind(key(&e.submission))
+            .bind(key(&e.bounty))
+            .bind(key(&e.contributor))
+            .bind(hex(&e.hash))
+            .bind(&e.uri)
+            .bind(at(e.created_at))
+            .execute(conn)
+            .await?;
+        }
+        SubmissionAttested(e) => {
+            sqlx::query(
+                "UPDATE submissions SET approvals = $2, rejections = $3 WHERE submission = $1",
+            )
+            .bind(key(&e.submission))
+            .bind(i16::from(e.approvals))
+            .bind(i16::from(e.rejections))
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "INSERT INTO attestations (submission, reviewer, bounty, reviewer_index, approve, attested_at, signature)
+                 VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7) ON CONFLICT DO NOTHING",
+            )
+            .bind(key(&e.submission))
+            .bind(key(&e.reviewer))
+            .bind(key(&e.bounty))
+            .bind(i16::from(e.reviewer_index))
+            .bind(e.approve)
+            .bind(at(e.attested_at))
+            .bind(&row.signature)
+            .execute(conn)
+            .await?;
+        }
+        SubmissionAccepted(e) => {
+            sqlx::query("UPDATE submissions SET status = 'Accepted', decided_at = to_timestamp($2) WHERE submission = $1")
+                .bind(key(&e.submission))
+                .bind(at(e.decided_at))
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("UPDATE bounties SET accepted = $2, pending = $3, reserved = $4::numeric WHERE bounty = $1")
+                .bind(key(&e.bounty))
+                .bind(i64::from(e.accepted))
+                .bind(i64::from(e.pending))
+                .bind(e.reserved.to_string())
+                .execute(conn)
+                .await?;
+        }
+        SubmissionRejected(e) => {
+            sqlx::query("UPDATE submissions SET status = 'Rejected', decided_at = to_timestamp($2) WHERE submission = $1")
+                .bind(key(&e.submission))
+                .bind(at(e.decided_at))
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("UPDATE bounties SET pending = $2 WHERE bounty = $1")
+                .bind(key(&e.bounty))
+                .bind(i64::from(e.pending))
+                .execute(conn)
+                .await?;
+        }
+        SubmissionPaid(e) => {
+            sqlx::query("UPDATE submissions SET status = 'Paid', paid_at = to_timestamp($2) WHERE submission = $1")
+                .bind(key(&e.submission))
+                .bind(at(e.paid_at))
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("UPDATE bounties SET released = $2::numeric, reserved = $3::numeric, paid = $4 WHERE bounty = $1")
+                .bind(key(&e.bounty))
+                .bind(e.released.to_string())
+                .bind(e.reserved.to_string())
+                .bind(i64::from(e.paid))
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "INSERT INTO payouts (signature, instruction_index, inner_index, bounty, submission, contributor, contributor_token_account, amount, received, paid_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9::numeric, to_timestamp($10)) ON CONFLICT DO NOTHING",
+            )
+            .bind(&row.signature)
+            .bind(row.instruction_index)
+            .bind(row.inner_index)
+            .bind(key(&e.bounty))
+            .bind(key(&e.submission))
+            .bind(key(&e.contributor))
+            .bind(key(&e.contributor_token_account))
+            .bind(e.amount.to_string())
+            .bind(e.received.to_string())
+            .bind(at(e.paid_at))
+            .execute(conn)
+            .await?;
+        }
+        SubmissionClosed(e) => {
+            let status = if e.final_status == databounty::state::SubmissionStatus::Pending {
+                "Expired"
+            } else {
+                ""
+            };
+            sqlx::query(
+                "UPDATE submissions SET closed_at = to_timestamp($2), status = CASE WHEN $3 = '' THEN status ELSE $3 END WHERE submission = $1",
+            )
+            .bind(key(&e.submission))
+            .bind(at(e.closed_at))
+            .bind(status)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "UPDATE bounties SET pending = $2, open_submission_accounts = $3 WHERE bounty = $1",
+            )
+            .bind(key(&e.bounty))
+            .bind(i64::from(e.pending))
+            .bind(i64::from(e.open_submission_accounts))
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Pure bytes → rows: a transaction as `getTransaction` returns it, to the program's
+//! events in order. No I/O here. Failed transactions yield nothing (their events never
+//! happened); an event that does not decode becomes an `Undecodable` row, never a crash.
+
+// The RPC's transaction types are flagged "to become unstable" in Agave 3.x; they are
+// the wire format every Solana RPC speaks.
+#![allow(deprecated)]
+
+use anchor_lang::prelude::Pubkey;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_sdk::hash::hex;
+use databounty_sdk::transaction::{failed, find_events};
+use serde_json::{json, Value};
+use solana_transaction_status_client_types::EncodedConfirmedTransactionWithStatusMeta;
+
+/// One transaction from the source.
+#[derive(Debug)]
+pub struct TransactionUpdate {
+    pub signature: String,
+    pub slot: u64,
+    pub block_time: Option<i64>,
+    pub transaction: EncodedConfirmedTransactionWithStatusMeta,
+}
+
+/// One event row, decoded or not.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub signature: String,
+    pub instruction_index: i16,
+    pub inner_index: i16,
+    pub slot: u64,
+    pub block_time: Option<i64>,
+    pub raw: Vec<u8>,
+    pub event: Result<DatabountyEvent, String>,
+}
+
+impl EventRow {
+    pub fn name(&self) -> &'static str {
+        self.event
+            .as_ref()
+            .map_or("Undecodable", DatabountyEvent::name)
+    }
+}
+
+/// The program's events in `update`, in execution order.
+pub fn decode(program_id: &Pubkey, update: &TransactionUpdate) -> Vec<EventRow> {
+    if failed(&update.transaction) {
+        return vec![];
+    }
+    let row = |instruction_index: i16, inner_index: i16, raw: Vec<u8>, event| EventRow {
+        signature: update.signature.clone(),
+        instruction_index,
+        inner_index,
+        slot: update.slot,
+        block_time: update.block_time.or(update.transaction.block_time),
+        raw,
+        event,
+    };
+    match find_events(program_id, &update.transaction) {
+        Ok(found) => found
+            .into_iter()
+            .map(|f| {
+                let inner = i16::try_from(f.inner_index).unwrap_or(i16::MAX);
+                row(
+                    i16::from(f.instruction_index),
+                    inner,
+                    f.data,
+                    f.event.map_err(|e| e.to_string()),
+                )
+            })
+            .collect(),
+        // A transaction we cannot even read is kept as one undecodable row.
+        Err(err) => vec![row(-1, -1, vec![], Err(err.to_string()))],
+    }
+}
+
+fn key(k: &Pubkey) -> Value {
+    Value::String(k.to_string())
+}
+
+fn amount(v: u64) -> Value {
+    Value::String(v.to_string())
+}
+
+/// The event's fields as JSON (keys base58, hashes hex, u64 amounts as strings).
+pub fn event_json(event: &DatabountyEvent) -> Value {
+    use DatabountyEvent::*;
+    match event {
+        BountyCreated(e) => json!({
+            "bounty": key(&e.bounty), "creator": key(&e.creator), "dataset_id": hex(&e.dataset_id),
+            "nonce": amount(e.nonce), "metadata_uri": e.metadata_uri, "mint": key(&e.mint),
+            "token_program": key(&e.token_program), "vault": key(&e.vault),
+            "reward_per_submission": amount(e.reward_per_submission), "max_winners": e.max_winners,
+            "reviewers": e.reviewers.iter().map(key).collect::<Vec<_>>(), "quorum": e.quorum,
+            "submission_deadline": e.submission_deadline, "review_deadline": e.review_deadline,
+            "permanent_delegate_allowed": e.permanent_delegate_allowed, "created_at": e.created_at,
+        }),
+        BountyFunded(e) => json!({
+            "bounty": key(&e.bounty), "funder": key(&e.funder), "mint": key(&e.mint),
+            "requested": amount(e.requested), "received": amount(e.received), "funded": amount(e.funded),
+            "vault_balance": amount(e.vault_balance), "funded_at": e.funded_at,
+        }),
+        BountyCancelled(e) => json!({
+            "bounty": key(&e.bounty), "creator": key(&e.creator), "pending": e.pending, "cancelled_at": e.cancelled_at,
+        }),
+        BountyRefunded(e) => json!({
+            "bounty": key(&e.bounty), "creator": key(&e.creator), "creator_token_account": key(&e.creator_token_account),
+            "amount": amount(e.amount), "received": amount(e.received), "untracked_swept": amount(e.untracked_swept),
+            "funded": amount(e.funded), "refunded": amount(e.refunded), "reserved": amount(e.reserved),
+            "vault_balance": amount(e.vault_balance), "refunded_at": e.refunded_at,
+        }),
+        BountyClosed(e) => json!({
+            "bounty": key(&e.bounty), "creator": key(&e.creator), "funded": amount(e.funded),
+            "released": amount(e.released), "refunded": amount(e.refunded), "submissions": e.submissions,
+            "paid": e.paid, "closed_at": e.closed_at,
+        }),
+        SubmissionCreated(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
+            "hash": hex(&e.hash), "uri": e.uri, "submissions": e.submissions, "pending": e.pending,
+            "open_submission_accounts": e.open_submission_accounts,
+            "created_at": e.created_at,
+        }),
+        SubmissionAttested(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "reviewer": key(&e.reviewer),
+            "reviewer_index": e.reviewer_index, "approve": e.approve, "approvals": e.approvals,
+            "rejections": e.rejections, "status": format!("{:?}", e.status), "attested_at": e.attested_at,
+        }),
+        SubmissionAccepted(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
+            "reward": amount(e.reward), "approvals": e.approvals, "rejections": e.rejections,
+            "accepted": e.accepted, "pending": e.pending, "reserved": amount(e.reserved), "decided_at": e.decided_at,
+        }),
+        SubmissionRejected(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
+            "approvals": e.approvals, "rejections": e.rejections, "pending": e.pending, "decided_at": e.decided_at,
+        }),
+        SubmissionPaid(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
+            "contributor_token_account": key(&e.contributor_token_account), "amount": amount(e.amount),
+            "received": amount(e.received), "released": amount(e.released), "reserved": amount(e.reserved),
+            "paid": e.paid, "paid_at": e.paid_at,
+        }),
+        SubmissionClosed(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
+            "final_status": format!("{:?}", e.final_status), "rent_returned": amount(e.rent_returned),
+            "pending": e.pending, "open_submission_accounts": e.open_submission_accounts, "closed_at": e.closed_at,
+        }),
+    }
+}

@@ -1,0 +1,133 @@
+//! `databounty-indexer`: backfill, then follow the chain into Postgres, and serve the
+//! analyst API and metrics.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use databounty_indexer::api::{router, ApiState};
+use databounty_indexer::db::Db;
+use databounty_indexer::metrics::Metrics;
+use databounty_indexer::pipeline::{follow, run_once, PipelineConfig};
+use databounty_indexer::source::RpcSource;
+use solana_commitment_config::CommitmentConfig;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Commitment {
+    Finalized,
+    Confirmed,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "databounty-indexer",
+    version,
+    about = "Mirrors every databounty event into Postgres"
+)]
+struct Config {
+    /// Solana JSON-RPC endpoint
+    #[arg(long, env = "RPC_URL", default_value = "http://localhost:8899")]
+    rpc_url: String,
+    /// Postgres connection string
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: String,
+    /// The program to index
+    #[arg(long, env = "PROGRAM_ID", default_value_t = databounty::ID)]
+    program_id: Pubkey,
+    /// finalized (default), or confirmed with rollback of slots that never finalize
+    #[arg(long, env = "COMMITMENT", value_enum, default_value = "finalized")]
+    commitment: Commitment,
+    /// getTransaction requests in flight
+    #[arg(long, env = "CONCURRENCY", default_value_t = 8)]
+    concurrency: usize,
+    /// Transactions per database transaction
+    #[arg(long, default_value_t = 200)]
+    batch_size: usize,
+    /// Milliseconds between polls when following live
+    #[arg(long, default_value_t = 1000)]
+    poll_ms: u64,
+    /// Where to serve the API and /metrics
+    #[arg(long, env = "HTTP_BIND", default_value = "127.0.0.1:8080")]
+    http: SocketAddr,
+    /// Index what exists, then exit (no API, no following)
+    #[arg(long)]
+    once: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::parse();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    match config.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init(),
+    }
+
+    let db = Db::connect(&config.database_url)
+        .await
+        .context("connecting to Postgres")?;
+    db.migrate().await.context("running migrations")?;
+    let metrics = Metrics::default();
+    let (commitment, name) = match config.commitment {
+        Commitment::Finalized => (CommitmentConfig::finalized(), "finalized"),
+        Commitment::Confirmed => (CommitmentConfig::confirmed(), "confirmed"),
+    };
+    let source = RpcSource::new(
+        &config.rpc_url,
+        config.program_id,
+        commitment,
+        metrics.clone(),
+    );
+    let pipeline = PipelineConfig {
+        program_id: config.program_id,
+        source_name: format!("{}:{name}", config.program_id),
+        concurrency: config.concurrency,
+        batch_size: config.batch_size,
+        confirmed: matches!(config.commitment, Commitment::Confirmed),
+    };
+    tracing::info!(rpc = %config.rpc_url, program = %config.program_id, commitment = name, "indexer starting");
+
+    if config.once {
+        let events = run_once(&source, &db, &pipeline, &metrics).await?;
+        tracing::info!(events, "indexed; exiting (--once)");
+        return Ok(());
+    }
+    let listener = tokio::net::TcpListener::bind(config.http)
+        .await
+        .with_context(|| format!("binding {}", config.http))?;
+    tracing::info!(http = %config.http, "serving the API and /metrics");
+    let app = router(ApiState {
+        db: db.clone(),
+        metrics: metrics.clone(),
+    });
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    follow(
+        &source,
+        &db,
+        &pipeline,
+        &metrics,
+        Duration::from_millis(config.poll_ms),
+        shutdown,
+    )
+    .await;
+    server.abort();
+    Ok(())
+}

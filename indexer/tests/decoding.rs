@@ -1,0 +1,126 @@
+//! The decoder on a recorded `getTransaction` reply from the local chain (a
+//! `bounty_create` that funded in the same call), and on variants of it.
+
+#![allow(deprecated)]
+
+use databounty_indexer::decoder::{decode, event_json, TransactionUpdate};
+use databounty_sdk::events::DatabountyEvent;
+use serde_json::{json, Value};
+use solana_transaction_status_client_types::EncodedConfirmedTransactionWithStatusMeta;
+
+fn fixture() -> Value {
+    serde_json::from_str(include_str!("fixtures/bounty_create.json")).expect("fixture parses")
+}
+
+fn update(value: Value) -> TransactionUpdate {
+    let transaction: EncodedConfirmedTransactionWithStatusMeta =
+        serde_json::from_value(value).expect("RPC shape");
+    TransactionUpdate {
+        signature: transaction
+            .transaction
+            .transaction
+            .decode()
+            .map(|t| t.signatures[0].to_string())
+            .unwrap_or_default(),
+        slot: transaction.slot,
+        block_time: transaction.block_time,
+        transaction,
+    }
+}
+
+fn signature_of(value: &Value) -> String {
+    value["transaction"]["signatures"][0]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn decodes_the_recorded_events_in_order() {
+    let value = fixture();
+    let mut tx = update(value.clone());
+    tx.signature = signature_of(&value);
+    let rows = decode(&databounty::ID, &tx);
+    let names: Vec<_> = rows.iter().map(|r| r.name()).collect();
+    assert_eq!(names, ["BountyCreated", "BountyFunded"]);
+    assert!(rows
+        .iter()
+        .all(|r| r.instruction_index == 0 && r.signature == tx.signature && r.slot == tx.slot));
+    assert!(
+        rows[0].inner_index < rows[1].inner_index,
+        "inner positions keep their order"
+    );
+    let Ok(DatabountyEvent::BountyFunded(funded)) = &rows[1].event else {
+        panic!("{:?}", rows[1].event)
+    };
+    assert_eq!(
+        (funded.requested, funded.received, funded.funded),
+        (10_000_000, 10_000_000, 10_000_000)
+    );
+    let Ok(DatabountyEvent::BountyCreated(created)) = &rows[0].event else {
+        panic!()
+    };
+    assert_eq!(created.bounty, funded.bounty);
+    let fields = event_json(rows[0].event.as_ref().unwrap());
+    assert_eq!(
+        fields["reward_per_submission"], "2500000",
+        "u64 amounts travel as strings"
+    );
+    assert_eq!(fields["dataset_id"], "c".repeat(64));
+}
+
+#[test]
+fn failed_transactions_yield_nothing() {
+    let mut value = fixture();
+    value["meta"]["err"] = json!({ "InstructionError": [0, { "Custom": 6018 }] });
+    value["meta"]["status"] = json!({ "Err": { "InstructionError": [0, { "Custom": 6018 }] } });
+    assert!(decode(&databounty::ID, &update(value)).is_empty());
+}
+
+#[test]
+fn an_event_that_does_not_decode_is_recorded_not_fatal() {
+    let mut value = fixture();
+    let inner = value["meta"]["innerInstructions"][0]["instructions"]
+        .as_array_mut()
+        .unwrap();
+    // Find the first event self-CPI and corrupt its payload after tag + discriminator.
+    let event = inner
+        .iter_mut()
+        .find(|ix| {
+            bs58::decode(ix["data"].as_str().unwrap())
+                .into_vec()
+                .unwrap()
+                .starts_with(anchor_lang::event::EVENT_IX_TAG_LE)
+        })
+        .expect("an event");
+    let mut data = bs58::decode(event["data"].as_str().unwrap())
+        .into_vec()
+        .unwrap();
+    data.truncate(20);
+    event["data"] = json!(bs58::encode(&data).into_string());
+    let rows = decode(&databounty::ID, &update(value));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].name(), "Undecodable");
+    assert_eq!(rows[0].raw, data, "the raw bytes are kept");
+    assert!(rows[0]
+        .event
+        .as_ref()
+        .unwrap_err()
+        .contains("BountyCreated payload does not decode"));
+    assert_eq!(rows[1].name(), "BountyFunded");
+}
+
+#[test]
+fn another_programs_look_alike_is_ignored() {
+    let other = anchor_lang::prelude::Pubkey::new_unique();
+    assert!(decode(&other, &update(fixture())).is_empty());
+}
+
+#[test]
+fn a_reply_with_broken_indices_is_one_undecodable_row() {
+    let mut value = fixture();
+    value["meta"]["innerInstructions"][0]["instructions"][0]["programIdIndex"] = json!(200);
+    let rows = decode(&databounty::ID, &update(value));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].name(), "Undecodable");
+}
