@@ -1,0 +1,293 @@
+//! A lifecycle on the local chain for the indexer's tests: two bounties, three
+//! contributors (paid, rejected, still pending), three reviewers, a cancel and a refund.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use anchor_spl::associated_token::spl_associated_token_account::address::get_associated_token_address_with_program_id as ata;
+use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
+use anchor_spl::token_2022::spl_token_2022;
+use databounty::instructions::BountyCreateArgs;
+use databounty_localnet::{Localnet, LocalnetConfig};
+use databounty_sdk::hash::submission_hash;
+use databounty_sdk::{instructions as ix, pda};
+use solana_client::nonblocking::rpc_client::RpcClient;
+use solana_commitment_config::CommitmentConfig;
+use solana_sdk::instruction::Instruction;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signature, Signer};
+use solana_sdk::transaction::Transaction;
+
+pub const FINALITY_SLOTS: u64 = 3;
+
+pub struct Chain {
+    pub localnet: Localnet,
+    pub rpc: RpcClient,
+}
+
+pub struct Lifecycle {
+    pub mint: Pubkey,
+    pub creator: Keypair,
+    pub bounty: Pubkey,
+    pub cancelled_bounty: Pubkey,
+    pub reviewers: Vec<Keypair>,
+    pub contributors: Vec<Keypair>,
+    pub submissions: Vec<Pubkey>,
+    pub signatures: Vec<Signature>,
+    pub reward: u64,
+}
+
+impl Chain {
+    pub async fn start() -> Self {
+        let config = LocalnetConfig {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            slot_time: Duration::from_millis(20),
+            finality_slots: FINALITY_SLOTS,
+        };
+        let localnet = Localnet::start(config).await.expect("local chain");
+        let rpc =
+            RpcClient::new_with_commitment(localnet.url.clone(), CommitmentConfig::confirmed());
+        Self { localnet, rpc }
+    }
+
+    pub async fn funded(&self) -> Keypair {
+        let key = Keypair::new();
+        let sig = self
+            .rpc
+            .request_airdrop(&key.pubkey(), 5_000_000_000)
+            .await
+            .expect("airdrop");
+        for _ in 0..200 {
+            if self.rpc.confirm_transaction(&sig).await.unwrap_or(false) {
+                return key;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("airdrop not confirmed");
+    }
+
+    pub async fn send(
+        &self,
+        ixs: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Signature {
+        let blockhash = self.rpc.get_latest_blockhash().await.expect("blockhash");
+        let mut all = vec![payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        self.rpc
+            .send_and_confirm_transaction(&tx)
+            .await
+            .expect("transaction lands")
+    }
+
+    /// Waits until everything sent so far is finalized.
+    pub async fn wait_finalized(&self) {
+        let target = self
+            .rpc
+            .get_slot_with_commitment(CommitmentConfig::processed())
+            .await
+            .unwrap();
+        for _ in 0..500 {
+            let finalized = self
+                .rpc
+                .get_slot_with_commitment(CommitmentConfig::finalized())
+                .await
+                .unwrap();
+            if finalized >= target {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("never finalized");
+    }
+
+    pub async fn chain_time(&self) -> i64 {
+        let account = self
+            .rpc
+            .get_account(&solana_sdk::sysvar::clock::ID)
+            .await
+            .unwrap();
+        bincode::deserialize::<solana_sdk::clock::Clock>(&account.data)
+            .unwrap()
+            .unix_timestamp
+    }
+
+    pub async fn run_lifecycle(&self) -> Lifecycle {
+        let program = anchor_spl::token::ID;
+        let creator = self.funded().await;
+        let mint = Keypair::new();
+        let creator_ata = ata(&creator.pubkey(), &mint.pubkey(), &program);
+        let rent = self
+            .rpc
+            .get_minimum_balance_for_rent_exemption(82)
+            .await
+            .unwrap();
+        let mut signatures = vec![
+            self.send(
+                &[
+                    solana_system_interface::instruction::create_account(
+                        &creator.pubkey(),
+                        &mint.pubkey(),
+                        rent,
+                        82,
+                        &program,
+                    ),
+                    spl_token_2022::instruction::initialize_mint2(
+                        &program,
+                        &mint.pubkey(),
+                        &creator.pubkey(),
+                        None,
+                        6,
+                    )
+                    .unwrap(),
+                    create_associated_token_account_idempotent(
+                        &creator.pubkey(),
+                        &creator.pubkey(),
+                        &mint.pubkey(),
+                        &program,
+                    ),
+                    spl_token_2022::instruction::mint_to(
+                        &program,
+                        &mint.pubkey(),
+                        &creator_ata,
+                        &creator.pubkey(),
+                        &[],
+                        100_000_000,
+                    )
+                    .unwrap(),
+                ],
+                &creator,
+                &[&mint],
+            )
+            .await,
+        ];
+        let mint = mint.pubkey();
+        let mut reviewers = Vec::new();
+        for _ in 0..3 {
+            reviewers.push(self.funded().await);
+        }
+        let now = self.chain_time().await;
+        let reward = 2_000_000;
+        let args = |nonce, funding| BountyCreateArgs {
+            dataset_id: [9u8; 32],
+            nonce,
+            metadata_uri: "ipfs://guidelines".into(),
+            reward_per_submission: reward,
+            max_winners: 3,
+            reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
+            quorum: 2,
+            submission_deadline: now + 3_600,
+            review_deadline: now + 7_200,
+            allow_permanent_delegate: false,
+            initial_funding: funding,
+        };
+        let create = |nonce, funding| {
+            ix::bounty_create(
+                &creator.pubkey(),
+                &creator.pubkey(),
+                &mint,
+                &program,
+                Some(creator_ata),
+                args(nonce, funding),
+            )
+        };
+        signatures.push(self.send(&[create(0, 10_000_000)], &creator, &[]).await);
+        signatures.push(self.send(&[create(1, 5_000_000)], &creator, &[]).await);
+        let bounty = pda::bounty(&creator.pubkey(), &[9u8; 32], 0);
+        let cancelled_bounty = pda::bounty(&creator.pubkey(), &[9u8; 32], 1);
+
+        let mut contributors = Vec::new();
+        let mut submissions = Vec::new();
+        let mut hashes = Vec::new();
+        for content in [&b"alice"[..], b"bob", b"carol"] {
+            let who = self.funded().await;
+            let digest = databounty_sdk::hash::reader_digest(content, |_| {}).unwrap();
+            let hash = submission_hash(&bounty, &who.pubkey(), &digest);
+            signatures.push(
+                self.send(
+                    &[ix::submission_create(&who.pubkey(), &bounty, hash, None)],
+                    &who,
+                    &[],
+                )
+                .await,
+            );
+            submissions.push(pda::submission(&bounty, &hash));
+            hashes.push(hash);
+            contributors.push(who);
+        }
+        let vote = |r: usize, s: usize, approve: bool| {
+            ix::submission_attest(
+                &reviewers[r].pubkey(),
+                &bounty,
+                &submissions[s],
+                hashes[s],
+                approve,
+            )
+        };
+        // Alice: two approvals -> accepted, then paid. Bob: one yes, two no -> rejected.
+        // Carol: one approval, still pending.
+        for (r, s, approve) in [
+            (0, 0, true),
+            (1, 0, true),
+            (1, 1, true),
+            (0, 1, false),
+            (2, 1, false),
+            (2, 2, true),
+        ] {
+            signatures.push(self.send(&[vote(r, s, approve)], &reviewers[r], &[]).await);
+        }
+        let alice_ata = ata(&contributors[0].pubkey(), &mint, &program);
+        signatures.push(
+            self.send(
+                &[
+                    create_associated_token_account_idempotent(
+                        &creator.pubkey(),
+                        &contributors[0].pubkey(),
+                        &mint,
+                        &program,
+                    ),
+                    ix::submission_release(&bounty, &submissions[0], &mint, &program, &alice_ata),
+                ],
+                &creator,
+                &[],
+            )
+            .await,
+        );
+        // The second bounty is cancelled and refunded.
+        signatures.push(
+            self.send(
+                &[ix::bounty_cancel(&creator.pubkey(), &cancelled_bounty)],
+                &creator,
+                &[],
+            )
+            .await,
+        );
+        signatures.push(
+            self.send(
+                &[ix::bounty_refund(
+                    &cancelled_bounty,
+                    &mint,
+                    &program,
+                    &creator_ata,
+                )],
+                &creator,
+                &[],
+            )
+            .await,
+        );
+        Lifecycle {
+            mint,
+            creator,
+            bounty,
+            cancelled_bounty,
+            reviewers,
+            contributors,
+            submissions,
+            signatures,
+            reward,
+        }
+    }
+}

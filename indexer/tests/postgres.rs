@@ -1,0 +1,498 @@
+//! The indexer against a real Postgres (each test its own fresh database, through
+//! `#[sqlx::test]`) and the local chain over real RPC.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anchor_lang::AccountDeserialize;
+use common::Chain;
+use databounty::state::{Bounty, Submission};
+use databounty_indexer::api::{router, ApiState};
+use databounty_indexer::db::Db;
+use databounty_indexer::decoder::TransactionUpdate;
+use databounty_indexer::metrics::Metrics;
+use databounty_indexer::pipeline::{run_once, PipelineConfig};
+use databounty_indexer::source::{Backoff, RpcSource, SignatureInfo, Source, SourceError};
+use serde_json::Value;
+use solana_commitment_config::CommitmentConfig;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::Signer;
+use sqlx::{PgPool, Row};
+
+fn config(confirmed: bool) -> PipelineConfig {
+    PipelineConfig {
+        program_id: databounty::ID,
+        source_name: "test".into(),
+        concurrency: 4,
+        batch_size: 3,
+        confirmed,
+    }
+}
+
+fn source(chain: &Chain, commitment: CommitmentConfig) -> RpcSource {
+    RpcSource::new(
+        &chain.localnet.url,
+        databounty::ID,
+        commitment,
+        Metrics::default(),
+    )
+}
+
+/// A digest of every table, to compare two ingestions.
+async fn snapshot(pool: &PgPool) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in [
+        "events",
+        "bounties",
+        "submissions",
+        "attestations",
+        "fundings",
+        "payouts",
+        "refunds",
+        "checkpoints",
+    ] {
+        let columns = if table == "events" {
+            "signature, instruction_index, inner_index, name, data"
+        } else {
+            "*"
+        };
+        let sql = format!("SELECT count(*)::bigint, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM (SELECT {columns} FROM {table}) t");
+        let sql = if table == "checkpoints" {
+            "SELECT count(*)::bigint, coalesce(string_agg(signature, ','), '') FROM checkpoints"
+                .to_string()
+        } else {
+            sql
+        };
+        let row = sqlx::query(&sql).fetch_one(pool).await.unwrap();
+        out.push(format!(
+            "{table}: {} {}",
+            row.get::<i64, _>(0),
+            row.get::<String, _>(1)
+        ));
+    }
+    out
+}
+
+async fn numeric(pool: &PgPool, sql: &str, bind: &str) -> String {
+    sqlx::query(sql)
+        .bind(bind)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get::<String, _>(0)
+}
+
+/// Every table equals what the chain says.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
+    let chain = Chain::start().await;
+    let life = chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    let metrics = Metrics::default();
+    let written = run_once(
+        &source(&chain, CommitmentConfig::finalized()),
+        &db,
+        &config(false),
+        &metrics,
+    )
+    .await
+    .unwrap();
+    // 2 creates + 2 fundings, 3 submissions, 6 votes + accept + reject, 1 payout, cancel, refund.
+    assert_eq!(written, 4 + 3 + 6 + 2 + 1 + 2);
+    assert_eq!(metrics.events(), written as u64);
+
+    for address in [life.bounty, life.cancelled_bounty] {
+        let account = chain.rpc.get_account(&address).await.unwrap();
+        let on_chain = Bounty::try_deserialize(&mut account.data.as_slice()).unwrap();
+        let row = sqlx::query(
+            "SELECT funded::text, reserved::text, released::text, refunded::text, submissions, pending, accepted, paid,
+                    open_submission_accounts, status, creator, mint, quorum, reviewers FROM bounties WHERE bounty = $1",
+        )
+        .bind(address.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(row.get::<String, _>(0), on_chain.funded.to_string());
+        assert_eq!(row.get::<String, _>(1), on_chain.reserved.to_string());
+        assert_eq!(row.get::<String, _>(2), on_chain.released.to_string());
+        assert_eq!(row.get::<String, _>(3), on_chain.refunded.to_string());
+        let counters: Vec<i64> = (4..9).map(|i| row.get::<i64, _>(i)).collect();
+        let expected: Vec<i64> = [
+            on_chain.submissions,
+            on_chain.pending,
+            on_chain.accepted,
+            on_chain.paid,
+            on_chain.open_submission_accounts,
+        ]
+        .iter()
+        .map(|&v| i64::from(v))
+        .collect();
+        assert_eq!(counters, expected);
+        assert_eq!(row.get::<String, _>(9), format!("{:?}", on_chain.status));
+        assert_eq!(row.get::<String, _>(10), on_chain.creator.to_string());
+        assert_eq!(row.get::<String, _>(11), on_chain.mint.to_string());
+        assert_eq!(row.get::<i16, _>(12), i16::from(on_chain.quorum));
+        let reviewers: Vec<String> = row.get(13);
+        assert_eq!(
+            reviewers,
+            on_chain
+                .reviewers
+                .iter()
+                .map(Pubkey::to_string)
+                .collect::<Vec<_>>()
+        );
+    }
+    for address in &life.submissions {
+        let account = chain.rpc.get_account(address).await.unwrap();
+        let on_chain = Submission::try_deserialize(&mut account.data.as_slice()).unwrap();
+        let row = sqlx::query("SELECT status, approvals, rejections, contributor, hash FROM submissions WHERE submission = $1")
+            .bind(address.to_string())
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(row.get::<String, _>(0), format!("{:?}", on_chain.status));
+        assert_eq!(row.get::<i16, _>(1), i16::from(on_chain.approval_count()));
+        assert_eq!(row.get::<i16, _>(2), i16::from(on_chain.rejection_count()));
+        assert_eq!(row.get::<String, _>(3), on_chain.contributor.to_string());
+        assert_eq!(
+            row.get::<String, _>(4),
+            databounty_sdk::hash::hex(&on_chain.hash)
+        );
+    }
+    let count = |table: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<i64, _>(0)
+        }
+    };
+    assert_eq!(count("attestations").await, 6);
+    assert_eq!(count("fundings").await, 2);
+    assert_eq!(count("payouts").await, 1);
+    assert_eq!(count("refunds").await, 1);
+
+    // The analyst views.
+    let alice = life.contributors[0].pubkey().to_string();
+    assert_eq!(
+        numeric(
+            &pool,
+            "SELECT earned::text FROM contributor_earnings WHERE contributor = $1",
+            &alice
+        )
+        .await,
+        life.reward.to_string()
+    );
+    let agreement =
+        sqlx::query("SELECT reviewer, votes, agreed FROM reviewer_agreement ORDER BY reviewer")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let by_reviewer: std::collections::HashMap<String, (i64, i64)> = agreement
+        .iter()
+        .map(|r| (r.get::<String, _>(0), (r.get(1), r.get(2))))
+        .collect();
+    // Reviewer 1 approved both Alice (accepted) and Bob (rejected): one of two agree.
+    assert_eq!(by_reviewer[&life.reviewers[1].pubkey().to_string()], (2, 1));
+    assert_eq!(by_reviewer[&life.reviewers[0].pubkey().to_string()], (2, 2));
+    assert_eq!(
+        by_reviewer[&life.reviewers[2].pubkey().to_string()],
+        (1, 1),
+        "the pending submission's vote is not judged"
+    );
+    let decided: i64 = sqlx::query("SELECT decided FROM time_to_quorum WHERE bounty = $1")
+        .bind(life.bounty.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(decided, 2);
+    let funding = sqlx::query(
+        "SELECT bounties, funded::text, released::text, refunded::text FROM dataset_funding",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(funding.get::<i64, _>(0), 2);
+    assert_eq!(funding.get::<String, _>(1), "15000000");
+    assert_eq!(funding.get::<String, _>(2), life.reward.to_string());
+    assert_eq!(funding.get::<String, _>(3), "5000000");
+
+    // The HTTP API over the same data.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(ApiState {
+        db: db.clone(),
+        metrics: metrics.clone(),
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let get = |path: String| {
+        let url = url.clone();
+        async move { reqwest::get(format!("{url}{path}")).await.unwrap() }
+    };
+    let page: Value = get("/bounties?limit=1".into()).await.json().await.unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let second: Value = get("/bounties?limit=1&offset=1".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(page["items"][0]["bounty"], second["items"][0]["bounty"]);
+    let one: Value = get(format!("/bounties/{}", life.bounty))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["released"], life.reward.to_string());
+    assert_eq!(
+        get(format!("/bounties/{}", Pubkey::new_unique()))
+            .await
+            .status(),
+        404
+    );
+    let subs: Value = get(format!("/bounties/{}/submissions", life.bounty))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(subs["items"].as_array().unwrap().len(), 3);
+    let earnings: Value = get("/contributors/earnings".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(earnings["items"][0]["contributor"], alice.as_str());
+    let agree: Value = get("/reviewers/agreement".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(agree["items"].as_array().unwrap().len(), 3);
+    let ttq: Value = get("/time-to-quorum".into()).await.json().await.unwrap();
+    assert_eq!(ttq["items"][0]["decided"], 2);
+    let datasets: Value = get("/datasets/funding".into()).await.json().await.unwrap();
+    assert_eq!(datasets["items"][0]["funded"], "15000000");
+    let text = get("/metrics".into()).await.text().await.unwrap();
+    assert!(
+        text.contains(&format!(
+            "databounty_indexer_events_ingested_total {written}"
+        )),
+        "{text}"
+    );
+    assert_eq!(get("/health".into()).await.status(), 200);
+}
+
+/// The same range ingested twice changes nothing.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn ingesting_the_same_range_twice_changes_nothing(pool: PgPool) {
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    let source = source(&chain, CommitmentConfig::finalized());
+    assert!(
+        run_once(&source, &db, &config(false), &Metrics::default())
+            .await
+            .unwrap()
+            > 0
+    );
+    let first = snapshot(&pool).await;
+    // Forget the checkpoint: the whole range is read again.
+    sqlx::query("DELETE FROM checkpoints")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        run_once(&source, &db, &config(false), &Metrics::default())
+            .await
+            .unwrap(),
+        0,
+        "nothing is new"
+    );
+    assert_eq!(snapshot(&pool).await, first);
+}
+
+/// Fails every getTransaction after the first `healthy` ones, like an RPC going away.
+struct FailingAfter<'a> {
+    inner: &'a RpcSource,
+    healthy: usize,
+    calls: AtomicUsize,
+}
+
+impl Source for FailingAfter<'_> {
+    async fn new_signatures(&self, until: Option<&str>) -> Result<Vec<SignatureInfo>, SourceError> {
+        self.inner.new_signatures(until).await
+    }
+    async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
+        if self.calls.fetch_add(1, Ordering::SeqCst) >= self.healthy {
+            return Err(SourceError::Missing(signature.to_string()));
+        }
+        self.inner.transaction(signature).await
+    }
+    async fn slots(&self) -> Result<(u64, u64), SourceError> {
+        self.inner.slots().await
+    }
+    async fn finalized(&self, signatures: &[String]) -> Result<Vec<bool>, SourceError> {
+        self.inner.finalized(signatures).await
+    }
+}
+
+/// A crash mid-backfill loses and duplicates nothing: the restart resumes at the
+/// checkpoint and ends where an uninterrupted run ends.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    let healthy = source(&chain, CommitmentConfig::finalized()).with_backoff(Backoff {
+        attempts: 1,
+        ..Backoff::default()
+    });
+    let flaky = FailingAfter {
+        inner: &healthy,
+        healthy: 7,
+        calls: AtomicUsize::new(0),
+    };
+    assert!(
+        run_once(&flaky, &db, &config(false), &Metrics::default())
+            .await
+            .is_err(),
+        "the source failed mid-way"
+    );
+    let partial: i64 = sqlx::query("SELECT count(*) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    let checkpoint = db
+        .checkpoint("test")
+        .await
+        .unwrap()
+        .expect("batches before the failure were committed");
+    assert!(partial > 0);
+    // Every committed row is at or before the checkpoint; nothing after it.
+    let beyond: i64 = sqlx::query("SELECT count(*) FROM events WHERE slot > $1")
+        .bind(i64::try_from(checkpoint.slot).unwrap())
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(beyond, 0);
+
+    run_once(&healthy, &db, &config(false), &Metrics::default())
+        .await
+        .unwrap();
+    let resumed = snapshot(&pool).await;
+
+    // The same chain ingested in one go, in a clean schema.
+    sqlx::query("TRUNCATE events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+        .execute(&pool)
+        .await
+        .unwrap();
+    run_once(&healthy, &db, &config(false), &Metrics::default())
+        .await
+        .unwrap();
+    assert_eq!(snapshot(&pool).await, resumed);
+}
+
+/// Says one signature never finalized (as if its fork was abandoned).
+struct DroppingOne<'a> {
+    inner: &'a RpcSource,
+    dropped: String,
+}
+
+impl Source for DroppingOne<'_> {
+    async fn new_signatures(&self, until: Option<&str>) -> Result<Vec<SignatureInfo>, SourceError> {
+        let all = self.inner.new_signatures(until).await?;
+        Ok(all)
+    }
+    async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
+        self.inner.transaction(signature).await
+    }
+    async fn slots(&self) -> Result<(u64, u64), SourceError> {
+        self.inner.slots().await
+    }
+    async fn finalized(&self, signatures: &[String]) -> Result<Vec<bool>, SourceError> {
+        Ok(signatures.iter().map(|s| *s != self.dropped).collect())
+    }
+}
+
+/// At `confirmed`, rows of a transaction that never finalizes are rolled back and the
+/// state it changed is rebuilt from the events that remain.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
+    let chain = Chain::start().await;
+    let life = chain.run_lifecycle().await;
+    let refund = life.signatures.last().unwrap().to_string();
+    let db = Db::from_pool(pool.clone());
+    let confirmed = source(&chain, CommitmentConfig::confirmed());
+    let dropping = DroppingOne {
+        inner: &confirmed,
+        dropped: refund.clone(),
+    };
+    run_once(&dropping, &db, &config(true), &Metrics::default())
+        .await
+        .unwrap();
+    let refunded = |pool: PgPool| async move {
+        sqlx::query("SELECT refunded::text FROM bounties WHERE bounty = $1")
+            .bind(life.cancelled_bounty.to_string())
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get::<String, _>(0)
+    };
+    chain.wait_finalized().await;
+    let metrics = Metrics::default();
+    run_once(&dropping, &db, &config(true), &metrics)
+        .await
+        .unwrap();
+    let refund_rows: i64 = sqlx::query("SELECT count(*) FROM events WHERE signature = $1")
+        .bind(&refund)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    // The pass that reconciled dropped the refund; the next re-reads and re-drops it.
+    assert_eq!(refund_rows, 0);
+    assert_eq!(
+        refunded(pool.clone()).await,
+        "0",
+        "the refund never happened"
+    );
+    let refunds: i64 = sqlx::query("SELECT count(*) FROM refunds")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(refunds, 0);
+    let status: String = sqlx::query("SELECT status FROM bounties WHERE bounty = $1")
+        .bind(life.cancelled_bounty.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        status, "Cancelled",
+        "events before the dropped one still apply"
+    );
+    let unfinalized: i64 = sqlx::query("SELECT count(*) FROM events WHERE NOT finalized")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(unfinalized, 0, "everything else is marked final");
+    let kept: HashSet<String> = sqlx::query("SELECT DISTINCT signature FROM events")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(!kept.contains(&refund));
+}
