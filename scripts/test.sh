@@ -11,6 +11,11 @@ cargo fmt --all -- --check
 step "lints (cargo clippy --all-targets -- -D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "PostgreSQL for the indexer's tests"
+# shellcheck source=scripts/postgres.sh
+. scripts/postgres.sh
+pg_ensure
+
 step "tests (cargo test --workspace)"
 # The bank logs every instruction at debug level; keep test output readable.
 export RUST_LOG="${RUST_LOG:-error}"

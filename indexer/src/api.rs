@@ -8,10 +8,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sqlx::postgres::PgRow;
-use sqlx::Row;
 
-use crate::db::Db;
+use crate::db::{Db, View};
 use crate::metrics::Metrics;
 
 #[derive(Clone)]
@@ -65,25 +63,21 @@ impl IntoResponse for ApiError {
 
 type ApiResult = Result<Json<Value>, ApiError>;
 
-/// Runs a query whose single column is a JSON object per row (`to_jsonb(t)`).
-async fn rows(db: &Db, sql: &str, binds: &[&str], page: &Page) -> Result<Vec<Value>, sqlx::Error> {
+async fn list(state: &ApiState, view: View, key: Option<&str>, page: &Page) -> ApiResult {
     let (limit, offset) = page.bounds();
-    let mut query = sqlx::query(sql);
-    for bind in binds {
-        query = query.bind(*bind);
-    }
-    let found: Vec<PgRow> = query.bind(limit).bind(offset).fetch_all(&db.pool).await?;
-    Ok(found.iter().map(|r| r.get::<Value, _>(0)).collect())
-}
-
-fn paged(items: Vec<Value>, page: &Page) -> Json<Value> {
-    let (limit, offset) = page.bounds();
-    Json(json!({ "items": items, "limit": limit, "offset": offset }))
+    let items = state
+        .db
+        .read(view, key, limit, offset)
+        .await
+        .map_err(ApiError)?;
+    Ok(Json(
+        json!({ "items": items, "limit": limit, "offset": offset }),
+    ))
 }
 
 async fn health(State(state): State<ApiState>) -> Response {
-    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
-        Ok(_) => Json(json!({ "status": "ok" })).into_response(),
+    match state.db.ping().await {
+        Ok(()) => Json(json!({ "status": "ok" })).into_response(),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({ "status": "database unavailable" })),
@@ -96,33 +90,14 @@ async fn metrics(State(state): State<ApiState>) -> String {
     state.metrics.render()
 }
 
-// Amounts leave Postgres as strings (numeric(20,0) exceeds JSON's safe integers).
-const BOUNTY_JSON: &str = "jsonb_build_object('bounty', bounty, 'creator', creator, 'dataset_id', dataset_id, 'mint', mint, \
-     'status', status, 'reward_per_submission', reward_per_submission::text, 'max_winners', max_winners, 'quorum', quorum, \
-     'reviewers', reviewers, 'funded', funded::text, 'reserved', reserved::text, 'released', released::text, \
-     'refunded', refunded::text, 'submissions', submissions, 'pending', pending, 'accepted', accepted, 'paid', paid, \
-     'open_submission_accounts', open_submission_accounts, 'submission_deadline', submission_deadline, \
-     'review_deadline', review_deadline, 'created_at', created_at, 'metadata_uri', metadata_uri)";
-
 async fn bounties(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    let sql = format!(
-        "SELECT {BOUNTY_JSON} FROM bounties ORDER BY created_at DESC, bounty LIMIT $1 OFFSET $2"
-    );
-    Ok(paged(
-        rows(&state.db, &sql, &[], &page).await.map_err(ApiError)?,
-        &page,
-    ))
+    list(&state, View::Bounties, None, &page).await
 }
 
 async fn bounty(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
-    let sql = format!("SELECT {BOUNTY_JSON} FROM bounties WHERE bounty = $1");
-    match sqlx::query(&sql)
-        .bind(&id)
-        .fetch_optional(&state.db.pool)
-        .await
-    {
-        Ok(Some(row)) => Json(row.get::<Value, _>(0)).into_response(),
-        Ok(None) => (
+    match state.db.read(View::Bounty, Some(&id), 1, 0).await {
+        Ok(mut found) if !found.is_empty() => Json(found.swap_remove(0)).into_response(),
+        Ok(_) => (
             StatusCode::NOT_FOUND,
             Json(json!({ "error": format!("no bounty {id}") })),
         )
@@ -136,48 +111,21 @@ async fn bounty_submissions(
     Path(id): Path<String>,
     Query(page): Query<Page>,
 ) -> ApiResult {
-    let sql = "SELECT to_jsonb(s) FROM submissions s WHERE bounty = $1 ORDER BY created_at, submission LIMIT $2 OFFSET $3";
-    Ok(paged(
-        rows(&state.db, sql, &[&id], &page)
-            .await
-            .map_err(ApiError)?,
-        &page,
-    ))
+    list(&state, View::BountySubmissions, Some(&id), &page).await
 }
 
 async fn earnings(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    let sql = "SELECT jsonb_build_object('contributor', contributor, 'mint', mint, 'paid_submissions', paid_submissions, \
-               'earned', earned::text, 'received_after_fees', received_after_fees::text, 'last_paid_at', last_paid_at) \
-               FROM contributor_earnings ORDER BY earned DESC, contributor LIMIT $1 OFFSET $2";
-    Ok(paged(
-        rows(&state.db, sql, &[], &page).await.map_err(ApiError)?,
-        &page,
-    ))
+    list(&state, View::ContributorEarnings, None, &page).await
 }
 
 async fn agreement(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    let sql = "SELECT jsonb_build_object('reviewer', reviewer, 'votes', votes, 'agreed', agreed, 'agreement', agreement) \
-               FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2";
-    Ok(paged(
-        rows(&state.db, sql, &[], &page).await.map_err(ApiError)?,
-        &page,
-    ))
+    list(&state, View::ReviewerAgreement, None, &page).await
 }
 
 async fn time_to_quorum(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    let sql = "SELECT to_jsonb(t) FROM time_to_quorum t ORDER BY bounty LIMIT $1 OFFSET $2";
-    Ok(paged(
-        rows(&state.db, sql, &[], &page).await.map_err(ApiError)?,
-        &page,
-    ))
+    list(&state, View::TimeToQuorum, None, &page).await
 }
 
 async fn dataset_funding(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    let sql = "SELECT jsonb_build_object('dataset_id', dataset_id, 'mint', mint, 'bounties', bounties, 'funded', funded::text, \
-               'released', released::text, 'refunded', refunded::text, 'reserved', reserved::text, 'paid_submissions', paid_submissions) \
-               FROM dataset_funding ORDER BY dataset_id, mint LIMIT $1 OFFSET $2";
-    Ok(paged(
-        rows(&state.db, sql, &[], &page).await.map_err(ApiError)?,
-        &page,
-    ))
+    list(&state, View::DatasetFunding, None, &page).await
 }

@@ -20,6 +20,54 @@ pub enum DbError {
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
+/// What the API and the report read: the analyst views and current-state tables, one
+/// JSON object per row. Amounts leave Postgres as strings (numeric(20,0) exceeds JSON's
+/// safe integers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Bounties,
+    /// One bounty, by key.
+    Bounty,
+    /// The submissions of a bounty, by key.
+    BountySubmissions,
+    ContributorEarnings,
+    ReviewerAgreement,
+    TimeToQuorum,
+    DatasetFunding,
+}
+
+const BOUNTY_JSON: &str = "jsonb_build_object('bounty', bounty, 'creator', creator, 'dataset_id', dataset_id, 'mint', mint, \
+     'status', status, 'reward_per_submission', reward_per_submission::text, 'max_winners', max_winners, 'quorum', quorum, \
+     'reviewers', reviewers, 'funded', funded::text, 'reserved', reserved::text, 'released', released::text, \
+     'refunded', refunded::text, 'submissions', submissions, 'pending', pending, 'accepted', accepted, 'paid', paid, \
+     'open_submission_accounts', open_submission_accounts, 'submission_deadline', submission_deadline, \
+     'review_deadline', review_deadline, 'created_at', created_at, 'metadata_uri', metadata_uri)";
+
+impl View {
+    /// The query; `$1` is the key when the view takes one, then limit and offset.
+    fn sql(self) -> String {
+        match self {
+            View::Bounties => format!("SELECT {BOUNTY_JSON} FROM bounties ORDER BY created_at DESC, bounty LIMIT $1 OFFSET $2"),
+            View::Bounty => format!("SELECT {BOUNTY_JSON} FROM bounties WHERE bounty = $1 LIMIT $2 OFFSET $3"),
+            View::BountySubmissions => {
+                "SELECT to_jsonb(s) FROM submissions s WHERE bounty = $1 ORDER BY created_at, submission LIMIT $2 OFFSET $3".into()
+            }
+            View::ContributorEarnings => "SELECT jsonb_build_object('contributor', contributor, 'mint', mint, \
+                'paid_submissions', paid_submissions, 'earned', earned::text, 'received_after_fees', received_after_fees::text, \
+                'last_paid_at', last_paid_at) FROM contributor_earnings ORDER BY earned DESC, contributor LIMIT $1 OFFSET $2"
+                .into(),
+            View::ReviewerAgreement => "SELECT jsonb_build_object('reviewer', reviewer, 'votes', votes, 'agreed', agreed, \
+                'agreement', agreement) FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2"
+                .into(),
+            View::TimeToQuorum => "SELECT to_jsonb(t) FROM time_to_quorum t ORDER BY bounty LIMIT $1 OFFSET $2".into(),
+            View::DatasetFunding => "SELECT jsonb_build_object('dataset_id', dataset_id, 'mint', mint, 'bounties', bounties, \
+                'funded', funded::text, 'released', released::text, 'refunded', refunded::text, 'reserved', reserved::text, \
+                'paid_submissions', paid_submissions) FROM dataset_funding ORDER BY dataset_id, mint LIMIT $1 OFFSET $2"
+                .into(),
+        }
+    }
+}
+
 /// Where a source has read up to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
@@ -44,6 +92,33 @@ impl Db {
 
     pub fn from_pool(pool: PgPool) -> Self {
         Self { pool }
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// A page of `view` as JSON objects.
+    pub async fn read(
+        &self,
+        view: View,
+        key: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+        let sql = view.sql();
+        let mut query = sqlx::query(&sql);
+        if let Some(key) = key {
+            query = query.bind(key);
+        }
+        let rows = query.bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.get::<serde_json::Value, _>(0))
+            .collect())
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {
@@ -153,8 +228,8 @@ impl Db {
     }
 }
 
-/// Inserts the rows in one statement; returns the keys that were new.
-async fn insert_events(
+/// Inserts the rows with multi-row statements; returns the keys that were new.
+pub async fn insert_events(
     tx: &mut Transaction<'_, Postgres>,
     rows: &[EventRow],
     finalized: bool,

@@ -8,7 +8,7 @@ use anchor_lang::prelude::Pubkey;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use databounty_indexer::api::{router, ApiState};
-use databounty_indexer::db::Db;
+use databounty_indexer::db::{Db, View};
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, run_once, PipelineConfig};
 use databounty_indexer::source::RpcSource;
@@ -60,6 +60,9 @@ struct Config {
     /// Index what exists, then exit (no API, no following)
     #[arg(long)]
     once: bool,
+    /// With --once: print the analyst views afterwards
+    #[arg(long, requires = "once")]
+    report: bool,
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
 }
@@ -104,6 +107,9 @@ async fn main() -> anyhow::Result<()> {
     if config.once {
         let events = run_once(&source, &db, &pipeline, &metrics).await?;
         tracing::info!(events, "indexed; exiting (--once)");
+        if config.report {
+            print_report(&db).await?;
+        }
         return Ok(());
     }
     let listener = tokio::net::TcpListener::bind(config.http)
@@ -129,5 +135,99 @@ async fn main() -> anyhow::Result<()> {
     )
     .await;
     server.abort();
+    Ok(())
+}
+
+/// Prints each analyst view as an aligned table.
+async fn print_report(db: &Db) -> anyhow::Result<()> {
+    let views = [
+        (
+            "Bounties",
+            View::Bounties,
+            &[
+                "bounty",
+                "status",
+                "funded",
+                "released",
+                "refunded",
+                "submissions",
+                "accepted",
+                "paid",
+            ][..],
+        ),
+        (
+            "Earnings per contributor",
+            View::ContributorEarnings,
+            &[
+                "contributor",
+                "paid_submissions",
+                "earned",
+                "received_after_fees",
+            ][..],
+        ),
+        (
+            "Reviewer agreement with the final outcome",
+            View::ReviewerAgreement,
+            &["reviewer", "votes", "agreed", "agreement"][..],
+        ),
+        (
+            "Time to quorum (seconds)",
+            View::TimeToQuorum,
+            &[
+                "bounty",
+                "decided",
+                "avg_seconds",
+                "median_seconds",
+                "max_seconds",
+            ][..],
+        ),
+        (
+            "Funding and payout per dataset and mint",
+            View::DatasetFunding,
+            &[
+                "dataset_id",
+                "mint",
+                "bounties",
+                "funded",
+                "released",
+                "refunded",
+            ][..],
+        ),
+    ];
+    for (title, view, columns) in views {
+        let rows = db.read(view, None, 50, 0).await?;
+        let cell = |row: &serde_json::Value, column: &str| match &row[column] {
+            serde_json::Value::String(s) if s.len() > 20 => format!("{}…", &s[..12]),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => "-".into(),
+            other => other.to_string(),
+        };
+        let widths: Vec<usize> = columns
+            .iter()
+            .map(|c| {
+                rows.iter()
+                    .map(|r| cell(r, c).chars().count())
+                    .chain([c.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        println!("\n{title}");
+        let line = |cells: Vec<String>| {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+        };
+        println!("{}", line(columns.iter().map(|c| c.to_string()).collect()));
+        for row in &rows {
+            println!("{}", line(columns.iter().map(|c| cell(row, c)).collect()));
+        }
+        if rows.is_empty() {
+            println!("(none)");
+        }
+    }
     Ok(())
 }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The demo (README "Run the demo"): a whole bounty lifecycle on the local chain through
+# the CLI — three contributors, three reviewers — indexed into Postgres, ending with
+# analyst queries. Needs only Rust; PostgreSQL is set up by scripts/postgres.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+say "building the CLI, the local chain and the indexer (first time: several minutes)"
+cargo build -q -p databounty-cli -p databounty-indexer
+cli="$root/target/debug/databounty"
+indexer="$root/target/debug/databounty-indexer"
+
+say "PostgreSQL"
+# shellcheck source=scripts/postgres.sh
+. scripts/postgres.sh
+pg_ensure
+# A database of the demo's own, so that re-runs start clean.
+base="${DATABASE_URL%%\?*}"
+demo_url="${base%/*}/databounty_demo"
+if command -v psql >/dev/null 2>&1; then
+  psql -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS databounty_demo WITH (FORCE)" -c "CREATE DATABASE databounty_demo"
+else
+  echo "psql is not installed: indexing into $DATABASE_URL itself (earlier demo rows stay)"
+  demo_url="$DATABASE_URL"
+fi
+
+port="${DATABOUNTY_DEMO_PORT:-18999}"
+work=$(mktemp -d)
+cleanup() { [ -n "${chain_pid:-}" ] && kill "$chain_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+say "starting the local chain on 127.0.0.1:$port (the real Agave bank, program loaded natively)"
+"$cli" localnet --port "$port" --slot-ms 50 --finality-slots 8 >"$work/chain.log" 2>&1 &
+chain_pid=$!
+export DATABOUNTY_URL="http://127.0.0.1:$port"
+
+run() { local who=$1; shift; echo "\$ databounty ($who) $*" >&2; "$cli" --keypair "$work/$who.json" "$@"; }
+json() { local who=$1 field=$2; shift 2; "$cli" --keypair "$work/$who.json" --json "$@" | sed -n "s/.*\"$field\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | head -n1; }
+
+say "people: a task poster, three contributors, three reviewers"
+for who in poster alice bob carol rev1 rev2 rev3; do "$cli" keygen "$work/$who.json" >/dev/null; done
+for _ in $(seq 1 100); do  # until the chain answers
+  "$cli" --keypair "$work/poster.json" airdrop 2 >/dev/null 2>&1 && break
+  sleep 0.2
+done
+for who in poster alice bob carol rev1 rev2 rev3; do
+  [ "$who" = poster ] || "$cli" --keypair "$work/$who.json" airdrop 2 >/dev/null
+  printf '  %-7s %s\n' "$who" "$("$cli" --keypair "$work/$who.json" address)"
+done
+
+say "the poster creates a test token (6 decimals) and mints 1000 to itself"
+mint=$(json poster mint token create-mint --decimals 6)
+run poster token mint "$mint" 1000
+
+say "the poster escrows a bounty: 25 per accepted submission, up to 3 winners, quorum 2 of 3, funded with 100"
+mkdir -p "$work/dataset"
+printf 'images/0001.jpg\nimages/0002.jpg\n' >"$work/dataset/manifest.txt"
+bounty=$(json poster bounty create --mint "$mint" --reward 25 --max-winners 3 --quorum 2 \
+  --reviewer "$("$cli" -k "$work/rev1.json" address)" --reviewer "$("$cli" -k "$work/rev2.json" address)" \
+  --reviewer "$("$cli" -k "$work/rev3.json" address)" \
+  --submission-deadline +1h --review-deadline +2h --dataset-id "$work/dataset/manifest.txt" \
+  --metadata-uri "ipfs://label-cats-and-dogs" --fund 100)
+run poster show "$bounty"
+
+say "contributors deliver labels off-chain and register their hashes"
+mkdir -p "$work/alice" "$work/bob/batch" "$work/carol"
+printf '{"image":"0001.jpg","label":"cat"}\n' >"$work/alice/labels.jsonl"
+printf 'id,label\n1,dog\n' >"$work/bob/batch/part1.csv"; printf 'id,label\n2,dog\n' >"$work/bob/batch/part2.csv"
+printf '{"image":"0002.jpg","label":"dog"}\n' >"$work/carol/labels.jsonl"
+sub_alice=$(json alice submission submit "$bounty" "$work/alice/labels.jsonl")
+sub_bob=$(json bob submission submit "$bounty" "$work/bob/batch")
+sub_carol=$(json carol submission submit "$bounty" "$work/carol/labels.jsonl")
+echo "  alice $sub_alice"; echo "  bob   $sub_bob (a folder, hashed through its manifest)"; echo "  carol $sub_carol"
+
+say "reviewers recompute each hash from the data they received, and vote"
+run rev1 attest "$sub_alice" "$work/alice/labels.jsonl" --approve
+run rev2 attest "$sub_alice" "$work/alice/labels.jsonl" --approve
+run rev1 attest "$sub_bob" "$work/bob/batch" --reject
+run rev3 attest "$sub_bob" "$work/bob/batch" --reject
+run rev3 attest "$sub_carol" "$work/carol/labels.jsonl" --approve
+run rev2 attest "$sub_carol" "$work/carol/labels.jsonl" --reject
+run rev1 attest "$sub_carol" "$work/carol/labels.jsonl" --approve
+echo "\$ databounty (bob) attest $sub_alice <bob's own data> --approve   # a contributor cannot vote"
+"$cli" -k "$work/bob.json" attest "$sub_alice" "$work/alice/labels.jsonl" --approve || true
+
+say "anyone cranks the payouts"
+run bob release "$sub_alice"
+run bob release "$sub_carol"
+run poster token balance "$mint" "$("$cli" -k "$work/alice.json" address)"
+
+say "the poster winds down: cancel, refund what is left, close everything (rent back)"
+run poster cancel "$bounty"
+run poster refund "$bounty"
+for s in "$sub_alice" "$sub_bob" "$sub_carol"; do run poster close-submission "$s"; done
+run poster list submissions "$bounty"
+run poster show "$bounty"
+run poster close "$bounty"
+
+say "indexing the chain into Postgres ($demo_url)"
+sleep 1  # let the last slots finalize
+RUST_LOG=warn "$indexer" --rpc-url "$DATABOUNTY_URL" --database-url "$demo_url" --once --report
+
+say "done: the same figures are served by '$(basename "$indexer") --database-url ... --rpc-url ...' at /bounties, /contributors/earnings, /reviewers/agreement, /time-to-quorum, /datasets/funding"
