@@ -8,10 +8,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anchor_lang::prelude::AccountInfo;
 use solana_banks_interface::TransactionSimulationDetails;
 use solana_commitment_config::CommitmentLevel;
-use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_program_test::{BanksClientError, ProgramTestContext};
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
 use solana_sdk::hash::Hash;
@@ -24,19 +23,6 @@ use crate::ledger::{Ledger, RecordedTransaction, TokenBalance};
 
 /// How long a blockhash stays valid, in blocks, as on a cluster.
 pub const BLOCKHASH_VALIDITY: u64 = 150;
-
-/// Forwards the runtime's call to Anchor's entrypoint.
-fn process(
-    program_id: &Pubkey,
-    accounts: &[AccountInfo],
-    data: &[u8],
-) -> anchor_lang::solana_program::entrypoint::ProgramResult {
-    // SAFETY: Anchor's `entry` wants the account slice, its `AccountInfo`s and the data
-    // under one lifetime; the runtime hands us distinct ones that all outlive this call,
-    // so shortening them to a common lifetime cannot let anything escape.
-    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
-    databounty::entry(program_id, accounts, data)
-}
 
 /// Why a transaction was not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -84,9 +70,7 @@ fn wall_clock() -> i64 {
 
 impl Chain {
     pub async fn start(finality_slots: u64) -> Self {
-        let mut test = ProgramTest::new("databounty", databounty::ID, processor!(process));
-        test.prefer_bpf(false);
-        let ctx = test.start_with_context().await;
+        let ctx = crate::program_test().start_with_context().await;
         let mut chain = Self {
             ctx,
             slot: 0,

@@ -79,6 +79,28 @@ impl TokenBalance {
     }
 }
 
+/// Inner instructions per top-level instruction, as the RPC reports them (groups with
+/// none are left out, as on a cluster).
+pub fn ui_inner_instructions(inner: &[Vec<InnerInstruction>]) -> Vec<UiInnerInstructions> {
+    inner
+        .iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(index, list)| UiInnerInstructions {
+            index: index as u8,
+            instructions: list
+                .iter()
+                .map(|ix| {
+                    UiInstruction::Compiled(UiCompiledInstruction::from(
+                        &ix.instruction,
+                        Some(u32::from(ix.stack_height)),
+                    ))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// A transaction as executed, with everything `getTransaction` reports.
 #[derive(Debug, Clone)]
 pub struct RecordedTransaction {
@@ -114,24 +136,7 @@ impl RecordedTransaction {
     }
 
     fn meta(&self) -> UiTransactionStatusMeta {
-        let inner = self
-            .inner_instructions
-            .iter()
-            .enumerate()
-            .filter(|(_, list)| !list.is_empty())
-            .map(|(index, list)| UiInnerInstructions {
-                index: index as u8,
-                instructions: list
-                    .iter()
-                    .map(|ix| {
-                        UiInstruction::Compiled(UiCompiledInstruction::from(
-                            &ix.instruction,
-                            Some(u32::from(ix.stack_height)),
-                        ))
-                    })
-                    .collect(),
-            })
-            .collect();
+        let inner = ui_inner_instructions(&self.inner_instructions);
         UiTransactionStatusMeta {
             err: self.err.clone().map(Into::into),
             status: match &self.err {

@@ -6,6 +6,9 @@
 //! State lives in memory only: after a restart the chain starts from genesis and no
 //! earlier signature can be found.
 
+// solana-program-test 3.x flags its whole API as "to become unstable"; it is the bank.
+#![allow(deprecated)]
+
 mod chain;
 pub mod ledger;
 pub mod rpc;
@@ -14,6 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anchor_lang::prelude::{AccountInfo, Pubkey};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::post;
@@ -22,6 +26,31 @@ pub use chain::{Chain, BLOCKHASH_VALIDITY};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
+
+/// Forwards the runtime's call to Anchor's entrypoint.
+fn process(
+    program_id: &Pubkey,
+    accounts: &[AccountInfo],
+    data: &[u8],
+) -> anchor_lang::solana_program::entrypoint::ProgramResult {
+    // SAFETY: Anchor's `entry` wants the account slice, its `AccountInfo`s and the data
+    // under one lifetime; the runtime hands us distinct ones that all outlive this call,
+    // so shortening them to a common lifetime cannot let anything escape.
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    databounty::entry(program_id, accounts, data)
+}
+
+/// The bank with the program loaded natively (no SBF toolchain is needed) and the real
+/// SPL Token, Token-2022 and ATA programs. Tests start it directly; the chain serves it.
+pub fn program_test() -> solana_program_test::ProgramTest {
+    let mut test = solana_program_test::ProgramTest::new(
+        "databounty",
+        databounty::ID,
+        solana_program_test::processor!(process),
+    );
+    test.prefer_bpf(false);
+    test
+}
 
 /// How the chain runs.
 #[derive(Debug, Clone)]

@@ -25,8 +25,7 @@ use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signature;
 use solana_sdk::transaction::VersionedTransaction;
 use solana_transaction_status_client_types::{
-    TransactionConfirmationStatus, TransactionStatus, UiCompiledInstruction, UiInnerInstructions,
-    UiInstruction, UiTransactionEncoding,
+    TransactionConfirmationStatus, TransactionStatus, UiTransactionEncoding,
 };
 use tokio::sync::Mutex;
 
@@ -128,24 +127,7 @@ fn empty_simulation() -> RpcSimulateTransactionResult {
 }
 
 fn simulation_result(simulation: &Simulation) -> RpcSimulateTransactionResult {
-    let inner = simulation
-        .inner_instructions
-        .iter()
-        .enumerate()
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(index, list)| UiInnerInstructions {
-            index: index as u8,
-            instructions: list
-                .iter()
-                .map(|ix| {
-                    UiInstruction::Compiled(UiCompiledInstruction::from(
-                        &ix.instruction,
-                        Some(u32::from(ix.stack_height)),
-                    ))
-                })
-                .collect(),
-        })
-        .collect();
+    let inner = crate::ledger::ui_inner_instructions(&simulation.inner_instructions);
     RpcSimulateTransactionResult {
         err: simulation.result.clone().err().map(Into::into),
         logs: Some(simulation.logs.clone()),

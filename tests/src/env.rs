@@ -1,31 +1,17 @@
 //! The bank, a payer, and helpers to send transactions and read state.
 
-use anchor_lang::prelude::AccountInfo;
 use anchor_lang::AccountDeserialize;
 use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
 use anchor_spl::token_2022::spl_token_2022::state::Account as TokenAccountState;
 use databounty::state::{Bounty, Submission};
 use databounty_sdk::events::{decode_event, is_event_instruction, DatabountyEvent};
 use solana_compute_budget_interface::ComputeBudgetInstruction;
-use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_program_test::{BanksClientError, ProgramTestContext};
 use solana_sdk::clock::Clock;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
-
-/// Forwards the runtime's call to Anchor's entrypoint.
-fn process(
-    program_id: &Pubkey,
-    accounts: &[AccountInfo],
-    data: &[u8],
-) -> anchor_lang::solana_program::entrypoint::ProgramResult {
-    // SAFETY: Anchor's `entry` wants the account slice, its `AccountInfo`s and the data
-    // under one lifetime; the runtime hands us distinct ones that all outlive this call,
-    // so shortening them to a common lifetime cannot let anything escape.
-    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
-    databounty::entry(program_id, accounts, data)
-}
 
 /// A running bank with our program and the SPL programs.
 pub struct TestEnv {
@@ -37,9 +23,9 @@ pub struct TestEnv {
 
 impl TestEnv {
     pub async fn new() -> Self {
-        let mut test = ProgramTest::new("databounty", databounty::ID, processor!(process));
-        test.prefer_bpf(false);
-        let ctx = test.start_with_context().await;
+        let ctx = databounty_localnet::program_test()
+            .start_with_context()
+            .await;
         Self { ctx, nonce: 0 }
     }
 

@@ -9,7 +9,9 @@ use anchor_spl::token_2022::spl_token_2022::state::{
     Account as TokenAccountState, AccountState, Mint as MintState,
 };
 use anchor_spl::token_2022::ID as TOKEN_2022_ID;
-use anchor_spl::token_interface::{self, Mint, TransferChecked};
+use anchor_spl::token_interface::{self, Mint, TokenAccount, TransferChecked};
+
+use crate::state::{checked_sub, Bounty};
 
 use crate::errors::BountyError;
 
@@ -35,6 +37,32 @@ pub fn transfer<'info>(
     };
     let ctx = CpiContext::new_with_signer(token_program.key(), accounts, signer_seeds);
     token_interface::transfer_checked(ctx, amount, mint.decimals)
+}
+
+/// Pays `amount` from the bounty's vault to `to`, signed by the bounty, and returns what
+/// `to` actually received (less any transfer fee, which the receiver bears).
+pub fn pay_from_vault<'info>(
+    bounty: &Account<'info, Bounty>,
+    vault: &InterfaceAccount<'info, TokenAccount>,
+    mint: &InterfaceAccount<'info, Mint>,
+    to: &mut InterfaceAccount<'info, TokenAccount>,
+    token_program: &AccountInfo<'info>,
+    amount: u64,
+) -> Result<u64> {
+    let before = to.amount;
+    bounty.with_signer_seeds(|seeds| {
+        transfer(
+            token_program,
+            &vault.to_account_info(),
+            mint,
+            &to.to_account_info(),
+            &bounty.to_account_info(),
+            seeds,
+            amount,
+        )
+    })?;
+    to.reload()?;
+    checked_sub(to.amount, before)
 }
 
 /// Extensions a bounty mint may carry without putting escrowed funds at risk: fee

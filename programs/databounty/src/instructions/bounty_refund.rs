@@ -5,7 +5,7 @@ use crate::constants::{SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyRefunded;
 use crate::state::{checked_add, checked_sub, Bounty, BountyStatus};
-use crate::token::transfer;
+use crate::token::pay_from_vault;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -61,20 +61,15 @@ pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
     // Tokens sent straight to the vault are counted as funding, so the books still balance.
     let untracked = vault_amount.saturating_sub(ctx.accounts.bounty.tracked_balance()?);
     let amount = checked_sub(vault_amount, ctx.accounts.bounty.reserved)?;
-    let before = ctx.accounts.creator_token_account.amount;
-    ctx.accounts.bounty.with_signer_seeds(|seeds| {
-        transfer(
-            &ctx.accounts.token_program.to_account_info(),
-            &ctx.accounts.vault.to_account_info(),
-            &ctx.accounts.mint,
-            &ctx.accounts.creator_token_account.to_account_info(),
-            &ctx.accounts.bounty.to_account_info(),
-            seeds,
-            amount,
-        )
-    })?;
-    ctx.accounts.creator_token_account.reload()?;
-    let received = checked_sub(ctx.accounts.creator_token_account.amount, before)?;
+    let accounts = &mut *ctx.accounts;
+    let received = pay_from_vault(
+        &accounts.bounty,
+        &accounts.vault,
+        &accounts.mint,
+        &mut accounts.creator_token_account,
+        &accounts.token_program.to_account_info(),
+        amount,
+    )?;
 
     let bounty = &mut ctx.accounts.bounty;
     bounty.funded = checked_add(bounty.funded, untracked)?;

@@ -5,7 +5,7 @@ use crate::constants::{SEED_BOUNTY, SEED_SUBMISSION, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::SubmissionPaid;
 use crate::state::{checked_add, checked_sub, Bounty, Submission, SubmissionStatus};
-use crate::token::transfer;
+use crate::token::pay_from_vault;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -53,20 +53,15 @@ impl SubmissionRelease<'_> {
 pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let amount = ctx.accounts.bounty.reward_per_submission;
-    let before = ctx.accounts.contributor_token_account.amount;
-    ctx.accounts.bounty.with_signer_seeds(|seeds| {
-        transfer(
-            &ctx.accounts.token_program.to_account_info(),
-            &ctx.accounts.vault.to_account_info(),
-            &ctx.accounts.mint,
-            &ctx.accounts.contributor_token_account.to_account_info(),
-            &ctx.accounts.bounty.to_account_info(),
-            seeds,
-            amount,
-        )
-    })?;
-    ctx.accounts.contributor_token_account.reload()?;
-    let received = checked_sub(ctx.accounts.contributor_token_account.amount, before)?;
+    let accounts = &mut *ctx.accounts;
+    let received = pay_from_vault(
+        &accounts.bounty,
+        &accounts.vault,
+        &accounts.mint,
+        &mut accounts.contributor_token_account,
+        &accounts.token_program.to_account_info(),
+        amount,
+    )?;
 
     let bounty = &mut ctx.accounts.bounty;
     bounty.reserved = checked_sub(bounty.reserved, amount)?;
