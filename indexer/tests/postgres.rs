@@ -496,3 +496,43 @@ async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
         .collect();
     assert!(!kept.contains(&refund));
 }
+
+/// An RPC that answers every request with an HTML error page: the pass fails with an
+/// RPC error after its retries, counts them, and writes nothing.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn garbage_rpc_replies_fail_the_pass_and_write_nothing(pool: PgPool) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(|| async { "<html>502 Bad Gateway</html>" });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let metrics = Metrics::default();
+    let source = RpcSource::new(
+        &url,
+        databounty::ID,
+        CommitmentConfig::finalized(),
+        metrics.clone(),
+    )
+    .with_backoff(Backoff {
+        attempts: 3,
+        base: std::time::Duration::from_millis(1),
+        max: std::time::Duration::from_millis(5),
+    });
+    let db = Db::from_pool(pool.clone());
+    let err = run_once(&source, &db, &config(false), &metrics)
+        .await
+        .expect_err("garbage is an error");
+    assert!(err.to_string().starts_with("RPC"), "{err}");
+    assert!(
+        metrics
+            .render()
+            .contains("databounty_indexer_rpc_errors_total 3"),
+        "three attempts counted"
+    );
+    let events: i64 = sqlx::query("SELECT count(*) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(events, 0);
+    assert!(db.checkpoint("test").await.unwrap().is_none());
+}
