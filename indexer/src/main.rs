@@ -142,7 +142,7 @@ async fn main() -> anyhow::Result<()> {
 async fn print_report(db: &Db) -> anyhow::Result<()> {
     let views = [
         (
-            "Bounties",
+            "Bounties (amounts in base units)",
             View::Bounties,
             &[
                 "bounty",
@@ -156,7 +156,7 @@ async fn print_report(db: &Db) -> anyhow::Result<()> {
             ][..],
         ),
         (
-            "Earnings per contributor",
+            "Earnings per contributor (base units)",
             View::ContributorEarnings,
             &[
                 "contributor",
@@ -182,7 +182,7 @@ async fn print_report(db: &Db) -> anyhow::Result<()> {
             ][..],
         ),
         (
-            "Funding and payout per dataset and mint",
+            "Funding and payout per dataset and mint (base units)",
             View::DatasetFunding,
             &[
                 "dataset_id",
