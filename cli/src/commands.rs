@@ -21,6 +21,7 @@ use solana_sdk::signature::{write_keypair_file, Keypair, Signer};
 use solana_transaction_status_client_types::UiTransactionEncoding;
 
 use crate::client::{explain, Client};
+use crate::tokens;
 
 /// What a command prints.
 pub struct Output {
@@ -753,8 +754,6 @@ pub async fn list(client: &Client, command: ListCommand) -> Result<Output> {
         }
     }
 }
-
-use crate::tokens;
 
 #[cfg(test)]
 mod tests {
