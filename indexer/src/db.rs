@@ -149,6 +149,7 @@ impl Db {
     ) -> Result<usize, DbError> {
         let mut tx = self.pool.begin().await?;
         let inserted = insert_events(&mut tx, rows, finalized).await?;
+        let mut new = Vec::with_capacity(inserted.len());
         for row in rows {
             if inserted.contains(&(
                 row.signature.clone(),
@@ -156,10 +157,12 @@ impl Db {
                 row.inner_index,
             )) {
                 if let Ok(event) = &row.event {
-                    apply(&mut tx, row, event).await?;
+                    apply(&mut tx, event).await?;
+                    new.push((row, event));
                 }
             }
         }
+        insert_ledgers(&mut tx, &new).await?;
         if let Some(checkpoint) = checkpoint {
             sqlx::query(
                 "INSERT INTO checkpoints (source, signature, slot) VALUES ($1, $2, $3)
@@ -295,11 +298,13 @@ async fn rebuild_bounty(tx: &mut Transaction<'_, Postgres>, bounty: &str) -> Res
     .bind(bounty)
     .fetch_all(&mut **tx)
     .await?;
+    let mut replayed = Vec::with_capacity(rows.len());
     for r in rows {
         let raw: Vec<u8> = r.get("raw");
         let Ok(event) = databounty_sdk::events::decode_event(&raw) else {
             continue;
         };
+        apply(tx, &event).await?;
         let row = EventRow {
             signature: r.get("signature"),
             instruction_index: r.get("instruction_index"),
@@ -309,7 +314,157 @@ async fn rebuild_bounty(tx: &mut Transaction<'_, Postgres>, bounty: &str) -> Res
             raw,
             event: Ok(event.clone()),
         };
-        apply(tx, &row, &event).await?;
+        replayed.push((row, event));
+    }
+    let refs: Vec<(&EventRow, &DatabountyEvent)> = replayed.iter().map(|(r, e)| (r, e)).collect();
+    insert_ledgers(tx, &refs).await
+}
+
+/// Writes the append-only tables (fundings, refunds, payouts, attestations) for a batch of
+/// new events with one multi-row statement per table; their order does not matter.
+async fn insert_ledgers(
+    tx: &mut Transaction<'_, Postgres>,
+    events: &[(&EventRow, &DatabountyEvent)],
+) -> Result<(), DbError> {
+    use DatabountyEvent::*;
+    let key = |k: &anchor_lang::prelude::Pubkey| k.to_string();
+    // Postgres takes at most 65535 parameters per statement: at most 10 per row here.
+    for chunk in events.chunks(6_000) {
+        let fundings: Vec<_> = chunk
+            .iter()
+            .filter_map(|(r, e)| {
+                if let BountyFunded(e) = e {
+                    Some((*r, e))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if !fundings.is_empty() {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO fundings (signature, instruction_index, inner_index, bounty, funder, mint, requested, received, funded_at) ",
+            );
+            q.push_values(&fundings, |mut b, (row, e)| {
+                b.push_bind(&row.signature)
+                    .push_bind(row.instruction_index)
+                    .push_bind(row.inner_index)
+                    .push_bind(key(&e.bounty))
+                    .push_bind(key(&e.funder))
+                    .push_bind(key(&e.mint))
+                    .push_bind(e.requested.to_string())
+                    .push_unseparated("::numeric")
+                    .push_bind(e.received.to_string())
+                    .push_unseparated("::numeric")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(at(e.funded_at))
+                    .push_unseparated(")");
+            });
+            q.push(" ON CONFLICT DO NOTHING")
+                .build()
+                .execute(&mut **tx)
+                .await?;
+        }
+        let refunds: Vec<_> = chunk
+            .iter()
+            .filter_map(|(r, e)| {
+                if let BountyRefunded(e) = e {
+                    Some((*r, e))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if !refunds.is_empty() {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO refunds (signature, instruction_index, inner_index, bounty, creator, creator_token_account, amount, received, untracked_swept, refunded_at) ",
+            );
+            q.push_values(&refunds, |mut b, (row, e)| {
+                b.push_bind(&row.signature)
+                    .push_bind(row.instruction_index)
+                    .push_bind(row.inner_index)
+                    .push_bind(key(&e.bounty))
+                    .push_bind(key(&e.creator))
+                    .push_bind(key(&e.creator_token_account))
+                    .push_bind(e.amount.to_string())
+                    .push_unseparated("::numeric")
+                    .push_bind(e.received.to_string())
+                    .push_unseparated("::numeric")
+                    .push_bind(e.untracked_swept.to_string())
+                    .push_unseparated("::numeric")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(at(e.refunded_at))
+                    .push_unseparated(")");
+            });
+            q.push(" ON CONFLICT DO NOTHING")
+                .build()
+                .execute(&mut **tx)
+                .await?;
+        }
+        let payouts: Vec<_> = chunk
+            .iter()
+            .filter_map(|(r, e)| {
+                if let SubmissionPaid(e) = e {
+                    Some((*r, e))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if !payouts.is_empty() {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO payouts (signature, instruction_index, inner_index, bounty, submission, contributor, contributor_token_account, amount, received, paid_at) ",
+            );
+            q.push_values(&payouts, |mut b, (row, e)| {
+                b.push_bind(&row.signature)
+                    .push_bind(row.instruction_index)
+                    .push_bind(row.inner_index)
+                    .push_bind(key(&e.bounty))
+                    .push_bind(key(&e.submission))
+                    .push_bind(key(&e.contributor))
+                    .push_bind(key(&e.contributor_token_account))
+                    .push_bind(e.amount.to_string())
+                    .push_unseparated("::numeric")
+                    .push_bind(e.received.to_string())
+                    .push_unseparated("::numeric")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(at(e.paid_at))
+                    .push_unseparated(")");
+            });
+            q.push(" ON CONFLICT DO NOTHING")
+                .build()
+                .execute(&mut **tx)
+                .await?;
+        }
+        let votes: Vec<_> = chunk
+            .iter()
+            .filter_map(|(r, e)| {
+                if let SubmissionAttested(e) = e {
+                    Some((*r, e))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if !votes.is_empty() {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO attestations (submission, reviewer, bounty, reviewer_index, approve, attested_at, signature) ",
+            );
+            q.push_values(&votes, |mut b, (row, e)| {
+                b.push_bind(key(&e.submission))
+                    .push_bind(key(&e.reviewer))
+                    .push_bind(key(&e.bounty))
+                    .push_bind(i16::from(e.reviewer_index))
+                    .push_bind(e.approve)
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(at(e.attested_at))
+                    .push_unseparated(")")
+                    .push_bind(&row.signature);
+            });
+            q.push(" ON CONFLICT DO NOTHING")
+                .build()
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -318,13 +473,10 @@ fn at(unix: i64) -> f64 {
     unix as f64
 }
 
-/// Applies one event to the current-state tables. Events carry the resulting counters,
-/// so applying means recording them, never adding to what is stored.
-async fn apply(
-    tx: &mut Transaction<'_, Postgres>,
-    row: &EventRow,
-    event: &DatabountyEvent,
-) -> Result<(), DbError> {
+/// Applies one event to the current-state tables (the append-only ones are written per
+/// batch by [`insert_ledgers`]). Events carry the resulting counters, so applying means
+/// recording them, never adding to what is stored.
+async fn apply(tx: &mut Transaction<'_, Postgres>, event: &DatabountyEvent) -> Result<(), DbError> {
     use DatabountyEvent::*;
     let key = |k: &anchor_lang::prelude::Pubkey| k.to_string();
     let conn = &mut **tx;
@@ -363,21 +515,6 @@ async fn apply(
                 .bind(e.funded.to_string())
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query(
-                "INSERT INTO fundings (signature, instruction_index, inner_index, bounty, funder, mint, requested, received, funded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8::numeric, to_timestamp($9)) ON CONFLICT DO NOTHING",
-            )
-            .bind(&row.signature)
-            .bind(row.instruction_index)
-            .bind(row.inner_index)
-            .bind(key(&e.bounty))
-            .bind(key(&e.funder))
-            .bind(key(&e.mint))
-            .bind(e.requested.to_string())
-            .bind(e.received.to_string())
-            .bind(at(e.funded_at))
-            .execute(conn)
-            .await?;
         }
         BountyCancelled(e) => {
             sqlx::query("UPDATE bounties SET status = 'Cancelled', pending = $2, cancelled_at = to_timestamp($3) WHERE bounty = $1")
@@ -395,22 +532,6 @@ async fn apply(
                 .bind(e.reserved.to_string())
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query(
-                "INSERT INTO refunds (signature, instruction_index, inner_index, bounty, creator, creator_token_account, amount, received, untracked_swept, refunded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8::numeric, $9::numeric, to_timestamp($10)) ON CONFLICT DO NOTHING",
-            )
-            .bind(&row.signature)
-            .bind(row.instruction_index)
-            .bind(row.inner_index)
-            .bind(key(&e.bounty))
-            .bind(key(&e.creator))
-            .bind(key(&e.creator_token_account))
-            .bind(e.amount.to_string())
-            .bind(e.received.to_string())
-            .bind(e.untracked_swept.to_string())
-            .bind(at(e.refunded_at))
-            .execute(conn)
-            .await?;
         }
         BountyClosed(e) => {
             sqlx::query("UPDATE bounties SET status = 'Closed', closed_at = to_timestamp($2) WHERE bounty = $1")
@@ -448,19 +569,6 @@ async fn apply(
             .bind(i16::from(e.approvals))
             .bind(i16::from(e.rejections))
             .execute(&mut *conn)
-            .await?;
-            sqlx::query(
-                "INSERT INTO attestations (submission, reviewer, bounty, reviewer_index, approve, attested_at, signature)
-                 VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7) ON CONFLICT DO NOTHING",
-            )
-            .bind(key(&e.submission))
-            .bind(key(&e.reviewer))
-            .bind(key(&e.bounty))
-            .bind(i16::from(e.reviewer_index))
-            .bind(e.approve)
-            .bind(at(e.attested_at))
-            .bind(&row.signature)
-            .execute(conn)
             .await?;
         }
         SubmissionAccepted(e) => {
@@ -502,22 +610,6 @@ async fn apply(
                 .bind(i64::from(e.paid))
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query(
-                "INSERT INTO payouts (signature, instruction_index, inner_index, bounty, submission, contributor, contributor_token_account, amount, received, paid_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9::numeric, to_timestamp($10)) ON CONFLICT DO NOTHING",
-            )
-            .bind(&row.signature)
-            .bind(row.instruction_index)
-            .bind(row.inner_index)
-            .bind(key(&e.bounty))
-            .bind(key(&e.submission))
-            .bind(key(&e.contributor))
-            .bind(key(&e.contributor_token_account))
-            .bind(e.amount.to_string())
-            .bind(e.received.to_string())
-            .bind(at(e.paid_at))
-            .execute(conn)
-            .await?;
         }
         SubmissionClosed(e) => {
             let status = if e.final_status == databounty::state::SubmissionStatus::Pending {
