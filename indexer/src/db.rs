@@ -5,6 +5,8 @@
 use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::hash::hex;
 use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::collections::BTreeMap;
+
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
 
 use crate::decoder::{event_json, EventRow};
@@ -157,11 +159,15 @@ impl Db {
                 row.inner_index,
             )) {
                 if let Ok(event) = &row.event {
-                    apply(&mut tx, event).await?;
                     new.push((row, event));
                 }
             }
         }
+        let mut changes = StateChanges::default();
+        for (_, event) in &new {
+            changes.record(event);
+        }
+        changes.write(&mut tx).await?;
         insert_ledgers(&mut tx, &new).await?;
         if let Some(checkpoint) = checkpoint {
             sqlx::query(
@@ -304,7 +310,6 @@ async fn rebuild_bounty(tx: &mut Transaction<'_, Postgres>, bounty: &str) -> Res
         let Ok(event) = databounty_sdk::events::decode_event(&raw) else {
             continue;
         };
-        apply(tx, &event).await?;
         let row = EventRow {
             signature: r.get("signature"),
             instruction_index: r.get("instruction_index"),
@@ -316,12 +321,18 @@ async fn rebuild_bounty(tx: &mut Transaction<'_, Postgres>, bounty: &str) -> Res
         };
         replayed.push((row, event));
     }
+    let mut changes = StateChanges::default();
+    for (_, event) in &replayed {
+        changes.record(event);
+    }
+    changes.write(tx).await?;
     let refs: Vec<(&EventRow, &DatabountyEvent)> = replayed.iter().map(|(r, e)| (r, e)).collect();
     insert_ledgers(tx, &refs).await
 }
 
 /// Writes the append-only tables (fundings, refunds, payouts, attestations) for a batch of
 /// new events with one multi-row statement per table; their order does not matter.
+/// The current-state tables are [`StateChanges`]' job.
 async fn insert_ledgers(
     tx: &mut Transaction<'_, Postgres>,
     events: &[(&EventRow, &DatabountyEvent)],
@@ -473,167 +484,271 @@ fn at(unix: i64) -> f64 {
     unix as f64
 }
 
-/// Applies one event to the current-state tables (the append-only ones are written per
-/// batch by [`insert_ledgers`]). Events carry the resulting counters, so applying means
-/// recording them, never adding to what is stored.
-async fn apply(tx: &mut Transaction<'_, Postgres>, event: &DatabountyEvent) -> Result<(), DbError> {
-    use DatabountyEvent::*;
-    let key = |k: &anchor_lang::prelude::Pubkey| k.to_string();
-    let conn = &mut **tx;
-    match event {
-        BountyCreated(e) => {
-            sqlx::query(
-                "INSERT INTO bounties (bounty, creator, dataset_id, nonce, metadata_uri, mint, token_program, vault,
-                    reward_per_submission, max_winners, reviewers, quorum, submission_deadline, review_deadline,
-                    permanent_delegate_allowed, status, created_at)
-                 VALUES ($1, $2, $3, $4::numeric, $5, $6, $7, $8, $9::numeric, $10, $11, $12, to_timestamp($13),
-                    to_timestamp($14), $15, 'Open', to_timestamp($16))
-                 ON CONFLICT (bounty) DO NOTHING",
-            )
-            .bind(key(&e.bounty))
-            .bind(key(&e.creator))
-            .bind(hex(&e.dataset_id))
-            .bind(e.nonce.to_string())
-            .bind(&e.metadata_uri)
-            .bind(key(&e.mint))
-            .bind(key(&e.token_program))
-            .bind(key(&e.vault))
-            .bind(e.reward_per_submission.to_string())
-            .bind(i64::from(e.max_winners))
-            .bind(e.reviewers.iter().map(key).collect::<Vec<_>>())
-            .bind(i16::from(e.quorum))
-            .bind(at(e.submission_deadline))
-            .bind(at(e.review_deadline))
-            .bind(e.permanent_delegate_allowed)
-            .bind(at(e.created_at))
-            .execute(conn)
-            .await?;
-        }
-        BountyFunded(e) => {
-            sqlx::query("UPDATE bounties SET funded = $2::numeric WHERE bounty = $1")
-                .bind(key(&e.bounty))
-                .bind(e.funded.to_string())
-                .execute(&mut *conn)
-                .await?;
-        }
-        BountyCancelled(e) => {
-            sqlx::query("UPDATE bounties SET status = 'Cancelled', pending = $2, cancelled_at = to_timestamp($3) WHERE bounty = $1")
-                .bind(key(&e.bounty))
-                .bind(i64::from(e.pending))
-                .bind(at(e.cancelled_at))
-                .execute(conn)
-                .await?;
-        }
-        BountyRefunded(e) => {
-            sqlx::query("UPDATE bounties SET funded = $2::numeric, refunded = $3::numeric, reserved = $4::numeric WHERE bounty = $1")
-                .bind(key(&e.bounty))
-                .bind(e.funded.to_string())
-                .bind(e.refunded.to_string())
-                .bind(e.reserved.to_string())
-                .execute(&mut *conn)
-                .await?;
-        }
-        BountyClosed(e) => {
-            sqlx::query("UPDATE bounties SET status = 'Closed', closed_at = to_timestamp($2) WHERE bounty = $1")
-                .bind(key(&e.bounty))
-                .bind(at(e.closed_at))
-                .execute(conn)
-                .await?;
-        }
-        SubmissionCreated(e) => {
-            sqlx::query("UPDATE bounties SET submissions = $2, pending = $3, open_submission_accounts = $4 WHERE bounty = $1")
-                .bind(key(&e.bounty))
-                .bind(i64::from(e.submissions))
-                .bind(i64::from(e.pending))
-                .bind(i64::from(e.open_submission_accounts))
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query(
-                "INSERT INTO submissions (submission, bounty, contributor, hash, uri, status, created_at)
-                 VALUES ($1, $2, $3, $4, $5, 'Pending', to_timestamp($6)) ON CONFLICT (submission) DO NOTHING",
-            )
-            .bind(key(&e.submission))
-            .bind(key(&e.bounty))
-            .bind(key(&e.contributor))
-            .bind(hex(&e.hash))
-            .bind(&e.uri)
-            .bind(at(e.created_at))
-            .execute(conn)
-            .await?;
-        }
-        SubmissionAttested(e) => {
-            sqlx::query(
-                "UPDATE submissions SET approvals = $2, rejections = $3 WHERE submission = $1",
-            )
-            .bind(key(&e.submission))
-            .bind(i16::from(e.approvals))
-            .bind(i16::from(e.rejections))
-            .execute(&mut *conn)
-            .await?;
-        }
-        SubmissionAccepted(e) => {
-            sqlx::query("UPDATE submissions SET status = 'Accepted', decided_at = to_timestamp($2) WHERE submission = $1")
-                .bind(key(&e.submission))
-                .bind(at(e.decided_at))
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("UPDATE bounties SET accepted = $2, pending = $3, reserved = $4::numeric WHERE bounty = $1")
-                .bind(key(&e.bounty))
-                .bind(i64::from(e.accepted))
-                .bind(i64::from(e.pending))
-                .bind(e.reserved.to_string())
-                .execute(conn)
-                .await?;
-        }
-        SubmissionRejected(e) => {
-            sqlx::query("UPDATE submissions SET status = 'Rejected', decided_at = to_timestamp($2) WHERE submission = $1")
-                .bind(key(&e.submission))
-                .bind(at(e.decided_at))
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("UPDATE bounties SET pending = $2 WHERE bounty = $1")
-                .bind(key(&e.bounty))
-                .bind(i64::from(e.pending))
-                .execute(conn)
-                .await?;
-        }
-        SubmissionPaid(e) => {
-            sqlx::query("UPDATE submissions SET status = 'Paid', paid_at = to_timestamp($2) WHERE submission = $1")
-                .bind(key(&e.submission))
-                .bind(at(e.paid_at))
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("UPDATE bounties SET released = $2::numeric, reserved = $3::numeric, paid = $4 WHERE bounty = $1")
-                .bind(key(&e.bounty))
-                .bind(e.released.to_string())
-                .bind(e.reserved.to_string())
-                .bind(i64::from(e.paid))
-                .execute(&mut *conn)
-                .await?;
-        }
-        SubmissionClosed(e) => {
-            let status = if e.final_status == databounty::state::SubmissionStatus::Pending {
-                "Expired"
-            } else {
-                ""
-            };
-            sqlx::query(
-                "UPDATE submissions SET closed_at = to_timestamp($2), status = CASE WHEN $3 = '' THEN status ELSE $3 END WHERE submission = $1",
-            )
-            .bind(key(&e.submission))
-            .bind(at(e.closed_at))
-            .bind(status)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query(
-                "UPDATE bounties SET pending = $2, open_submission_accounts = $3 WHERE bounty = $1",
-            )
-            .bind(key(&e.bounty))
-            .bind(i64::from(e.pending))
-            .bind(i64::from(e.open_submission_accounts))
-            .execute(conn)
-            .await?;
+/// What a batch of events does to the current-state tables: rows to create, and for
+/// each bounty and submission the latest value of every column an event set. Events
+/// carry resulting values (never deltas), so the last one per column wins and a batch
+/// needs one statement per table, not one per event.
+#[derive(Default)]
+struct StateChanges {
+    created_bounties: Vec<BountyCreatedRow>,
+    created_submissions: Vec<SubmissionCreatedRow>,
+    bounties: BTreeMap<String, BountyPatch>,
+    submissions: BTreeMap<String, SubmissionPatch>,
+}
+
+struct BountyCreatedRow(databounty::events::BountyCreated);
+struct SubmissionCreatedRow(databounty::events::SubmissionCreated);
+
+#[derive(Default)]
+struct BountyPatch {
+    funded: Option<u64>,
+    reserved: Option<u64>,
+    released: Option<u64>,
+    refunded: Option<u64>,
+    submissions: Option<u32>,
+    pending: Option<u32>,
+    accepted: Option<u32>,
+    paid: Option<u32>,
+    open_submission_accounts: Option<u32>,
+    status: Option<&'static str>,
+    cancelled_at: Option<i64>,
+    closed_at: Option<i64>,
+}
+
+#[derive(Default)]
+struct SubmissionPatch {
+    status: Option<&'static str>,
+    approvals: Option<u8>,
+    rejections: Option<u8>,
+    decided_at: Option<i64>,
+    paid_at: Option<i64>,
+    closed_at: Option<i64>,
+}
+
+impl StateChanges {
+    fn bounty(&mut self, key: &anchor_lang::prelude::Pubkey) -> &mut BountyPatch {
+        self.bounties.entry(key.to_string()).or_default()
+    }
+
+    fn submission(&mut self, key: &anchor_lang::prelude::Pubkey) -> &mut SubmissionPatch {
+        self.submissions.entry(key.to_string()).or_default()
+    }
+
+    /// Folds one event (in chain order) into the changes.
+    fn record(&mut self, event: &DatabountyEvent) {
+        use DatabountyEvent::*;
+        match event {
+            BountyCreated(e) => self.created_bounties.push(BountyCreatedRow(e.clone())),
+            BountyFunded(e) => self.bounty(&e.bounty).funded = Some(e.funded),
+            BountyCancelled(e) => {
+                let b = self.bounty(&e.bounty);
+                b.status = Some("Cancelled");
+                b.pending = Some(e.pending);
+                b.cancelled_at = Some(e.cancelled_at);
+            }
+            BountyRefunded(e) => {
+                let b = self.bounty(&e.bounty);
+                b.funded = Some(e.funded);
+                b.refunded = Some(e.refunded);
+                b.reserved = Some(e.reserved);
+            }
+            BountyClosed(e) => {
+                let b = self.bounty(&e.bounty);
+                b.status = Some("Closed");
+                b.closed_at = Some(e.closed_at);
+            }
+            SubmissionCreated(e) => {
+                let b = self.bounty(&e.bounty);
+                b.submissions = Some(e.submissions);
+                b.pending = Some(e.pending);
+                b.open_submission_accounts = Some(e.open_submission_accounts);
+                self.created_submissions
+                    .push(SubmissionCreatedRow(e.clone()));
+            }
+            SubmissionAttested(e) => {
+                let s = self.submission(&e.submission);
+                s.approvals = Some(e.approvals);
+                s.rejections = Some(e.rejections);
+            }
+            SubmissionAccepted(e) => {
+                let b = self.bounty(&e.bounty);
+                b.accepted = Some(e.accepted);
+                b.pending = Some(e.pending);
+                b.reserved = Some(e.reserved);
+                let s = self.submission(&e.submission);
+                s.status = Some("Accepted");
+                s.decided_at = Some(e.decided_at);
+            }
+            SubmissionRejected(e) => {
+                self.bounty(&e.bounty).pending = Some(e.pending);
+                let s = self.submission(&e.submission);
+                s.status = Some("Rejected");
+                s.decided_at = Some(e.decided_at);
+            }
+            SubmissionPaid(e) => {
+                let b = self.bounty(&e.bounty);
+                b.released = Some(e.released);
+                b.reserved = Some(e.reserved);
+                b.paid = Some(e.paid);
+                let s = self.submission(&e.submission);
+                s.status = Some("Paid");
+                s.paid_at = Some(e.paid_at);
+            }
+            SubmissionClosed(e) => {
+                let b = self.bounty(&e.bounty);
+                b.pending = Some(e.pending);
+                b.open_submission_accounts = Some(e.open_submission_accounts);
+                let s = self.submission(&e.submission);
+                if e.final_status == databounty::state::SubmissionStatus::Pending {
+                    s.status = Some("Expired");
+                }
+                s.closed_at = Some(e.closed_at);
+            }
         }
     }
-    Ok(())
+
+    /// Creations first, then one patch statement per table.
+    async fn write(self, tx: &mut Transaction<'_, Postgres>) -> Result<(), DbError> {
+        let text = |v: Option<u64>| v.map(|v| v.to_string());
+        let int = |v: Option<u32>| v.map(i64::from);
+        let time = |v: Option<i64>| v.map(at);
+        for chunk in self.created_bounties.chunks(2_000) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO bounties (bounty, creator, dataset_id, nonce, metadata_uri, mint, token_program, vault, \
+                 reward_per_submission, max_winners, reviewers, quorum, submission_deadline, review_deadline, \
+                 permanent_delegate_allowed, status, created_at) ",
+            );
+            q.push_values(chunk, |mut b, BountyCreatedRow(e)| {
+                b.push_bind(e.bounty.to_string())
+                    .push_bind(e.creator.to_string())
+                    .push_bind(hex(&e.dataset_id))
+                    .push_bind(e.nonce.to_string())
+                    .push_unseparated("::numeric")
+                    .push_bind(e.metadata_uri.clone())
+                    .push_bind(e.mint.to_string())
+                    .push_bind(e.token_program.to_string())
+                    .push_bind(e.vault.to_string())
+                    .push_bind(e.reward_per_submission.to_string())
+                    .push_unseparated("::numeric")
+                    .push_bind(i64::from(e.max_winners))
+                    .push_bind(
+                        e.reviewers
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>(),
+                    )
+                    .push_bind(i16::from(e.quorum))
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(at(e.submission_deadline))
+                    .push_unseparated(")")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(at(e.review_deadline))
+                    .push_unseparated(")")
+                    .push_bind(e.permanent_delegate_allowed)
+                    .push_bind("Open")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(at(e.created_at))
+                    .push_unseparated(")");
+            });
+            q.push(" ON CONFLICT (bounty) DO NOTHING")
+                .build()
+                .execute(&mut **tx)
+                .await?;
+        }
+        for chunk in self.created_submissions.chunks(5_000) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO submissions (submission, bounty, contributor, hash, uri, status, created_at) ",
+            );
+            q.push_values(chunk, |mut b, SubmissionCreatedRow(e)| {
+                b.push_bind(e.submission.to_string())
+                    .push_bind(e.bounty.to_string())
+                    .push_bind(e.contributor.to_string())
+                    .push_bind(hex(&e.hash))
+                    .push_bind(e.uri.clone())
+                    .push_bind("Pending")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(at(e.created_at))
+                    .push_unseparated(")");
+            });
+            q.push(" ON CONFLICT (submission) DO NOTHING")
+                .build()
+                .execute(&mut **tx)
+                .await?;
+        }
+        let bounties: Vec<_> = self.bounties.into_iter().collect();
+        for chunk in bounties.chunks(4_000) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "UPDATE bounties b SET funded = coalesce(v.funded, b.funded), reserved = coalesce(v.reserved, b.reserved), \
+                 released = coalesce(v.released, b.released), refunded = coalesce(v.refunded, b.refunded), \
+                 submissions = coalesce(v.submissions, b.submissions), pending = coalesce(v.pending, b.pending), \
+                 accepted = coalesce(v.accepted, b.accepted), paid = coalesce(v.paid, b.paid), \
+                 open_submission_accounts = coalesce(v.open_submission_accounts, b.open_submission_accounts), \
+                 status = coalesce(v.status, b.status), cancelled_at = coalesce(v.cancelled_at, b.cancelled_at), \
+                 closed_at = coalesce(v.closed_at, b.closed_at) FROM (",
+            );
+            q.push_values(chunk, |mut row, (key, p)| {
+                row.push_bind(key.clone())
+                    .push_bind(text(p.funded))
+                    .push_unseparated("::numeric")
+                    .push_bind(text(p.reserved))
+                    .push_unseparated("::numeric")
+                    .push_bind(text(p.released))
+                    .push_unseparated("::numeric")
+                    .push_bind(text(p.refunded))
+                    .push_unseparated("::numeric")
+                    .push_bind(int(p.submissions))
+                    .push_unseparated("::bigint")
+                    .push_bind(int(p.pending))
+                    .push_unseparated("::bigint")
+                    .push_bind(int(p.accepted))
+                    .push_unseparated("::bigint")
+                    .push_bind(int(p.paid))
+                    .push_unseparated("::bigint")
+                    .push_bind(int(p.open_submission_accounts))
+                    .push_unseparated("::bigint")
+                    .push_bind(p.status)
+                    .push_unseparated("::text")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(time(p.cancelled_at))
+                    .push_unseparated("::float8)")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(time(p.closed_at))
+                    .push_unseparated("::float8)");
+            });
+            q.push(
+                ") AS v(bounty, funded, reserved, released, refunded, submissions, pending, accepted, paid, \
+                 open_submission_accounts, status, cancelled_at, closed_at) WHERE b.bounty = v.bounty",
+            );
+            q.build().execute(&mut **tx).await?;
+        }
+        let submissions: Vec<_> = self.submissions.into_iter().collect();
+        for chunk in submissions.chunks(8_000) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "UPDATE submissions s SET status = coalesce(v.status, s.status), approvals = coalesce(v.approvals, s.approvals), \
+                 rejections = coalesce(v.rejections, s.rejections), decided_at = coalesce(v.decided_at, s.decided_at), \
+                 paid_at = coalesce(v.paid_at, s.paid_at), closed_at = coalesce(v.closed_at, s.closed_at) FROM (",
+            );
+            q.push_values(chunk, |mut row, (key, p)| {
+                row.push_bind(key.clone())
+                    .push_bind(p.status)
+                    .push_unseparated("::text")
+                    .push_bind(p.approvals.map(i16::from))
+                    .push_unseparated("::smallint")
+                    .push_bind(p.rejections.map(i16::from))
+                    .push_unseparated("::smallint")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(time(p.decided_at))
+                    .push_unseparated("::float8)")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(time(p.paid_at))
+                    .push_unseparated("::float8)")
+                    .push("to_timestamp(")
+                    .push_bind_unseparated(time(p.closed_at))
+                    .push_unseparated("::float8)");
+            });
+            q.push(") AS v(submission, status, approvals, rejections, decided_at, paid_at, closed_at) WHERE s.submission = v.submission");
+            q.build().execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
 }

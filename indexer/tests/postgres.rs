@@ -536,3 +536,30 @@ async fn garbage_rpc_replies_fail_the_pass_and_write_nothing(pool: PgPool) {
     assert_eq!(events, 0);
     assert!(db.checkpoint("test").await.unwrap().is_none());
 }
+
+/// One transaction per batch or all in one: the tables end the same, so folding a
+/// batch's events into one statement per table loses nothing.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn batch_size_does_not_change_the_result(pool: PgPool) {
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    let source = source(&chain, CommitmentConfig::finalized());
+    let mut snapshots = Vec::new();
+    for batch_size in [1, 1_000] {
+        sqlx::query("TRUNCATE events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let config = PipelineConfig {
+            batch_size,
+            ..config(false)
+        };
+        run_once(&source, &db, &config, &Metrics::default())
+            .await
+            .unwrap();
+        snapshots.push(snapshot(&pool).await);
+    }
+    assert_eq!(snapshots[0], snapshots[1]);
+}
