@@ -280,7 +280,10 @@ pub async fn fund(
             "funded {bounty_address}: sent {}, bounty now holds {} ({} reserved)",
             amount::format(amount, mint.decimals),
             amount::format(
-                after.funded - after.released - after.refunded,
+                after
+                    .funded
+                    .saturating_sub(after.released)
+                    .saturating_sub(after.refunded),
                 mint.decimals
             ),
             amount::format(after.reserved, mint.decimals),
@@ -467,7 +470,6 @@ pub async fn refund(client: &Client, address: Pubkey) -> Result<Output> {
     let bounty = client.bounty(&address).await?;
     let mint = client.mint(&bounty.mint).await?;
     let to = tokens::ata(&bounty.creator, &bounty.mint, &mint.token_program);
-    let before = client.bounty(&address).await?.refunded;
     let instructions = [
         tokens::create_ata_ix(
             &payer.pubkey(),
@@ -478,7 +480,12 @@ pub async fn refund(client: &Client, address: Pubkey) -> Result<Output> {
         ix::bounty_refund(&address, &bounty.mint, &mint.token_program, &to),
     ];
     let signature = client.send("bounty_refund", &instructions, &[]).await?;
-    let refunded = client.bounty(&address).await?.refunded - before;
+    // What the chain says, not what was asked: untracked tokens may have been swept too.
+    let refunded = client
+        .bounty(&address)
+        .await?
+        .refunded
+        .saturating_sub(bounty.refunded);
     Ok(Output {
         text: format!(
             "refunded {} to the creator {}\n  signature {signature}",

@@ -93,17 +93,34 @@ async fn full_lifecycle(kind: MintKind) {
         .expect("refund");
     let refunded = env.token_balance(&setup.parties.creator_ata).await - creator_before;
 
-    for (sub, who) in [(&a, &alice), (&b, &bob), (&c, &carol)] {
-        env.try_close_submission(&setup, sub, &who.key.pubkey())
-            .await
-            .expect("close submission");
-    }
-    let statuses = [
+    let expected = [
         SubmissionStatus::Paid,
         SubmissionStatus::Rejected,
-        SubmissionStatus::Pending,
+        SubmissionStatus::Pending, // expired undecided
     ];
-    assert_eq!(statuses.len(), 3);
+    for ((sub, who), status) in [(&a, &alice), (&b, &bob), (&c, &carol)]
+        .into_iter()
+        .zip(expected)
+    {
+        assert_eq!(env.submission_state(&sub.address).await.status, status);
+        let events = env
+            .try_close_submission(&setup, sub, &who.key.pubkey())
+            .await
+            .expect("close submission");
+        let DatabountyEvent::SubmissionClosed(closed) = &events[0] else {
+            panic!("{events:?}")
+        };
+        assert_eq!(closed.final_status, status);
+    }
+    // Every token that entered the vault left it as a reward or a refund.
+    let before_close = env.bounty_state(&setup.bounty).await;
+    assert_eq!(env.token_balance(&bounty.vault).await, 0);
+    assert_eq!(
+        before_close.funded,
+        before_close.released + before_close.refunded,
+        "conservation"
+    );
+    assert_eq!((before_close.released, before_close.reserved), (reward, 0));
     let creator_lamports = env.lamports(&creator.pubkey()).await;
     let rent = env.lamports(&setup.bounty).await + env.lamports(&bounty.vault).await;
     env.try_close_bounty(&setup, &creator)
@@ -111,7 +128,6 @@ async fn full_lifecycle(kind: MintKind) {
         .expect("close bounty");
 
     // Every token is accounted for; all rent is back.
-    assert_eq!(funded, reward + (funded - reward), "conservation");
     assert_eq!(
         env.lamports(&alice.key.pubkey()).await,
         alice_lamports,

@@ -97,31 +97,35 @@ pub fn submission_attest(ctx: Context<SubmissionAttest>, args: SubmissionAttestA
         status: submission.status,
         attested_at: now,
     };
-    let accepted = SubmissionAccepted {
-        bounty: bounty.key(),
-        submission: submission.key(),
-        contributor: submission.contributor,
-        reward: bounty.reward_per_submission,
-        approvals: submission.approval_count(),
-        rejections: submission.rejection_count(),
-        accepted: bounty.accepted,
-        pending: bounty.pending,
-        reserved: bounty.reserved,
-        decided_at: now,
-    };
-    let rejected = SubmissionRejected {
-        bounty: bounty.key(),
-        submission: submission.key(),
-        contributor: submission.contributor,
-        approvals: submission.approval_count(),
-        rejections: submission.rejection_count(),
-        pending: bounty.pending,
-        decided_at: now,
-    };
     emit_cpi!(attested);
     match outcome {
-        VoteOutcome::ReachedQuorum => emit_cpi!(accepted),
-        VoteOutcome::QuorumUnreachable => emit_cpi!(rejected),
+        VoteOutcome::ReachedQuorum => {
+            let accepted = SubmissionAccepted {
+                bounty: bounty.key(),
+                submission: submission.key(),
+                contributor: submission.contributor,
+                reward: bounty.reward_per_submission,
+                approvals: submission.approval_count(),
+                rejections: submission.rejection_count(),
+                accepted: bounty.accepted,
+                pending: bounty.pending,
+                reserved: bounty.reserved,
+                decided_at: now,
+            };
+            emit_cpi!(accepted);
+        }
+        VoteOutcome::QuorumUnreachable => {
+            let rejected = SubmissionRejected {
+                bounty: bounty.key(),
+                submission: submission.key(),
+                contributor: submission.contributor,
+                approvals: submission.approval_count(),
+                rejections: submission.rejection_count(),
+                pending: bounty.pending,
+                decided_at: now,
+            };
+            emit_cpi!(rejected);
+        }
         VoteOutcome::StillPending => {}
     }
     ctx.accounts.bounty.invariant()
