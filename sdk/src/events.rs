@@ -23,14 +23,20 @@ pub enum DatabountyEvent {
 }
 
 /// Why bytes that looked like an event did not decode.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     #[error("event data is shorter than the 16-byte tag and discriminator")]
     TooShort,
     #[error("unknown event discriminator {0:02x?}")]
     UnknownDiscriminator([u8; 8]),
-    #[error("{name} payload does not decode: {reason}")]
-    BadPayload { name: &'static str, reason: String },
+    #[error("{name} payload does not decode")]
+    BadPayload {
+        name: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{name} payload is followed by {count} trailing bytes")]
+    TrailingBytes { name: &'static str, count: usize },
 }
 
 impl DatabountyEvent {
@@ -79,19 +85,17 @@ pub fn is_event_instruction(
     data: &[u8],
 ) -> bool {
     invoked_program == program_id
-        && accounts == [crate::pda::event_authority()]
+        && accounts == [crate::pda::event_authority_of(program_id)]
         && data.starts_with(EVENT_IX_TAG_LE)
 }
 
 fn payload<T: AnchorDeserialize>(name: &'static str, mut bytes: &[u8]) -> Result<T, DecodeError> {
-    let value = T::deserialize(&mut bytes).map_err(|e| DecodeError::BadPayload {
-        name,
-        reason: e.to_string(),
-    })?;
+    let value =
+        T::deserialize(&mut bytes).map_err(|source| DecodeError::BadPayload { name, source })?;
     if !bytes.is_empty() {
-        return Err(DecodeError::BadPayload {
+        return Err(DecodeError::TrailingBytes {
             name,
-            reason: format!("{} trailing bytes", bytes.len()),
+            count: bytes.len(),
         });
     }
     Ok(value)
@@ -155,21 +159,24 @@ mod tests {
     fn round_trips_an_event() {
         let event = sample();
         assert_eq!(
-            decode_event(&encoded(&event)),
-            Ok(DatabountyEvent::BountyCancelled(event))
+            decode_event(&encoded(&event)).unwrap(),
+            DatabountyEvent::BountyCancelled(event)
         );
     }
 
     #[test]
     fn rejects_garbage_without_panicking() {
-        assert_eq!(decode_event(&[]), Err(DecodeError::TooShort));
-        assert_eq!(decode_event(EVENT_IX_TAG_LE), Err(DecodeError::TooShort));
+        assert!(matches!(decode_event(&[]), Err(DecodeError::TooShort)));
+        assert!(matches!(
+            decode_event(EVENT_IX_TAG_LE),
+            Err(DecodeError::TooShort)
+        ));
         let mut unknown = EVENT_IX_TAG_LE.to_vec();
         unknown.extend([9u8; 8]);
-        assert_eq!(
+        assert!(matches!(
             decode_event(&unknown),
-            Err(DecodeError::UnknownDiscriminator([9u8; 8]))
-        );
+            Err(DecodeError::UnknownDiscriminator([9, 9, 9, 9, 9, 9, 9, 9]))
+        ));
         let mut truncated = encoded(&sample());
         truncated.truncate(truncated.len() - 1);
         assert!(matches!(
@@ -180,7 +187,7 @@ mod tests {
         trailing.push(0);
         assert!(matches!(
             decode_event(&trailing),
-            Err(DecodeError::BadPayload { .. })
+            Err(DecodeError::TrailingBytes { count: 1, .. })
         ));
     }
 

@@ -94,9 +94,7 @@ pub fn list_files(root: &Path) -> io::Result<Vec<(String, PathBuf, u64)>> {
                 stack.push(path);
                 continue;
             }
-            let relative = path
-                .strip_prefix(root)
-                .map_err(|e| io::Error::other(e.to_string()))?;
+            let relative = path.strip_prefix(root).map_err(io::Error::other)?;
             let parts: Option<Vec<&str>> = relative
                 .components()
                 .map(|c| c.as_os_str().to_str())

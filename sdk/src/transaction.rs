@@ -6,6 +6,7 @@
 #![allow(deprecated)]
 
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::pubkey::ParsePubkeyError;
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
 use solana_transaction_status_client_types::{
     EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, UiInstruction, UiMessage,
@@ -14,7 +15,7 @@ use solana_transaction_status_client_types::{
 use crate::events::{decode_event, is_event_instruction, DatabountyEvent, DecodeError};
 
 /// One event self-CPI found in a transaction.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct FoundEvent {
     /// Index of the top-level instruction it was emitted under.
     pub instruction_index: u8,
@@ -30,14 +31,27 @@ pub struct FoundEvent {
 pub enum TransactionShapeError {
     #[error("the transaction has no status meta")]
     NoMeta,
-    #[error("the transaction's account keys cannot be read: {0}")]
-    BadKeys(String),
+    #[error("the transaction's account key {key:?} is not an address")]
+    BadKey {
+        key: String,
+        #[source]
+        source: ParsePubkeyError,
+    },
+    #[error("the transaction's encoding cannot be decoded")]
+    Undecodable,
     #[error("an instruction refers to account index {0}, beyond the transaction's keys")]
     BadIndex(u8),
     #[error("inner instruction data is not base58")]
     BadData,
     #[error("the transaction did not report its inner instructions")]
     NoInnerInstructions,
+}
+
+fn parse_key(key: &str) -> Result<Pubkey, TransactionShapeError> {
+    key.parse().map_err(|source| TransactionShapeError::BadKey {
+        key: key.to_string(),
+        source,
+    })
 }
 
 fn account_keys(
@@ -48,24 +62,17 @@ fn account_keys(
             UiMessage::Raw(raw) => raw
                 .account_keys
                 .iter()
-                .map(|k| {
-                    k.parse()
-                        .map_err(|_| TransactionShapeError::BadKeys(k.clone()))
-                })
+                .map(|k| parse_key(k))
                 .collect::<Result<_, _>>()?,
             UiMessage::Parsed(parsed) => parsed
                 .account_keys
                 .iter()
-                .map(|k| {
-                    k.pubkey
-                        .parse()
-                        .map_err(|_| TransactionShapeError::BadKeys(k.pubkey.clone()))
-                })
+                .map(|k| parse_key(&k.pubkey))
                 .collect::<Result<_, _>>()?,
         },
         other => other
             .decode()
-            .ok_or_else(|| TransactionShapeError::BadKeys("undecodable transaction".into()))?
+            .ok_or(TransactionShapeError::Undecodable)?
             .message
             .static_account_keys()
             .to_vec(),
@@ -74,10 +81,7 @@ fn account_keys(
     if let Some(meta) = &tx.transaction.meta {
         if let OptionSerializer::Some(loaded) = &meta.loaded_addresses {
             for key in loaded.writable.iter().chain(&loaded.readonly) {
-                keys.push(
-                    key.parse()
-                        .map_err(|_| TransactionShapeError::BadKeys(key.clone()))?,
-                );
+                keys.push(parse_key(key)?);
             }
         }
     }
@@ -105,10 +109,14 @@ pub fn find_events(
             .copied()
             .ok_or(TransactionShapeError::BadIndex(i))
     };
+    // Every instruction of the program emits its event through a self-CPI, so a reply
+    // without inner instructions (a node that does not record them) would look like a
+    // transaction without events: refuse it instead.
     let inner = match &meta.inner_instructions {
         OptionSerializer::Some(inner) => inner,
-        OptionSerializer::None => return Ok(vec![]),
-        OptionSerializer::Skip => return Err(TransactionShapeError::NoInnerInstructions),
+        OptionSerializer::None | OptionSerializer::Skip => {
+            return Err(TransactionShapeError::NoInnerInstructions)
+        }
     };
     let mut found = Vec::new();
     for group in inner {
