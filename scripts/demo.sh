@@ -16,7 +16,19 @@ indexer="$root/target/debug/databounty-indexer"
 say "PostgreSQL"
 # shellcheck source=scripts/postgres.sh
 . scripts/postgres.sh
-pg_ensure
+work=$(mktemp -d)
+# On success the cluster stays up for exploring (the last lines say how to stop it); a
+# failed or interrupted demo stops a cluster it started.
+cleanup() {
+  local rc=$?
+  [ -n "${chain_pid:-}" ] && kill "$chain_pid" 2>/dev/null
+  rm -rf "$work"
+  [ "$rc" -eq 0 ] || pg_cleanup
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+pg_ensure || exit 1
 # A database of the demo's own, so that re-runs start clean.
 base="${DATABASE_URL%%\?*}"
 demo_url="${base%/*}/databounty_demo"
@@ -28,9 +40,6 @@ else
 fi
 
 port="${DATABOUNTY_DEMO_PORT:-18999}"
-work=$(mktemp -d)
-cleanup() { [ -n "${chain_pid:-}" ] && kill "$chain_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
 
 say "starting the local chain on 127.0.0.1:$port (the real Agave bank, program loaded natively)"
 "$cli" localnet --port "$port" --slot-ms 50 --finality-slots 8 >"$work/chain.log" 2>&1 &
@@ -104,3 +113,6 @@ sleep 1  # let the last slots finalize
 RUST_LOG=warn "$indexer" --rpc-url "$DATABOUNTY_URL" --database-url "$demo_url" --once --report
 
 say "done: the same figures are served by '$(basename "$indexer") --database-url ... --rpc-url ...' at /bounties, /contributors/earnings, /reviewers/agreement, /time-to-quorum, /datasets/funding"
+if [ -n "$pg_throwaway" ]; then
+  echo "PostgreSQL stays up for exploring: psql $demo_url — stop it with: ./scripts/postgres.sh stop"
+fi
