@@ -1,9 +1,11 @@
 //! The RPC connection and signer, with the reads and sends every command shares, and
 //! program errors turned back into their plain messages.
 
+use std::fmt;
+
 use anchor_lang::{AccountDeserialize, Discriminator};
-use anyhow::{anyhow, bail, Context, Result};
 use databounty::state::{Bounty, Submission};
+use databounty_sdk::accounts::{self, AccountDataError};
 use databounty_sdk::errors::describe;
 use solana_client::client_error::{ClientError, ClientErrorKind};
 use solana_client::nonblocking::rpc_client::RpcClient;
@@ -14,7 +16,7 @@ use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError};
 
-use crate::config::Settings;
+use crate::config::{KeypairError, Settings};
 
 pub struct Client {
     pub rpc: RpcClient,
@@ -26,6 +28,72 @@ pub struct Client {
 pub struct MintInfo {
     pub token_program: Pubkey,
     pub decimals: u8,
+}
+
+/// Why a read or a send through the [`Client`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `what` says what was being done; the explained RPC error follows as the source.
+    #[error("{what}")]
+    Rpc {
+        what: String,
+        #[source]
+        source: Explained,
+    },
+    #[error(transparent)]
+    Keypair(#[from] KeypairError),
+    #[error("mint {0} does not exist")]
+    NoMint(Pubkey),
+    #[error("{mint} is not a token mint (owned by {owner})")]
+    NotTokenProgramOwned { mint: Pubkey, owner: Pubkey },
+    #[error("{address} is not a token mint")]
+    NotAMint {
+        address: Pubkey,
+        #[source]
+        source: AccountDataError,
+    },
+    #[error("{kind} {address} does not exist (closed, or never created)")]
+    Missing { kind: &'static str, address: Pubkey },
+    #[error("{address} is not a databounty {kind}")]
+    NotProgramAccount { kind: &'static str, address: Pubkey },
+    #[error("{address} does not decode as a {kind}")]
+    Undecodable {
+        kind: &'static str,
+        address: Pubkey,
+        #[source]
+        source: anchor_lang::error::Error,
+    },
+    #[error("the RPC has no clock sysvar")]
+    NoClock,
+    #[error("the clock sysvar")]
+    BadClock(#[source] AccountDataError),
+}
+
+/// A solana-client error told as a sentence a person can act on: the program's own
+/// message for its error codes. It stands in for the client error's top two levels
+/// (which repeat one message); whatever caused that follows as its source.
+#[derive(Debug)]
+pub struct Explained(pub ClientError);
+
+impl fmt::Display for Explained {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&explain(&self.0))
+    }
+}
+
+impl std::error::Error for Explained {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.kind().source()
+    }
+}
+
+/// `what` failed, because of `err`.
+pub fn rpc_error(what: impl Into<String>) -> impl FnOnce(ClientError) -> Error {
+    let what = what.into();
+    move |err| Error::Rpc {
+        what,
+        source: Explained(err),
+    }
 }
 
 /// Explains a failed instruction: the program's message when the code is known.
@@ -51,7 +119,7 @@ fn explain_transaction_error(err: &TransactionError) -> String {
 }
 
 /// Turns a client error into a sentence a person can act on.
-pub fn explain(err: &ClientError) -> String {
+fn explain(err: &ClientError) -> String {
     match err.kind() {
         ClientErrorKind::RpcError(RpcError::RpcResponseError { data, message, .. }) => match data {
             RpcResponseErrorData::SendTransactionPreflightFailure(result) => match &result.err {
@@ -79,13 +147,13 @@ impl Client {
         what: &str,
         instructions: &[Instruction],
         extra: &[&Keypair],
-    ) -> Result<Signature> {
+    ) -> Result<Signature, Error> {
         let payer = self.settings.keypair()?;
         let blockhash = self
             .rpc
             .get_latest_blockhash()
             .await
-            .map_err(|e| anyhow!("{what}: {}", explain(&e)))?;
+            .map_err(rpc_error(what))?;
         let mut signers: Vec<&Keypair> = vec![&payer];
         signers.extend(
             extra
@@ -102,70 +170,72 @@ impl Client {
         self.rpc
             .send_and_confirm_transaction(&tx)
             .await
-            .map_err(|e| anyhow!("{what} failed: {}", explain(&e)))
+            .map_err(rpc_error(format!("{what} failed")))
     }
 
-    pub async fn account(&self, address: &Pubkey) -> Result<Option<Account>> {
+    pub async fn account(&self, address: &Pubkey) -> Result<Option<Account>, Error> {
         let response = self
             .rpc
             .get_account_with_commitment(address, self.settings.commitment)
             .await
-            .map_err(|e| anyhow!("reading {address}: {}", explain(&e)))?;
+            .map_err(rpc_error(format!("reading {address}")))?;
         Ok(response.value)
     }
 
-    pub async fn mint(&self, mint: &Pubkey) -> Result<MintInfo> {
-        let account = self
-            .account(mint)
-            .await?
-            .ok_or_else(|| anyhow!("mint {mint} does not exist"))?;
+    pub async fn mint(&self, mint: &Pubkey) -> Result<MintInfo, Error> {
+        let account = self.account(mint).await?.ok_or(Error::NoMint(*mint))?;
         let token_programs = [anchor_spl::token::ID, anchor_spl::token_2022::ID];
         if !token_programs.contains(&account.owner) {
-            bail!("{mint} is not a token mint (owned by {})", account.owner);
+            return Err(Error::NotTokenProgramOwned {
+                mint: *mint,
+                owner: account.owner,
+            });
         }
-        use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
-        let state =
-            StateWithExtensions::<anchor_spl::token_2022::spl_token_2022::state::Mint>::unpack(
-                &account.data,
-            )
-            .with_context(|| format!("{mint} is not a token mint"))?;
+        let decimals =
+            accounts::mint_decimals(&account.data).map_err(|source| Error::NotAMint {
+                address: *mint,
+                source,
+            })?;
         Ok(MintInfo {
             token_program: account.owner,
-            decimals: state.base.decimals,
+            decimals,
         })
     }
 
     async fn program_account<T: AccountDeserialize + Discriminator>(
         &self,
         address: &Pubkey,
-        kind: &str,
-    ) -> Result<T> {
+        kind: &'static str,
+    ) -> Result<T, Error> {
+        let address = *address;
         let account = self
-            .account(address)
+            .account(&address)
             .await?
-            .ok_or_else(|| anyhow!("{kind} {address} does not exist (closed, or never created)"))?;
+            .ok_or(Error::Missing { kind, address })?;
         if account.owner != databounty::ID || !account.data.starts_with(T::DISCRIMINATOR) {
-            bail!("{address} is not a databounty {kind}");
+            return Err(Error::NotProgramAccount { kind, address });
         }
-        T::try_deserialize(&mut account.data.as_slice()).map_err(|e| anyhow!("{address}: {e}"))
+        T::try_deserialize(&mut account.data.as_slice()).map_err(|source| Error::Undecodable {
+            kind,
+            address,
+            source,
+        })
     }
 
-    pub async fn bounty(&self, address: &Pubkey) -> Result<Bounty> {
+    pub async fn bounty(&self, address: &Pubkey) -> Result<Bounty, Error> {
         self.program_account(address, "bounty").await
     }
 
-    pub async fn submission(&self, address: &Pubkey) -> Result<Submission> {
+    pub async fn submission(&self, address: &Pubkey) -> Result<Submission, Error> {
         self.program_account(address, "submission").await
     }
 
     /// The unix time of the chain's clock (deadlines are judged by it, not by this machine).
-    pub async fn chain_time(&self) -> Result<i64> {
+    pub async fn chain_time(&self) -> Result<i64, Error> {
         let account = self
-            .account(&solana_sdk::sysvar::clock::ID)
+            .account(&accounts::CLOCK_SYSVAR)
             .await?
-            .ok_or_else(|| anyhow!("the RPC has no clock sysvar"))?;
-        let clock: solana_sdk::clock::Clock =
-            bincode::deserialize(&account.data).context("clock sysvar")?;
-        Ok(clock.unix_timestamp)
+            .ok_or(Error::NoClock)?;
+        accounts::chain_time(&account.data).map_err(Error::BadClock)
     }
 }

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::{read_keypair_file, Keypair};
 
@@ -16,6 +15,30 @@ pub fn url_for(moniker: &str) -> String {
         "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com".into(),
         other => other.into(),
     }
+}
+
+/// Why the settings cannot be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the Solana CLI config {}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the config file {} does not exist", .0.display())]
+    Missing(PathBuf),
+    #[error("unknown commitment {0:?} (processed, confirmed, finalized)")]
+    UnknownCommitment(String),
+}
+
+/// The signing keypair cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the keypair {} (create one with `databounty keygen {}`)", path.display(), path.display())]
+pub struct KeypairError {
+    path: PathBuf,
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync>,
 }
 
 /// The resolved connection and signer settings.
@@ -31,15 +54,16 @@ impl Settings {
         url: Option<&str>,
         keypair: Option<&Path>,
         commitment: Option<&str>,
-    ) -> Result<Self> {
+    ) -> Result<Self, ConfigError> {
         let default_path = solana_cli_config::CONFIG_FILE.as_ref().map(PathBuf::from);
         let path = config_file.map(Path::to_path_buf).or(default_path);
         let file = match &path {
             Some(path) if path.exists() => solana_cli_config::Config::load(&path.to_string_lossy())
-                .with_context(|| format!("cannot read the Solana CLI config {}", path.display()))?,
-            Some(path) if config_file.is_some() => {
-                anyhow::bail!("the config file {} does not exist", path.display())
-            }
+                .map_err(|source| ConfigError::Unreadable {
+                    path: path.clone(),
+                    source,
+                })?,
+            Some(path) if config_file.is_some() => return Err(ConfigError::Missing(path.clone())),
             _ => solana_cli_config::Config::default(),
         };
         let commitment_text = commitment.unwrap_or(if file.commitment.is_empty() {
@@ -47,11 +71,9 @@ impl Settings {
         } else {
             &file.commitment
         });
-        let commitment = commitment_text.parse::<CommitmentConfig>().map_err(|_| {
-            anyhow::anyhow!(
-                "unknown commitment {commitment_text:?} (processed, confirmed, finalized)"
-            )
-        })?;
+        let commitment = commitment_text
+            .parse::<CommitmentConfig>()
+            .map_err(|_| ConfigError::UnknownCommitment(commitment_text.to_string()))?;
         Ok(Self {
             url: url_for(url.unwrap_or(&file.json_rpc_url)),
             keypair_path: keypair
@@ -61,13 +83,11 @@ impl Settings {
         })
     }
 
-    pub fn keypair(&self) -> Result<Keypair> {
-        read_keypair_file(&self.keypair_path).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot read the keypair {}: {e} (create one with `databounty keygen {}`)",
-                self.keypair_path.display(),
-                self.keypair_path.display()
-            )
+    pub fn keypair(&self) -> Result<Keypair, KeypairError> {
+        // The reader's error is not `Send`; its message is what can be kept.
+        read_keypair_file(&self.keypair_path).map_err(|e| KeypairError {
+            path: self.keypair_path.clone(),
+            source: e.to_string().into(),
         })
     }
 }

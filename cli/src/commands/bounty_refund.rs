@@ -1,0 +1,50 @@
+//! `refund`: unreserved funds back to the creator.
+
+use anchor_lang::prelude::Pubkey;
+use anyhow::Result;
+use clap::Args;
+use databounty_sdk::accounts::{ata, create_ata_ix};
+use databounty_sdk::{amount, instructions as ix};
+use serde_json::json;
+use solana_sdk::signature::Signer;
+
+use crate::client::Client;
+use crate::output::Output;
+
+#[derive(Args)]
+pub struct RefundArgs {
+    /// The bounty to refund (anyone may; the tokens go to its creator)
+    bounty: Pubkey,
+}
+
+pub async fn run(client: &Client, args: RefundArgs) -> Result<Output> {
+    let address = args.bounty;
+    let payer = client.settings.keypair()?;
+    let bounty = client.bounty(&address).await?;
+    let mint = client.mint(&bounty.mint).await?;
+    let to = ata(&bounty.creator, &bounty.mint, &mint.token_program);
+    let instructions = [
+        create_ata_ix(
+            &payer.pubkey(),
+            &bounty.creator,
+            &bounty.mint,
+            &mint.token_program,
+        ),
+        ix::bounty_refund(&address, &bounty.mint, &mint.token_program, &to),
+    ];
+    let signature = client.send("bounty_refund", &instructions, &[]).await?;
+    // What the chain says, not what was asked: untracked tokens may have been swept too.
+    let refunded = client
+        .bounty(&address)
+        .await?
+        .refunded
+        .saturating_sub(bounty.refunded);
+    Ok(Output {
+        text: format!(
+            "refunded {} to the creator {}\n  signature {signature}",
+            amount::format(refunded, mint.decimals),
+            bounty.creator
+        ),
+        json: json!({ "bounty": address.to_string(), "refunded": refunded, "signature": signature.to_string() }),
+    })
+}
