@@ -1,7 +1,8 @@
 //! Ingest throughput: N decoded events written to Postgres four ways, in one run, on
 //! the same rows, each into a fresh schema:
-//! - the indexer's sink (`write_batch`: events, state tables and checkpoint per batch),
-//! - the sink's multi-row INSERT of the events alone,
+//! - the indexer's sink (`Writer::write`: transactions, events, state tables and
+//!   checkpoint per batch),
+//! - the sink's array INSERT of the events alone,
 //! - Postgres `COPY` of the same rows (the ceiling),
 //! - one INSERT statement per row (the naive baseline).
 //!
@@ -12,8 +13,9 @@ use std::time::Instant;
 
 use anchor_lang::prelude::Pubkey;
 use databounty::events::BountyFunded;
-use databounty_indexer::db::{insert_events, Checkpoint, Db, MIGRATOR};
-use databounty_indexer::decoder::{event_json, EventRow};
+use databounty_indexer::db::{log::insert_events, Db, Writer, MIGRATOR};
+use databounty_indexer::decoder::{event_json, EventRow, Position};
+use databounty_indexer::pipeline::TxRecord;
 use databounty_sdk::events::DatabountyEvent;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Executor, PgConnection};
@@ -36,9 +38,10 @@ fn rows(n: usize) -> Vec<EventRow> {
             raw.extend(anchor_lang::Event::data(&event));
             EventRow {
                 signature: format!("sig{i:08}"),
-                instruction_index: 0,
-                inner_index: 0,
-                slot: 1_000 + i as u64,
+                position: Position {
+                    slot: 1_000 + i as u64,
+                    ..Position::default()
+                },
                 block_time: Some(1_790_000_000 + i as i64),
                 raw,
                 event: Ok(DatabountyEvent::BountyFunded(event)),
@@ -75,11 +78,13 @@ fn copy_text(rows: &[EventRow]) -> String {
         let data = event_json(event).to_string().replace('\\', "\\\\");
         let raw: String = r.raw.iter().map(|b| format!("{b:02x}")).collect();
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t\\\\x{}\t\\N\ttrue\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t\\\\x{}\t\\N\ttrue\n",
             r.signature,
-            r.instruction_index,
-            r.inner_index,
-            r.slot,
+            r.position.instruction_index,
+            r.position.inner_index,
+            r.position.slot,
+            r.position.within_slot(),
+            r.block_time.unwrap_or(0),
             chrono::DateTime::from_timestamp(r.block_time.unwrap_or(0), 0)
                 .map(|t| t.to_rfc3339())
                 .unwrap_or_default(),
@@ -122,15 +127,25 @@ async fn main() {
     // 1. The indexer's sink, as the pipeline calls it.
     let url = fresh(&mut admin, &base, "databounty_bench_sink").await;
     let db = Db::connect(&url).await.expect("connect");
-    let started = Instant::now();
-    for chunk in rows.chunks(batch) {
-        let last = chunk.last().map(|r| Checkpoint {
+    let txs: Vec<TxRecord> = rows
+        .iter()
+        .map(|r| TxRecord {
             signature: r.signature.clone(),
-            slot: r.slot,
-        });
-        db.write_batch("bench", chunk, last.as_ref(), true)
-            .await
-            .expect("write_batch");
+            slot: r.position.slot,
+            tx_index: 0,
+            failed: false,
+            block_time: r.block_time,
+            rows: vec![r.clone()],
+            unreadable: None,
+        })
+        .collect();
+    let mut writer = Writer::try_acquire(&db, "bench")
+        .await
+        .expect("connect")
+        .expect("writer lock");
+    let started = Instant::now();
+    for chunk in txs.chunks(batch) {
+        writer.write(chunk, true).await.expect("write");
     }
     report("indexer sink (events + state + checkpoint)", n, started);
     db.pool.close().await;
@@ -141,10 +156,11 @@ async fn main() {
     let started = Instant::now();
     for chunk in rows.chunks(batch) {
         let mut tx = db.pool.begin().await.expect("begin");
-        insert_events(&mut tx, chunk, true).await.expect("insert");
+        let refs: Vec<&EventRow> = chunk.iter().collect();
+        insert_events(&mut tx, &refs, true).await.expect("insert");
         tx.commit().await.expect("commit");
     }
-    let multirow = report("multi-row INSERT, events only", n, started);
+    let multirow = report("array INSERT, events only", n, started);
     db.pool.close().await;
 
     // 3. COPY of the same rows.
@@ -153,7 +169,7 @@ async fn main() {
     let text = copy_text(&rows);
     let started = Instant::now();
     let mut copy = conn
-        .copy_in_raw("COPY events (signature, instruction_index, inner_index, slot, block_time, name, bounty, data, raw, decode_error, finalized) FROM STDIN")
+        .copy_in_raw("COPY events (signature, instruction_index, inner_index, slot, pos, block_time_unix, block_time, name, bounty, data, raw, decode_error, finalized) FROM STDIN")
         .await
         .expect("copy in");
     copy.send(text.as_bytes()).await.expect("copy data");
@@ -167,16 +183,14 @@ async fn main() {
     let started = Instant::now();
     let mut tx = db.pool.begin().await.expect("begin");
     for row in &rows {
-        insert_events(&mut tx, std::slice::from_ref(row), true)
-            .await
-            .expect("insert");
+        insert_events(&mut tx, &[row], true).await.expect("insert");
     }
     tx.commit().await.expect("commit");
     let rowwise = report("one INSERT per row, events only", n, started);
     db.pool.close().await;
 
     println!(
-        "multi-row INSERT is {:.1}x one-per-row and {:.0}% of COPY",
+        "array INSERT is {:.1}x one-per-row and {:.0}% of COPY",
         multirow / rowwise,
         100.0 * multirow / copied
     );

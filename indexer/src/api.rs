@@ -1,6 +1,15 @@
 //! The HTTP JSON API over the analyst views and current-state tables, with pagination,
 //! plus `/metrics` for Prometheus and `/health`.
+//!
+//! Errors are JSON `{"error": ...}`: 400 for a malformed parameter or key, 404 for a
+//! bounty that is not indexed, 503 when the database cannot be reached, 500 for any
+//! other database failure.
 
+use std::str::FromStr;
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -16,21 +25,34 @@ use crate::metrics::Metrics;
 pub struct ApiState {
     pub db: Db,
     pub metrics: Metrics,
+    /// `/health` fails once no pass has succeeded for this long.
+    pub stall_after: Duration,
 }
 
-/// `?limit=&offset=`; limit defaults to 50, at most 500.
+/// `?limit=&offset=`; limit 1..=500 (default 50), offset ≥ 0.
 #[derive(Debug, Deserialize)]
 pub struct Page {
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
+pub const MAX_LIMIT: i64 = 500;
+
 impl Page {
-    fn bounds(&self) -> (i64, i64) {
-        (
-            self.limit.unwrap_or(50).clamp(1, 500),
-            self.offset.unwrap_or(0).max(0),
-        )
+    fn bounds(&self) -> Result<(i64, i64), ApiError> {
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::BadRequest(format!(
+                "limit must be between 1 and {MAX_LIMIT}, not {limit}"
+            )));
+        }
+        if offset < 0 {
+            return Err(ApiError::BadRequest(format!(
+                "offset must not be negative, not {offset}"
+            )));
+        }
+        Ok((limit, offset))
     }
 }
 
@@ -45,87 +67,155 @@ pub fn router(state: ApiState) -> Router {
         .route("/reviewers/agreement", get(agreement))
         .route("/time-to-quorum", get(time_to_quorum))
         .route("/datasets/funding", get(dataset_funding))
+        .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .with_state(state)
 }
 
-struct ApiError(sqlx::Error);
+pub enum ApiError {
+    BadRequest(String),
+    NotFound(String),
+    Database(sqlx::Error),
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::BadRequest(rejection.body_text())
+    }
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        tracing::error!(error = %self.0, "API query failed");
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "error": "the database is unavailable" })),
-        )
-            .into_response()
+        let (status, message) = match self {
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            ApiError::Database(err) => {
+                tracing::error!(error = %err, "API query failed");
+                match err {
+                    sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed => (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "the database is unreachable".to_string(),
+                    ),
+                    _ => (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the query failed".to_string(),
+                    ),
+                }
+            }
+        };
+        (status, Json(json!({ "error": message }))).into_response()
     }
 }
 
 type ApiResult = Result<Json<Value>, ApiError>;
 
-async fn list(state: &ApiState, view: View, key: Option<&str>, page: &Page) -> ApiResult {
-    let (limit, offset) = page.bounds();
+fn bounty_key(text: &str) -> Result<String, ApiError> {
+    Pubkey::from_str(text)
+        .map(|k| k.to_string())
+        .map_err(|_| ApiError::BadRequest(format!("{text:?} is not a base58 account address")))
+}
+
+async fn list(
+    state: &ApiState,
+    view: View,
+    key: Option<&str>,
+    page: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
+    let (limit, offset) = page?.bounds()?;
     let items = state
         .db
         .read(view, key, limit, offset)
         .await
-        .map_err(ApiError)?;
+        .map_err(ApiError::Database)?;
     Ok(Json(
         json!({ "items": items, "limit": limit, "offset": offset }),
     ))
 }
 
 async fn health(State(state): State<ApiState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => Json(json!({ "status": "ok" })).into_response(),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "database unavailable" })),
-        )
-            .into_response(),
+    let health = state.metrics.health(state.stall_after);
+    let database = state.db.ping().await.is_ok();
+    let healthy = database && health.status != "stalled";
+    let code = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let mut body = serde_json::to_value(&health).unwrap_or_else(|_| json!({}));
+    body["database"] = json!(if database { "ok" } else { "unreachable" });
+    if !database {
+        body["status"] = json!("database unreachable");
     }
+    (code, Json(body)).into_response()
 }
 
 async fn metrics(State(state): State<ApiState>) -> String {
     state.metrics.render()
 }
 
-async fn bounties(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    list(&state, View::Bounties, None, &page).await
+async fn bounties(
+    State(state): State<ApiState>,
+    page: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
+    list(&state, View::Bounties, None, page).await
 }
 
-async fn bounty(State(state): State<ApiState>, Path(id): Path<String>) -> Response {
-    match state.db.read(View::Bounty, Some(&id), 1, 0).await {
-        Ok(mut found) if !found.is_empty() => Json(found.swap_remove(0)).into_response(),
-        Ok(_) => (
-            StatusCode::NOT_FOUND,
-            Json(json!({ "error": format!("no bounty {id}") })),
-        )
-            .into_response(),
-        Err(err) => ApiError(err).into_response(),
+async fn bounty(State(state): State<ApiState>, Path(id): Path<String>) -> ApiResult {
+    let key = bounty_key(&id)?;
+    let mut found = state
+        .db
+        .read(View::Bounty, Some(&key), 1, 0)
+        .await
+        .map_err(ApiError::Database)?;
+    if found.is_empty() {
+        return Err(ApiError::NotFound(format!("no bounty {key} is indexed")));
     }
+    Ok(Json(found.swap_remove(0)))
 }
 
 async fn bounty_submissions(
     State(state): State<ApiState>,
     Path(id): Path<String>,
-    Query(page): Query<Page>,
+    page: Result<Query<Page>, QueryRejection>,
 ) -> ApiResult {
-    list(&state, View::BountySubmissions, Some(&id), &page).await
+    let key = bounty_key(&id)?;
+    if !state
+        .db
+        .bounty_exists(&key)
+        .await
+        .map_err(ApiError::Database)?
+    {
+        return Err(ApiError::NotFound(format!("no bounty {key} is indexed")));
+    }
+    list(&state, View::BountySubmissions, Some(&key), page).await
 }
 
-async fn earnings(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    list(&state, View::ContributorEarnings, None, &page).await
+async fn earnings(
+    State(state): State<ApiState>,
+    page: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
+    list(&state, View::ContributorEarnings, None, page).await
 }
 
-async fn agreement(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    list(&state, View::ReviewerAgreement, None, &page).await
+async fn agreement(
+    State(state): State<ApiState>,
+    page: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
+    list(&state, View::ReviewerAgreement, None, page).await
 }
 
-async fn time_to_quorum(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    list(&state, View::TimeToQuorum, None, &page).await
+async fn time_to_quorum(
+    State(state): State<ApiState>,
+    page: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
+    list(&state, View::TimeToQuorum, None, page).await
 }
 
-async fn dataset_funding(State(state): State<ApiState>, Query(page): Query<Page>) -> ApiResult {
-    list(&state, View::DatasetFunding, None, &page).await
+async fn dataset_funding(
+    State(state): State<ApiState>,
+    page: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
+    list(&state, View::DatasetFunding, None, page).await
 }

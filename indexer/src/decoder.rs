@@ -22,13 +22,39 @@ pub struct TransactionUpdate {
     pub transaction: EncodedConfirmedTransactionWithStatusMeta,
 }
 
+/// Where an event sits on the chain; ordering positions orders events as the chain
+/// executed them: slot, then the transaction's place in its block, then the
+/// instruction, then the inner instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Position {
+    pub slot: u64,
+    /// The transaction's place among the program's transactions in its slot.
+    pub tx_index: u32,
+    /// -1 for a row about the whole transaction (one that could not be read).
+    pub instruction_index: i16,
+    pub inner_index: i16,
+}
+
+impl Position {
+    /// The part below the slot as one orderable integer (stored beside the slot):
+    /// transaction index, then instruction and inner index shifted past -1.
+    pub fn within_slot(&self) -> i64 {
+        let ix = i64::from(self.instruction_index) + 1;
+        let inner = i64::from(self.inner_index) + 1;
+        (i64::from(self.tx_index) << 32) | (ix << 16) | inner
+    }
+
+    /// The slot as stored (Postgres has no unsigned integers; no real slot is near 2^63).
+    pub fn slot_i64(&self) -> i64 {
+        i64::try_from(self.slot).unwrap_or(i64::MAX)
+    }
+}
+
 /// One event row, decoded or not.
 #[derive(Debug, Clone)]
 pub struct EventRow {
     pub signature: String,
-    pub instruction_index: i16,
-    pub inner_index: i16,
-    pub slot: u64,
+    pub position: Position,
     pub block_time: Option<i64>,
     pub raw: Vec<u8>,
     pub event: Result<DatabountyEvent, String>,
@@ -42,16 +68,20 @@ impl EventRow {
     }
 }
 
-/// The program's events in `update`, in execution order.
-pub fn decode(program_id: &Pubkey, update: &TransactionUpdate) -> Vec<EventRow> {
+/// The program's events in `update`, in execution order; `tx_index` is the
+/// transaction's place among the program's transactions in its slot.
+pub fn decode(program_id: &Pubkey, update: &TransactionUpdate, tx_index: u32) -> Vec<EventRow> {
     if failed(&update.transaction) {
         return vec![];
     }
     let row = |instruction_index: i16, inner_index: i16, raw: Vec<u8>, event| EventRow {
         signature: update.signature.clone(),
-        instruction_index,
-        inner_index,
-        slot: update.slot,
+        position: Position {
+            slot: update.slot,
+            tx_index,
+            instruction_index,
+            inner_index,
+        },
         block_time: update.block_time.or(update.transaction.block_time),
         raw,
         event,
@@ -74,6 +104,17 @@ pub fn decode(program_id: &Pubkey, update: &TransactionUpdate) -> Vec<EventRow> 
     }
 }
 
+/// Text as Postgres can hold it: text and jsonb refuse NUL, the one character a valid
+/// UTF-8 string from the chain may carry that they cannot. NUL shows as U+FFFD; the
+/// exact bytes are kept beside it (`*_raw` columns, `events.raw`).
+pub fn storable_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\0') {
+        std::borrow::Cow::Owned(s.replace('\0', "\u{FFFD}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 fn key(k: &Pubkey) -> Value {
     Value::String(k.to_string())
 }
@@ -88,7 +129,7 @@ pub fn event_json(event: &DatabountyEvent) -> Value {
     match event {
         BountyCreated(e) => json!({
             "bounty": key(&e.bounty), "creator": key(&e.creator), "dataset_id": hex(&e.dataset_id),
-            "nonce": amount(e.nonce), "metadata_uri": e.metadata_uri, "mint": key(&e.mint),
+            "nonce": amount(e.nonce), "metadata_uri": storable_text(&e.metadata_uri), "mint": key(&e.mint),
             "token_program": key(&e.token_program), "vault": key(&e.vault),
             "reward_per_submission": amount(e.reward_per_submission), "max_winners": e.max_winners,
             "reviewers": e.reviewers.iter().map(key).collect::<Vec<_>>(), "quorum": e.quorum,
@@ -116,7 +157,7 @@ pub fn event_json(event: &DatabountyEvent) -> Value {
         }),
         SubmissionCreated(e) => json!({
             "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
-            "hash": hex(&e.hash), "uri": e.uri, "submissions": e.submissions, "pending": e.pending,
+            "hash": hex(&e.hash), "uri": e.uri.as_deref().map(storable_text), "submissions": e.submissions, "pending": e.pending,
             "open_submission_accounts": e.open_submission_accounts,
             "created_at": e.created_at,
         }),

@@ -8,4 +8,5 @@ pub mod db;
 pub mod decoder;
 pub mod metrics;
 pub mod pipeline;
+pub mod projection;
 pub mod source;

@@ -8,9 +8,9 @@ use anchor_lang::prelude::Pubkey;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use databounty_indexer::api::{router, ApiState};
-use databounty_indexer::db::{Db, View};
+use databounty_indexer::db::{Db, View, Writer};
 use databounty_indexer::metrics::Metrics;
-use databounty_indexer::pipeline::{follow, run_once, PipelineConfig};
+use databounty_indexer::pipeline::{follow, run_once, PipelineConfig, Stop};
 use databounty_indexer::source::RpcSource;
 use solana_commitment_config::CommitmentConfig;
 
@@ -54,6 +54,9 @@ struct Config {
     /// Milliseconds between polls when following live
     #[arg(long, default_value_t = 1000)]
     poll_ms: u64,
+    /// /health answers 503 once no pass has succeeded for this many seconds
+    #[arg(long, env = "STALL_AFTER_SECS", default_value_t = 60)]
+    stall_after_secs: u64,
     /// Where to serve the API and /metrics
     #[arg(long, env = "HTTP_BIND", default_value = "127.0.0.1:8080")]
     http: SocketAddr,
@@ -63,6 +66,7 @@ struct Config {
     /// With --once: print the analyst views afterwards
     #[arg(long, requires = "once")]
     report: bool,
+    /// Log lines as text or as JSON objects
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
 }
@@ -104,8 +108,19 @@ async fn main() -> anyhow::Result<()> {
     };
     tracing::info!(rpc = %config.rpc_url, program = %config.program_id, commitment = name, "indexer starting");
 
+    let (stop_tx, stop) = Stop::new();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping after the batch in progress");
+        let _ = stop_tx.send(true);
+    });
+
     if config.once {
-        let events = run_once(&source, &db, &pipeline, &metrics).await?;
+        let mut writer = tokio::select! {
+            w = Writer::acquire(&db, &pipeline.source_name, Duration::from_millis(500)) => w.context("taking the writer lock")?,
+            _ = stop.wait() => return Ok(()),
+        };
+        let events = run_once(&source, &mut writer, &pipeline, &metrics, &stop).await?;
         tracing::info!(events, "indexed; exiting (--once)");
         if config.report {
             print_report(&db).await?;
@@ -119,23 +134,45 @@ async fn main() -> anyhow::Result<()> {
     let app = router(ApiState {
         db: db.clone(),
         metrics: metrics.clone(),
+        stall_after: Duration::from_secs(config.stall_after_secs),
     });
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
-    };
-    follow(
+    let result = follow(
         &source,
         &db,
         &pipeline,
         &metrics,
         Duration::from_millis(config.poll_ms),
-        shutdown,
+        stop,
     )
     .await;
     server.abort();
+    result.context("the indexer stopped")?;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Prints each analyst view as an aligned table.
@@ -197,7 +234,9 @@ async fn print_report(db: &Db) -> anyhow::Result<()> {
     for (title, view, columns) in views {
         let rows = db.read(view, None, 50, 0).await?;
         let cell = |row: &serde_json::Value, column: &str| match &row[column] {
-            serde_json::Value::String(s) if s.len() > 20 => format!("{}…", &s[..12]),
+            serde_json::Value::String(s) if s.chars().count() > 20 => {
+                format!("{}…", s.chars().take(12).collect::<String>())
+            }
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Null => "-".into(),
             other => other.to_string(),

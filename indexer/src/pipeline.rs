@@ -1,14 +1,20 @@
 //! Wires source → decoder → database: backfill from the checkpoint, then follow live.
 //! The checkpoint only ever moves in the same transaction as the rows it covers.
+//!
+//! Failures are sorted, never just retried: transient ones (an RPC timeout, a dropped
+//! database connection) are retried with backoff; one transaction Postgres refuses or the
+//! node cannot encode is quarantined and skipped; anything that would fail the same way
+//! forever (a gap in the node's history, a missing table) stops the indexer loudly.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
+use futures::{stream, StreamExt};
 
-use crate::db::{Checkpoint, Db, DbError};
-use crate::decoder::decode;
-use crate::metrics::Metrics;
-use crate::source::{fetch_all, Source, SourceError};
+use crate::db::{Checkpoint, Db, DbError, Failure, Writer};
+use crate::decoder::{decode, EventRow, Position};
+use crate::metrics::{Metrics, Role};
+use crate::source::{Backoff, BlockCheck, SignatureInfo, Source, SourceError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -16,13 +22,36 @@ pub enum PipelineError {
     Source(#[from] SourceError),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The node no longer knows the checkpoint's transaction: what lies between it and
+    /// the node's oldest history cannot be read from this node.
+    #[error(
+        "gap: the checkpoint's transaction {signature} (slot {slot}) is not in the node's history \
+         (a pruned node or another cluster?); point --rpc-url at a node with history back to slot {slot}"
+    )]
+    Gap { signature: String, slot: u64 },
+}
+
+impl PipelineError {
+    /// Whether retrying can ever help.
+    pub fn is_fatal(&self) -> bool {
+        match self {
+            PipelineError::Source(err) => !err.is_transient(),
+            PipelineError::Db(err) => err.failure() == Failure::Fatal,
+            PipelineError::Gap { .. } => true,
+        }
+    }
+
+    /// Whether the writer's connection may be gone (it must take the lock again).
+    fn lost_database(&self) -> bool {
+        matches!(self, PipelineError::Db(err) if err.failure() == Failure::Transient)
+    }
 }
 
 /// How the pipeline runs.
 #[derive(Debug, Clone)]
 pub struct PipelineConfig {
     pub program_id: Pubkey,
-    /// Checkpoint name; one per program and commitment.
+    /// Checkpoint and writer-lock name; one per program and commitment.
     pub source_name: String,
     pub concurrency: usize,
     pub batch_size: usize,
@@ -30,107 +59,330 @@ pub struct PipelineConfig {
     pub confirmed: bool,
 }
 
-/// One pass: everything new since the checkpoint. Returns the events written.
+/// One listed transaction with what was read of it.
+#[derive(Debug, Clone)]
+pub struct TxRecord {
+    pub signature: String,
+    pub slot: u64,
+    pub tx_index: u32,
+    pub failed: bool,
+    pub block_time: Option<i64>,
+    pub rows: Vec<EventRow>,
+    /// Why the source cannot read it, every time: it is quarantined.
+    pub unreadable: Option<String>,
+}
+
+impl TxRecord {
+    pub fn position(&self) -> Position {
+        Position {
+            slot: self.slot,
+            tx_index: self.tx_index,
+            instruction_index: -1,
+            inner_index: -1,
+        }
+    }
+
+    pub fn outcome(&self) -> &'static str {
+        if self.unreadable.is_some() {
+            "quarantined"
+        } else if self.failed {
+            "failed"
+        } else {
+            "indexed"
+        }
+    }
+}
+
+/// Set once to ask the pipeline to stop after the batch it is writing.
+#[derive(Clone)]
+pub struct Stop(tokio::sync::watch::Receiver<bool>);
+
+impl Stop {
+    pub fn new() -> (tokio::sync::watch::Sender<bool>, Self) {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        (tx, Self(rx))
+    }
+
+    /// A stop that never fires.
+    pub fn never() -> Self {
+        let (tx, stop) = Self::new();
+        std::mem::forget(tx);
+        stop
+    }
+
+    pub fn requested(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Resolves once a stop is requested (or its sender is gone).
+    pub async fn wait(&self) {
+        let mut rx = self.0.clone();
+        let _ = rx.wait_for(|stop| *stop).await;
+    }
+
+    /// Sleeps `delay`; false if a stop came first.
+    pub async fn sleep(&self, delay: Duration) -> bool {
+        tokio::select! {
+            _ = self.wait() => false,
+            _ = tokio::time::sleep(delay) => true,
+        }
+    }
+}
+
+/// Reads the listed transactions with at most `concurrency` requests in flight, in
+/// order. A transaction the node cannot encode for us is kept as unreadable (and so
+/// quarantined); any other failure fails the batch.
+async fn fetch<S: Source>(
+    source: &S,
+    program_id: &Pubkey,
+    listed: &[SignatureInfo],
+    concurrency: usize,
+) -> Result<Vec<TxRecord>, SourceError> {
+    let replies: Vec<_> = stream::iter(listed)
+        .map(|info| async move {
+            let record = |rows, unreadable| TxRecord {
+                signature: info.signature.clone(),
+                slot: info.slot,
+                tx_index: info.tx_index,
+                failed: info.failed,
+                block_time: info.block_time,
+                rows,
+                unreadable,
+            };
+            if info.failed {
+                return Ok(record(vec![], None));
+            }
+            match source.transaction(&info.signature).await {
+                Ok(update) => {
+                    let mut rows = decode(program_id, &update, info.tx_index);
+                    // The listing's slot is the one the rows are ordered by.
+                    for row in &mut rows {
+                        row.position.slot = info.slot;
+                    }
+                    Ok(record(rows, None))
+                }
+                Err(err) if err.is_about_one_transaction() => {
+                    Ok(record(vec![], Some(err.to_string())))
+                }
+                Err(err) => Err(err),
+            }
+        })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    replies.into_iter().collect()
+}
+
+/// One pass: everything new since the checkpoint, written batch by batch (each with its
+/// checkpoint), then, at `confirmed`, reconciliation with what has since finalized.
+/// Returns the new events written.
 pub async fn run_once<S: Source>(
     source: &S,
-    db: &Db,
+    writer: &mut Writer,
     config: &PipelineConfig,
     metrics: &Metrics,
+    stop: &Stop,
 ) -> Result<usize, PipelineError> {
-    let checkpoint = db.checkpoint(&config.source_name).await?;
-    let signatures = source
-        .new_signatures(checkpoint.as_ref().map(|c| c.signature.as_str()))
-        .await?;
-    let total = signatures.len();
+    let (head, finalized_slot) = source.slots().await?;
+    metrics.head(head);
+    // Rows that turned out not to be final go first: the checkpoint may be one of them.
+    if config.confirmed {
+        reconcile(source, writer, config, finalized_slot, metrics).await?;
+    }
+    let checkpoint = writer.checkpoint().await?;
+    if let Some(cp) = &checkpoint {
+        if !config.confirmed || writer.recorded_final(&cp.signature).await? {
+            check_history(source, cp, metrics).await?;
+        }
+    }
+    let listed = source.new_signatures(checkpoint.as_ref()).await?;
+    let total = listed.len();
     let mut written = 0;
     let mut done = 0;
-    for chunk in signatures.chunks(config.batch_size.max(1)) {
-        let updates = fetch_all(source, chunk, config.concurrency).await?;
-        let rows: Vec<_> = updates
+    for chunk in listed.chunks(config.batch_size.max(1)) {
+        if stop.requested() {
+            return Ok(written);
+        }
+        let records = fetch(source, &config.program_id, chunk, config.concurrency).await?;
+        let undecodable = records
             .iter()
-            .flat_map(|u| decode(&config.program_id, u))
-            .collect();
-        let undecodable = rows.iter().filter(|r| r.event.is_err()).count();
-        let last = chunk.last().map(|s| Checkpoint {
-            signature: s.signature.clone(),
-            slot: s.slot,
-        });
-        let started = Instant::now();
-        let new = db
-            .write_batch(&config.source_name, &rows, last.as_ref(), !config.confirmed)
-            .await?;
+            .flat_map(|r| &r.rows)
+            .filter(|r| r.event.is_err())
+            .count();
+        let started = std::time::Instant::now();
+        let result = writer.write(&records, !config.confirmed).await?;
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        metrics.batch(updates.len(), new, undecodable, micros);
-        written += new;
+        metrics.batch(records.len(), result.new_events, undecodable, micros);
+        metrics.quarantined(result.quarantined);
+        written += result.new_events;
         done += chunk.len();
         if total > config.batch_size {
             tracing::info!(done, total, events = written, "backfill progress");
         }
     }
-    let (head, finalized) = source.slots().await?;
-    let indexed = signatures
-        .last()
-        .map(|s| s.slot)
-        .or(checkpoint.map(|c| c.slot))
-        .unwrap_or(head);
-    metrics.position(head, indexed);
-    if config.confirmed {
-        reconcile(source, db, config, finalized, metrics).await?;
-    }
+    // Everything the node listed up to `head` is now written.
+    metrics.indexed(head);
     Ok(written)
 }
 
-/// Rows read at `confirmed` whose slot is now final are either confirmed final or, if
-/// their transaction did not make it, rolled back.
-async fn reconcile<S: Source>(
+/// The checkpoint's transaction must still be in the node's history; otherwise the
+/// listing would silently start after a gap. (At `confirmed`, only a checkpoint known
+/// to be final is checked: one that is not may still be rolled back instead.)
+async fn check_history<S: Source>(
     source: &S,
-    db: &Db,
-    config: &PipelineConfig,
-    finalized_slot: u64,
+    checkpoint: &Checkpoint,
     metrics: &Metrics,
 ) -> Result<(), PipelineError> {
-    let pending = db.unfinalized_signatures(finalized_slot).await?;
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let statuses = source.finalized(&pending).await?;
-    let (kept, dropped): (Vec<_>, Vec<_>) =
-        pending.into_iter().zip(statuses).partition(|(_, ok)| *ok);
-    let kept: Vec<String> = kept.into_iter().map(|(s, _)| s).collect();
-    let dropped: Vec<String> = dropped.into_iter().map(|(s, _)| s).collect();
-    db.mark_finalized(&kept).await?;
-    if !dropped.is_empty() {
-        let events = db.roll_back(&dropped, &config.source_name).await?;
-        metrics.rolled_back(events);
-        tracing::warn!(
-            transactions = dropped.len(),
-            events,
-            "rolled back rows of slots that never finalized"
-        );
+    let status = source
+        .statuses(std::slice::from_ref(&checkpoint.signature))
+        .await?;
+    if status.first().copied().flatten().is_none() {
+        metrics.gap();
+        return Err(PipelineError::Gap {
+            signature: checkpoint.signature.clone(),
+            slot: checkpoint.slot,
+        });
     }
     Ok(())
 }
 
-/// Backfills, then follows the chain until `shutdown` resolves. Errors are logged and
-/// retried on the next poll; the checkpoint never passes unwritten work.
+/// Transactions read at `confirmed` whose slot is now final: kept and marked final when
+/// the node says so; re-read when they landed again in another slot; removed only when
+/// the finalized block at their slot is known not to hold them. A status the node cannot
+/// give keeps the rows and is tried again next pass.
+async fn reconcile<S: Source>(
+    source: &S,
+    writer: &mut Writer,
+    config: &PipelineConfig,
+    finalized_slot: u64,
+    metrics: &Metrics,
+) -> Result<(), PipelineError> {
+    let pending = writer.unfinalized(finalized_slot).await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let signatures: Vec<String> = pending.iter().map(|(s, _)| s.clone()).collect();
+    let statuses = source.statuses(&signatures).await?;
+    let mut final_here = Vec::new();
+    let mut dropped = Vec::new();
+    let mut relanded = Vec::new();
+    for ((signature, slot), status) in pending.into_iter().zip(statuses) {
+        match status {
+            Some(s) if s.slot != slot => relanded.push((signature, s)),
+            Some(s) if s.finalized => final_here.push(signature),
+            Some(_) => {}
+            None => match source.block_check(slot, &signature).await? {
+                BlockCheck::Lacks => dropped.push(signature),
+                BlockCheck::Contains => final_here.push(signature),
+                BlockCheck::Unknown => metrics.unresolved(),
+            },
+        }
+    }
+    writer.mark_finalized(&final_here).await?;
+    let mut removed: Vec<String> = dropped.clone();
+    removed.extend(relanded.iter().map(|(s, _)| s.clone()));
+    if !removed.is_empty() {
+        let events = writer.roll_back(&removed).await?;
+        metrics.rolled_back(events);
+        tracing::warn!(
+            dropped = dropped.len(),
+            relanded = relanded.len(),
+            events,
+            "removed rows of transactions not on the finalized chain"
+        );
+    }
+    // A transaction that landed again elsewhere is read again where it is now. Its
+    // place within its new slot is unknown; it is ordered after the slot's listed ones.
+    for (signature, status) in relanded {
+        let info = SignatureInfo {
+            signature,
+            slot: status.slot,
+            tx_index: u32::MAX >> 1,
+            failed: false,
+            block_time: None,
+        };
+        let records = fetch(source, &config.program_id, std::slice::from_ref(&info), 1).await?;
+        let result = writer
+            .write_without_checkpoint(&records, status.finalized)
+            .await?;
+        metrics.quarantined(result.quarantined);
+    }
+    Ok(())
+}
+
+/// Backfills, then follows the chain until `stop`: takes the writer lock (standing by
+/// while another indexer holds it), retries transient failures with backoff, and returns
+/// the first error that retrying cannot fix.
 pub async fn follow<S: Source>(
     source: &S,
     db: &Db,
     config: &PipelineConfig,
     metrics: &Metrics,
     poll: Duration,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    tokio::pin!(shutdown);
+    stop: Stop,
+) -> Result<(), PipelineError> {
+    let backoff = Backoff {
+        attempts: u32::MAX,
+        base: poll.max(Duration::from_millis(100)),
+        max: Duration::from_secs(30),
+    };
+    let mut writer: Option<Writer> = None;
+    let mut failures: u32 = 0;
     loop {
-        match run_once(source, db, config, metrics).await {
-            Ok(0) => {}
-            Ok(events) => tracing::info!(events, total = metrics.events(), "indexed"),
-            Err(err) => tracing::error!(error = %err, "indexing pass failed; retrying"),
-        }
-        tokio::select! {
-            _ = &mut shutdown => return,
-            _ = tokio::time::sleep(poll) => {}
+        let mut current = match writer.take() {
+            Some(w) => w,
+            None => {
+                metrics.role(Role::Standby);
+                let acquired = tokio::select! {
+                    _ = stop.wait() => return Ok(()),
+                    w = Writer::acquire(db, &config.source_name, Duration::from_millis(500)) => w,
+                };
+                match acquired {
+                    Ok(w) => w,
+                    Err(err) => {
+                        let err = PipelineError::from(err);
+                        if err.is_fatal() {
+                            return Err(err);
+                        }
+                        failures = failures.saturating_add(1);
+                        metrics.pass_failed(&err.to_string());
+                        tracing::error!(error = %err, "cannot take the writer lock; retrying");
+                        if !stop.sleep(backoff.delay(failures)).await {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                }
+            }
+        };
+        metrics.role(Role::Writer);
+        let delay = match run_once(source, &mut current, config, metrics, &stop).await {
+            Ok(events) => {
+                failures = 0;
+                metrics.pass_succeeded();
+                if events > 0 {
+                    tracing::info!(events, total = metrics.events(), "indexed");
+                }
+                writer = Some(current);
+                poll
+            }
+            Err(err) if err.is_fatal() => {
+                metrics.pass_failed(&err.to_string());
+                tracing::error!(error = %err, "indexing cannot continue");
+                return Err(err);
+            }
+            Err(err) => {
+                failures = failures.saturating_add(1);
+                metrics.pass_failed(&err.to_string());
+                tracing::warn!(error = %err, failures, "indexing pass failed; retrying with backoff");
+                if !err.lost_database() {
+                    writer = Some(current);
+                }
+                backoff.delay(failures)
+            }
+        };
+        if !stop.sleep(delay).await {
+            return Ok(());
         }
     }
 }

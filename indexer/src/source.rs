@@ -1,24 +1,31 @@
-//! The datasource: any Solana RPC. Knows nothing of Postgres. Pages
-//! `getSignaturesForAddress` back to the checkpoint, fetches transactions with bounded
-//! concurrency, and retries rate limits, timeouts and not-yet-available answers with
-//! exponential backoff and jitter.
+//! The datasource: any Solana RPC. Knows nothing of Postgres. Lists the program's
+//! transactions back to the checkpoint (through the SDK's one pager), fetches them, and
+//! retries rate limits, timeouts and not-yet-available answers with exponential backoff
+//! and jitter. Replies are checked, not trusted: a listing out of chain order, a body
+//! for another transaction or one without inner instructions is retried like a timeout.
 
 use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
-use futures::{stream, StreamExt, TryStreamExt};
+use databounty_sdk::paging::{all_pages, PagingError, SignatureEntry, PAGE_LIMIT};
+use databounty_sdk::transaction::{failed, find_events, TransactionShapeError};
 use rand::Rng;
+use serde_json::json;
 use solana_client::client_error::{ClientError, ClientErrorKind};
 use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
-use solana_client::rpc_config::RpcTransactionConfig;
-use solana_client::rpc_request::RpcError;
+use solana_client::rpc_config::{RpcBlockConfig, RpcTransactionConfig};
+use solana_client::rpc_request::{RpcError, RpcRequest};
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::Signature;
-use solana_transaction_status_client_types::UiTransactionEncoding;
+use solana_transaction_status_client_types::{
+    EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, TransactionDetails,
+    UiTransactionEncoding,
+};
 
+use crate::db::Checkpoint;
 use crate::decoder::TransactionUpdate;
 use crate::metrics::Metrics;
 
@@ -29,25 +36,79 @@ pub enum SourceError {
     Rpc(#[from] Box<ClientError>),
     #[error("the RPC returned a malformed signature {0:?}")]
     BadSignature(String),
-    #[error("transaction {0} is not available from the RPC")]
-    Missing(String),
+    /// A listed transaction the node keeps answering `null` for, or without the inner
+    /// instructions its events are in.
+    #[error("transaction {signature} is not available from the RPC: {why}")]
+    Missing { signature: String, why: String },
+    /// A reply that contradicts the request or an earlier reply (a listing out of chain
+    /// order or older than the checkpoint).
+    #[error("the RPC replied inconsistently: {0}")]
+    Inconsistent(String),
 }
 
-/// A program transaction seen in `getSignaturesForAddress`.
+impl SourceError {
+    /// Whether waiting can fix it. An RPC error that is not transient (a method the
+    /// node lacks, parameters it refuses) fails the same way every time.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SourceError::Rpc(err) => is_transient(err),
+            SourceError::BadSignature(_)
+            | SourceError::Missing { .. }
+            | SourceError::Inconsistent(_) => true,
+        }
+    }
+
+    /// Whether it concerns one transaction only, which can then be quarantined: the node
+    /// cannot encode it for us (a transaction version newer than we ask for).
+    pub fn is_about_one_transaction(&self) -> bool {
+        matches!(self, SourceError::Rpc(err) if matches!(err.kind(),
+            ClientErrorKind::RpcError(RpcError::RpcResponseError { code: -32015, .. })))
+    }
+}
+
+/// A program transaction seen in `getSignaturesForAddress`, with its place among the
+/// program's transactions in its slot (a node lists a slot's transactions in block
+/// order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureInfo {
     pub signature: String,
     pub slot: u64,
+    pub tx_index: u32,
     pub failed: bool,
+    pub block_time: Option<i64>,
+}
+
+impl SignatureEntry for SignatureInfo {
+    fn signature(&self) -> &str {
+        &self.signature
+    }
+}
+
+/// What the node says of a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxStatus {
+    pub slot: u64,
+    pub finalized: bool,
+}
+
+/// Whether a finalized block holds a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockCheck {
+    Contains,
+    /// The finalized block at that slot does not hold it, or the slot was skipped.
+    Lacks,
+    /// The node cannot tell (no such method, or the block is not available).
+    Unknown,
 }
 
 /// Where events come from. The pipeline needs nothing else, so tests can stand in
 /// recorded or faulty sources.
 pub trait Source: Sync {
-    /// Program transactions newer than `until`, oldest first.
+    /// Program transactions after `after` (exclusive), oldest first, each with its
+    /// place in its slot.
     fn new_signatures(
         &self,
-        until: Option<&str>,
+        after: Option<&Checkpoint>,
     ) -> impl Future<Output = Result<Vec<SignatureInfo>, SourceError>> + Send;
     fn transaction(
         &self,
@@ -55,11 +116,49 @@ pub trait Source: Sync {
     ) -> impl Future<Output = Result<TransactionUpdate, SourceError>> + Send;
     /// The newest slot at the source's commitment, and the newest finalized slot.
     fn slots(&self) -> impl Future<Output = Result<(u64, u64), SourceError>> + Send;
-    /// For each signature, whether it is finalized (`false` also when it is gone).
-    fn finalized(
+    /// Each signature's status, searching the whole history (`None`: the node does not
+    /// know it).
+    fn statuses(
         &self,
         signatures: &[String],
-    ) -> impl Future<Output = Result<Vec<bool>, SourceError>> + Send;
+    ) -> impl Future<Output = Result<Vec<Option<TxStatus>>, SourceError>> + Send;
+    /// Whether the finalized block at `slot` holds `signature`.
+    fn block_check(
+        &self,
+        slot: u64,
+        signature: &str,
+    ) -> impl Future<Output = Result<BlockCheck, SourceError>> + Send;
+}
+
+/// Puts a newest-first listing in chain order and gives each signature its place among
+/// the listed ones of its slot, continuing after the checkpoint's place when the listing
+/// starts in the checkpoint's slot. Duplicates are dropped; a listing out of chain order
+/// or reaching back before the checkpoint is refused.
+pub fn order_listing(
+    mut newest_first: Vec<SignatureInfo>,
+    after: Option<&Checkpoint>,
+) -> Result<Vec<SignatureInfo>, SourceError> {
+    newest_first.reverse();
+    let mut seen = std::collections::HashSet::new();
+    newest_first.retain(|s| seen.insert(s.signature.clone()));
+    if let Some(cp) = after {
+        newest_first.retain(|s| s.signature != cp.signature);
+    }
+    let mut previous: Option<(u64, u32)> = after.map(|c| (c.slot, c.tx_index));
+    for entry in &mut newest_first {
+        entry.tx_index = match previous {
+            Some((slot, _)) if entry.slot < slot => {
+                return Err(SourceError::Inconsistent(format!(
+                    "{} at slot {} is listed after slot {slot}",
+                    entry.signature, entry.slot
+                )))
+            }
+            Some((slot, index)) if entry.slot == slot => index.saturating_add(1),
+            _ => 0,
+        };
+        previous = Some((entry.slot, entry.tx_index));
+    }
+    Ok(newest_first)
 }
 
 /// Retry policy for transient RPC failures.
@@ -175,15 +274,17 @@ fn parse_signature(text: &str) -> Result<Signature, SourceError> {
 }
 
 impl Source for RpcSource {
-    async fn new_signatures(&self, until: Option<&str>) -> Result<Vec<SignatureInfo>, SourceError> {
-        let until = until.map(parse_signature).transpose()?;
-        let mut found = Vec::new();
-        let mut before = None;
-        loop {
+    async fn new_signatures(
+        &self,
+        after: Option<&Checkpoint>,
+    ) -> Result<Vec<SignatureInfo>, SourceError> {
+        let until = after.map(|c| parse_signature(&c.signature)).transpose()?;
+        let listed = all_pages(PAGE_LIMIT, |before| async move {
+            let before = before.as_deref().map(parse_signature).transpose()?;
             let config = || GetConfirmedSignaturesForAddress2Config {
                 before,
                 until,
-                limit: Some(1000),
+                limit: Some(PAGE_LIMIT),
                 commitment: Some(self.commitment),
             };
             let page = self
@@ -192,23 +293,27 @@ impl Source for RpcSource {
                         .get_signatures_for_address_with_config(&self.program_id, config())
                 })
                 .await?;
-            for entry in &page {
-                parse_signature(&entry.signature)?;
-                found.push(SignatureInfo {
-                    signature: entry.signature.clone(),
-                    slot: entry.slot,
-                    failed: entry.err.is_some(),
-                });
-            }
-            match page.last() {
-                Some(last) if page.len() == 1000 => {
-                    before = Some(parse_signature(&last.signature)?)
-                }
-                _ => break,
-            }
-        }
-        found.reverse();
-        Ok(found)
+            page.into_iter()
+                .map(|entry| {
+                    parse_signature(&entry.signature)?;
+                    Ok(SignatureInfo {
+                        signature: entry.signature,
+                        slot: entry.slot,
+                        tx_index: 0,
+                        failed: entry.err.is_some(),
+                        block_time: entry.block_time,
+                    })
+                })
+                .collect::<Result<Vec<_>, SourceError>>()
+        })
+        .await
+        .map_err(|err| match err {
+            PagingError::Fetch(err) => err,
+            PagingError::NoProgress(s) => SourceError::Inconsistent(format!(
+                "getSignaturesForAddress repeats its page ending at {s}"
+            )),
+        })?;
+        order_listing(listed, after)
     }
 
     async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
@@ -218,17 +323,52 @@ impl Source for RpcSource {
             commitment: Some(self.commitment),
             max_supported_transaction_version: Some(0),
         };
-        let tx = self
-            .retry("getTransaction", || {
-                self.rpc.get_transaction_with_config(&parsed, config)
-            })
-            .await?;
-        Ok(TransactionUpdate {
-            signature: signature.to_string(),
-            slot: tx.slot,
-            block_time: tx.block_time,
-            transaction: tx,
-        })
+        let mut attempt = 0;
+        loop {
+            let reply: Option<EncodedConfirmedTransactionWithStatusMeta> = self
+                .retry("getTransaction", || {
+                    self.rpc.send(
+                        RpcRequest::GetTransaction,
+                        json!([parsed.to_string(), config]),
+                    )
+                })
+                .await?;
+            let problem = match &reply {
+                None => Some("the node answered null".to_string()),
+                Some(tx) => check_reply(&self.program_id, signature, tx).err(),
+            };
+            match (reply, problem) {
+                (Some(tx), None) => {
+                    return Ok(TransactionUpdate {
+                        signature: signature.to_string(),
+                        slot: tx.slot,
+                        block_time: tx.block_time,
+                        transaction: tx,
+                    })
+                }
+                (_, problem) => {
+                    let why = problem.unwrap_or_default();
+                    self.metrics.rpc_error();
+                    if attempt + 1 >= self.backoff.attempts {
+                        self.metrics.missing_transaction();
+                        return Err(SourceError::Missing {
+                            signature: signature.to_string(),
+                            why,
+                        });
+                    }
+                    let delay = self.backoff.delay(attempt);
+                    tracing::warn!(
+                        signature,
+                        attempt,
+                        ?delay,
+                        why,
+                        "unusable getTransaction reply; retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+            }
+        }
     }
 
     async fn slots(&self) -> Result<(u64, u64), SourceError> {
@@ -246,7 +386,7 @@ impl Source for RpcSource {
         Ok((head, finalized))
     }
 
-    async fn finalized(&self, signatures: &[String]) -> Result<Vec<bool>, SourceError> {
+    async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
         let mut out = Vec::with_capacity(signatures.len());
         for chunk in signatures.chunks(256) {
             let parsed = chunk
@@ -258,26 +398,80 @@ impl Source for RpcSource {
                     self.rpc.get_signature_statuses_with_history(&parsed)
                 })
                 .await?;
+            if statuses.value.len() != chunk.len() {
+                return Err(SourceError::Inconsistent(format!(
+                    "getSignatureStatuses answered {} statuses for {} signatures",
+                    statuses.value.len(),
+                    chunk.len()
+                )));
+            }
             out.extend(statuses.value.iter().map(|s| {
-                s.as_ref()
-                    .is_some_and(|s| s.satisfies_commitment(CommitmentConfig::finalized()))
+                s.as_ref().map(|s| TxStatus {
+                    slot: s.slot,
+                    finalized: s.satisfies_commitment(CommitmentConfig::finalized()),
+                })
             }));
         }
         Ok(out)
     }
+
+    async fn block_check(&self, slot: u64, signature: &str) -> Result<BlockCheck, SourceError> {
+        let config = RpcBlockConfig {
+            encoding: None,
+            transaction_details: Some(TransactionDetails::Signatures),
+            rewards: Some(false),
+            commitment: Some(CommitmentConfig::finalized()),
+            max_supported_transaction_version: Some(0),
+        };
+        match self.rpc.get_block_with_config(slot, config).await {
+            Ok(block) => {
+                let signatures = block.signatures.unwrap_or_default();
+                Ok(if signatures.iter().any(|s| s == signature) {
+                    BlockCheck::Contains
+                } else {
+                    BlockCheck::Lacks
+                })
+            }
+            // Slot skipped: there is no block there, so nothing in it is final.
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    ClientErrorKind::RpcError(RpcError::RpcResponseError { code: -32007, .. })
+                ) =>
+            {
+                Ok(BlockCheck::Lacks)
+            }
+            Err(err) => {
+                tracing::debug!(slot, error = %err, "cannot check the block");
+                Ok(BlockCheck::Unknown)
+            }
+        }
+    }
 }
 
-/// Fetches `signatures` with at most `concurrency` requests in flight, in their order.
-pub async fn fetch_all<S: Source>(
-    source: &S,
-    signatures: &[SignatureInfo],
-    concurrency: usize,
-) -> Result<Vec<TransactionUpdate>, SourceError> {
-    stream::iter(signatures.iter().filter(|s| !s.failed))
-        .map(|s| source.transaction(&s.signature))
-        .buffered(concurrency.max(1))
-        .try_collect()
-        .await
+/// Why a `getTransaction` reply cannot stand for the transaction asked for: it is
+/// another transaction's, or it succeeded but lacks the inner instructions that every
+/// event of the program is emitted in.
+fn check_reply(
+    program_id: &Pubkey,
+    signature: &str,
+    tx: &EncodedConfirmedTransactionWithStatusMeta,
+) -> Result<(), String> {
+    let first = match &tx.transaction.transaction {
+        EncodedTransaction::Json(ui) => ui.signatures.first().cloned(),
+        other => other
+            .decode()
+            .and_then(|t| t.signatures.first().map(ToString::to_string)),
+    };
+    if first.as_deref() != Some(signature) {
+        return Err(format!("the reply is for transaction {first:?}"));
+    }
+    if !failed(tx) {
+        if let Err(TransactionShapeError::NoInnerInstructions) = find_events(program_id, tx) {
+            return Err("the reply has no inner instructions".into());
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -303,5 +497,55 @@ mod tests {
                 "{attempt}: {delay:?}"
             );
         }
+    }
+
+    fn listed(slot: u64, signature: &str) -> SignatureInfo {
+        SignatureInfo {
+            signature: signature.into(),
+            slot,
+            tx_index: 0,
+            failed: false,
+            block_time: None,
+        }
+    }
+
+    #[test]
+    fn a_listing_gets_block_order_places_continuing_the_checkpoint() {
+        let checkpoint = Checkpoint {
+            signature: "a".into(),
+            slot: 5,
+            tx_index: 1,
+        };
+        let newest_first = vec![
+            listed(6, "d"),
+            listed(5, "c"),
+            listed(5, "b"),
+            listed(5, "a"),
+        ];
+        let ordered = order_listing(newest_first, Some(&checkpoint)).unwrap();
+        let places: Vec<_> = ordered
+            .iter()
+            .map(|s| (s.signature.as_str(), s.slot, s.tx_index))
+            .collect();
+        assert_eq!(places, [("b", 5, 2), ("c", 5, 3), ("d", 6, 0)]);
+    }
+
+    #[test]
+    fn a_listing_older_than_the_checkpoint_or_out_of_order_is_refused() {
+        let checkpoint = Checkpoint {
+            signature: "z".into(),
+            slot: 9,
+            tx_index: 0,
+        };
+        assert!(matches!(
+            order_listing(vec![listed(8, "a")], Some(&checkpoint)),
+            Err(SourceError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            order_listing(vec![listed(3, "a"), listed(4, "b")], None),
+            Err(SourceError::Inconsistent(_))
+        ));
+        let duplicated = order_listing(vec![listed(4, "b"), listed(4, "b")], None).unwrap();
+        assert_eq!(duplicated.len(), 1);
     }
 }

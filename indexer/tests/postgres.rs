@@ -8,13 +8,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anchor_lang::AccountDeserialize;
 use common::Chain;
+use common::{checkpoint, index as run_once};
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::api::{router, ApiState};
-use databounty_indexer::db::Db;
+use databounty_indexer::db::{Checkpoint, Db};
 use databounty_indexer::decoder::TransactionUpdate;
 use databounty_indexer::metrics::Metrics;
-use databounty_indexer::pipeline::{run_once, PipelineConfig};
-use databounty_indexer::source::{Backoff, RpcSource, SignatureInfo, Source, SourceError};
+use databounty_indexer::pipeline::PipelineConfig;
+use databounty_indexer::source::{
+    Backoff, BlockCheck, RpcSource, SignatureInfo, Source, SourceError, TxStatus,
+};
 use serde_json::Value;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::pubkey::Pubkey;
@@ -229,6 +232,7 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
     let app = router(ApiState {
         db: db.clone(),
         metrics: metrics.clone(),
+        stall_after: std::time::Duration::from_secs(60),
     });
     tokio::spawn(async move { axum::serve(listener, app).await });
     let get = |path: String| {
@@ -325,20 +329,29 @@ struct FailingAfter<'a> {
 }
 
 impl Source for FailingAfter<'_> {
-    async fn new_signatures(&self, until: Option<&str>) -> Result<Vec<SignatureInfo>, SourceError> {
-        self.inner.new_signatures(until).await
+    async fn new_signatures(
+        &self,
+        after: Option<&Checkpoint>,
+    ) -> Result<Vec<SignatureInfo>, SourceError> {
+        self.inner.new_signatures(after).await
     }
     async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
         if self.calls.fetch_add(1, Ordering::SeqCst) >= self.healthy {
-            return Err(SourceError::Missing(signature.to_string()));
+            return Err(SourceError::Missing {
+                signature: signature.to_string(),
+                why: "gone".into(),
+            });
         }
         self.inner.transaction(signature).await
     }
     async fn slots(&self) -> Result<(u64, u64), SourceError> {
         self.inner.slots().await
     }
-    async fn finalized(&self, signatures: &[String]) -> Result<Vec<bool>, SourceError> {
-        self.inner.finalized(signatures).await
+    async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
+        self.inner.statuses(signatures).await
+    }
+    async fn block_check(&self, slot: u64, signature: &str) -> Result<BlockCheck, SourceError> {
+        self.inner.block_check(slot, signature).await
     }
 }
 
@@ -370,10 +383,8 @@ async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
         .await
         .unwrap()
         .get(0);
-    let checkpoint = db
-        .checkpoint("test")
+    let checkpoint = checkpoint(&pool)
         .await
-        .unwrap()
         .expect("batches before the failure were committed");
     assert!(partial > 0);
     // Every committed row is at or before the checkpoint; nothing after it.
@@ -391,7 +402,7 @@ async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
     let resumed = snapshot(&pool).await;
 
     // The same chain ingested in one go, in a clean schema.
-    sqlx::query("TRUNCATE events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
         .execute(&pool)
         .await
         .unwrap();
@@ -405,12 +416,22 @@ async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
 struct DroppingOne<'a> {
     inner: &'a RpcSource,
     dropped: String,
+    /// What the finalized block at its slot says of it.
+    dropped_block: BlockCheck,
+    listed: std::sync::atomic::AtomicBool,
 }
 
 impl Source for DroppingOne<'_> {
-    async fn new_signatures(&self, until: Option<&str>) -> Result<Vec<SignatureInfo>, SourceError> {
-        let all = self.inner.new_signatures(until).await?;
-        Ok(all)
+    /// Lists the dropped transaction once (at confirmed), then no more: its fork is gone.
+    async fn new_signatures(
+        &self,
+        after: Option<&Checkpoint>,
+    ) -> Result<Vec<SignatureInfo>, SourceError> {
+        let mut listed = self.inner.new_signatures(after).await?;
+        if self.listed.swap(true, Ordering::SeqCst) {
+            listed.retain(|s| s.signature != self.dropped);
+        }
+        Ok(listed)
     }
     async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
         self.inner.transaction(signature).await
@@ -418,8 +439,21 @@ impl Source for DroppingOne<'_> {
     async fn slots(&self) -> Result<(u64, u64), SourceError> {
         self.inner.slots().await
     }
-    async fn finalized(&self, signatures: &[String]) -> Result<Vec<bool>, SourceError> {
-        Ok(signatures.iter().map(|s| *s != self.dropped).collect())
+    async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
+        let mut statuses = self.inner.statuses(signatures).await?;
+        for (signature, status) in signatures.iter().zip(&mut statuses) {
+            if *signature == self.dropped {
+                *status = None;
+            }
+        }
+        Ok(statuses)
+    }
+    async fn block_check(&self, _slot: u64, signature: &str) -> Result<BlockCheck, SourceError> {
+        Ok(if *signature == self.dropped {
+            self.dropped_block
+        } else {
+            BlockCheck::Contains
+        })
     }
 }
 
@@ -435,6 +469,8 @@ async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
     let dropping = DroppingOne {
         inner: &confirmed,
         dropped: refund.clone(),
+        dropped_block: BlockCheck::Lacks,
+        listed: Default::default(),
     };
     run_once(&dropping, &db, &config(true), &Metrics::default())
         .await
@@ -458,8 +494,11 @@ async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
         .await
         .unwrap()
         .get(0);
-    // The pass that reconciled dropped the refund; the next re-reads and re-drops it.
     assert_eq!(refund_rows, 0);
+    let kept_checkpoint = checkpoint(&pool)
+        .await
+        .expect("a rollback keeps a checkpoint: no re-scan of history");
+    assert_ne!(kept_checkpoint.signature, refund);
     assert_eq!(
         refunded(pool.clone()).await,
         "0",
@@ -495,6 +534,45 @@ async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
         .map(|r| r.get(0))
         .collect();
     assert!(!kept.contains(&refund));
+}
+
+/// A transaction whose status the node no longer gives, in a block the node cannot
+/// show, is not known to be off the chain: its rows stay, and the case is counted.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn an_unknown_status_is_not_a_rollback(pool: PgPool) {
+    let chain = Chain::start().await;
+    let life = chain.run_lifecycle().await;
+    let refund = life.signatures.last().unwrap().to_string();
+    let db = Db::from_pool(pool.clone());
+    let confirmed = source(&chain, CommitmentConfig::confirmed());
+    let unsure = DroppingOne {
+        inner: &confirmed,
+        dropped: refund.clone(),
+        dropped_block: BlockCheck::Unknown,
+        listed: Default::default(),
+    };
+    run_once(&unsure, &db, &config(true), &Metrics::default())
+        .await
+        .unwrap();
+    chain.wait_finalized().await;
+    let metrics = Metrics::default();
+    run_once(&unsure, &db, &config(true), &metrics)
+        .await
+        .unwrap();
+    let refund_rows: i64 = sqlx::query("SELECT count(*) FROM events WHERE signature = $1")
+        .bind(&refund)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(refund_rows, 1, "kept while unknown");
+    assert!(
+        metrics
+            .render()
+            .contains("databounty_indexer_unresolved_finality_total 1"),
+        "{}",
+        metrics.render()
+    );
 }
 
 /// An RPC that answers every request with an HTML error page: the pass fails with an
@@ -534,7 +612,7 @@ async fn garbage_rpc_replies_fail_the_pass_and_write_nothing(pool: PgPool) {
         .unwrap()
         .get(0);
     assert_eq!(events, 0);
-    assert!(db.checkpoint("test").await.unwrap().is_none());
+    assert!(checkpoint(&pool).await.is_none());
 }
 
 /// One transaction per batch or all in one: the tables end the same, so folding a
@@ -548,7 +626,7 @@ async fn batch_size_does_not_change_the_result(pool: PgPool) {
     let source = source(&chain, CommitmentConfig::finalized());
     let mut snapshots = Vec::new();
     for batch_size in [1, 1_000] {
-        sqlx::query("TRUNCATE events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
             .execute(&pool)
             .await
             .unwrap();

@@ -32,3 +32,9 @@ pub fn submission(bounty: &Pubkey, hash: &[u8; 32]) -> Pubkey {
 pub fn event_authority() -> Pubkey {
     databounty::EVENT_AUTHORITY_AND_BUMP.0
 }
+
+/// The event authority of a deployment at `program_id` (Anchor's `__event_authority`
+/// seed), for indexing the program under another id.
+pub fn event_authority_of(program_id: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[b"__event_authority"], program_id).0
+}

@@ -9,6 +9,10 @@ use anchor_spl::associated_token::spl_associated_token_account::address::get_ass
 use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
 use anchor_spl::token_2022::spl_token_2022;
 use databounty::instructions::BountyCreateArgs;
+use databounty_indexer::db::{Checkpoint, Db, Writer};
+use databounty_indexer::metrics::Metrics;
+use databounty_indexer::pipeline::{run_once, PipelineConfig, PipelineError, Stop};
+use databounty_indexer::source::Source;
 use databounty_localnet::{Localnet, LocalnetConfig};
 use databounty_sdk::hash::submission_hash;
 use databounty_sdk::{instructions as ix, pda};
@@ -20,6 +24,34 @@ use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::Transaction;
 
 pub const FINALITY_SLOTS: u64 = 3;
+
+/// One pass as the indexer makes it, holding the writer lock for the pass.
+pub async fn index<S: Source>(
+    source: &S,
+    db: &Db,
+    config: &PipelineConfig,
+    metrics: &Metrics,
+) -> Result<usize, PipelineError> {
+    let mut writer = Writer::try_acquire(db, &config.source_name)
+        .await
+        .expect("database")
+        .expect("no other writer");
+    run_once(source, &mut writer, config, metrics, &Stop::never()).await
+}
+
+/// The stored checkpoint of the test source.
+pub async fn checkpoint(pool: &sqlx::PgPool) -> Option<Checkpoint> {
+    let row: Option<(String, i64, i32)> =
+        sqlx::query_as("SELECT signature, slot, tx_index FROM checkpoints")
+            .fetch_optional(pool)
+            .await
+            .expect("checkpoint query");
+    row.map(|(signature, slot, tx_index)| Checkpoint {
+        signature,
+        slot: u64::try_from(slot).expect("slot"),
+        tx_index: u32::try_from(tx_index).expect("tx_index"),
+    })
+}
 
 pub struct Chain {
     pub localnet: Localnet,

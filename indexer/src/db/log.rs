@@ -1,0 +1,169 @@
+//! The log of what the source delivered: transactions (failed ones too), their event
+//! rows, the checkpoint, and the quarantine. Each batch is one statement per table with
+//! array parameters (`UNNEST`), so any batch size binds a fixed number of parameters.
+
+use sqlx::PgConnection;
+
+use super::{pg_time, DbError};
+use crate::decoder::{event_json, storable_text, EventRow};
+use crate::pipeline::TxRecord;
+
+/// Records the batch's transactions; `outcome` says what became of each.
+pub async fn insert_transactions(
+    conn: &mut PgConnection,
+    txs: &[&TxRecord],
+    finalized: bool,
+    outcome: impl Fn(&TxRecord) -> &'static str,
+) -> Result<(), DbError> {
+    let signatures: Vec<&str> = txs.iter().map(|t| t.signature.as_str()).collect();
+    let slots: Vec<i64> = txs.iter().map(|t| t.position().slot_i64()).collect();
+    let tx_indexes: Vec<i32> = txs.iter().map(|t| tx_index(t.tx_index)).collect();
+    let failed: Vec<bool> = txs.iter().map(|t| t.failed).collect();
+    let block_times: Vec<Option<i64>> = txs.iter().map(|t| t.block_time).collect();
+    let outcomes: Vec<&str> = txs.iter().map(|t| outcome(t)).collect();
+    sqlx::query(
+        "INSERT INTO transactions (signature, slot, tx_index, failed, finalized, block_time, outcome)
+         SELECT s, sl, ti, f, $7, bt, o
+         FROM UNNEST($1::text[], $2::int8[], $3::int4[], $4::bool[], $5::int8[], $6::text[]) AS u(s, sl, ti, f, bt, o)
+         ON CONFLICT (signature) DO UPDATE SET slot = EXCLUDED.slot, tx_index = EXCLUDED.tx_index,
+             finalized = transactions.finalized OR EXCLUDED.finalized, outcome = EXCLUDED.outcome",
+    )
+    .bind(&signatures)
+    .bind(&slots)
+    .bind(&tx_indexes)
+    .bind(&failed)
+    .bind(&block_times)
+    .bind(&outcomes)
+    .bind(finalized)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn tx_index(i: u32) -> i32 {
+    i32::try_from(i).unwrap_or(i32::MAX)
+}
+
+/// Inserts event rows; returns which of them were new (by index into `rows`), so state
+/// is applied once however often a range is read.
+pub async fn insert_events(
+    conn: &mut PgConnection,
+    rows: &[&EventRow],
+    finalized: bool,
+) -> Result<Vec<bool>, DbError> {
+    let mut signatures = Vec::with_capacity(rows.len());
+    let mut ixs = Vec::with_capacity(rows.len());
+    let mut inners = Vec::with_capacity(rows.len());
+    let mut slots = Vec::with_capacity(rows.len());
+    let mut positions = Vec::with_capacity(rows.len());
+    let mut unix = Vec::with_capacity(rows.len());
+    let mut times = Vec::with_capacity(rows.len());
+    let mut names = Vec::with_capacity(rows.len());
+    let mut bounties = Vec::with_capacity(rows.len());
+    let mut data = Vec::with_capacity(rows.len());
+    let mut raws = Vec::with_capacity(rows.len());
+    let mut errors = Vec::with_capacity(rows.len());
+    for row in rows {
+        signatures.push(row.signature.as_str());
+        ixs.push(row.position.instruction_index);
+        inners.push(row.position.inner_index);
+        slots.push(row.position.slot_i64());
+        positions.push(row.position.within_slot());
+        unix.push(row.block_time);
+        times.push(row.block_time.and_then(pg_time));
+        names.push(row.name());
+        match &row.event {
+            Ok(event) => {
+                bounties.push(Some(event.bounty().to_string()));
+                data.push(Some(event_json(event).to_string()));
+                errors.push(None);
+            }
+            Err(err) => {
+                bounties.push(None);
+                data.push(None);
+                errors.push(Some(storable_text(err).into_owned()));
+            }
+        }
+        raws.push(row.raw.as_slice());
+    }
+    let inserted: Vec<(String, i16, i16)> = sqlx::query_as(
+        "INSERT INTO events (signature, instruction_index, inner_index, slot, pos, block_time_unix, block_time,
+                             name, bounty, data, raw, decode_error, finalized)
+         SELECT s, ix, inn, sl, p, btu, bt, n, b, d::jsonb, r, e, $13
+         FROM UNNEST($1::text[], $2::int2[], $3::int2[], $4::int8[], $5::int8[], $6::int8[], $7::timestamptz[],
+                     $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[])
+              AS u(s, ix, inn, sl, p, btu, bt, n, b, d, r, e)
+         ON CONFLICT (signature, instruction_index, inner_index) DO NOTHING
+         RETURNING signature, instruction_index, inner_index",
+    )
+    .bind(&signatures)
+    .bind(&ixs)
+    .bind(&inners)
+    .bind(&slots)
+    .bind(&positions)
+    .bind(&unix)
+    .bind(&times)
+    .bind(&names)
+    .bind(&bounties)
+    .bind(&data)
+    .bind(&raws)
+    .bind(&errors)
+    .bind(finalized)
+    .fetch_all(conn)
+    .await?;
+    let new: std::collections::HashSet<(String, i16, i16)> = inserted.into_iter().collect();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            new.contains(&(
+                r.signature.clone(),
+                r.position.instruction_index,
+                r.position.inner_index,
+            ))
+        })
+        .collect())
+}
+
+/// Moves the checkpoint of `source` forward (never back: a stale reply cannot rewind it).
+pub async fn advance_checkpoint(
+    conn: &mut PgConnection,
+    source: &str,
+    tx: &TxRecord,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO checkpoints (source, signature, slot, tx_index) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (source) DO UPDATE SET signature = $2, slot = $3, tx_index = $4, updated_at = now()
+         WHERE (checkpoints.slot, checkpoints.tx_index) <= ($3, $4)",
+    )
+    .bind(source)
+    .bind(&tx.signature)
+    .bind(tx.position().slot_i64())
+    .bind(tx_index(tx.tx_index))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Keeps a transaction that could not be stored or read, with why.
+pub async fn quarantine(
+    conn: &mut PgConnection,
+    tx: &TxRecord,
+    error: &str,
+    sqlstate: Option<&str>,
+) -> Result<(), DbError> {
+    let raw: Vec<&[u8]> = tx.rows.iter().map(|r| r.raw.as_slice()).collect();
+    sqlx::query(
+        "INSERT INTO quarantine (signature, slot, tx_index, raw_events, error, sqlstate)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (signature) DO UPDATE SET error = EXCLUDED.error, sqlstate = EXCLUDED.sqlstate",
+    )
+    .bind(&tx.signature)
+    .bind(tx.position().slot_i64())
+    .bind(tx_index(tx.tx_index))
+    .bind(&raw)
+    .bind(storable_text(error).as_ref())
+    .bind(sqlstate)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

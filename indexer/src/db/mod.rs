@@ -1,0 +1,140 @@
+//! The only place with SQL, one job per module: [`log`] (the transaction and event log,
+//! checkpoints, quarantine), [`state`] (the state and ledger tables the projection
+//! produces), [`views`] (what the API and report read), and [`writer`] (the one writer:
+//! batches, the advisory lock, splitting refused batches, rollbacks).
+
+pub mod log;
+pub mod state;
+pub mod views;
+pub mod writer;
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+pub use views::View;
+pub use writer::{Checkpoint, Writer};
+
+/// What went wrong talking to Postgres (the source error is kept).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// How a database failure should be handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Worth retrying as it is: the connection, the server's resources, a serialization
+    /// conflict or a timeout.
+    Transient,
+    /// Postgres refused the data (a data exception or a constraint): retrying the same
+    /// rows fails the same way, so the rows that cause it are quarantined.
+    Refused,
+    /// Anything else (a missing table, a bug): retrying cannot help; stop loudly.
+    Fatal,
+}
+
+impl DbError {
+    pub fn failure(&self) -> Failure {
+        match self {
+            DbError::Sql(err) => classify(err),
+            DbError::Migrate(_) => Failure::Fatal,
+        }
+    }
+
+    /// The SQLSTATE, when Postgres sent one.
+    pub fn sqlstate(&self) -> Option<String> {
+        match self {
+            DbError::Sql(sqlx::Error::Database(db)) => db.code().map(|c| c.into_owned()),
+            _ => None,
+        }
+    }
+}
+
+/// Classifies by SQLSTATE class: 22 data exception and 23 integrity violation are the
+/// data's fault; 08 connection, 40 transaction rollback (serialization, deadlock),
+/// 53 resources, 57 operator intervention (shutdown, statement timeout) and 58 system
+/// errors are the moment's.
+pub fn classify(err: &sqlx::Error) -> Failure {
+    match err {
+        sqlx::Error::Database(db) => match db.code().as_deref().map(|c| c.get(..2)) {
+            Some(Some("22" | "23")) => Failure::Refused,
+            Some(Some("08" | "40" | "53" | "57" | "58")) => Failure::Transient,
+            _ => Failure::Fatal,
+        },
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => Failure::Transient,
+        _ => Failure::Fatal,
+    }
+}
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Unix seconds as a Postgres timestamp, or `None` outside what both Postgres
+/// (4713 BC onwards) and chrono (to year 262143) can hold. The raw integer is stored
+/// beside it wherever a user chose the value.
+pub fn pg_time(unix: i64) -> Option<DateTime<Utc>> {
+    const POSTGRES_MIN: i64 = -210_866_803_200;
+    if unix < POSTGRES_MIN {
+        return None;
+    }
+    DateTime::from_timestamp(unix, 0)
+}
+
+/// A u64 as Postgres numeric text (there is no unsigned bigint).
+pub fn numeric(v: u64) -> String {
+    v.to_string()
+}
+
+/// The reader: a pool for queries that never write.
+#[derive(Clone)]
+pub struct Db {
+    pub pool: PgPool,
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_postgres_cannot_hold_are_none() {
+        assert!(pg_time(i64::MAX).is_none());
+        assert!(pg_time(i64::MIN).is_none());
+        assert!(pg_time(-210_866_803_201).is_none());
+        assert_eq!(pg_time(0).map(|t| t.timestamp()), Some(0));
+        assert!(pg_time(253_402_300_800).is_some(), "year 10000 fits");
+    }
+}

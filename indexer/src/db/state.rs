@@ -1,0 +1,428 @@
+//! Writes what the projection produced: new state rows, per-row patches and ledger rows,
+//! one `UNNEST` statement per table. Also reads the incarnations a batch continues from,
+//! and replays a bounty from its events when its state must be rebuilt.
+
+use std::collections::{HashMap, HashSet};
+
+use databounty_sdk::events::decode_event;
+use databounty_sdk::hash::hex;
+use sqlx::PgConnection;
+
+use super::{numeric, pg_time, DbError};
+use crate::decoder::{storable_text, Position};
+use crate::projection::{project, Changes, Incarnations, Located};
+
+/// The stored newest incarnation of each given bounty and submission, and each bounty's
+/// newest applied position (to spot events older than the state they would patch).
+pub async fn load_incarnations(
+    conn: &mut PgConnection,
+    bounties: &[String],
+    submissions: &[String],
+) -> Result<(Incarnations, HashMap<String, (i64, i64)>), DbError> {
+    let rows: Vec<(String, i32, i64, i64)> = sqlx::query_as(
+        "SELECT DISTINCT ON (bounty) bounty, incarnation, updated_slot, updated_pos FROM bounties
+         WHERE bounty = ANY($1) ORDER BY bounty, incarnation DESC",
+    )
+    .bind(bounties)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut known = Incarnations::default();
+    let mut updated = HashMap::new();
+    for (bounty, incarnation, slot, pos) in rows {
+        known.bounties.insert(bounty.clone(), incarnation);
+        updated.insert(bounty, (slot, pos));
+    }
+    let rows: Vec<(String, i32)> = sqlx::query_as(
+        "SELECT submission, max(incarnation) FROM submissions WHERE submission = ANY($1) GROUP BY submission",
+    )
+    .bind(submissions)
+    .fetch_all(&mut *conn)
+    .await?;
+    known.submissions.extend(rows);
+    Ok((known, updated))
+}
+
+fn slot_pos(p: &Position) -> (i64, i64) {
+    (p.slot_i64(), p.within_slot())
+}
+
+/// Writes `changes`: creations first, then patches (never over newer state), then ledgers.
+pub async fn write(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
+    insert_bounties(conn, changes).await?;
+    insert_submissions(conn, changes).await?;
+    patch_bounties(conn, changes).await?;
+    patch_submissions(conn, changes).await?;
+    insert_ledgers(conn, changes).await
+}
+
+async fn insert_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
+    if changes.new_bounties.is_empty() {
+        return Ok(());
+    }
+    let n = &changes.new_bounties;
+    let col =
+        |f: &dyn Fn(&crate::projection::NewBounty) -> String| n.iter().map(f).collect::<Vec<_>>();
+    sqlx::query(
+        "INSERT INTO bounties (bounty, incarnation, creator, dataset_id, nonce, metadata_uri, metadata_uri_raw, mint,
+             token_program, vault, reward_per_submission, max_winners, reviewers, quorum, submission_deadline_unix,
+             submission_deadline, review_deadline_unix, review_deadline, permanent_delegate_allowed, status, created_at,
+             created_slot, updated_slot, updated_pos)
+         SELECT b, i, c, d, nn::numeric, u, ur, m, tp, v, r::numeric, mw, string_to_array(rv, ','), q, sdu, sd, rdu, rd,
+                pd, 'Open', ca, sl, sl, p
+         FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::text[],
+                     $9::text[], $10::text[], $11::text[], $12::int8[], $13::text[], $14::int2[], $15::int8[],
+                     $16::timestamptz[], $17::int8[], $18::timestamptz[], $19::bool[], $20::timestamptz[],
+                     $21::int8[], $22::int8[])
+              AS u(b, i, c, d, nn, u, ur, m, tp, v, r, mw, rv, q, sdu, sd, rdu, rd, pd, ca, sl, p)
+         ON CONFLICT (bounty, incarnation) DO NOTHING",
+    )
+    .bind(col(&|b| b.event.bounty.to_string()))
+    .bind(n.iter().map(|b| b.incarnation).collect::<Vec<_>>())
+    .bind(col(&|b| b.event.creator.to_string()))
+    .bind(col(&|b| hex(&b.event.dataset_id)))
+    .bind(col(&|b| numeric(b.event.nonce)))
+    .bind(col(&|b| storable_text(&b.event.metadata_uri).into_owned()))
+    .bind(n.iter().map(|b| b.event.metadata_uri.as_bytes()).collect::<Vec<_>>())
+    .bind(col(&|b| b.event.mint.to_string()))
+    .bind(col(&|b| b.event.token_program.to_string()))
+    .bind(col(&|b| b.event.vault.to_string()))
+    .bind(col(&|b| numeric(b.event.reward_per_submission)))
+    .bind(n.iter().map(|b| i64::from(b.event.max_winners)).collect::<Vec<_>>())
+    .bind(col(&|b| {
+        b.event
+            .reviewers
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }))
+    .bind(n.iter().map(|b| i16::from(b.event.quorum)).collect::<Vec<_>>())
+    .bind(n.iter().map(|b| b.event.submission_deadline).collect::<Vec<_>>())
+    .bind(n.iter().map(|b| pg_time(b.event.submission_deadline)).collect::<Vec<_>>())
+    .bind(n.iter().map(|b| b.event.review_deadline).collect::<Vec<_>>())
+    .bind(n.iter().map(|b| pg_time(b.event.review_deadline)).collect::<Vec<_>>())
+    .bind(n.iter().map(|b| b.event.permanent_delegate_allowed).collect::<Vec<_>>())
+    .bind(n.iter().map(|b| pg_time(b.event.created_at)).collect::<Vec<_>>())
+    .bind(n.iter().map(|b| b.position.slot_i64()).collect::<Vec<_>>())
+    .bind(n.iter().map(|b| b.position.within_slot()).collect::<Vec<_>>())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_submissions(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
+    if changes.new_submissions.is_empty() {
+        return Ok(());
+    }
+    let n = &changes.new_submissions;
+    sqlx::query(
+        "INSERT INTO submissions (submission, incarnation, bounty, bounty_incarnation, contributor, hash, uri, uri_raw,
+             status, created_at, created_slot, created_pos, updated_slot, updated_pos)
+         SELECT s, i, b, bi, c, h, u, ur, 'Pending', ca, sl, p, sl, p
+         FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int4[], $5::text[], $6::text[], $7::text[], $8::bytea[],
+                     $9::timestamptz[], $10::int8[], $11::int8[])
+              AS u(s, i, b, bi, c, h, u, ur, ca, sl, p)
+         ON CONFLICT (submission, incarnation) DO NOTHING",
+    )
+    .bind(n.iter().map(|s| s.event.submission.to_string()).collect::<Vec<_>>())
+    .bind(n.iter().map(|s| s.incarnation).collect::<Vec<_>>())
+    .bind(n.iter().map(|s| s.event.bounty.to_string()).collect::<Vec<_>>())
+    .bind(n.iter().map(|s| s.bounty_incarnation).collect::<Vec<_>>())
+    .bind(n.iter().map(|s| s.event.contributor.to_string()).collect::<Vec<_>>())
+    .bind(n.iter().map(|s| hex(&s.event.hash)).collect::<Vec<_>>())
+    .bind(
+        n.iter()
+            .map(|s| s.event.uri.as_deref().map(|u| storable_text(u).into_owned()))
+            .collect::<Vec<_>>(),
+    )
+    .bind(n.iter().map(|s| s.event.uri.as_deref().map(str::as_bytes)).collect::<Vec<_>>())
+    .bind(n.iter().map(|s| pg_time(s.event.created_at)).collect::<Vec<_>>())
+    .bind(n.iter().map(|s| s.position.slot_i64()).collect::<Vec<_>>())
+    .bind(n.iter().map(|s| s.position.within_slot()).collect::<Vec<_>>())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn patch_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
+    if changes.bounties.is_empty() {
+        return Ok(());
+    }
+    let p: Vec<_> = changes.bounties.iter().collect();
+    let amount = |f: &dyn Fn(&crate::projection::BountyPatch) -> Option<u64>| {
+        p.iter().map(|(_, v)| f(v).map(numeric)).collect::<Vec<_>>()
+    };
+    let count = |f: &dyn Fn(&crate::projection::BountyPatch) -> Option<u32>| {
+        p.iter()
+            .map(|(_, v)| f(v).map(i64::from))
+            .collect::<Vec<_>>()
+    };
+    let time = |f: &dyn Fn(&crate::projection::BountyPatch) -> Option<i64>| {
+        p.iter()
+            .map(|(_, v)| f(v).and_then(pg_time))
+            .collect::<Vec<_>>()
+    };
+    sqlx::query(
+        "UPDATE bounties b SET funded = coalesce(v.funded::numeric, b.funded),
+             reserved = coalesce(v.reserved::numeric, b.reserved), released = coalesce(v.released::numeric, b.released),
+             refunded = coalesce(v.refunded::numeric, b.refunded), submissions = coalesce(v.submissions, b.submissions),
+             pending = coalesce(v.pending, b.pending), accepted = coalesce(v.accepted, b.accepted),
+             paid = coalesce(v.paid, b.paid),
+             open_submission_accounts = coalesce(v.open_submission_accounts, b.open_submission_accounts),
+             status = coalesce(v.status, b.status), cancelled_at = coalesce(v.cancelled_at, b.cancelled_at),
+             closed_at = coalesce(v.closed_at, b.closed_at), updated_slot = v.slot, updated_pos = v.pos
+         FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[],
+                     $9::int8[], $10::int8[], $11::int8[], $12::text[], $13::timestamptz[], $14::timestamptz[],
+                     $15::int8[], $16::int8[])
+              AS v(bounty, incarnation, funded, reserved, released, refunded, submissions, pending, accepted, paid,
+                   open_submission_accounts, status, cancelled_at, closed_at, slot, pos)
+         WHERE b.bounty = v.bounty AND b.incarnation = v.incarnation
+           AND (b.updated_slot, b.updated_pos) <= (v.slot, v.pos)",
+    )
+    .bind(p.iter().map(|((k, _), _)| k.as_str()).collect::<Vec<_>>())
+    .bind(p.iter().map(|((_, i), _)| *i).collect::<Vec<_>>())
+    .bind(amount(&|v| v.funded))
+    .bind(amount(&|v| v.reserved))
+    .bind(amount(&|v| v.released))
+    .bind(amount(&|v| v.refunded))
+    .bind(count(&|v| v.submissions))
+    .bind(count(&|v| v.pending))
+    .bind(count(&|v| v.accepted))
+    .bind(count(&|v| v.paid))
+    .bind(count(&|v| v.open_submission_accounts))
+    .bind(p.iter().map(|(_, v)| v.status).collect::<Vec<_>>())
+    .bind(time(&|v| v.cancelled_at))
+    .bind(time(&|v| v.closed_at))
+    .bind(p.iter().map(|(_, v)| slot_pos(&v.updated).0).collect::<Vec<_>>())
+    .bind(p.iter().map(|(_, v)| slot_pos(&v.updated).1).collect::<Vec<_>>())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn patch_submissions(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
+    if changes.submissions.is_empty() {
+        return Ok(());
+    }
+    let p: Vec<_> = changes.submissions.iter().collect();
+    let time = |f: &dyn Fn(&crate::projection::SubmissionPatch) -> Option<i64>| {
+        p.iter()
+            .map(|(_, v)| f(v).and_then(pg_time))
+            .collect::<Vec<_>>()
+    };
+    sqlx::query(
+        "UPDATE submissions s SET status = coalesce(v.status, s.status), approvals = coalesce(v.approvals, s.approvals),
+             rejections = coalesce(v.rejections, s.rejections), decided_at = coalesce(v.decided_at, s.decided_at),
+             paid_at = coalesce(v.paid_at, s.paid_at), closed_at = coalesce(v.closed_at, s.closed_at),
+             updated_slot = v.slot, updated_pos = v.pos
+         FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int2[], $5::int2[], $6::timestamptz[], $7::timestamptz[],
+                     $8::timestamptz[], $9::int8[], $10::int8[])
+              AS v(submission, incarnation, status, approvals, rejections, decided_at, paid_at, closed_at, slot, pos)
+         WHERE s.submission = v.submission AND s.incarnation = v.incarnation
+           AND (s.updated_slot, s.updated_pos) <= (v.slot, v.pos)",
+    )
+    .bind(p.iter().map(|((k, _), _)| k.as_str()).collect::<Vec<_>>())
+    .bind(p.iter().map(|((_, i), _)| *i).collect::<Vec<_>>())
+    .bind(p.iter().map(|(_, v)| v.status).collect::<Vec<_>>())
+    .bind(p.iter().map(|(_, v)| v.approvals.map(i16::from)).collect::<Vec<_>>())
+    .bind(p.iter().map(|(_, v)| v.rejections.map(i16::from)).collect::<Vec<_>>())
+    .bind(time(&|v| v.decided_at))
+    .bind(time(&|v| v.paid_at))
+    .bind(time(&|v| v.closed_at))
+    .bind(p.iter().map(|(_, v)| slot_pos(&v.updated).0).collect::<Vec<_>>())
+    .bind(p.iter().map(|(_, v)| slot_pos(&v.updated).1).collect::<Vec<_>>())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The append-only tables; their order does not matter, and re-reads insert nothing.
+async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
+    macro_rules! common {
+        ($rows:expr) => {{
+            let rows = $rows;
+            (
+                rows.iter()
+                    .map(|r| r.signature.as_str())
+                    .collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|r| r.position.instruction_index)
+                    .collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|r| r.position.inner_index)
+                    .collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|r| r.position.slot_i64())
+                    .collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|r| r.position.within_slot())
+                    .collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|r| r.bounty_incarnation)
+                    .collect::<Vec<_>>(),
+            )
+        }};
+    }
+    if !changes.fundings.is_empty() {
+        let f = &changes.fundings;
+        let (sig, ix, inner, slot, pos, inc) = common!(f);
+        sqlx::query(
+            "INSERT INTO fundings (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
+                 funder, mint, requested, received, funded_at)
+             SELECT s, ix, inn, sl, p, bi, b, f, m, rq::numeric, rc::numeric, t
+             FROM UNNEST($1::text[], $2::int2[], $3::int2[], $4::int8[], $5::int8[], $6::int4[], $7::text[], $8::text[],
+                         $9::text[], $10::text[], $11::text[], $12::timestamptz[])
+                  AS u(s, ix, inn, sl, p, bi, b, f, m, rq, rc, t)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(sig)
+        .bind(ix)
+        .bind(inner)
+        .bind(slot)
+        .bind(pos)
+        .bind(inc)
+        .bind(f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.funder.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.mint.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| numeric(r.event.requested)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| pg_time(r.event.funded_at)).collect::<Vec<_>>())
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !changes.refunds.is_empty() {
+        let f = &changes.refunds;
+        let (sig, ix, inner, slot, pos, inc) = common!(f);
+        sqlx::query(
+            "INSERT INTO refunds (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
+                 creator, creator_token_account, amount, received, untracked_swept, refunded_at)
+             SELECT s, ix, inn, sl, p, bi, b, c, cta, a::numeric, rc::numeric, us::numeric, t
+             FROM UNNEST($1::text[], $2::int2[], $3::int2[], $4::int8[], $5::int8[], $6::int4[], $7::text[], $8::text[],
+                         $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
+                  AS u(s, ix, inn, sl, p, bi, b, c, cta, a, rc, us, t)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(sig)
+        .bind(ix)
+        .bind(inner)
+        .bind(slot)
+        .bind(pos)
+        .bind(inc)
+        .bind(f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.creator.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.creator_token_account.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| numeric(r.event.amount)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| numeric(r.event.untracked_swept)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| pg_time(r.event.refunded_at)).collect::<Vec<_>>())
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !changes.payouts.is_empty() {
+        let f = &changes.payouts;
+        let (sig, ix, inner, slot, pos, inc) = common!(f);
+        sqlx::query(
+            "INSERT INTO payouts (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
+                 submission, submission_incarnation, contributor, contributor_token_account, amount, received, paid_at)
+             SELECT s, ix, inn, sl, p, bi, b, sub, si, c, cta, a::numeric, rc::numeric, t
+             FROM UNNEST($1::text[], $2::int2[], $3::int2[], $4::int8[], $5::int8[], $6::int4[], $7::text[], $8::text[],
+                         $9::int4[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[])
+                  AS u(s, ix, inn, sl, p, bi, b, sub, si, c, cta, a, rc, t)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(sig)
+        .bind(ix)
+        .bind(inner)
+        .bind(slot)
+        .bind(pos)
+        .bind(inc)
+        .bind(f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.contributor.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.contributor_token_account.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| numeric(r.event.amount)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| pg_time(r.event.paid_at)).collect::<Vec<_>>())
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !changes.attestations.is_empty() {
+        let f = &changes.attestations;
+        let (sig, _ix, _inner, slot, pos, inc) = common!(f);
+        sqlx::query(
+            "INSERT INTO attestations (signature, slot, pos, bounty_incarnation, bounty, submission,
+                 submission_incarnation, reviewer, reviewer_index, approve, attested_at)
+             SELECT s, sl, p, bi, b, sub, si, r, ri, a, t
+             FROM UNNEST($1::text[], $2::int8[], $3::int8[], $4::int4[], $5::text[], $6::text[], $7::int4[], $8::text[],
+                         $9::int2[], $10::bool[], $11::timestamptz[])
+                  AS u(s, sl, p, bi, b, sub, si, r, ri, a, t)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(sig)
+        .bind(slot)
+        .bind(pos)
+        .bind(inc)
+        .bind(f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.reviewer.to_string()).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| i16::from(r.event.reviewer_index)).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| r.event.approve).collect::<Vec<_>>())
+        .bind(f.iter().map(|r| pg_time(r.event.attested_at)).collect::<Vec<_>>())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the state and ledger rows of `bounties` (every incarnation, with their
+/// submissions) by replaying their stored events in chain order.
+pub async fn replay(conn: &mut PgConnection, bounties: &HashSet<String>) -> Result<(), DbError> {
+    if bounties.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = bounties.iter().map(String::as_str).collect();
+    for table in [
+        "attestations",
+        "fundings",
+        "payouts",
+        "refunds",
+        "submissions",
+        "bounties",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE bounty = ANY($1)"))
+            .bind(&keys)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let rows: Vec<(String, i64, i64, i16, i16, Vec<u8>)> = sqlx::query_as(
+        "SELECT signature, slot, pos, instruction_index, inner_index, raw FROM events
+         WHERE bounty = ANY($1) ORDER BY slot, pos",
+    )
+    .bind(&keys)
+    .fetch_all(&mut *conn)
+    .await?;
+    let decoded: Vec<_> = rows
+        .into_iter()
+        .filter_map(|(signature, slot, pos, ix, inner, raw)| {
+            let event = decode_event(&raw).ok()?;
+            let position = Position {
+                slot: u64::try_from(slot).unwrap_or(0),
+                tx_index: u32::try_from(pos >> 32).unwrap_or(0),
+                instruction_index: ix,
+                inner_index: inner,
+            };
+            Some((signature, position, event))
+        })
+        .collect();
+    let changes = project(
+        Incarnations::default(),
+        decoded.iter().map(|(signature, position, event)| Located {
+            signature,
+            position: *position,
+            event,
+        }),
+    );
+    write(conn, &changes).await
+}

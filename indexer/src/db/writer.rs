@@ -1,0 +1,336 @@
+//! The one writer. Every write goes through a single connection that holds a session
+//! advisory lock for the source, so a second indexer on the same database waits and
+//! takes over when the first one's session ends, and a writer whose connection dropped
+//! (and so lost the lock) cannot write until it holds the lock again.
+//!
+//! A batch is written in one transaction with its checkpoint. If Postgres refuses it
+//! (a data exception or a constraint), the batch is split in halves until the one
+//! transaction that causes it is found; that one is quarantined and the rest written.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use databounty_sdk::events::DatabountyEvent;
+use sqlx::{Connection, PgConnection};
+
+use super::{log, state, Db, DbError, Failure};
+use crate::decoder::EventRow;
+use crate::pipeline::TxRecord;
+use crate::projection::{project, Located};
+
+/// Where a source has read up to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub signature: String,
+    pub slot: u64,
+    pub tx_index: u32,
+}
+
+/// What writing a batch did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub new_events: usize,
+    pub quarantined: usize,
+}
+
+pub struct Writer {
+    conn: PgConnection,
+    source: String,
+}
+
+/// The lock key of a source: one writer per source and database.
+const LOCK: &str = "SELECT pg_try_advisory_lock(hashtext('databounty-indexer:' || $1))";
+
+impl Writer {
+    /// Takes the writer lock for `source` if no other session holds it.
+    pub async fn try_acquire(db: &Db, source: &str) -> Result<Option<Self>, DbError> {
+        let mut conn = db.pool.acquire().await?.detach();
+        let locked: bool = sqlx::query_scalar(LOCK)
+            .bind(source)
+            .fetch_one(&mut conn)
+            .await?;
+        if !locked {
+            let _ = conn.close().await;
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            conn,
+            source: source.to_string(),
+        }))
+    }
+
+    /// Waits until this process holds the writer lock, polling every `poll`.
+    pub async fn acquire(db: &Db, source: &str, poll: Duration) -> Result<Self, DbError> {
+        let mut waiting = false;
+        loop {
+            if let Some(writer) = Self::try_acquire(db, source).await? {
+                if waiting {
+                    tracing::info!(source, "took over as the writer");
+                }
+                return Ok(writer);
+            }
+            if !waiting {
+                tracing::info!(source, "another indexer is writing; standing by");
+                waiting = true;
+            }
+            tokio::time::sleep(poll).await;
+        }
+    }
+
+    pub async fn checkpoint(&mut self) -> Result<Option<Checkpoint>, DbError> {
+        let row: Option<(String, i64, i32)> =
+            sqlx::query_as("SELECT signature, slot, tx_index FROM checkpoints WHERE source = $1")
+                .bind(&self.source)
+                .fetch_optional(&mut self.conn)
+                .await?;
+        Ok(row.map(|(signature, slot, tx_index)| Checkpoint {
+            signature,
+            slot: u64::try_from(slot).unwrap_or(0),
+            tx_index: u32::try_from(tx_index).unwrap_or(0),
+        }))
+    }
+
+    /// Writes `txs` (in chain order) and moves the checkpoint past them. Refused
+    /// transactions are quarantined; any other failure is returned with nothing written
+    /// from the part that failed.
+    pub async fn write(&mut self, txs: &[TxRecord], finalized: bool) -> Result<Written, DbError> {
+        self.write_parts(txs, finalized, true).await
+    }
+
+    /// As [`Writer::write`], leaving the checkpoint where it is (for a transaction read
+    /// again out of listing order).
+    pub async fn write_without_checkpoint(
+        &mut self,
+        txs: &[TxRecord],
+        finalized: bool,
+    ) -> Result<Written, DbError> {
+        self.write_parts(txs, finalized, false).await
+    }
+
+    #[tracing::instrument(skip_all, fields(transactions = txs.len()))]
+    async fn write_parts(
+        &mut self,
+        txs: &[TxRecord],
+        finalized: bool,
+        checkpoint: bool,
+    ) -> Result<Written, DbError> {
+        let mut written = Written::default();
+        let mut parts = vec![(0, txs.len())];
+        while let Some((start, end)) = parts.pop() {
+            let part = &txs[start..end];
+            if part.is_empty() {
+                continue;
+            }
+            match self.write_part(part, finalized, checkpoint).await {
+                Ok(new) => written.new_events += new,
+                Err(err) if err.failure() == Failure::Refused && part.len() > 1 => {
+                    let middle = start + part.len() / 2;
+                    parts.push((middle, end));
+                    parts.push((start, middle));
+                }
+                Err(err) if err.failure() == Failure::Refused => {
+                    let tx = &part[0];
+                    tracing::error!(signature = %tx.signature, slot = tx.slot, error = %err,
+                        "Postgres refused this transaction's rows; quarantined, moving on");
+                    let sqlstate = err.sqlstate();
+                    self.quarantine(tx, &err.to_string(), sqlstate.as_deref(), checkpoint)
+                        .await?;
+                    written.quarantined += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(written)
+    }
+
+    async fn quarantine(
+        &mut self,
+        tx: &TxRecord,
+        error: &str,
+        sqlstate: Option<&str>,
+        checkpoint: bool,
+    ) -> Result<(), DbError> {
+        let mut db = self.conn.begin().await?;
+        log::insert_transactions(&mut db, &[tx], false, |_| "quarantined").await?;
+        log::quarantine(&mut db, tx, error, sqlstate).await?;
+        if checkpoint {
+            log::advance_checkpoint(&mut db, &self.source, tx).await?;
+        }
+        db.commit().await?;
+        Ok(())
+    }
+
+    async fn write_part(
+        &mut self,
+        txs: &[TxRecord],
+        finalized: bool,
+        checkpoint: bool,
+    ) -> Result<usize, DbError> {
+        let mut db = self.conn.begin().await?;
+        let refs: Vec<&TxRecord> = txs.iter().collect();
+        log::insert_transactions(&mut db, &refs, finalized, TxRecord::outcome).await?;
+        for tx in txs.iter().filter(|t| t.unreadable.is_some()) {
+            tracing::error!(signature = %tx.signature, error = ?tx.unreadable,
+                "the source cannot read this transaction; quarantined, moving on");
+            log::quarantine(&mut db, tx, tx.unreadable.as_deref().unwrap_or(""), None).await?;
+        }
+        let rows: Vec<&EventRow> = txs
+            .iter()
+            .filter(|t| t.unreadable.is_none())
+            .flat_map(|t| &t.rows)
+            .collect();
+        let is_new = log::insert_events(&mut db, &rows, finalized).await?;
+        let mut new: Vec<(&EventRow, &DatabountyEvent)> = rows
+            .iter()
+            .zip(&is_new)
+            .filter(|(_, new)| **new)
+            .filter_map(|(row, _)| row.event.as_ref().ok().map(|e| (*row, e)))
+            .collect();
+        new.sort_by_key(|(row, _)| row.position);
+        apply(&mut db, &new).await?;
+        if let Some(last) = txs.last().filter(|_| checkpoint) {
+            log::advance_checkpoint(&mut db, &self.source, last).await?;
+        }
+        db.commit().await?;
+        Ok(is_new.iter().filter(|n| **n).count())
+    }
+
+    /// Transactions read at `confirmed` whose slot is now at or below `max_slot`.
+    pub async fn unfinalized(&mut self, max_slot: u64) -> Result<Vec<(String, u64)>, DbError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT signature, slot FROM transactions WHERE NOT finalized AND slot <= $1 ORDER BY slot, tx_index",
+        )
+        .bind(i64::try_from(max_slot).unwrap_or(i64::MAX))
+        .fetch_all(&mut self.conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, slot)| (s, u64::try_from(slot).unwrap_or(0)))
+            .collect())
+    }
+
+    /// Whether `signature` is recorded as final.
+    pub async fn recorded_final(&mut self, signature: &str) -> Result<bool, DbError> {
+        let finalized: Option<bool> =
+            sqlx::query_scalar("SELECT finalized FROM transactions WHERE signature = $1")
+                .bind(signature)
+                .fetch_optional(&mut self.conn)
+                .await?;
+        Ok(finalized.unwrap_or(false))
+    }
+
+    pub async fn mark_finalized(&mut self, signatures: &[String]) -> Result<(), DbError> {
+        let mut db = self.conn.begin().await?;
+        for table in ["events", "transactions"] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET finalized = true WHERE signature = ANY($1)"
+            ))
+            .bind(signatures)
+            .execute(&mut *db)
+            .await?;
+        }
+        db.commit().await?;
+        Ok(())
+    }
+
+    /// Removes the rows of transactions known not to be on the finalized chain and
+    /// rebuilds every bounty they touched from the events that remain. If the
+    /// checkpoint named one of them, it moves back to the newest finalized transaction
+    /// still recorded (never to the start of history). Returns the events removed.
+    #[tracing::instrument(skip_all, fields(signatures = signatures.len()))]
+    pub async fn roll_back(&mut self, signatures: &[String]) -> Result<usize, DbError> {
+        let mut db = self.conn.begin().await?;
+        let removed: Vec<(Option<String>,)> =
+            sqlx::query_as("DELETE FROM events WHERE signature = ANY($1) RETURNING bounty")
+                .bind(signatures)
+                .fetch_all(&mut *db)
+                .await?;
+        sqlx::query("DELETE FROM transactions WHERE signature = ANY($1)")
+            .bind(signatures)
+            .execute(&mut *db)
+            .await?;
+        let bounties: HashSet<String> = removed.iter().filter_map(|(b,)| b.clone()).collect();
+        state::replay(&mut db, &bounties).await?;
+        sqlx::query(
+            "UPDATE checkpoints c SET signature = t.signature, slot = t.slot, tx_index = t.tx_index, updated_at = now()
+             FROM (SELECT signature, slot, tx_index FROM transactions WHERE finalized
+                   ORDER BY slot DESC, tx_index DESC LIMIT 1) t
+             WHERE c.source = $1 AND c.signature = ANY($2)",
+        )
+        .bind(&self.source)
+        .bind(signatures)
+        .execute(&mut *db)
+        .await?;
+        // Nothing finalized is recorded: the only safe place left is the beginning.
+        sqlx::query("DELETE FROM checkpoints WHERE source = $1 AND signature = ANY($2)")
+            .bind(&self.source)
+            .bind(signatures)
+            .execute(&mut *db)
+            .await?;
+        db.commit().await?;
+        Ok(removed.len())
+    }
+}
+
+/// Applies new events to the state tables: a projection onto the stored incarnations,
+/// except for bounties whose stored state is newer than one of the events (a late
+/// arrival), which are rebuilt from all their events in chain order instead.
+async fn apply(
+    db: &mut PgConnection,
+    new: &[(&EventRow, &DatabountyEvent)],
+) -> Result<(), DbError> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    let mut bounties: Vec<String> = new.iter().map(|(_, e)| e.bounty().to_string()).collect();
+    bounties.sort();
+    bounties.dedup();
+    let mut submissions: Vec<String> = new
+        .iter()
+        .filter_map(|(_, e)| submission_of(e).map(|s| s.to_string()))
+        .collect();
+    submissions.sort();
+    submissions.dedup();
+    let (known, updated) = state::load_incarnations(db, &bounties, &submissions).await?;
+    let late: HashSet<String> = new
+        .iter()
+        .filter(|(row, e)| {
+            updated.get(&e.bounty().to_string()).is_some_and(|stored| {
+                (row.position.slot_i64(), row.position.within_slot()) < *stored
+            })
+        })
+        .map(|(_, e)| e.bounty().to_string())
+        .collect();
+    let changes = project(
+        known,
+        new.iter()
+            .filter(|(_, e)| !late.contains(&e.bounty().to_string()))
+            .map(|(row, event)| Located {
+                signature: &row.signature,
+                position: row.position,
+                event,
+            }),
+    );
+    state::write(db, &changes).await?;
+    if !late.is_empty() {
+        tracing::warn!(
+            bounties = late.len(),
+            "events older than stored state arrived; replaying those bounties in chain order"
+        );
+    }
+    state::replay(db, &late).await
+}
+
+fn submission_of(event: &DatabountyEvent) -> Option<anchor_lang::prelude::Pubkey> {
+    use DatabountyEvent::*;
+    match event {
+        SubmissionCreated(e) => Some(e.submission),
+        SubmissionAttested(e) => Some(e.submission),
+        SubmissionAccepted(e) => Some(e.submission),
+        SubmissionRejected(e) => Some(e.submission),
+        SubmissionPaid(e) => Some(e.submission),
+        SubmissionClosed(e) => Some(e.submission),
+        BountyCreated(_) | BountyFunded(_) | BountyCancelled(_) | BountyRefunded(_)
+        | BountyClosed(_) => None,
+    }
+}
