@@ -3,11 +3,9 @@
 
 use std::time::Duration;
 
-use anchor_spl::associated_token::spl_associated_token_account::address::get_associated_token_address_with_program_id;
-use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
-use anchor_spl::token_2022::spl_token_2022;
 use databounty::instructions::BountyCreateArgs;
 use databounty_localnet::{Localnet, LocalnetConfig};
+use databounty_sdk::accounts::{self, ata, mint_to_owner_ixs, NewMint};
 use databounty_sdk::events::{decode_event, is_event_instruction, DatabountyEvent};
 use databounty_sdk::{instructions as ix, pda};
 use serde_json::{json, Value};
@@ -89,43 +87,26 @@ async fn mint_with_holder(
 ) -> (Pubkey, Pubkey) {
     let mint = Keypair::new();
     let program = anchor_spl::token::ID;
+    let new_mint = NewMint::new(mint.pubkey(), program, payer.pubkey(), 6);
     let rent = client
-        .get_minimum_balance_for_rent_exemption(82)
+        .get_minimum_balance_for_rent_exemption(new_mint.space().expect("mint size"))
         .await
         .expect("rent");
-    let ata = get_associated_token_address_with_program_id(holder, &mint.pubkey(), &program);
-    let ixs = vec![
-        solana_system_interface::instruction::create_account(
+    let mut ixs = new_mint
+        .instructions(&payer.pubkey(), rent, [])
+        .expect("mint instructions");
+    ixs.extend(
+        mint_to_owner_ixs(
             &payer.pubkey(),
-            &mint.pubkey(),
-            rent,
-            82,
-            &program,
-        ),
-        spl_token_2022::instruction::initialize_mint2(
-            &program,
-            &mint.pubkey(),
-            &payer.pubkey(),
-            None,
-            6,
-        )
-        .unwrap(),
-        create_associated_token_account_idempotent(
             &payer.pubkey(),
             holder,
             &mint.pubkey(),
             &program,
-        ),
-        spl_token_2022::instruction::mint_to(
-            &program,
-            &mint.pubkey(),
-            &ata,
-            &payer.pubkey(),
-            &[],
             1_000_000_000,
         )
-        .unwrap(),
-    ];
+        .expect("mint_to"),
+    );
+    let ata = ata(holder, &mint.pubkey(), &program);
     send(client, &ixs, payer, &[&mint]).await;
     (mint.pubkey(), ata)
 }
@@ -148,11 +129,10 @@ fn bounty_args(now: i64, reviewers: Vec<Pubkey>, nonce: u64) -> BountyCreateArgs
 
 async fn chain_time(client: &RpcClient) -> i64 {
     let account = client
-        .get_account(&solana_sdk::sysvar::clock::ID)
+        .get_account(&accounts::CLOCK_SYSVAR)
         .await
         .expect("clock sysvar");
-    let clock: solana_sdk::clock::Clock = bincode::deserialize(&account.data).expect("clock");
-    clock.unix_timestamp
+    accounts::chain_time(&account.data).expect("clock")
 }
 
 /// Posts a raw body and returns the JSON response.

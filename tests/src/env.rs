@@ -1,8 +1,6 @@
 //! The bank, a payer, and helpers to send transactions and read state.
 
 use anchor_lang::AccountDeserialize;
-use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
-use anchor_spl::token_2022::spl_token_2022::state::Account as TokenAccountState;
 use databounty::state::{Bounty, Submission};
 use databounty_sdk::events::{decode_event, is_event_instruction, DatabountyEvent};
 use solana_compute_budget_interface::ComputeBudgetInstruction;
@@ -201,9 +199,6 @@ impl TestEnv {
             .await
             .expect("account")
             .expect("token account exists");
-        StateWithExtensions::<TokenAccountState>::unpack(&account.data)
-            .expect("token account")
-            .base
-            .amount
+        databounty_sdk::accounts::token_balance(&account.data).expect("token account")
     }
 }

@@ -1,8 +1,7 @@
 //! Mints of every kind the tests need, made with the real token programs.
 
-use anchor_spl::associated_token::spl_associated_token_account::address::get_associated_token_address_with_program_id;
-use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
 use anchor_spl::token_2022::spl_token_2022;
+use databounty_sdk::accounts::{ata, create_ata_ix, NewMint};
 use solana_sdk::account::Account;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::program_option::COption;
@@ -117,33 +116,25 @@ impl TestEnv {
         let mint = Keypair::new();
         let payer = self.payer();
         let program = kind.token_program();
-        let space = ExtensionType::try_calculate_account_len::<Mint>(&kind.extensions())
-            .expect("mint size");
+        let new_mint = NewMint {
+            freeze_authority: Some(payer.pubkey()),
+            extensions: kind.extensions(),
+            ..NewMint::new(mint.pubkey(), program, payer.pubkey(), DECIMALS)
+        };
         let rent = self
             .ctx
             .banks_client
             .get_rent()
             .await
             .expect("rent")
-            .minimum_balance(space);
-        let mut ixs = vec![solana_system_interface::instruction::create_account(
-            &payer.pubkey(),
-            &mint.pubkey(),
-            rent,
-            space as u64,
-            &program,
-        )];
-        ixs.extend(kind.extension_init(&program, &mint.pubkey(), &payer.pubkey()));
-        ixs.push(
-            spl_token_2022::instruction::initialize_mint2(
-                &program,
-                &mint.pubkey(),
+            .minimum_balance(new_mint.space().expect("mint size"));
+        let ixs = new_mint
+            .instructions(
                 &payer.pubkey(),
-                Some(&payer.pubkey()),
-                DECIMALS,
+                rent,
+                kind.extension_init(&program, &mint.pubkey(), &payer.pubkey()),
             )
-            .expect("initialize_mint2"),
-        );
+            .expect("mint instructions");
         self.send(&ixs, &[&mint]).await.expect("create mint");
         mint.pubkey()
     }
@@ -199,9 +190,9 @@ impl TestEnv {
         program: &Pubkey,
     ) -> Pubkey {
         let payer = self.payer();
-        let ix = create_associated_token_account_idempotent(&payer.pubkey(), owner, mint, program);
+        let ix = create_ata_ix(&payer.pubkey(), owner, mint, program);
         self.send(&[ix], &[]).await.expect("create token account");
-        get_associated_token_address_with_program_id(owner, mint, program)
+        ata(owner, mint, program)
     }
 
     /// Mints `amount` to `account` (the payer is every test mint's authority).
