@@ -33,8 +33,8 @@ pub enum SubmitError {
     /// Rejected before execution (bad signature, unknown blockhash, ...).
     #[error("transaction rejected: {0}")]
     Rejected(TransactionError),
-    #[error("the bank is unavailable: {0}")]
-    Bank(String),
+    #[error("the bank is unavailable")]
+    Bank(#[source] BanksClientError),
 }
 
 /// What a simulation produced.
@@ -55,10 +55,6 @@ pub struct Chain {
     /// The highest clock value handed out, so that block time never goes backwards.
     unix_timestamp: i64,
     pub ledger: Ledger,
-}
-
-fn bank_error(err: BanksClientError) -> SubmitError {
-    SubmitError::Bank(err.to_string())
 }
 
 fn wall_clock() -> i64 {
@@ -119,7 +115,7 @@ impl Chain {
             .banks_client
             .get_account(*address)
             .await
-            .map_err(bank_error)
+            .map_err(SubmitError::Bank)
     }
 
     pub async fn latest_blockhash(&mut self) -> Result<Hash, SubmitError> {
@@ -127,11 +123,16 @@ impl Chain {
             .banks_client
             .get_latest_blockhash()
             .await
-            .map_err(bank_error)
+            .map_err(SubmitError::Bank)
     }
 
     pub async fn rent_exempt_minimum(&mut self, len: usize) -> Result<u64, SubmitError> {
-        let rent = self.ctx.banks_client.get_rent().await.map_err(bank_error)?;
+        let rent = self
+            .ctx
+            .banks_client
+            .get_rent()
+            .await
+            .map_err(SubmitError::Bank)?;
         Ok(rent.minimum_balance(len))
     }
 
@@ -141,7 +142,7 @@ impl Chain {
             .banks_client
             .get_fee_for_message(message)
             .await
-            .map_err(bank_error)
+            .map_err(SubmitError::Bank)
     }
 
     pub async fn is_blockhash_valid(&mut self, blockhash: &Hash) -> Result<bool, SubmitError> {
@@ -155,7 +156,7 @@ impl Chain {
             .banks_client
             .simulate_transaction(tx)
             .await
-            .map_err(bank_error)?;
+            .map_err(SubmitError::Bank)?;
         let details = simulated
             .simulation_details
             .unwrap_or(TransactionSimulationDetails {
@@ -212,7 +213,7 @@ impl Chain {
             .banks_client
             .process_transaction_with_metadata(tx.clone())
             .await
-            .map_err(bank_error)?;
+            .map_err(SubmitError::Bank)?;
         let post_balances = self.balances(&keys).await?;
         // A transaction that was never executed charged no fee and changed nothing.
         if let Err(err) = &executed.result {

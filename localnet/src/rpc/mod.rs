@@ -5,209 +5,32 @@
 use std::str::FromStr;
 
 use base64::Engine;
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use solana_account_decoder::encode_ui_account;
 use solana_account_decoder_client_types::UiAccountEncoding;
-use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
+use solana_commitment_config::CommitmentLevel;
 use solana_rpc_client_types::config::{
     RpcAccountInfoConfig, RpcContextConfig, RpcEncodingConfigWrapper, RpcRequestAirdropConfig,
     RpcSendTransactionConfig, RpcSignatureStatusConfig, RpcSignaturesForAddressConfig,
     RpcSimulateTransactionConfig, RpcTransactionConfig,
 };
 use solana_rpc_client_types::response::{
-    RpcBlockhash, RpcConfirmedTransactionStatusWithSignature, RpcResponseContext,
-    RpcSimulateTransactionResult, RpcVersionInfo,
+    RpcBlockhash, RpcConfirmedTransactionStatusWithSignature, RpcResponseContext, RpcVersionInfo,
 };
 use solana_sdk::hash::Hash;
 use solana_sdk::message::VersionedMessage;
-use solana_sdk::pubkey::Pubkey;
-use solana_sdk::signature::Signature;
-use solana_sdk::transaction::VersionedTransaction;
 use solana_transaction_status_client_types::{
     TransactionConfirmationStatus, TransactionStatus, UiTransactionEncoding,
 };
 use tokio::sync::Mutex;
 
-use crate::chain::{Chain, Simulation, SubmitError, BLOCKHASH_VALIDITY};
+use crate::chain::{Chain, BLOCKHASH_VALIDITY};
 
-// Error codes of the JSON-RPC spec and of Solana clusters.
-pub const PARSE_ERROR: i64 = -32700;
-pub const INVALID_REQUEST: i64 = -32600;
-pub const METHOD_NOT_FOUND: i64 = -32601;
-pub const INVALID_PARAMS: i64 = -32602;
-pub const INTERNAL_ERROR: i64 = -32603;
-pub const PREFLIGHT_FAILURE: i64 = -32002;
-pub const SIGNATURE_VERIFICATION_FAILURE: i64 = -32003;
-pub const UNSUPPORTED_TRANSACTION_VERSION: i64 = -32015;
+mod errors;
+mod params;
 
-/// A JSON-RPC error object.
-#[derive(Debug)]
-pub struct RpcError {
-    pub code: i64,
-    pub message: String,
-    pub data: Option<Value>,
-}
-
-impl RpcError {
-    fn new(code: i64, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            data: None,
-        }
-    }
-
-    fn invalid_params(message: impl std::fmt::Display) -> Self {
-        Self::new(INVALID_PARAMS, format!("Invalid params: {message}"))
-    }
-
-    fn to_json(&self) -> Value {
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(data) = &self.data {
-            error["data"] = data.clone();
-        }
-        error
-    }
-}
-
-impl From<SubmitError> for RpcError {
-    fn from(err: SubmitError) -> Self {
-        match err {
-            SubmitError::Preflight(simulation) => Self {
-                code: PREFLIGHT_FAILURE,
-                message: format!(
-                    "Transaction simulation failed: {}",
-                    simulation
-                        .result
-                        .as_ref()
-                        .err()
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
-                ),
-                data: serde_json::to_value(simulation_result(&simulation)).ok(),
-            },
-            SubmitError::Rejected(solana_sdk::transaction::TransactionError::SignatureFailure) => {
-                Self::new(
-                    SIGNATURE_VERIFICATION_FAILURE,
-                    "Transaction signature verification failure",
-                )
-            }
-            SubmitError::Rejected(err) => Self {
-                code: PREFLIGHT_FAILURE,
-                message: format!("Transaction simulation failed: {err}"),
-                data: serde_json::to_value(RpcSimulateTransactionResult {
-                    err: Some(err.into()),
-                    ..empty_simulation()
-                })
-                .ok(),
-            },
-            SubmitError::Bank(message) => Self::new(INTERNAL_ERROR, message),
-        }
-    }
-}
-
-fn empty_simulation() -> RpcSimulateTransactionResult {
-    RpcSimulateTransactionResult {
-        err: None,
-        logs: None,
-        accounts: None,
-        units_consumed: None,
-        loaded_accounts_data_size: None,
-        return_data: None,
-        inner_instructions: None,
-        replacement_blockhash: None,
-        fee: None,
-        pre_balances: None,
-        post_balances: None,
-        pre_token_balances: None,
-        post_token_balances: None,
-        loaded_addresses: None,
-    }
-}
-
-fn simulation_result(simulation: &Simulation) -> RpcSimulateTransactionResult {
-    let inner = crate::ledger::ui_inner_instructions(&simulation.inner_instructions);
-    RpcSimulateTransactionResult {
-        err: simulation.result.clone().err().map(Into::into),
-        logs: Some(simulation.logs.clone()),
-        units_consumed: Some(simulation.units_consumed),
-        inner_instructions: Some(inner),
-        ..empty_simulation()
-    }
-}
-
-/// The positional parameters of a request.
-struct Params(Vec<Value>);
-
-impl Params {
-    fn required<T: DeserializeOwned>(&self, index: usize, name: &str) -> Result<T, RpcError> {
-        let value = self
-            .0
-            .get(index)
-            .ok_or_else(|| RpcError::invalid_params(format!("missing {name}")))?;
-        serde_json::from_value(value.clone())
-            .map_err(|e| RpcError::invalid_params(format!("{name}: {e}")))
-    }
-
-    fn optional<T: DeserializeOwned>(&self, index: usize) -> Result<Option<T>, RpcError> {
-        match self.0.get(index) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => serde_json::from_value(value.clone())
-                .map(Some)
-                .map_err(|e| RpcError::invalid_params(format!("parameter {index}: {e}"))),
-        }
-    }
-}
-
-fn pubkey(text: &str) -> Result<Pubkey, RpcError> {
-    Pubkey::from_str(text).map_err(|_| RpcError::invalid_params(format!("invalid pubkey {text:?}")))
-}
-
-fn signature(text: &str) -> Result<Signature, RpcError> {
-    Signature::from_str(text)
-        .map_err(|_| RpcError::invalid_params(format!("invalid signature {text:?}")))
-}
-
-fn commitment(config: Option<CommitmentConfig>) -> CommitmentLevel {
-    config.map_or(CommitmentLevel::Finalized, |c| c.commitment)
-}
-
-/// Decodes a wire transaction in base58 (the default) or base64.
-fn decode_transaction(
-    data: &str,
-    encoding: Option<UiTransactionEncoding>,
-) -> Result<VersionedTransaction, RpcError> {
-    let bytes = match encoding.unwrap_or(UiTransactionEncoding::Base58) {
-        UiTransactionEncoding::Base58 => bs58::decode(data)
-            .into_vec()
-            .map_err(|e| RpcError::invalid_params(format!("invalid base58 encoding: {e}")))?,
-        UiTransactionEncoding::Base64 => base64::engine::general_purpose::STANDARD
-            .decode(data)
-            .map_err(|e| RpcError::invalid_params(format!("invalid base64 encoding: {e}")))?,
-        other => {
-            return Err(RpcError::invalid_params(format!(
-                "unsupported encoding: {other}. Supported encodings: base58, base64"
-            )))
-        }
-    };
-    let tx: VersionedTransaction = bincode::deserialize(&bytes).map_err(|e| {
-        RpcError::invalid_params(format!("failed to deserialize VersionedTransaction: {e}"))
-    })?;
-    if tx.sanitize().is_err() {
-        return Err(RpcError::invalid_params(
-            "invalid transaction: malformed message",
-        ));
-    }
-    if let VersionedMessage::V0(message) = &tx.message {
-        if !message.address_table_lookups.is_empty() {
-            return Err(RpcError::invalid_params(
-                "address lookup tables are not supported by this local chain",
-            ));
-        }
-    }
-    Ok(tx)
-}
+pub use errors::*;
+use params::{commitment, decode_transaction, pubkey, signature, Params};
 
 /// Handles one JSON-RPC request object and returns its response object.
 pub async fn handle(chain: &Mutex<Chain>, request: &Value) -> Value {
