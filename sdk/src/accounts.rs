@@ -47,14 +47,14 @@ pub fn create_ata_ix(
 /// and the Token-2022 extensions it carries.
 #[derive(Debug, Clone)]
 pub struct NewMint {
-    pub address: Pubkey,
-    pub token_program: Pubkey,
-    pub decimals: u8,
-    pub mint_authority: Pubkey,
-    pub freeze_authority: Option<Pubkey>,
+    address: Pubkey,
+    token_program: Pubkey,
+    mint_authority: Pubkey,
+    decimals: u8,
+    freeze_authority: Option<Pubkey>,
     /// Extensions the account makes room for; their initialising instructions are
     /// passed to [`NewMint::instructions`].
-    pub extensions: Vec<ExtensionType>,
+    extensions: Vec<ExtensionType>,
 }
 
 impl NewMint {
@@ -68,11 +68,23 @@ impl NewMint {
         Self {
             address,
             token_program,
-            decimals,
             mint_authority,
+            decimals,
             freeze_authority: None,
             extensions: Vec::new(),
         }
+    }
+
+    /// Gives the mint a freeze authority.
+    pub fn with_freeze_authority(mut self, authority: Pubkey) -> Self {
+        self.freeze_authority = Some(authority);
+        self
+    }
+
+    /// Makes room for `extensions` (Token-2022).
+    pub fn with_extensions(mut self, extensions: impl IntoIterator<Item = ExtensionType>) -> Self {
+        self.extensions.extend(extensions);
+        self
     }
 
     /// The account's size in bytes (82 without extensions); the rent it needs follows.
@@ -90,13 +102,15 @@ impl NewMint {
         extension_init: impl IntoIterator<Item = Instruction>,
     ) -> Result<Vec<Instruction>, ProgramError> {
         let space = self.space()?;
-        let mut ixs = vec![anchor_lang::solana_program::system_instruction::create_account(
-            payer,
-            &self.address,
-            rent,
-            space as u64,
-            &self.token_program,
-        )];
+        let mut ixs = vec![
+            anchor_lang::solana_program::system_instruction::create_account(
+                payer,
+                &self.address,
+                rent,
+                space as u64,
+                &self.token_program,
+            ),
+        ];
         ixs.extend(extension_init);
         ixs.push(spl_token_2022::instruction::initialize_mint2(
             &self.token_program,

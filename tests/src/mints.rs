@@ -116,11 +116,9 @@ impl TestEnv {
         let mint = Keypair::new();
         let payer = self.payer();
         let program = kind.token_program();
-        let new_mint = NewMint {
-            freeze_authority: Some(payer.pubkey()),
-            extensions: kind.extensions(),
-            ..NewMint::new(mint.pubkey(), program, payer.pubkey(), DECIMALS)
-        };
+        let new_mint = NewMint::new(mint.pubkey(), program, payer.pubkey(), DECIMALS)
+            .with_freeze_authority(payer.pubkey())
+            .with_extensions(kind.extensions());
         let rent = self
             .ctx
             .banks_client

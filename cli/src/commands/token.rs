@@ -67,7 +67,7 @@ async fn create_mint(
     let mut new_mint = NewMint::new(mint.pubkey(), program, payer.pubkey(), decimals);
     let mut extension_init = Vec::new();
     if let Some(bps) = transfer_fee_bps {
-        new_mint.extensions.push(ExtensionType::TransferFeeConfig);
+        new_mint = new_mint.with_extensions([ExtensionType::TransferFeeConfig]);
         let max = amount::parse(max_fee, decimals)?;
         extension_init.push(
             spl_token_2022::extension::transfer_fee::instruction::initialize_transfer_fee_config(
