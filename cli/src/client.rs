@@ -154,13 +154,12 @@ impl Client {
             .get_latest_blockhash()
             .await
             .map_err(rpc_error(what))?;
-        let mut signers: Vec<&Keypair> = vec![&payer];
-        signers.extend(
-            extra
-                .iter()
-                .copied()
-                .filter(|k| k.pubkey() != payer.pubkey()),
-        );
+        // The payer signs once, even when it is also among `extra`.
+        let others = extra
+            .iter()
+            .copied()
+            .filter(|k| k.pubkey() != payer.pubkey());
+        let signers: Vec<&Keypair> = std::iter::once(&payer).chain(others).collect();
         let tx = Transaction::new_signed_with_payer(
             instructions,
             Some(&payer.pubkey()),
@@ -228,6 +227,13 @@ impl Client {
 
     pub async fn submission(&self, address: &Pubkey) -> Result<Submission, Error> {
         self.program_account(address, "submission").await
+    }
+
+    /// A bounty and its reward mint, which most instructions on it need.
+    pub async fn bounty_and_mint(&self, address: &Pubkey) -> Result<(Bounty, MintInfo), Error> {
+        let bounty = self.bounty(address).await?;
+        let mint = self.mint(&bounty.mint).await?;
+        Ok((bounty, mint))
     }
 
     /// The unix time of the chain's clock (deadlines are judged by it, not by this machine).

@@ -42,6 +42,15 @@ impl Cli {
         json
     }
 
+    /// Runs a command that must fail, and checks that it says `reason`.
+    async fn refused(&self, who: &str, args: &[&str], reason: &str) {
+        let (ok, _, stderr) = self.run(who, args).await;
+        assert!(
+            !ok && stderr.contains(reason),
+            "databounty {args:?} as {who}: expected {reason:?}, got {stderr}"
+        );
+    }
+
     async fn address(&self, who: &str) -> String {
         self.ok(who, &["address"]).await["pubkey"]
             .as_str()
@@ -172,45 +181,38 @@ async fn a_whole_bounty_lifecycle_from_the_terminal() {
     vote("r2", carol.clone(), data.join("carol.txt"), true).await;
 
     // Wrong data, a stranger's vote, a second payout: each refused with its reason.
-    let (ok, _, stderr) = cli
-        .run(
-            "r1",
-            &[
-                "attest",
-                &carol,
-                data.join("alice.jsonl").to_str().unwrap(),
-                "--approve",
-            ],
-        )
-        .await;
-    assert!(
-        !ok && stderr.contains("does not match submission"),
-        "{stderr}"
-    );
-    let (ok, _, stderr) = cli
-        .run(
-            "stranger",
-            &[
-                "attest",
-                &alice,
-                data.join("alice.jsonl").to_str().unwrap(),
-                "--approve",
-            ],
-        )
-        .await;
-    assert!(
-        !ok && stderr.contains("the signer is not a reviewer of this bounty (NotAReviewer"),
-        "{stderr}"
-    );
+    cli.refused(
+        "r1",
+        &[
+            "attest",
+            &carol,
+            data.join("alice.jsonl").to_str().unwrap(),
+            "--approve",
+        ],
+        "does not match submission",
+    )
+    .await;
+    cli.refused(
+        "stranger",
+        &[
+            "attest",
+            &alice,
+            data.join("alice.jsonl").to_str().unwrap(),
+            "--approve",
+        ],
+        "the signer is not a reviewer of this bounty (NotAReviewer",
+    )
+    .await;
 
     // Anyone cranks the payouts.
     cli.ok("stranger", &["release", &alice]).await;
     cli.ok("stranger", &["release", &carol]).await;
-    let (ok, _, stderr) = cli.run("stranger", &["release", &alice]).await;
-    assert!(
-        !ok && stderr.contains("the submission is not accepted"),
-        "{stderr}"
-    );
+    cli.refused(
+        "stranger",
+        &["release", &alice],
+        "the submission is not accepted",
+    )
+    .await;
     assert_eq!(cli.balance(&mint, "alice").await, 2_000_000);
     assert_eq!(cli.balance(&mint, "carol").await, 2_000_000);
     assert_eq!(cli.balance(&mint, "bob").await, 0);
@@ -248,8 +250,8 @@ async fn a_whole_bounty_lifecycle_from_the_terminal() {
         (Some(10_000_000), Some(4_000_000), Some(6_000_000))
     );
     cli.ok("creator", &["close", &bounty]).await;
-    let (ok, _, stderr) = cli.run("creator", &["show", &bounty]).await;
-    assert!(!ok && stderr.contains("does not exist"), "{stderr}");
+    cli.refused("creator", &["show", &bounty], "does not exist")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -259,22 +261,15 @@ async fn bad_input_gets_a_clear_error() {
         url: "http://127.0.0.1:9".into(),
         dir: dir.path().to_path_buf(),
     };
-    let (ok, _, stderr) = cli.run("nobody", &["address"]).await;
-    assert!(
-        !ok && stderr.contains("cannot read the keypair"),
-        "{stderr}"
-    );
+    cli.refused("nobody", &["address"], "cannot read the keypair")
+        .await;
     let path = dir.path().join("me.json");
     cli.ok("me", &["keygen", path.to_str().unwrap()]).await;
-    let (ok, _, stderr) = cli.run("me", &["keygen", path.to_str().unwrap()]).await;
-    assert!(!ok && stderr.contains("--force"), "{stderr}");
-    let (ok, _, stderr) = cli.run("me", &["show", "not-a-key"]).await;
-    assert!(
-        !ok && stderr.contains("invalid value 'not-a-key'"),
-        "{stderr}"
-    );
-    let (ok, _, stderr) = cli.run("me", &["airdrop", "1"]).await;
-    assert!(!ok && stderr.contains("airdrop failed"), "{stderr}");
+    cli.refused("me", &["keygen", path.to_str().unwrap()], "--force")
+        .await;
+    cli.refused("me", &["show", "not-a-key"], "invalid value 'not-a-key'")
+        .await;
+    cli.refused("me", &["airdrop", "1"], "airdrop failed").await;
     let file = dir.path().join("x.txt");
     std::fs::write(&file, "x").unwrap();
     let hashed = cli.ok("me", &["hash", file.to_str().unwrap()]).await;

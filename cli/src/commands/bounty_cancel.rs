@@ -16,8 +16,7 @@ pub struct CancelArgs {
     bounty: Pubkey,
 }
 
-pub async fn run(client: &Client, args: CancelArgs) -> Result<Output> {
-    let bounty = args.bounty;
+pub async fn run(client: &Client, CancelArgs { bounty }: CancelArgs) -> Result<Output> {
     let creator = client.settings.keypair()?;
     let signature = client
         .send(

@@ -16,11 +16,9 @@ pub struct CloseArgs {
     bounty: Pubkey,
 }
 
-pub async fn run(client: &Client, args: CloseArgs) -> Result<Output> {
-    let address = args.bounty;
+pub async fn run(client: &Client, CloseArgs { bounty: address }: CloseArgs) -> Result<Output> {
     let creator = client.settings.keypair()?;
-    let bounty = client.bounty(&address).await?;
-    let mint = client.mint(&bounty.mint).await?;
+    let (bounty, mint) = client.bounty_and_mint(&address).await?;
     let instruction = ix::bounty_close(
         &creator.pubkey(),
         &address,

@@ -23,14 +23,15 @@ pub struct FundArgs {
 }
 
 pub async fn run(client: &Client, args: FundArgs) -> Result<Output> {
-    let bounty_address = args.bounty;
+    let FundArgs {
+        bounty: bounty_address,
+        amount: text,
+        from,
+    } = args;
     let funder = client.settings.keypair()?;
-    let bounty = client.bounty(&bounty_address).await?;
-    let mint = client.mint(&bounty.mint).await?;
-    let amount = amount::parse(&args.amount, mint.decimals)?;
-    let from = args
-        .from
-        .unwrap_or_else(|| ata(&funder.pubkey(), &bounty.mint, &mint.token_program));
+    let (bounty, mint) = client.bounty_and_mint(&bounty_address).await?;
+    let amount = amount::parse(&text, mint.decimals)?;
+    let from = from.unwrap_or_else(|| ata(&funder.pubkey(), &bounty.mint, &mint.token_program));
     let instruction = ix::bounty_fund(
         &funder.pubkey(),
         &bounty_address,

@@ -17,19 +17,12 @@ pub struct RefundArgs {
     bounty: Pubkey,
 }
 
-pub async fn run(client: &Client, args: RefundArgs) -> Result<Output> {
-    let address = args.bounty;
-    let payer = client.settings.keypair()?;
-    let bounty = client.bounty(&address).await?;
-    let mint = client.mint(&bounty.mint).await?;
+pub async fn run(client: &Client, RefundArgs { bounty: address }: RefundArgs) -> Result<Output> {
+    let payer = client.settings.keypair()?.pubkey();
+    let (bounty, mint) = client.bounty_and_mint(&address).await?;
     let to = ata(&bounty.creator, &bounty.mint, &mint.token_program);
     let instructions = [
-        create_ata_ix(
-            &payer.pubkey(),
-            &bounty.creator,
-            &bounty.mint,
-            &mint.token_program,
-        ),
+        create_ata_ix(&payer, &bounty.creator, &bounty.mint, &mint.token_program),
         ix::bounty_refund(&address, &bounty.mint, &mint.token_program, &to),
     ];
     let signature = client.send("bounty_refund", &instructions, &[]).await?;

@@ -98,69 +98,70 @@ async fn events_touching(client: &Client, address: &Pubkey) -> Result<Vec<Databo
     Ok(events)
 }
 
-/// One line per row, or `empty` when there are none.
-fn lines_or(lines: Vec<String>, empty: &str) -> String {
-    if lines.is_empty() {
-        empty.to_string()
-    } else {
-        lines.join("\n")
+/// A listing: one line and one JSON object per row, or `empty` when there are none.
+fn listing(rows: Vec<(String, Value)>, empty: &str) -> Output {
+    let (lines, json): (Vec<String>, Vec<Value>) = rows.into_iter().unzip();
+    Output {
+        text: if lines.is_empty() {
+            empty.to_string()
+        } else {
+            lines.join("\n")
+        },
+        json: Value::Array(json),
     }
+}
+
+/// An account's status, or "Closed" once it is gone.
+fn status_or_closed(status: Option<impl std::fmt::Debug>) -> String {
+    status.map_or_else(|| "Closed".to_string(), |s| format!("{s:?}"))
+}
+
+async fn bounties(client: &Client, creator: Option<Pubkey>) -> Result<Output> {
+    let mut rows = Vec::new();
+    for event in events_touching(client, &creator.unwrap_or(databounty::ID)).await? {
+        let DatabountyEvent::BountyCreated(created) = event else {
+            continue;
+        };
+        if creator.is_some_and(|c| c != created.creator) {
+            continue;
+        }
+        let state = client.bounty(&created.bounty).await.ok();
+        let status = status_or_closed(state.map(|b| b.status));
+        let line = format!(
+            "{}  {status:<9}  dataset {}",
+            created.bounty,
+            &hex(&created.dataset_id)[..16]
+        );
+        let json = json!({ "bounty": created.bounty.to_string(), "creator": created.creator.to_string(), "status": status });
+        rows.push((line, json));
+    }
+    Ok(listing(rows, "no bounties"))
+}
+
+async fn submissions(client: &Client, bounty: Pubkey) -> Result<Output> {
+    let mut rows = Vec::new();
+    for event in events_touching(client, &bounty).await? {
+        let DatabountyEvent::SubmissionCreated(created) = event else {
+            continue;
+        };
+        if created.bounty != bounty {
+            continue;
+        }
+        let state = client.submission(&created.submission).await.ok();
+        let status = status_or_closed(state.map(|s| s.status));
+        let line = format!(
+            "{}  {status:<8}  contributor {}",
+            created.submission, created.contributor
+        );
+        let json = json!({ "submission": created.submission.to_string(), "contributor": created.contributor.to_string(), "status": status });
+        rows.push((line, json));
+    }
+    Ok(listing(rows, "no submissions"))
 }
 
 pub async fn run(client: &Client, command: ListCommand) -> Result<Output> {
     match command {
-        ListCommand::Bounties { creator } => {
-            let events = events_touching(client, &creator.unwrap_or(databounty::ID)).await?;
-            let mut lines = Vec::new();
-            let mut rows = Vec::new();
-            for event in events {
-                let DatabountyEvent::BountyCreated(created) = event else {
-                    continue;
-                };
-                if creator.is_some_and(|c| c != created.creator) {
-                    continue;
-                }
-                let state = client.bounty(&created.bounty).await.ok();
-                let status = state
-                    .as_ref()
-                    .map_or("Closed".to_string(), |b| format!("{:?}", b.status));
-                lines.push(format!(
-                    "{}  {status:<9}  dataset {}",
-                    created.bounty,
-                    &hex(&created.dataset_id)[..16]
-                ));
-                rows.push(json!({ "bounty": created.bounty.to_string(), "creator": created.creator.to_string(), "status": status }));
-            }
-            Ok(Output {
-                text: lines_or(lines, "no bounties"),
-                json: Value::Array(rows),
-            })
-        }
-        ListCommand::Submissions { bounty } => {
-            let events = events_touching(client, &bounty).await?;
-            let mut lines = Vec::new();
-            let mut rows = Vec::new();
-            for event in events {
-                let DatabountyEvent::SubmissionCreated(created) = event else {
-                    continue;
-                };
-                if created.bounty != bounty {
-                    continue;
-                }
-                let state = client.submission(&created.submission).await.ok();
-                let status = state
-                    .as_ref()
-                    .map_or("Closed".to_string(), |s| format!("{:?}", s.status));
-                lines.push(format!(
-                    "{}  {status:<8}  contributor {}",
-                    created.submission, created.contributor
-                ));
-                rows.push(json!({ "submission": created.submission.to_string(), "contributor": created.contributor.to_string(), "status": status }));
-            }
-            Ok(Output {
-                text: lines_or(lines, "no submissions"),
-                json: Value::Array(rows),
-            })
-        }
+        ListCommand::Bounties { creator } => bounties(client, creator).await,
+        ListCommand::Submissions { bounty } => submissions(client, bounty).await,
     }
 }

@@ -15,8 +15,12 @@ pub struct CloseSubmissionArgs {
     submission: Pubkey,
 }
 
-pub async fn run(client: &Client, args: CloseSubmissionArgs) -> Result<Output> {
-    let address = args.submission;
+pub async fn run(
+    client: &Client,
+    CloseSubmissionArgs {
+        submission: address,
+    }: CloseSubmissionArgs,
+) -> Result<Output> {
     let submission = client.submission(&address).await?;
     let rent = client.account(&address).await?.map_or(0, |a| a.lamports);
     let instruction = ix::submission_close(&submission.bounty, &address, &submission.contributor);

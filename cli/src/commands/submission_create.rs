@@ -31,7 +31,7 @@ pub async fn run(client: &Client, args: SubmitArgs, quiet: bool) -> Result<Outpu
     client.bounty(&bounty).await?;
     let digest = digest_with_progress(&args.path, quiet)?;
     let hash = submission_hash(&bounty, &contributor.pubkey(), &digest);
-    let submission = pda::submission(&bounty, &hash);
+    let submission = pda::submission(&bounty, &contributor.pubkey(), &hash);
     let instruction = ix::submission_create(&contributor.pubkey(), &bounty, hash, args.uri);
     let signature = client
         .send("submission_create", &[instruction], &[])

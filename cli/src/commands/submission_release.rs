@@ -21,13 +21,15 @@ pub struct ReleaseArgs {
 }
 
 pub async fn run(client: &Client, args: ReleaseArgs) -> Result<Output> {
-    let address = args.submission;
+    let ReleaseArgs {
+        submission: address,
+        to,
+    } = args;
     let payer = client.settings.keypair()?;
     let submission = client.submission(&address).await?;
-    let bounty = client.bounty(&submission.bounty).await?;
-    let mint = client.mint(&bounty.mint).await?;
+    let (bounty, mint) = client.bounty_and_mint(&submission.bounty).await?;
     let mut instructions = Vec::new();
-    let to = match args.to {
+    let to = match to {
         Some(to) => to,
         None => {
             instructions.push(create_ata_ix(
