@@ -141,12 +141,7 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             with_context(processed, ui)
         }
         "getMultipleAccounts" => {
-            let keys: Vec<String> = params.required(0, "pubkeys")?;
-            if keys.len() > 100 {
-                return Err(RpcError::invalid_params(
-                    "Too many inputs provided; max 100",
-                ));
-            }
+            let keys: Vec<String> = params.required_list(0, "pubkeys", 100)?;
             let config: RpcAccountInfoConfig = params.optional(1)?.unwrap_or_default();
             let encoding = config.encoding.unwrap_or(UiAccountEncoding::Base64);
             let mut out = Vec::with_capacity(keys.len());
@@ -231,12 +226,7 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             with_context(processed, result)
         }
         "getSignatureStatuses" => {
-            let signatures: Vec<String> = params.required(0, "signatures")?;
-            if signatures.len() > 256 {
-                return Err(RpcError::invalid_params(
-                    "Too many inputs provided; max 256",
-                ));
-            }
+            let signatures: Vec<String> = params.required_list(0, "signatures", 256)?;
             let _config: Option<RpcSignatureStatusConfig> = params.optional(1)?;
             let mut out = Vec::with_capacity(signatures.len());
             for text in &signatures {

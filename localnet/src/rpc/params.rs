@@ -32,6 +32,22 @@ impl Params {
             .map_err(|e| RpcError::invalid_params(format!("{name}: {e}")))
     }
 
+    /// A required list of at most `max` items.
+    pub(super) fn required_list<T: DeserializeOwned>(
+        &self,
+        index: usize,
+        name: &str,
+        max: usize,
+    ) -> Result<Vec<T>, RpcError> {
+        let items: Vec<T> = self.required(index, name)?;
+        if items.len() > max {
+            return Err(RpcError::invalid_params(format!(
+                "Too many inputs provided; max {max}"
+            )));
+        }
+        Ok(items)
+    }
+
     pub(super) fn optional<T: DeserializeOwned>(
         &self,
         index: usize,
