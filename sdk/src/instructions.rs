@@ -79,7 +79,7 @@ pub fn submission_create(
         accounts::SubmissionCreate {
             contributor: *contributor,
             bounty: *bounty,
-            submission: pda::submission(bounty, &hash),
+            submission: pda::submission(bounty, contributor, &hash),
             system_program: system_program::ID,
             event_authority: pda::event_authority(),
             program: ID,

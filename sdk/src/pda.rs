@@ -23,9 +23,14 @@ pub fn vault(bounty: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[SEED_VAULT, bounty.as_ref()], &ID).0
 }
 
-/// The submission PDA `["submission", bounty, hash]`.
-pub fn submission(bounty: &Pubkey, hash: &[u8; 32]) -> Pubkey {
-    Pubkey::find_program_address(&[SEED_SUBMISSION, bounty.as_ref(), hash], &ID).0
+/// The submission PDA `["submission", bounty, contributor, hash]`: bound to the
+/// contributor, so that someone who copies a pending hash gets an address of their own.
+pub fn submission(bounty: &Pubkey, contributor: &Pubkey, hash: &[u8; 32]) -> Pubkey {
+    Pubkey::find_program_address(
+        &[SEED_SUBMISSION, bounty.as_ref(), contributor.as_ref(), hash],
+        &ID,
+    )
+    .0
 }
 
 /// The PDA that signs the program's self-CPI events.

@@ -190,7 +190,7 @@ impl TestEnv {
         );
         let events = self.send_with_events(&[create], &[contributor]).await?;
         Ok(Submitted {
-            address: pda::submission(&setup.bounty, &hash),
+            address: pda::submission(&setup.bounty, &contributor.pubkey(), &hash),
             hash,
             events,
         })

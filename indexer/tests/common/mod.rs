@@ -246,7 +246,7 @@ impl Chain {
                 )
                 .await,
             );
-            submissions.push(pda::submission(&bounty, &hash));
+            submissions.push(pda::submission(&bounty, &who.pubkey(), &hash));
             hashes.push(hash);
             contributors.push(who);
         }

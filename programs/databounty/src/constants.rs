@@ -4,7 +4,8 @@
 pub const SEED_BOUNTY: &[u8] = b"bounty";
 /// Seed prefix of a bounty's vault token account: `["vault", bounty]`.
 pub const SEED_VAULT: &[u8] = b"vault";
-/// Seed prefix of a [`crate::state::Submission`] PDA: `["submission", bounty, hash]`.
+/// Seed prefix of a [`crate::state::Submission`] PDA: `["submission", bounty, contributor, hash]`
+/// (bound to the contributor, so that nobody can squat another contributor's address).
 pub const SEED_SUBMISSION: &[u8] = b"submission";
 
 /// Longest `metadata_uri` of a bounty and `uri` of a submission, in bytes.

@@ -15,7 +15,7 @@ pub enum BountyError {
     // --- creation ---
     #[msg("a bounty with this creator, dataset_id and nonce already exists")]
     BountyAlreadyExists,
-    #[msg("a submission with this hash already exists for this bounty")]
+    #[msg("this contributor already registered this hash with this bounty")]
     SubmissionAlreadyExists,
 
     // --- bounty_create arguments ---

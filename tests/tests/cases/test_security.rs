@@ -151,7 +151,12 @@ async fn bumps_are_canonical(kind: MintKind) {
     assert_eq!(vault, (bounty.vault, bounty.vault_bump));
     let submission = env.submission_state(&submitted.address).await;
     let expected = Pubkey::find_program_address(
-        &[b"submission", setup.bounty.as_ref(), &submitted.hash],
+        &[
+            b"submission",
+            setup.bounty.as_ref(),
+            contributor.key.pubkey().as_ref(),
+            &submitted.hash,
+        ],
         &id,
     );
     assert_eq!(expected, (submitted.address, submission.bump));

@@ -140,7 +140,7 @@ async fn prefunded_address_does_not_block(kind: MintKind) {
     let digest = databounty_sdk::hash::reader_digest(&b"labels"[..], |_| {}).expect("digest");
     let hash =
         databounty_sdk::hash::submission_hash(&setup.bounty, &contributor.key.pubkey(), &digest);
-    let address = databounty_sdk::pda::submission(&setup.bounty, &hash);
+    let address = databounty_sdk::pda::submission(&setup.bounty, &contributor.key.pubkey(), &hash);
     let payer = env.payer();
     let gift = solana_system_interface::instruction::transfer(&payer.pubkey(), &address, 1_000_000);
     env.send(&[gift], &[]).await.expect("pre-fund");
@@ -148,7 +148,36 @@ async fn prefunded_address_does_not_block(kind: MintKind) {
     assert_eq!(env.submission_state(&address).await.hash, hash);
 }
 
+/// Someone who sees a pending `submission_create` lands the same hash first under their
+/// own key: the submission address is bound to the contributor, so the real contributor
+/// still registers it, is voted on and is paid.
+async fn a_copied_hash_squats_nothing(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let victim = env.contributor(&setup).await;
+    let attacker = env.contributor(&setup).await;
+    let digest = databounty_sdk::hash::reader_digest(&b"labels"[..], |_| {}).expect("digest");
+    let hash = databounty_sdk::hash::submission_hash(&setup.bounty, &victim.key.pubkey(), &digest);
+    let squat = ix::submission_create(&attacker.key.pubkey(), &setup.bounty, hash, None);
+    env.send(&[squat], &[&attacker.key])
+        .await
+        .expect("the copy lands first");
+
+    let submitted = env.submit(&setup, &victim.key, b"labels").await;
+    assert_eq!(submitted.hash, hash);
+    env.votes(&setup, &submitted, 2, true).await;
+    env.try_release(&setup, &submitted, &victim.ata)
+        .await
+        .expect("release");
+    assert_eq!(
+        env.token_balance(&victim.ata).await,
+        setup.args.reward_per_submission
+    );
+    assert_eq!(env.token_balance(&attacker.ata).await, 0);
+}
+
 on_both_token_programs! {
+    a_copied_hash_does_not_block_its_contributor => a_copied_hash_squats_nothing;
     a_contributor_registers_a_hash => registers_a_hash;
     late_submissions_are_refused => refuses_after_the_deadline;
     a_cancelled_bounty_takes_no_submissions => refuses_a_cancelled_bounty;

@@ -19,7 +19,7 @@ pub struct SubmissionClose<'info> {
         close = contributor,
         has_one = bounty @ BountyError::WrongBounty,
         has_one = contributor @ BountyError::WrongContributor,
-        seeds = [SEED_SUBMISSION, bounty.key().as_ref(), submission.hash.as_ref()],
+        seeds = [SEED_SUBMISSION, bounty.key().as_ref(), submission.contributor.as_ref(), submission.hash.as_ref()],
         bump = submission.bump,
     )]
     pub submission: Box<Account<'info, Submission>>,

@@ -27,7 +27,12 @@ pub struct SubmissionCreate<'info> {
     )]
     pub bounty: Box<Account<'info, Bounty>>,
     /// CHECK: created by the handler; the seeds prove its address, `validate` that it is unused.
-    #[account(mut, seeds = [SEED_SUBMISSION, bounty.key().as_ref(), args.hash.as_ref()], bump)]
+    /// Bound to the contributor, so that copying a pending hash blocks nobody.
+    #[account(
+        mut,
+        seeds = [SEED_SUBMISSION, bounty.key().as_ref(), contributor.key().as_ref(), args.hash.as_ref()],
+        bump,
+    )]
     pub submission: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
@@ -102,7 +107,14 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
     let submission_info = ctx.accounts.submission.to_account_info();
     let bounty_key = bounty.key();
     let bump = [submission.bump];
-    let seeds: &[&[u8]] = &[SEED_SUBMISSION, bounty_key.as_ref(), &args.hash, &bump];
+    let contributor_key = ctx.accounts.contributor.key();
+    let seeds: &[&[u8]] = &[
+        SEED_SUBMISSION,
+        bounty_key.as_ref(),
+        contributor_key.as_ref(),
+        &args.hash,
+        &bump,
+    ];
     pda_account::create(
         &ctx.accounts.contributor.to_account_info(),
         &submission_info,

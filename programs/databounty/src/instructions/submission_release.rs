@@ -22,7 +22,7 @@ pub struct SubmissionRelease<'info> {
     #[account(
         mut,
         has_one = bounty @ BountyError::WrongBounty,
-        seeds = [SEED_SUBMISSION, bounty.key().as_ref(), submission.hash.as_ref()],
+        seeds = [SEED_SUBMISSION, bounty.key().as_ref(), submission.contributor.as_ref(), submission.hash.as_ref()],
         bump = submission.bump,
     )]
     pub submission: Box<Account<'info, Submission>>,

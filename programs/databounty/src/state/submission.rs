@@ -24,7 +24,7 @@ pub enum VoteOutcome {
     QuorumUnreachable,
 }
 
-/// A contributor's claim on a bounty. PDA `["submission", bounty, hash]`.
+/// A contributor's claim on a bounty. PDA `["submission", bounty, contributor, hash]`.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Submission {
