@@ -36,7 +36,7 @@ pub struct CreateArgs {
     /// Last moment to submit: unix seconds, RFC 3339, or +duration from now (chain time), e.g. +7d
     #[arg(long)]
     submission_deadline: String,
-    /// Last moment to vote, as --submission-deadline; after it, pending work expires
+    /// Last moment reviewers can vote; same forms as --submission-deadline
     #[arg(long)]
     review_deadline: String,
     /// 64 hex digits, or a file whose SHA-256 identifies the dataset (e.g. its manifest)
