@@ -67,6 +67,11 @@ impl Cli {
     }
 }
 
+/// `attest <submission> <data> --approve`.
+fn approve_with<'a>(submission: &'a str, data: &'a Path) -> [&'a str; 4] {
+    ["attest", submission, data.to_str().unwrap(), "--approve"]
+}
+
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
@@ -181,25 +186,16 @@ async fn a_whole_bounty_lifecycle_from_the_terminal() {
     vote("r2", carol.clone(), data.join("carol.txt"), true).await;
 
     // Wrong data, a stranger's vote, a second payout: each refused with its reason.
+    let alice_data = data.join("alice.jsonl");
     cli.refused(
         "r1",
-        &[
-            "attest",
-            &carol,
-            data.join("alice.jsonl").to_str().unwrap(),
-            "--approve",
-        ],
+        &approve_with(&carol, &alice_data),
         "does not match submission",
     )
     .await;
     cli.refused(
         "stranger",
-        &[
-            "attest",
-            &alice,
-            data.join("alice.jsonl").to_str().unwrap(),
-            "--approve",
-        ],
+        &approve_with(&alice, &alice_data),
         "the signer is not a reviewer of this bounty (NotAReviewer",
     )
     .await;
