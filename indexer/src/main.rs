@@ -45,6 +45,9 @@ struct Config {
     /// finalized (default), or confirmed with rollback of slots that never finalize
     #[arg(long, env = "COMMITMENT", value_enum, default_value = "finalized")]
     commitment: Commitment,
+    /// Seconds before one RPC request counts as timed out (and is retried)
+    #[arg(long, env = "RPC_TIMEOUT_SECS", default_value_t = 30)]
+    rpc_timeout_secs: u64,
     /// getTransaction requests in flight
     #[arg(long, env = "CONCURRENCY", default_value_t = 8)]
     concurrency: usize,
@@ -98,7 +101,8 @@ async fn main() -> anyhow::Result<()> {
         config.program_id,
         commitment,
         metrics.clone(),
-    );
+    )
+    .with_timeout(Duration::from_secs(config.rpc_timeout_secs.max(1)));
     let pipeline = PipelineConfig {
         program_id: config.program_id,
         source_name: format!("{}:{name}", config.program_id),

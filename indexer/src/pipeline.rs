@@ -233,10 +233,22 @@ async fn check_history<S: Source>(
     checkpoint: &Checkpoint,
     metrics: &Metrics,
 ) -> Result<(), PipelineError> {
-    let status = source
-        .statuses(std::slice::from_ref(&checkpoint.signature))
-        .await?;
-    if status.first().copied().flatten().is_none() {
+    // Asked twice, a moment apart: one wrong answer from a flaky node must not stop
+    // the indexer.
+    let mut known = false;
+    for attempt in 0..2 {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let status = source
+            .statuses(std::slice::from_ref(&checkpoint.signature))
+            .await?;
+        known |= status.first().copied().flatten().is_some();
+        if known {
+            break;
+        }
+    }
+    if !known {
         metrics.gap();
         return Err(PipelineError::Gap {
             signature: checkpoint.signature.clone(),

@@ -240,6 +240,13 @@ impl RpcSource {
         }
     }
 
+    /// How long one RPC request may take before it counts as a (retried) timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.rpc =
+            RpcClient::new_with_timeout_and_commitment(self.rpc.url(), timeout, self.commitment);
+        self
+    }
+
     pub fn with_backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = backoff;
         self

@@ -124,3 +124,33 @@ fn a_reply_with_broken_indices_is_one_undecodable_row() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].name(), "Undecodable");
 }
+
+/// `--program-id`: the same program deployed at another id emits its events through
+/// that deployment's event authority; they are found when indexing that id, and a
+/// decoder bound to the default id ignores them.
+#[test]
+fn events_of_a_deployment_at_another_id_are_found() {
+    let other = anchor_lang::prelude::Pubkey::new_unique();
+    let mut value = fixture();
+    let keys = value["transaction"]["message"]["accountKeys"]
+        .as_array_mut()
+        .unwrap();
+    let moved = [
+        (databounty::ID, other),
+        (
+            databounty_sdk::pda::event_authority(),
+            databounty_sdk::pda::event_authority_of(&other),
+        ),
+    ];
+    for key in keys.iter_mut() {
+        for (from, to) in moved {
+            if key.as_str() == Some(from.to_string().as_str()) {
+                *key = json!(to.to_string());
+            }
+        }
+    }
+    let rows = decode(&other, &update(value.clone()), 0);
+    let names: Vec<_> = rows.iter().map(|r| r.name()).collect();
+    assert_eq!(names, ["BountyCreated", "BountyFunded"]);
+    assert!(decode(&databounty::ID, &update(value), 0).is_empty());
+}

@@ -167,3 +167,21 @@ pub async fn quarantine(
     .await?;
     Ok(())
 }
+
+/// The chain position of each given bounty's newest stored event.
+pub async fn newest_event_positions(
+    conn: &mut PgConnection,
+    bounties: &[String],
+) -> Result<std::collections::HashMap<String, (i64, i64)>, DbError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT DISTINCT ON (bounty) bounty, slot, pos FROM events
+         WHERE bounty = ANY($1) ORDER BY bounty, slot DESC, pos DESC",
+    )
+    .bind(bounties)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(b, slot, pos)| (b, (slot, pos)))
+        .collect())
+}

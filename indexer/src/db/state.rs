@@ -2,7 +2,7 @@
 //! one `UNNEST` statement per table. Also reads the incarnations a batch continues from,
 //! and replays a bounty from its events when its state must be rebuilt.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use databounty_sdk::events::decode_event;
 use databounty_sdk::hash::hex;
@@ -12,26 +12,20 @@ use super::{numeric, pg_time, DbError};
 use crate::decoder::{storable_text, Position};
 use crate::projection::{project, Changes, Incarnations, Located};
 
-/// The stored newest incarnation of each given bounty and submission, and each bounty's
-/// newest applied position (to spot events older than the state they would patch).
+/// The stored newest incarnation of each given bounty and submission.
 pub async fn load_incarnations(
     conn: &mut PgConnection,
     bounties: &[String],
     submissions: &[String],
-) -> Result<(Incarnations, HashMap<String, (i64, i64)>), DbError> {
-    let rows: Vec<(String, i32, i64, i64)> = sqlx::query_as(
-        "SELECT DISTINCT ON (bounty) bounty, incarnation, updated_slot, updated_pos FROM bounties
-         WHERE bounty = ANY($1) ORDER BY bounty, incarnation DESC",
+) -> Result<Incarnations, DbError> {
+    let rows: Vec<(String, i32)> = sqlx::query_as(
+        "SELECT bounty, max(incarnation) FROM bounties WHERE bounty = ANY($1) GROUP BY bounty",
     )
     .bind(bounties)
     .fetch_all(&mut *conn)
     .await?;
     let mut known = Incarnations::default();
-    let mut updated = HashMap::new();
-    for (bounty, incarnation, slot, pos) in rows {
-        known.bounties.insert(bounty.clone(), incarnation);
-        updated.insert(bounty, (slot, pos));
-    }
+    known.bounties.extend(rows);
     let rows: Vec<(String, i32)> = sqlx::query_as(
         "SELECT submission, max(incarnation) FROM submissions WHERE submission = ANY($1) GROUP BY submission",
     )
@@ -39,7 +33,7 @@ pub async fn load_incarnations(
     .fetch_all(&mut *conn)
     .await?;
     known.submissions.extend(rows);
-    Ok((known, updated))
+    Ok(known)
 }
 
 fn slot_pos(p: &Position) -> (i64, i64) {

@@ -179,6 +179,13 @@ impl Writer {
             .filter(|t| t.unreadable.is_none())
             .flat_map(|t| &t.rows)
             .collect();
+        let mut bounties: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.event.as_ref().ok().map(|e| e.bounty().to_string()))
+            .collect();
+        bounties.sort();
+        bounties.dedup();
+        let stored = log::newest_event_positions(&mut db, &bounties).await?;
         let is_new = log::insert_events(&mut db, &rows, finalized).await?;
         let mut new: Vec<(&EventRow, &DatabountyEvent)> = rows
             .iter()
@@ -187,7 +194,7 @@ impl Writer {
             .filter_map(|(row, _)| row.event.as_ref().ok().map(|e| (*row, e)))
             .collect();
         new.sort_by_key(|(row, _)| row.position);
-        apply(&mut db, &new).await?;
+        apply(&mut db, &new, &stored).await?;
         if let Some(last) = txs.last().filter(|_| checkpoint) {
             log::advance_checkpoint(&mut db, &self.source, last).await?;
         }
@@ -273,11 +280,13 @@ impl Writer {
 }
 
 /// Applies new events to the state tables: a projection onto the stored incarnations,
-/// except for bounties whose stored state is newer than one of the events (a late
+/// except for bounties with a stored event newer than one of the new ones (a late
 /// arrival), which are rebuilt from all their events in chain order instead.
+/// `stored` is each bounty's newest event position before this batch.
 async fn apply(
     db: &mut PgConnection,
     new: &[(&EventRow, &DatabountyEvent)],
+    stored: &std::collections::HashMap<String, (i64, i64)>,
 ) -> Result<(), DbError> {
     if new.is_empty() {
         return Ok(());
@@ -291,11 +300,11 @@ async fn apply(
         .collect();
     submissions.sort();
     submissions.dedup();
-    let (known, updated) = state::load_incarnations(db, &bounties, &submissions).await?;
+    let known = state::load_incarnations(db, &bounties, &submissions).await?;
     let late: HashSet<String> = new
         .iter()
         .filter(|(row, e)| {
-            updated.get(&e.bounty().to_string()).is_some_and(|stored| {
+            stored.get(&e.bounty().to_string()).is_some_and(|stored| {
                 (row.position.slot_i64(), row.position.within_slot()) < *stored
             })
         })

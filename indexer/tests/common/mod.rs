@@ -23,6 +23,8 @@ use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::Transaction;
 
+pub mod proxy;
+
 pub const FINALITY_SLOTS: u64 = 3;
 
 /// One pass as the indexer makes it, holding the writer lock for the pass.
@@ -147,21 +149,22 @@ impl Chain {
             .unix_timestamp
     }
 
-    pub async fn run_lifecycle(&self) -> Lifecycle {
+    /// A new SPL Token mint with `owner` as its authority and 100 tokens (6 decimals) in
+    /// `owner`'s associated token account: (mint, that account, the signature).
+    pub async fn token(&self, owner: &Keypair) -> (Pubkey, Pubkey, Signature) {
         let program = anchor_spl::token::ID;
-        let creator = self.funded().await;
         let mint = Keypair::new();
-        let creator_ata = ata(&creator.pubkey(), &mint.pubkey(), &program);
+        let owner_ata = ata(&owner.pubkey(), &mint.pubkey(), &program);
         let rent = self
             .rpc
             .get_minimum_balance_for_rent_exemption(82)
             .await
             .unwrap();
-        let mut signatures = vec![
-            self.send(
+        let signature = self
+            .send(
                 &[
                     solana_system_interface::instruction::create_account(
-                        &creator.pubkey(),
+                        &owner.pubkey(),
                         &mint.pubkey(),
                         rent,
                         82,
@@ -170,33 +173,113 @@ impl Chain {
                     spl_token_2022::instruction::initialize_mint2(
                         &program,
                         &mint.pubkey(),
-                        &creator.pubkey(),
+                        &owner.pubkey(),
                         None,
                         6,
                     )
                     .unwrap(),
                     create_associated_token_account_idempotent(
-                        &creator.pubkey(),
-                        &creator.pubkey(),
+                        &owner.pubkey(),
+                        &owner.pubkey(),
                         &mint.pubkey(),
                         &program,
                     ),
                     spl_token_2022::instruction::mint_to(
                         &program,
                         &mint.pubkey(),
-                        &creator_ata,
-                        &creator.pubkey(),
+                        &owner_ata,
+                        &owner.pubkey(),
                         &[],
                         100_000_000,
                     )
                     .unwrap(),
                 ],
-                &creator,
+                owner,
                 &[&mint],
             )
-            .await,
-        ];
-        let mint = mint.pubkey();
+            .await;
+        (mint.pubkey(), owner_ata, signature)
+    }
+
+    /// `who` registers `content` (with `uri`) to `bounty`: (submission, hash, signature).
+    pub async fn submit(
+        &self,
+        who: &Keypair,
+        bounty: &Pubkey,
+        content: &[u8],
+        uri: Option<String>,
+    ) -> (Pubkey, [u8; 32], Signature) {
+        let digest = databounty_sdk::hash::reader_digest(content, |_| {}).unwrap();
+        let hash = submission_hash(bounty, &who.pubkey(), &digest);
+        let signature = self
+            .send(
+                &[ix::submission_create(&who.pubkey(), bounty, hash, uri)],
+                who,
+                &[],
+            )
+            .await;
+        (
+            pda::submission(bounty, &who.pubkey(), &hash),
+            hash,
+            signature,
+        )
+    }
+
+    /// `reviewer` votes on a submission.
+    pub async fn vote(
+        &self,
+        reviewer: &Keypair,
+        bounty: &Pubkey,
+        submission: &Pubkey,
+        hash: [u8; 32],
+        approve: bool,
+    ) -> Signature {
+        self.send(
+            &[ix::submission_attest(
+                &reviewer.pubkey(),
+                bounty,
+                submission,
+                hash,
+                approve,
+            )],
+            reviewer,
+            &[],
+        )
+        .await
+    }
+
+    /// Pays an accepted submission to `contributor`'s associated token account.
+    pub async fn release(
+        &self,
+        payer: &Keypair,
+        bounty: &Pubkey,
+        submission: &Pubkey,
+        mint: &Pubkey,
+        contributor: &Pubkey,
+    ) -> Signature {
+        let program = anchor_spl::token::ID;
+        let to = ata(contributor, mint, &program);
+        self.send(
+            &[
+                create_associated_token_account_idempotent(
+                    &payer.pubkey(),
+                    contributor,
+                    mint,
+                    &program,
+                ),
+                ix::submission_release(bounty, submission, mint, &program, &to),
+            ],
+            payer,
+            &[],
+        )
+        .await
+    }
+
+    pub async fn run_lifecycle(&self) -> Lifecycle {
+        let program = anchor_spl::token::ID;
+        let creator = self.funded().await;
+        let (mint, creator_ata, signature) = self.token(&creator).await;
+        let mut signatures = vec![signature];
         let mut reviewers = Vec::new();
         for _ in 0..3 {
             reviewers.push(self.funded().await);

@@ -1,0 +1,793 @@
+//! The indexer against what anyone may write on chain and what a node or database may
+//! do: extreme values, rows Postgres refuses, re-created accounts, a node that lost our
+//! history, events that arrive late, replies that land again elsewhere, a second writer,
+//! a stall, and API misuse. Each test fails if the guard it names is removed.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use common::{checkpoint, index, Chain};
+use databounty::instructions::BountyCreateArgs;
+use databounty_indexer::api::{router, ApiState};
+use databounty_indexer::db::{Checkpoint, Db, Writer};
+use databounty_indexer::decoder::{decode, EventRow, Position, TransactionUpdate};
+use databounty_indexer::metrics::Metrics;
+use databounty_indexer::pipeline::{follow, PipelineConfig, PipelineError, Stop, TxRecord};
+use databounty_indexer::source::{
+    Backoff, BlockCheck, RpcSource, SignatureInfo, Source, SourceError, TxStatus,
+};
+use databounty_sdk::{instructions as ix, pda};
+use serde_json::Value;
+use solana_commitment_config::CommitmentConfig;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use sqlx::PgPool;
+
+fn config() -> PipelineConfig {
+    PipelineConfig {
+        program_id: databounty::ID,
+        source_name: "test".into(),
+        concurrency: 4,
+        batch_size: 100,
+        confirmed: false,
+    }
+}
+
+fn finalized_source(chain: &Chain) -> RpcSource {
+    RpcSource::new(
+        &chain.localnet.url,
+        databounty::ID,
+        CommitmentConfig::finalized(),
+        Metrics::default(),
+    )
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// Bounty terms for tests: three reviewers, quorum two, deadlines from the chain clock.
+fn terms(reviewers: &[Keypair], now: i64, nonce: u64, reward: u64) -> BountyCreateArgs {
+    BountyCreateArgs {
+        dataset_id: [7u8; 32],
+        nonce,
+        metadata_uri: "ipfs://terms".into(),
+        reward_per_submission: reward,
+        max_winners: 3,
+        reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
+        quorum: 2,
+        submission_deadline: now + 3_600,
+        review_deadline: now + 7_200,
+        allow_permanent_delegate: false,
+        initial_funding: 10_000_000,
+    }
+}
+
+struct Poster {
+    creator: Keypair,
+    mint: Pubkey,
+    creator_ata: Pubkey,
+    reviewers: Vec<Keypair>,
+}
+
+async fn poster(chain: &Chain) -> Poster {
+    let creator = chain.funded().await;
+    let (mint, creator_ata, _) = chain.token(&creator).await;
+    let mut reviewers = Vec::new();
+    for _ in 0..3 {
+        reviewers.push(chain.funded().await);
+    }
+    Poster {
+        creator,
+        mint,
+        creator_ata,
+        reviewers,
+    }
+}
+
+impl Poster {
+    async fn create(&self, chain: &Chain, args: BountyCreateArgs) -> Pubkey {
+        let bounty = pda::bounty(&self.creator.pubkey(), &args.dataset_id, args.nonce);
+        chain
+            .send(
+                &[ix::bounty_create(
+                    &self.creator.pubkey(),
+                    &self.creator.pubkey(),
+                    &self.mint,
+                    &anchor_spl::token::ID,
+                    Some(self.creator_ata),
+                    args,
+                )],
+                &self.creator,
+                &[],
+            )
+            .await;
+        bounty
+    }
+}
+
+/// Item 1: a review deadline of i64::MAX and URIs with NUL and right-to-left marks,
+/// all accepted by the program, are stored: raw integers and bytes exactly, timestamps
+/// NULL where Postgres has none, text with NUL shown as U+FFFD.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn values_the_program_accepts_are_stored_faithfully(pool: PgPool) {
+    let chain = Chain::start().await;
+    let poster = poster(&chain).await;
+    let now = chain.chain_time().await;
+    let uri = "ipfs://a\0b\u{202E}cba";
+    let bounty = poster
+        .create(
+            &chain,
+            BountyCreateArgs {
+                metadata_uri: uri.into(),
+                review_deadline: i64::MAX,
+                ..terms(&poster.reviewers, now, 0, 1_000)
+            },
+        )
+        .await;
+    let who = chain.funded().await;
+    let (submission, _, _) = chain
+        .submit(&who, &bounty, b"labels", Some("s3://x\0y".into()))
+        .await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    index(
+        &finalized_source(&chain),
+        &db,
+        &config(),
+        &Metrics::default(),
+    )
+    .await
+    .expect("stored, not refused");
+
+    let (deadline, timestamp, raw, text): (i64, Option<chrono::DateTime<chrono::Utc>>, Vec<u8>, String) =
+        sqlx::query_as(
+            "SELECT review_deadline_unix, review_deadline, metadata_uri_raw, metadata_uri FROM bounties WHERE bounty = $1",
+        )
+        .bind(bounty.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(deadline, i64::MAX);
+    assert_eq!(timestamp, None, "Postgres has no such timestamp");
+    assert_eq!(raw, uri.as_bytes());
+    assert_eq!(text, "ipfs://a\u{FFFD}b\u{202E}cba");
+    let (raw, text): (Vec<u8>, String) =
+        sqlx::query_as("SELECT uri_raw, uri FROM submissions WHERE submission = $1")
+            .bind(submission.to_string())
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(raw, b"s3://x\0y");
+    assert_eq!(text, "s3://x\u{FFFD}y");
+    let json_deadline: String = sqlx::query_scalar(
+        "SELECT data->>'review_deadline' FROM events WHERE name = 'BountyCreated'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(json_deadline, i64::MAX.to_string());
+}
+
+/// Item 2: a transaction whose rows Postgres refuses (here a constraint an operator
+/// added) is quarantined with its signature, raw events and error; every other
+/// transaction of the batch is written, the checkpoint passes it, and the next pass does
+/// not try it again.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_refused_transaction_is_quarantined_and_the_rest_written(pool: PgPool) {
+    sqlx::query(
+        "ALTER TABLE submissions ADD CONSTRAINT no_refuse_me CHECK (uri NOT LIKE '%refuse-me%')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let chain = Chain::start().await;
+    let poster = poster(&chain).await;
+    let now = chain.chain_time().await;
+    let bounty = poster
+        .create(&chain, terms(&poster.reviewers, now, 0, 1_000))
+        .await;
+    let mut refused = None;
+    for (i, uri) in ["ok://1", "https://refuse-me", "ok://3"].iter().enumerate() {
+        let who = chain.funded().await;
+        let content = format!("content {i}");
+        let (_, _, signature) = chain
+            .submit(&who, &bounty, content.as_bytes(), Some(uri.to_string()))
+            .await;
+        if uri.contains("refuse-me") {
+            refused = Some(signature.to_string());
+        }
+    }
+    let last = chain.funded().await;
+    let (_, _, last_signature) = chain.submit(&last, &bounty, b"last", None).await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    let metrics = Metrics::default();
+    index(&finalized_source(&chain), &db, &config(), &metrics)
+        .await
+        .expect("the pass goes on");
+
+    let refused = refused.unwrap();
+    let (signature, sqlstate, events): (String, Option<String>, i32) =
+        sqlx::query_as("SELECT signature, sqlstate, cardinality(raw_events) FROM quarantine")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(signature, refused);
+    assert_eq!(sqlstate.as_deref(), Some("23514"));
+    assert_eq!(events, 1, "its SubmissionCreated event is kept raw");
+    assert_eq!(count(&pool, "SELECT count(*) FROM submissions").await, 3);
+    assert!(metrics
+        .render()
+        .contains("databounty_indexer_quarantined_transactions_total 1"));
+    assert_eq!(
+        checkpoint(&pool).await.unwrap().signature,
+        last_signature.to_string()
+    );
+    let again = Metrics::default();
+    index(&finalized_source(&chain), &db, &config(), &again)
+        .await
+        .unwrap();
+    assert!(again
+        .render()
+        .contains("databounty_indexer_quarantined_transactions_total 0"));
+}
+
+/// Item 3: a bounty closed and created again at the same address, and a submission hash
+/// registered again in it, are second incarnations: both sets of terms, votes and
+/// payouts are kept and the contributor's earnings count both payouts.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_recreated_bounty_and_submission_are_new_incarnations(pool: PgPool) {
+    let chain = Chain::start().await;
+    let poster = poster(&chain).await;
+    let alice = chain.funded().await;
+    let program = anchor_spl::token::ID;
+    let mut bounty = Pubkey::default();
+    let mut submission = Pubkey::default();
+    for reward in [1_000_000u64, 3_000_000] {
+        let now = chain.chain_time().await;
+        bounty = poster
+            .create(&chain, terms(&poster.reviewers, now, 0, reward))
+            .await;
+        let (s, hash, _) = chain.submit(&alice, &bounty, b"same labels", None).await;
+        submission = s;
+        for reviewer in &poster.reviewers[..2] {
+            chain.vote(reviewer, &bounty, &s, hash, true).await;
+        }
+        chain
+            .release(&poster.creator, &bounty, &s, &poster.mint, &alice.pubkey())
+            .await;
+        if reward == 1_000_000 {
+            let c = &poster.creator;
+            chain
+                .send(&[ix::bounty_cancel(&c.pubkey(), &bounty)], c, &[])
+                .await;
+            chain
+                .send(
+                    &[ix::bounty_refund(
+                        &bounty,
+                        &poster.mint,
+                        &program,
+                        &poster.creator_ata,
+                    )],
+                    c,
+                    &[],
+                )
+                .await;
+            chain
+                .send(
+                    &[ix::submission_close(&bounty, &s, &alice.pubkey())],
+                    c,
+                    &[],
+                )
+                .await;
+            chain
+                .send(
+                    &[ix::bounty_close(
+                        &c.pubkey(),
+                        &bounty,
+                        &poster.mint,
+                        &program,
+                    )],
+                    c,
+                    &[],
+                )
+                .await;
+        }
+    }
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    for batch_size in [1, 1_000] {
+        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let config = PipelineConfig {
+            batch_size,
+            ..config()
+        };
+        index(&finalized_source(&chain), &db, &config, &Metrics::default())
+            .await
+            .unwrap();
+        let bounties: Vec<(i32, String, String, String)> = sqlx::query_as(
+            "SELECT incarnation, reward_per_submission::text, status, released::text FROM bounties
+             WHERE bounty = $1 ORDER BY incarnation",
+        )
+        .bind(bounty.to_string())
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            bounties,
+            [
+                (1, "1000000".into(), "Closed".into(), "1000000".into()),
+                (2, "3000000".into(), "Open".into(), "3000000".into()),
+            ],
+            "batch size {batch_size}"
+        );
+        let submissions: Vec<(i32, i32, String)> = sqlx::query_as(
+            "SELECT incarnation, bounty_incarnation, status FROM submissions WHERE submission = $1 ORDER BY incarnation",
+        )
+        .bind(submission.to_string())
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(submissions, [(1, 1, "Paid".into()), (2, 2, "Paid".into())]);
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM attestations").await,
+            4,
+            "both incarnations' votes"
+        );
+        let earned: String = sqlx::query_scalar(
+            "SELECT earned::text FROM contributor_earnings WHERE contributor = $1",
+        )
+        .bind(alice.pubkey().to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(earned, "4000000", "both payouts count");
+    }
+}
+
+/// Item 5: a node that does not know the checkpoint's transaction (here: another chain,
+/// as after a switch of provider) stops the indexer with a gap error and a metric;
+/// nothing is skipped and nothing written.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_checkpoint_missing_from_the_nodes_history_is_a_gap(pool: PgPool) {
+    let first = Chain::start().await;
+    first.run_lifecycle().await;
+    first.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    index(
+        &finalized_source(&first),
+        &db,
+        &config(),
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+    let before = count(&pool, "SELECT count(*) FROM events").await;
+    let stored = checkpoint(&pool).await.unwrap();
+
+    let other = Chain::start().await;
+    other.run_lifecycle().await;
+    other.wait_finalized().await;
+    let metrics = Metrics::default();
+    let err = index(&finalized_source(&other), &db, &config(), &metrics)
+        .await
+        .expect_err("a gap");
+    assert!(matches!(&err, PipelineError::Gap { signature, .. } if *signature == stored.signature));
+    assert!(err.is_fatal(), "retrying cannot fill a gap");
+    assert!(metrics
+        .render()
+        .contains("databounty_indexer_history_gaps_total 1"));
+    assert_eq!(count(&pool, "SELECT count(*) FROM events").await, before);
+    assert_eq!(checkpoint(&pool).await, Some(stored));
+}
+
+/// Builds the transaction records the pipeline would write for everything on `chain`.
+async fn records(source: &RpcSource) -> Vec<TxRecord> {
+    let listed = source.new_signatures(None).await.unwrap();
+    let mut out = Vec::new();
+    for info in listed {
+        let rows = if info.failed {
+            vec![]
+        } else {
+            let update = source.transaction(&info.signature).await.unwrap();
+            decode(&databounty::ID, &update, info.tx_index)
+        };
+        out.push(TxRecord {
+            signature: info.signature,
+            slot: info.slot,
+            tx_index: info.tx_index,
+            failed: info.failed,
+            block_time: info.block_time,
+            rows,
+            unreadable: None,
+        });
+    }
+    out
+}
+
+async fn state_snapshot(pool: &PgPool) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in [
+        "bounties",
+        "submissions",
+        "attestations",
+        "fundings",
+        "payouts",
+        "refunds",
+    ] {
+        let sql = format!(
+            "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
+        );
+        out.push(
+            sqlx::query_scalar::<_, String>(&sql)
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+        );
+    }
+    out
+}
+
+/// Item 6: events written out of chain order (the newest transaction first) end in the
+/// same state as in order: an older event never overwrites newer state.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn events_arriving_late_do_not_overwrite_newer_state(pool: PgPool) {
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let all = records(&finalized_source(&chain)).await;
+    let db = Db::from_pool(pool.clone());
+    let mut writer = Writer::try_acquire(&db, "test").await.unwrap().unwrap();
+    writer.write(&all, true).await.unwrap();
+    let in_order = state_snapshot(&pool).await;
+    assert!(in_order[0].contains("Cancelled"));
+
+    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for record in all.iter().rev() {
+        writer
+            .write(std::slice::from_ref(record), true)
+            .await
+            .unwrap();
+    }
+    assert_eq!(state_snapshot(&pool).await, in_order);
+}
+
+/// Item 8: a batch of 10,000 events is one write (array parameters; no bind limit).
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_batch_of_ten_thousand_events_is_written(pool: PgPool) {
+    let bounty = Pubkey::new_unique();
+    let txs: Vec<TxRecord> = (0..10_000u64)
+        .map(|i| {
+            let event = databounty::events::BountyFunded {
+                bounty,
+                funder: Pubkey::new_unique(),
+                mint: Pubkey::new_unique(),
+                requested: i,
+                received: i,
+                funded: i,
+                vault_balance: i,
+                funded_at: 1_700_000_000,
+            };
+            let mut raw = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
+            raw.extend(anchor_lang::Event::data(&event));
+            TxRecord {
+                signature: format!("sig{i:05}"),
+                slot: 10 + i,
+                tx_index: 0,
+                failed: false,
+                block_time: None,
+                rows: vec![EventRow {
+                    signature: format!("sig{i:05}"),
+                    position: Position {
+                        slot: 10 + i,
+                        ..Position::default()
+                    },
+                    block_time: None,
+                    raw,
+                    event: Ok(databounty_sdk::events::DatabountyEvent::BountyFunded(event)),
+                }],
+                unreadable: None,
+            }
+        })
+        .collect();
+    let db = Db::from_pool(pool.clone());
+    let mut writer = Writer::try_acquire(&db, "test").await.unwrap().unwrap();
+    let written = writer.write(&txs, true).await.unwrap();
+    assert_eq!(written.new_events, 10_000);
+    assert_eq!(count(&pool, "SELECT count(*) FROM fundings").await, 10_000);
+}
+
+/// Item 8: one writer per source; a second waits and takes over when the first's
+/// session ends.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_second_writer_stands_by_until_the_first_is_gone(pool: PgPool) {
+    let db = Db::from_pool(pool.clone());
+    let first = Writer::try_acquire(&db, "test")
+        .await
+        .unwrap()
+        .expect("free");
+    assert!(Writer::try_acquire(&db, "test").await.unwrap().is_none());
+    assert!(
+        Writer::try_acquire(&db, "another source")
+            .await
+            .unwrap()
+            .is_some(),
+        "the lock is per source"
+    );
+    let standby = tokio::spawn({
+        let db = db.clone();
+        async move { Writer::acquire(&db, "test", Duration::from_millis(50)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!standby.is_finished(), "stands by while the first writes");
+    drop(first);
+    let taken = tokio::time::timeout(Duration::from_secs(5), standby)
+        .await
+        .expect("takes over within seconds");
+    assert!(taken.unwrap().is_ok());
+}
+
+/// Says a transaction landed again in the next slot (its first slot's fork was dropped).
+struct Relanding<'a> {
+    inner: &'a RpcSource,
+    relanded: String,
+    listed: AtomicBool,
+}
+
+impl Source for Relanding<'_> {
+    async fn new_signatures(
+        &self,
+        after: Option<&Checkpoint>,
+    ) -> Result<Vec<SignatureInfo>, SourceError> {
+        let mut listed = self.inner.new_signatures(after).await?;
+        if self.listed.swap(true, Ordering::SeqCst) {
+            listed.retain(|s| s.signature != self.relanded);
+        }
+        Ok(listed)
+    }
+    async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
+        self.inner.transaction(signature).await
+    }
+    async fn slots(&self) -> Result<(u64, u64), SourceError> {
+        self.inner.slots().await
+    }
+    async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
+        let mut statuses = self.inner.statuses(signatures).await?;
+        for (signature, status) in signatures.iter().zip(&mut statuses) {
+            if *signature == self.relanded {
+                if let Some(status) = status {
+                    status.slot += 1;
+                }
+            }
+        }
+        Ok(statuses)
+    }
+    async fn block_check(&self, slot: u64, signature: &str) -> Result<BlockCheck, SourceError> {
+        self.inner.block_check(slot, signature).await
+    }
+}
+
+/// Item 7: at `confirmed`, a transaction the node now reports in another slot has its
+/// rows removed and read again at the new slot; nothing else is lost.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_relanded_transaction_is_read_again(pool: PgPool) {
+    let chain = Chain::start().await;
+    let life = chain.run_lifecycle().await;
+    let moved = life.signatures[5].to_string();
+    let confirmed = RpcSource::new(
+        &chain.localnet.url,
+        databounty::ID,
+        CommitmentConfig::confirmed(),
+        Metrics::default(),
+    );
+    let source = Relanding {
+        inner: &confirmed,
+        relanded: moved.clone(),
+        listed: AtomicBool::new(false),
+    };
+    let db = Db::from_pool(pool.clone());
+    let config = PipelineConfig {
+        confirmed: true,
+        ..config()
+    };
+    index(&source, &db, &config, &Metrics::default())
+        .await
+        .unwrap();
+    let events = count(&pool, "SELECT count(*) FROM events").await;
+    let slot_before: i64 = sqlx::query_scalar("SELECT slot FROM transactions WHERE signature = $1")
+        .bind(&moved)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    chain.wait_finalized().await;
+    index(&source, &db, &config, &Metrics::default())
+        .await
+        .unwrap();
+    let slots: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT slot FROM events WHERE signature = $1")
+            .bind(&moved)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(slots, [slot_before + 1]);
+    assert_eq!(count(&pool, "SELECT count(*) FROM events").await, events);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM events WHERE NOT finalized").await,
+        0
+    );
+}
+
+async fn serve(db: &Db, metrics: &Metrics, stall_after: Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(ApiState {
+        db: db.clone(),
+        metrics: metrics.clone(),
+        stall_after,
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+/// Item 9: the live loop against a node that only answers garbage fails its passes,
+/// counts them, and `/health` turns 503 with the error once stalled; against the real
+/// chain the same loop indexes, reports the indexed slot and the head, answers 200, and
+/// stops when asked.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn the_live_loop_reports_a_stall_and_recovers(pool: PgPool) {
+    let garbage = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let garbage_url = format!("http://{}", garbage.local_addr().unwrap());
+    let app = axum::Router::new().fallback(|| async { "<html>502</html>" });
+    tokio::spawn(async move { axum::serve(garbage, app).await });
+    let db = Db::from_pool(pool.clone());
+    let metrics = Metrics::default();
+    let url = serve(&db, &metrics, Duration::from_secs(1)).await;
+    let broken = RpcSource::new(
+        &garbage_url,
+        databounty::ID,
+        CommitmentConfig::finalized(),
+        metrics.clone(),
+    )
+    .with_backoff(Backoff {
+        attempts: 1,
+        ..Backoff::default()
+    });
+    let config = config();
+    let (stop_tx, stop) = Stop::new();
+    let looping = follow(
+        &broken,
+        &db,
+        &config,
+        &metrics,
+        Duration::from_millis(100),
+        stop,
+    );
+    let checks = async {
+        tokio::time::sleep(Duration::from_millis(1_600)).await;
+        let health = reqwest::get(format!("{url}/health")).await.unwrap();
+        assert_eq!(health.status(), 503);
+        let body: Value = health.json().await.unwrap();
+        assert_eq!(body["status"], "stalled");
+        assert!(
+            body["last_error"].as_str().unwrap().contains("RPC"),
+            "{body}"
+        );
+        assert!(!metrics
+            .render()
+            .contains("databounty_indexer_failed_passes_total 0\n"));
+        stop_tx.send(true).unwrap();
+    };
+    let (result, ()) = tokio::join!(looping, checks);
+    assert!(result.is_ok(), "a stop is not an error");
+
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let healthy = RpcSource::new(
+        &chain.localnet.url,
+        databounty::ID,
+        CommitmentConfig::finalized(),
+        metrics.clone(),
+    );
+    let (stop_tx, stop) = Stop::new();
+    let looping = follow(
+        &healthy,
+        &db,
+        &config,
+        &metrics,
+        Duration::from_millis(100),
+        stop,
+    );
+    let checks = async {
+        let mut body = Value::Null;
+        for _ in 0..100 {
+            let reply = reqwest::get(format!("{url}/health")).await.unwrap();
+            if reply.status() == 200 {
+                body = reply.json().await.unwrap();
+                if body["status"] == "ok" {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        stop_tx.send(true).unwrap();
+        body
+    };
+    let (result, body) = tokio::time::timeout(Duration::from_secs(30), async {
+        tokio::join!(looping, checks)
+    })
+    .await
+    .expect("stops promptly");
+    result.unwrap();
+    assert_eq!(body["status"], "ok", "{body}");
+    assert_eq!(body["role"], "writer");
+    assert!(body["indexed_slot"].as_u64().unwrap() > 0);
+    assert!(body["head_slot"].as_u64().unwrap() >= body["indexed_slot"].as_u64().unwrap());
+    assert!(count(&pool, "SELECT count(*) FROM events").await > 0);
+}
+
+/// Item 10: malformed parameters and keys are 400 with a JSON body, an unknown bounty
+/// 404, a failing query 500, an unreachable database 503; pages never overlap.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn api_errors_have_the_right_status(pool: PgPool) {
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    index(
+        &finalized_source(&chain),
+        &db,
+        &config(),
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+    let url = serve(&db, &Metrics::default(), Duration::from_secs(60)).await;
+    let get = |path: &str| {
+        let url = format!("{url}{path}");
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    for (path, status) in [
+        ("/bounties?limit=abc", 400),
+        ("/bounties?limit=0", 400),
+        ("/bounties?limit=501", 400),
+        ("/bounties?offset=-1", 400),
+        ("/bounties/not-a-key", 400),
+        ("/bounties/not-a-key/submissions", 400),
+        (&format!("/bounties/{}", Pubkey::new_unique()), 404),
+        (
+            &format!("/bounties/{}/submissions", Pubkey::new_unique()),
+            404,
+        ),
+        ("/no-such-endpoint", 404),
+    ] {
+        let reply = get(path).await;
+        assert_eq!(reply.status(), status, "{path}");
+        let body: Value = reply.json().await.expect("a JSON body");
+        assert!(body["error"].is_string(), "{path}: {body}");
+    }
+    let first: Value = get("/bounties?limit=1").await.json().await.unwrap();
+    let second: Value = get("/bounties?limit=1&offset=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(first["items"][0]["bounty"], second["items"][0]["bounty"]);
+
+    sqlx::query("DROP VIEW reviewer_agreement")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(get("/reviewers/agreement").await.status(), 500);
+    pool.close().await;
+    assert_eq!(get("/bounties").await.status(), 503);
+}
