@@ -15,3 +15,8 @@ pub const MAX_REVIEWERS: usize = 32;
 
 /// Domain separator of the submission hash (see the SDK's `submission_hash`).
 pub const SUBMISSION_HASH_DOMAIN: &[u8] = b"databounty/submission/v1";
+
+/// Longest review window, `review_deadline − submission_deadline`, in seconds (180 days).
+/// Pending work can hold up to `min(pending, winner slots left) × reward` of the escrow
+/// until the review deadline; the bound keeps that finite.
+pub const MAX_REVIEW_WINDOW: i64 = 180 * 24 * 60 * 60;

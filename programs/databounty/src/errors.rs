@@ -97,6 +97,7 @@ pub enum BountyError {
     WrongRefundAccount,
     #[msg("refunds open once the bounty is cancelled or its submission deadline has passed")]
     RefundNotYetAllowed,
+    /// No longer returned: pending work locks only what it can still win (see `bounty_refund`).
     #[msg("submissions are still pending review and the review deadline has not passed")]
     SubmissionsPending,
     #[msg("nothing unreserved is left in the vault to refund")]
@@ -117,4 +118,22 @@ pub enum BountyError {
     MathOverflow,
     #[msg("the bounty's accounting invariant does not hold")]
     InvariantViolated,
+
+    // --- added later; appended so that earlier error codes never move ---
+    #[msg("the review window (review_deadline − submission_deadline) is longer than 180 days")]
+    ReviewWindowTooLong,
+    #[msg("invariant: the vault's tracked balance is below the reserved rewards")]
+    InvariantVaultBelowReserved,
+    #[msg("invariant: more submissions paid than accepted")]
+    InvariantPaidAboveAccepted,
+    #[msg("invariant: reserved differs from (accepted − paid) × reward")]
+    InvariantReservedMismatch,
+    #[msg("invariant: more submissions accepted than max_winners")]
+    InvariantTooManyWinners,
+    #[msg("invariant: more submissions pending than ever created")]
+    InvariantPendingAboveSubmissions,
+    #[msg("invariant: more submission accounts open than ever created")]
+    InvariantOpenAccountsAboveSubmissions,
+    #[msg("invariant: quorum is not between 1 and the number of reviewers")]
+    InvariantInvalidQuorum,
 }

@@ -152,6 +152,14 @@ async fn rejects_invalid_arguments(kind: MintKind) {
             Box::new(|a| a.review_deadline = a.submission_deadline - 1),
             BountyError::InvalidDeadlines,
         ),
+        (
+            "review window over 180 days",
+            Box::new(|a| {
+                a.review_deadline =
+                    a.submission_deadline + databounty::constants::MAX_REVIEW_WINDOW + 1
+            }),
+            BountyError::ReviewWindowTooLong,
+        ),
     ];
     for (nonce, (name, mutate, expected)) in cases.into_iter().enumerate() {
         let mut args = base.clone();

@@ -52,22 +52,52 @@ async fn not_while_open_and_taking_submissions(kind: MintKind) {
         .expect("refund");
 }
 
-/// Pending work holds the funds until it is decided or the review deadline passes.
-async fn waits_for_pending_reviews(kind: MintKind) {
+fn refunded_amount(events: &[DatabountyEvent]) -> u64 {
+    match events {
+        [DatabountyEvent::BountyRefunded(refund)] => refund.amount,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Fifty junk submissions must not lock the escrow: pending work keeps back only
+/// `min(pending, max_winners − accepted) × reward`, and nothing once votes close.
+async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
     let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    env.submit(&setup, &contributor.key, b"labels").await;
+    let setup = env.bounty(kind).await; // max_winners 2, funded 2 rewards
+    let reward = setup.args.reward_per_submission;
     let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
-    assert_bounty_error(
-        env.try_refund(&setup, &setup.parties.creator_ata).await,
-        BountyError::SubmissionsPending,
-    );
-    env.past_review_deadline(&setup).await;
-    env.try_refund(&setup, &setup.parties.creator_ata)
+    let ata = setup.parties.creator_ata;
+    env.try_fund(&setup, &creator, &ata, 8 * reward)
         .await
-        .expect("refund after expiry");
+        .expect("fund");
+    let spammer = env.contributor(&setup).await;
+    let mut junk = Vec::new();
+    for i in 0..5u8 {
+        junk.push(env.submit(&setup, &spammer.key, &[i]).await);
+    }
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let events = env.try_refund(&setup, &ata).await.expect("refund");
+    assert_eq!(
+        refunded_amount(&events),
+        8 * reward,
+        "two slots stay locked"
+    );
+    env.assert_books_balance(&setup).await;
+
+    // One is accepted: one slot left, so one more reward stays locked beside reserved.
+    env.votes(&setup, &junk[0], 2, true).await;
+    assert_bounty_error(
+        env.try_refund(&setup, &ata).await,
+        BountyError::NothingToRefund,
+    );
+    // Once votes close, pending work can claim nothing.
+    env.past_review_deadline(&setup).await;
+    let events = env.try_refund(&setup, &ata).await.expect("refund");
+    assert_eq!(refunded_amount(&events), reward);
+    env.try_release(&setup, &junk[0], &spammer.ata)
+        .await
+        .expect("the accepted reward is still there");
+    env.assert_books_balance(&setup).await;
 }
 
 /// Rewards reserved for accepted submissions stay in the vault.
@@ -133,7 +163,7 @@ async fn sweeps_untracked_tokens(kind: MintKind) {
 on_both_token_programs! {
     a_cancelled_bounty_is_refunded => refunds_a_cancelled_bounty;
     no_refund_while_taking_submissions => not_while_open_and_taking_submissions;
-    refunds_wait_for_pending_reviews => waits_for_pending_reviews;
+    pending_spam_locks_only_the_winner_slots_left => pending_spam_locks_only_the_winner_slots_left;
     reserved_rewards_are_not_refunded => keeps_reserved_rewards;
     only_the_creator_is_refunded => pays_only_the_creator;
     untracked_tokens_are_swept => sweeps_untracked_tokens;

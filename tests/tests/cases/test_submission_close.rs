@@ -50,6 +50,49 @@ async fn closes_a_paid_submission(kind: MintKind) {
     assert_eq!(env.lamports(&contributor.key.pubkey()).await, before + rent);
 }
 
+/// Once every winner slot is taken, pending submissions can never win: anyone closes
+/// them, as rejected, with the rent back to their contributors, before any deadline.
+async fn closes_the_pending_losers_of_a_full_bounty(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env
+        .bounty_with(
+            kind,
+            BountyParams {
+                max_winners: 1,
+                ..Default::default()
+            },
+        )
+        .await;
+    let winner = env.contributor(&setup).await;
+    let loser = env.contributor(&setup).await;
+    let won = env.submit(&setup, &winner.key, b"good").await;
+    let lost = env.submit(&setup, &loser.key, b"late").await;
+    env.votes(&setup, &won, 2, true).await;
+    let rent = env.lamports(&lost.address).await;
+    let before = env.lamports(&loser.key.pubkey()).await;
+    let events = env
+        .try_close_submission(&setup, &lost, &loser.key.pubkey())
+        .await
+        .expect("close a pending submission that can no longer win");
+    let now = env.now().await;
+    assert_eq!(
+        events,
+        vec![DatabountyEvent::SubmissionClosed(SubmissionClosed {
+            bounty: setup.bounty,
+            submission: lost.address,
+            contributor: loser.key.pubkey(),
+            final_status: SubmissionStatus::Rejected,
+            rent_returned: rent,
+            pending: 0,
+            open_submission_accounts: 1,
+            closed_at: now,
+        })]
+    );
+    assert_eq!(env.lamports(&loser.key.pubkey()).await, before + rent);
+    let bounty = env.bounty_state(&setup.bounty).await;
+    assert_eq!((bounty.pending, bounty.accepted), (0, 1));
+}
+
 async fn closes_a_rejected_submission(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
@@ -106,6 +149,7 @@ async fn rent_goes_only_to_the_contributor(kind: MintKind) {
 }
 
 on_both_token_programs! {
+    pending_losers_of_a_full_bounty_close_as_rejected => closes_the_pending_losers_of_a_full_bounty;
     a_paid_submission_closes => closes_a_paid_submission;
     a_rejected_submission_closes => closes_a_rejected_submission;
     an_expired_submission_closes => closes_an_expired_submission;

@@ -32,7 +32,7 @@ impl BountyCancel<'_> {
 #[access_control(ctx.accounts.validate())]
 pub fn bounty_cancel(ctx: Context<BountyCancel>) -> Result<()> {
     let bounty = &mut ctx.accounts.bounty;
-    bounty.status = BountyStatus::Cancelled;
+    bounty.record_cancel()?;
     let event = BountyCancelled {
         bounty: bounty.key(),
         creator: bounty.creator,

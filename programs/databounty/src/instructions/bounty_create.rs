@@ -3,7 +3,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::pda_account::{self, is_unused};
 
-use crate::constants::{MAX_REVIEWERS, MAX_URI_LEN, SEED_BOUNTY, SEED_VAULT};
+use crate::constants::{MAX_REVIEWERS, MAX_REVIEW_WINDOW, MAX_URI_LEN, SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyCreated;
 use crate::instructions::bounty_fund::deposit;
@@ -96,6 +96,11 @@ impl BountyCreate<'_> {
         require!(
             now < args.submission_deadline && args.submission_deadline <= args.review_deadline,
             BountyError::InvalidDeadlines
+        );
+        // Pending work may hold part of the escrow until the review deadline: keep it finite.
+        require!(
+            args.review_deadline - args.submission_deadline <= MAX_REVIEW_WINDOW,
+            BountyError::ReviewWindowTooLong
         );
 
         // Mint

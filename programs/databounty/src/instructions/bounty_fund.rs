@@ -4,7 +4,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::constants::{SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyFunded;
-use crate::state::{checked_add, checked_sub, Bounty, BountyStatus};
+use crate::state::{checked_sub, Bounty, BountyStatus};
 use crate::token::{token_amount, transfer};
 
 #[event_cpi]
@@ -80,7 +80,7 @@ pub(crate) fn deposit<'info>(
     let before = token_amount(vault)?;
     transfer(token_program, source, mint, vault, authority, &[], amount)?;
     let received = checked_sub(token_amount(vault)?, before)?;
-    bounty.funded = checked_add(bounty.funded, received)?;
+    bounty.record_funding(received)?;
     Ok(BountyFunded {
         bounty: bounty_key,
         funder: authority.key(),

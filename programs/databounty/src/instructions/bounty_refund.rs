@@ -4,7 +4,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::constants::{SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyRefunded;
-use crate::state::{checked_add, checked_sub, Bounty, BountyStatus};
+use crate::state::{Bounty, BountyStatus};
 use crate::token::pay_from_vault;
 
 #[event_cpi]
@@ -39,28 +39,26 @@ impl BountyRefund<'_> {
             bounty.status == BountyStatus::Cancelled || now >= bounty.submission_deadline,
             BountyError::RefundNotYetAllowed
         );
+        // Pending work no longer blocks a refund: it keeps back only what it can still win.
         require!(
-            bounty.pending == 0 || bounty.review_closed(now),
-            BountyError::SubmissionsPending
-        );
-        require!(
-            self.vault.amount > bounty.reserved,
+            bounty.refundable(self.vault.amount, now)? > 0,
             BountyError::NothingToRefund
         );
         Ok(())
     }
 }
 
-/// Returns everything in the vault not reserved for accepted submissions to the creator,
-/// once the bounty is cancelled or past its submission deadline and nothing can still be
-/// accepted; anyone may crank it.
+/// Returns to the creator everything in the vault that can no longer be owed — not
+/// reserved for accepted submissions, nor claimable by pending ones
+/// (`min(pending, max_winners − accepted) × reward` until the review deadline) — once the
+/// bounty is cancelled or past its submission deadline; anyone may crank it.
 #[access_control(ctx.accounts.validate())]
 pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let vault_amount = ctx.accounts.vault.amount;
     // Tokens sent straight to the vault are counted as funding, so the books still balance.
     let untracked = vault_amount.saturating_sub(ctx.accounts.bounty.tracked_balance()?);
-    let amount = checked_sub(vault_amount, ctx.accounts.bounty.reserved)?;
+    let amount = ctx.accounts.bounty.refundable(vault_amount, now)?;
     let accounts = &mut *ctx.accounts;
     let received = pay_from_vault(
         &accounts.bounty,
@@ -72,8 +70,7 @@ pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
     )?;
 
     let bounty = &mut ctx.accounts.bounty;
-    bounty.funded = checked_add(bounty.funded, untracked)?;
-    bounty.refunded = checked_add(bounty.refunded, amount)?;
+    bounty.record_refund(amount, untracked)?;
     let event = BountyRefunded {
         bounty: bounty.key(),
         creator: bounty.creator,

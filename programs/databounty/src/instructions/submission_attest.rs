@@ -71,15 +71,12 @@ pub fn submission_attest(ctx: Context<SubmissionAttest>, args: SubmissionAttestA
     match outcome {
         VoteOutcome::ReachedQuorum => {
             // Fails the whole vote when no slot or funds are left: reviewers retry after a top-up.
-            bounty.reserve_reward()?;
+            bounty.record_acceptance()?;
             submission.status = SubmissionStatus::Accepted;
             submission.decided_at = now;
         }
         VoteOutcome::QuorumUnreachable => {
-            bounty.pending = bounty
-                .pending
-                .checked_sub(1)
-                .ok_or(BountyError::MathOverflow)?;
+            bounty.record_rejection()?;
             submission.status = SubmissionStatus::Rejected;
             submission.decided_at = now;
         }

@@ -32,7 +32,7 @@ impl SubmissionClose<'_> {
     fn validate(&self) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         require!(
-            self.submission.is_final(self.bounty.review_closed(now)),
+            self.submission.is_final(self.bounty.pending_can_win(now)),
             BountyError::SubmissionNotFinal
         );
         // Closing frees the hash's address; were submissions still taken, the same hash
@@ -52,22 +52,20 @@ pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let submission = &ctx.accounts.submission;
     let bounty = &mut ctx.accounts.bounty;
-    if submission.status == SubmissionStatus::Pending {
-        // Expired undecided: it no longer holds up refunds.
-        bounty.pending = bounty
-            .pending
-            .checked_sub(1)
-            .ok_or(BountyError::MathOverflow)?;
-    }
-    bounty.open_submission_accounts = bounty
-        .open_submission_accounts
-        .checked_sub(1)
-        .ok_or(BountyError::MathOverflow)?;
+    let was_pending = submission.status == SubmissionStatus::Pending;
+    // Pending with every winner slot taken (and votes still open): it can never win, so
+    // it closes as rejected. Pending past the review deadline closes as expired (Pending).
+    let final_status = if was_pending && !bounty.review_closed(now) {
+        SubmissionStatus::Rejected
+    } else {
+        submission.status
+    };
+    bounty.record_close(was_pending)?;
     let event = SubmissionClosed {
         bounty: bounty.key(),
         submission: submission.key(),
         contributor: submission.contributor,
-        final_status: submission.status,
+        final_status,
         rent_returned: submission.to_account_info().lamports(),
         pending: bounty.pending,
         open_submission_accounts: bounty.open_submission_accounts,

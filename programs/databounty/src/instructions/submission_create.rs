@@ -79,18 +79,7 @@ impl SubmissionCreate<'_> {
 pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let bounty = &mut ctx.accounts.bounty;
-    bounty.submissions = bounty
-        .submissions
-        .checked_add(1)
-        .ok_or(BountyError::MathOverflow)?;
-    bounty.pending = bounty
-        .pending
-        .checked_add(1)
-        .ok_or(BountyError::MathOverflow)?;
-    bounty.open_submission_accounts = bounty
-        .open_submission_accounts
-        .checked_add(1)
-        .ok_or(BountyError::MathOverflow)?;
+    bounty.record_submission()?;
 
     let submission = Submission {
         bounty: bounty.key(),

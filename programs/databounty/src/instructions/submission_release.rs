@@ -4,7 +4,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::constants::{SEED_BOUNTY, SEED_SUBMISSION, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::SubmissionPaid;
-use crate::state::{checked_add, checked_sub, Bounty, Submission, SubmissionStatus};
+use crate::state::{Bounty, Submission, SubmissionStatus};
 use crate::token::pay_from_vault;
 
 #[event_cpi]
@@ -64,12 +64,7 @@ pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
     )?;
 
     let bounty = &mut ctx.accounts.bounty;
-    bounty.reserved = checked_sub(bounty.reserved, amount)?;
-    bounty.released = checked_add(bounty.released, amount)?;
-    bounty.paid = bounty
-        .paid
-        .checked_add(1)
-        .ok_or(BountyError::MathOverflow)?;
+    bounty.record_payout()?;
     let submission = &mut ctx.accounts.submission;
     submission.status = SubmissionStatus::Paid;
 

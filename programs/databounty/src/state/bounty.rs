@@ -104,9 +104,12 @@ impl Bounty {
             .ok_or_else(|| error!(BountyError::MathOverflow))
     }
 
-    /// Whether `submission_create` can still succeed (open and before the deadline).
+    /// Whether `submission_create` can still succeed: open, before the deadline, and a
+    /// winner slot left (`accepted` never decreases, so a full bounty stays full).
     pub fn takes_submissions(&self, now: i64) -> bool {
-        self.status == BountyStatus::Open && now < self.submission_deadline
+        self.status == BountyStatus::Open
+            && now < self.submission_deadline
+            && self.accepted < self.max_winners
     }
 
     /// Whether a pending submission can no longer be decided.
@@ -114,8 +117,48 @@ impl Bounty {
         now >= self.review_deadline
     }
 
-    /// Records an accepted submission: takes a winner slot and reserves its reward.
-    pub fn reserve_reward(&mut self) -> Result<()> {
+    /// Whether a pending submission can still be accepted: votes are still taken and a
+    /// winner slot is left. When not, it is as good as rejected and may close.
+    pub fn pending_can_win(&self, now: i64) -> bool {
+        !self.review_closed(now) && self.accepted < self.max_winners
+    }
+
+    /// What pending work can still claim beyond `reserved`:
+    /// `min(pending, max_winners − accepted) × reward`, and nothing once votes close.
+    /// Junk submissions therefore never lock more than the winner slots left.
+    pub fn locked_for_pending(&self, now: i64) -> Result<u64> {
+        if !self.pending_can_win(now) {
+            return Ok(0);
+        }
+        let slots = self
+            .max_winners
+            .checked_sub(self.accepted)
+            .ok_or(BountyError::MathOverflow)?;
+        u64::from(self.pending.min(slots))
+            .checked_mul(self.reward_per_submission)
+            .ok_or_else(|| error!(BountyError::MathOverflow))
+    }
+
+    /// What `bounty_refund` may pay out of a vault holding `vault_amount`: everything not
+    /// reserved for accepted work nor claimable by pending work.
+    pub fn refundable(&self, vault_amount: u64, now: i64) -> Result<u64> {
+        Ok(vault_amount
+            .saturating_sub(self.reserved)
+            .saturating_sub(self.locked_for_pending(now)?))
+    }
+
+    // --- every counter change, one method each ---
+
+    /// `submission_create`: one more submission, pending, with an open account.
+    pub fn record_submission(&mut self) -> Result<()> {
+        self.submissions = inc(self.submissions)?;
+        self.pending = inc(self.pending)?;
+        self.open_submission_accounts = inc(self.open_submission_accounts)?;
+        Ok(())
+    }
+
+    /// A submission reached quorum: takes a winner slot and reserves its reward.
+    pub fn record_acceptance(&mut self) -> Result<()> {
         require!(
             self.accepted < self.max_winners,
             BountyError::NoWinnerSlotsLeft
@@ -125,38 +168,105 @@ impl Bounty {
             BountyError::InsufficientUnreservedFunds
         );
         self.reserved = checked_add(self.reserved, self.reward_per_submission)?;
-        self.accepted = self
-            .accepted
-            .checked_add(1)
-            .ok_or(BountyError::MathOverflow)?;
-        self.pending = self
-            .pending
-            .checked_sub(1)
-            .ok_or(BountyError::MathOverflow)?;
+        self.accepted = inc(self.accepted)?;
+        self.pending = dec(self.pending)?;
         Ok(())
     }
 
-    /// The rules of SPEC §1 that hold after every instruction.
+    /// A pending submission's quorum became unreachable.
+    pub fn record_rejection(&mut self) -> Result<()> {
+        self.pending = dec(self.pending)?;
+        Ok(())
+    }
+
+    /// An accepted submission's reward left the vault.
+    pub fn record_payout(&mut self) -> Result<()> {
+        self.reserved = checked_sub(self.reserved, self.reward_per_submission)?;
+        self.released = checked_add(self.released, self.reward_per_submission)?;
+        self.paid = inc(self.paid)?;
+        Ok(())
+    }
+
+    /// `received` tokens arrived in the vault.
+    pub fn record_funding(&mut self, received: u64) -> Result<()> {
+        self.funded = checked_add(self.funded, received)?;
+        Ok(())
+    }
+
+    /// `amount` went back to the creator; `untracked` tokens found in the vault beyond
+    /// the books were counted as funding first.
+    pub fn record_refund(&mut self, amount: u64, untracked: u64) -> Result<()> {
+        self.funded = checked_add(self.funded, untracked)?;
+        self.refunded = checked_add(self.refunded, amount)?;
+        Ok(())
+    }
+
+    /// The creator cancelled: no more submissions or funding (see `bounty_fund` for
+    /// top-ups that pending work still needs).
+    pub fn record_cancel(&mut self) -> Result<()> {
+        require!(
+            self.status == BountyStatus::Open,
+            BountyError::BountyNotOpen
+        );
+        self.status = BountyStatus::Cancelled;
+        Ok(())
+    }
+
+    /// A submission account closed; `was_pending` if it was still undecided.
+    pub fn record_close(&mut self, was_pending: bool) -> Result<()> {
+        if was_pending {
+            self.pending = dec(self.pending)?;
+        }
+        self.open_submission_accounts = dec(self.open_submission_accounts)?;
+        Ok(())
+    }
+
+    /// The rules of SPEC §1 that hold after every instruction, one error per rule.
     pub fn invariant(&self) -> Result<()> {
         let tracked = self.tracked_balance()?;
-        let unpaid = self
-            .accepted
-            .checked_sub(self.paid)
-            .ok_or(BountyError::InvariantViolated)?;
-        let owed = u64::from(unpaid)
+        require!(
+            tracked >= self.reserved,
+            BountyError::InvariantVaultBelowReserved
+        );
+        require!(
+            self.paid <= self.accepted,
+            BountyError::InvariantPaidAboveAccepted
+        );
+        let owed = u64::from(self.accepted - self.paid)
             .checked_mul(self.reward_per_submission)
             .ok_or(BountyError::MathOverflow)?;
         require!(
-            tracked >= self.reserved
-                && self.reserved == owed
-                && self.accepted <= self.max_winners
-                && self.pending <= self.submissions
-                && self.open_submission_accounts <= self.submissions
-                && usize::from(self.quorum) <= self.reviewers.len(),
-            BountyError::InvariantViolated
+            self.reserved == owed,
+            BountyError::InvariantReservedMismatch
+        );
+        require!(
+            self.accepted <= self.max_winners,
+            BountyError::InvariantTooManyWinners
+        );
+        require!(
+            self.pending <= self.submissions,
+            BountyError::InvariantPendingAboveSubmissions
+        );
+        require!(
+            self.open_submission_accounts <= self.submissions,
+            BountyError::InvariantOpenAccountsAboveSubmissions
+        );
+        require!(
+            self.quorum >= 1 && usize::from(self.quorum) <= self.reviewers.len(),
+            BountyError::InvariantInvalidQuorum
         );
         Ok(())
     }
+}
+
+fn inc(n: u32) -> Result<u32> {
+    n.checked_add(1)
+        .ok_or_else(|| error!(BountyError::MathOverflow))
+}
+
+fn dec(n: u32) -> Result<u32> {
+    n.checked_sub(1)
+        .ok_or_else(|| error!(BountyError::MathOverflow))
 }
 
 /// `a + b`, or the accounting error.

@@ -91,11 +91,12 @@ impl Submission {
         })
     }
 
-    /// Paid, rejected, or pending past the review deadline: its account may close.
-    pub fn is_final(&self, review_closed: bool) -> bool {
+    /// Paid, rejected, or pending when it can no longer win (review deadline passed, or
+    /// every winner slot taken): its account may close.
+    pub fn is_final(&self, pending_can_win: bool) -> bool {
         match self.status {
             SubmissionStatus::Paid | SubmissionStatus::Rejected => true,
-            SubmissionStatus::Pending => review_closed,
+            SubmissionStatus::Pending => !pending_can_win,
             SubmissionStatus::Accepted => false,
         }
     }
@@ -176,10 +177,10 @@ mod tests {
     #[test]
     fn finality() {
         let mut s = pending();
-        assert!(!s.is_final(false));
-        assert!(s.is_final(true), "expired");
+        assert!(!s.is_final(true));
+        assert!(s.is_final(false), "expired, or no winner slot left");
         s.status = SubmissionStatus::Accepted;
-        assert!(!s.is_final(true), "owed a payout");
+        assert!(!s.is_final(false), "owed a payout");
         s.status = SubmissionStatus::Paid;
         assert!(s.is_final(false));
     }
