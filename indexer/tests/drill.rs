@@ -1,0 +1,620 @@
+//! The live indexer under fire: the real binary follows the local chain through a
+//! fault-injecting RPC proxy while a workload of several hundred program transactions
+//! runs; it is killed with SIGKILL at random points (at least 20 times, sometimes with a
+//! second indexer standing by), and every database connection is terminated once
+//! mid-run, as a Postgres restart does. At the end every table must equal what the chain
+//! says: each bounty and submission account read back over RPC, and every event of
+//! every transaction, nothing lost and nothing twice.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anchor_lang::AccountDeserialize;
+use common::proxy::Proxy;
+use common::Chain;
+use databounty::instructions::BountyCreateArgs;
+use databounty::state::{Bounty, Submission};
+use databounty_indexer::decoder::decode;
+use databounty_indexer::metrics::Metrics;
+use databounty_indexer::source::{RpcSource, Source};
+use databounty_sdk::{instructions as ix, pda};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use solana_commitment_config::CommitmentConfig;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use sqlx::PgPool;
+
+const KILLS: usize = 20;
+
+fn database_url(pool: &PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let name = pool
+        .connect_options()
+        .get_database()
+        .expect("a test database")
+        .to_string();
+    let (server, query) = match base.split_once('?') {
+        Some((s, q)) => (s.to_string(), format!("?{q}")),
+        None => (base.clone(), String::new()),
+    };
+    let server = server
+        .rsplit_once('/')
+        .map_or(server.clone(), |(s, _)| s.to_string());
+    format!("{server}/{name}{query}")
+}
+
+struct Indexers {
+    rpc: String,
+    database: String,
+    log: std::path::PathBuf,
+    running: Vec<Child>,
+    started: usize,
+}
+
+impl Indexers {
+    fn start(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_databounty-indexer"))
+            .args(["--rpc-url", &self.rpc, "--database-url", &self.database])
+            .args([
+                "--http",
+                "127.0.0.1:0",
+                "--poll-ms",
+                "150",
+                "--batch-size",
+                "5",
+            ])
+            .args(["--rpc-timeout-secs", "1", "--concurrency", "4"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("the indexer binary starts");
+        self.running.push(child);
+        self.started += 1;
+    }
+
+    /// SIGKILL to one indexer, chosen at random.
+    fn kill_one(&mut self, rng: &mut StdRng) -> bool {
+        if self.running.is_empty() {
+            return false;
+        }
+        let mut child = self.running.remove(rng.gen_range(0..self.running.len()));
+        let _ = child.kill();
+        let _ = child.wait();
+        true
+    }
+
+    /// Forgets indexers that exited by themselves (a fatal error); they are counted.
+    fn reap(&mut self) -> usize {
+        let before = self.running.len();
+        self.running
+            .retain_mut(|c| matches!(c.try_wait(), Ok(None)));
+        before - self.running.len()
+    }
+}
+
+/// Several hundred program transactions: bounties, fundings, submissions, votes that
+/// accept and reject, payouts, a cancel with refund and closes, and a bounty re-created
+/// at the same address. Returns the program transactions sent.
+async fn workload(chain: &Chain, seed: u64) -> usize {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let program = anchor_spl::token::ID;
+    let mut sent = 0;
+    let mut posters = Vec::new();
+    for _ in 0..2 {
+        let creator = chain.funded().await;
+        let (mint, creator_ata, _) = chain.token(&creator).await;
+        posters.push((creator, mint, creator_ata));
+    }
+    let mut reviewers = Vec::new();
+    for _ in 0..3 {
+        reviewers.push(chain.funded().await);
+    }
+    let now = chain.chain_time().await;
+    let terms = |nonce: u64| BountyCreateArgs {
+        dataset_id: [3u8; 32],
+        nonce,
+        metadata_uri: format!("ipfs://drill/{nonce}"),
+        reward_per_submission: 100_000,
+        max_winners: 40,
+        reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
+        quorum: 2,
+        submission_deadline: now + 3_600,
+        review_deadline: now + 7_200,
+        allow_permanent_delegate: false,
+        initial_funding: 5_000_000,
+    };
+    let mut bounties = Vec::new();
+    for (creator, mint, ata) in &posters {
+        for nonce in 0..3 {
+            chain
+                .send(
+                    &[ix::bounty_create(
+                        &creator.pubkey(),
+                        &creator.pubkey(),
+                        mint,
+                        &program,
+                        Some(*ata),
+                        terms(nonce),
+                    )],
+                    creator,
+                    &[],
+                )
+                .await;
+            sent += 1;
+            bounties.push((
+                pda::bounty(&creator.pubkey(), &[3u8; 32], nonce),
+                creator,
+                *mint,
+                *ata,
+            ));
+        }
+    }
+    for (bounty, creator, mint, ata) in &bounties {
+        chain
+            .send(
+                &[ix::bounty_fund(
+                    &creator.pubkey(),
+                    bounty,
+                    mint,
+                    &program,
+                    ata,
+                    1_000_000,
+                )],
+                creator,
+                &[],
+            )
+            .await;
+        sent += 1;
+    }
+    let mut contributors: Vec<Keypair> = Vec::new();
+    for i in 0..70 {
+        let who = chain.funded().await;
+        let (bounty, creator, mint, _) = &bounties[i % bounties.len()];
+        let (submission, hash, _) = chain
+            .submit(
+                &who,
+                bounty,
+                format!("labels {i}").as_bytes(),
+                Some(format!("ipfs://labels/{i}")),
+            )
+            .await;
+        sent += 1;
+        // Most are decided: accepted (then paid) or rejected; some stay pending.
+        match rng.gen_range(0..10) {
+            0..=4 => {
+                chain
+                    .vote(&reviewers[0], bounty, &submission, hash, true)
+                    .await;
+                chain
+                    .vote(&reviewers[1], bounty, &submission, hash, true)
+                    .await;
+                chain
+                    .release(creator, bounty, &submission, mint, &who.pubkey())
+                    .await;
+                sent += 3;
+            }
+            5..=7 => {
+                chain
+                    .vote(&reviewers[1], bounty, &submission, hash, true)
+                    .await;
+                chain
+                    .vote(&reviewers[0], bounty, &submission, hash, false)
+                    .await;
+                chain
+                    .vote(&reviewers[2], bounty, &submission, hash, false)
+                    .await;
+                sent += 3;
+            }
+            _ => {
+                chain
+                    .vote(&reviewers[2], bounty, &submission, hash, true)
+                    .await;
+                sent += 1;
+            }
+        }
+        contributors.push(who);
+    }
+    // The last bounty: its one accepted and paid submission, then cancel, refund, close
+    // everything and create it again at the same address with other terms.
+    let (bounty, creator, mint, ata) = &bounties[bounties.len() - 1];
+    let who = chain.funded().await;
+    let (submission, hash, _) = chain.submit(&who, bounty, b"final", None).await;
+    chain
+        .vote(&reviewers[0], bounty, &submission, hash, true)
+        .await;
+    chain
+        .vote(&reviewers[1], bounty, &submission, hash, true)
+        .await;
+    chain
+        .release(creator, bounty, &submission, mint, &who.pubkey())
+        .await;
+    sent += 4;
+    let open: Vec<Pubkey> = {
+        let mut all = Vec::new();
+        for (i, c) in contributors.iter().enumerate() {
+            if i % bounties.len() == bounties.len() - 1 {
+                let digest =
+                    databounty_sdk::hash::reader_digest(format!("labels {i}").as_bytes(), |_| {})
+                        .unwrap();
+                let h = databounty_sdk::hash::submission_hash(bounty, &c.pubkey(), &digest);
+                all.push((pda::submission(bounty, &c.pubkey(), &h), c.pubkey()));
+            }
+        }
+        all.push((submission, who.pubkey()));
+        all.into_iter().map(|(s, _)| s).collect()
+    };
+    chain
+        .send(
+            &[ix::bounty_cancel(&creator.pubkey(), bounty)],
+            creator,
+            &[],
+        )
+        .await;
+    chain
+        .send(
+            &[ix::bounty_refund(bounty, mint, &program, ata)],
+            creator,
+            &[],
+        )
+        .await;
+    sent += 2;
+    let mut closable = true;
+    for s in &open {
+        let account = chain.rpc.get_account(s).await.expect("submission");
+        let state = Submission::try_deserialize(&mut account.data.as_slice()).expect("submission");
+        if state.status == databounty::state::SubmissionStatus::Pending {
+            closable = false;
+            continue;
+        }
+        chain
+            .send(
+                &[ix::submission_close(bounty, s, &state.contributor)],
+                creator,
+                &[],
+            )
+            .await;
+        sent += 1;
+    }
+    if closable {
+        chain
+            .send(
+                &[ix::bounty_close(&creator.pubkey(), bounty, mint, &program)],
+                creator,
+                &[],
+            )
+            .await;
+        chain
+            .send(
+                &[ix::bounty_create(
+                    &creator.pubkey(),
+                    &creator.pubkey(),
+                    mint,
+                    &program,
+                    Some(*ata),
+                    BountyCreateArgs {
+                        reward_per_submission: 250_000,
+                        ..terms(2)
+                    },
+                )],
+                creator,
+                &[],
+            )
+            .await;
+        let again = chain.funded().await;
+        let (s, h, _) = chain.submit(&again, bounty, b"again", None).await;
+        chain.vote(&reviewers[0], bounty, &s, h, true).await;
+        chain.vote(&reviewers[2], bounty, &s, h, true).await;
+        chain
+            .release(creator, bounty, &s, mint, &again.pubkey())
+            .await;
+        sent += 6;
+    }
+    sent
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await
+        .expect("count")
+}
+
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgPool) {
+    let seed: u64 = std::env::var("DRILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(7);
+    let chain = Chain::start().await;
+    let proxy = Proxy::start(&chain.localnet.url, 150, Duration::from_millis(1_500), seed).await;
+    let log = std::env::temp_dir().join(format!("databounty-drill-{}.log", std::process::id()));
+    let mut indexers = Indexers {
+        rpc: proxy.url.clone(),
+        database: database_url(&pool),
+        log: log.clone(),
+        running: Vec::new(),
+        started: 0,
+    };
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut kills = 0;
+    let mut exits = 0;
+    let mut connection_kills = 0;
+    let started = Instant::now();
+
+    let driving = async {
+        indexers.start();
+        let mut done_at = None;
+        while kills < KILLS || done_at.is_none() {
+            tokio::time::sleep(Duration::from_millis(rng.gen_range(200..1_200))).await;
+            exits += indexers.reap();
+            if indexers.kill_one(&mut rng) {
+                kills += 1;
+            }
+            // Now and then two indexers at once: one writes, one stands by.
+            let wanted = if kills % 4 == 0 { 2 } else { 1 };
+            while indexers.running.len() < wanted {
+                indexers.start();
+            }
+            if kills == KILLS / 2 && connection_kills == 0 {
+                let name = pool
+                    .connect_options()
+                    .get_database()
+                    .unwrap_or_default()
+                    .to_string();
+                let killed: i64 = sqlx::query_scalar(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                )
+                .bind(&name)
+                .fetch_one(&pool)
+                .await
+                .expect("terminate");
+                assert!(killed > 0, "the indexer's connections were there to kill");
+                connection_kills += 1;
+            }
+            if done_at.is_none() && kills >= KILLS && started.elapsed() > Duration::from_secs(600) {
+                panic!("the workload did not finish in 10 minutes");
+            }
+            done_at = done_at
+                .or(Some(()).filter(|_| WORKLOAD_DONE.load(std::sync::atomic::Ordering::SeqCst)));
+        }
+    };
+    let working = async {
+        let sent = workload(&chain, seed).await;
+        WORKLOAD_DONE.store(true, std::sync::atomic::Ordering::SeqCst);
+        sent
+    };
+    let ((), sent) = tokio::join!(driving, working);
+
+    // Faults off; one indexer catches up to the finalized chain.
+    chain.wait_finalized().await;
+    proxy.set_rate(0);
+    exits += indexers.reap();
+    while indexers.running.len() > 1 {
+        indexers.kill_one(&mut rng);
+    }
+    if indexers.running.is_empty() {
+        indexers.start();
+    }
+    let direct = RpcSource::new(
+        &chain.localnet.url,
+        databounty::ID,
+        CommitmentConfig::finalized(),
+        Metrics::default(),
+    );
+    let listed = direct.new_signatures(None).await.expect("listing");
+    let newest = listed.last().expect("transactions").signature.clone();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let at: Option<String> = sqlx::query_scalar("SELECT signature FROM checkpoints")
+            .fetch_optional(&pool)
+            .await
+            .expect("checkpoint");
+        if at.as_deref() == Some(newest.as_str()) {
+            break;
+        }
+        if indexers.reap() > 0 {
+            exits += 1;
+            indexers.start();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the indexer never caught up; see {}",
+            log.display()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // SIGTERM: a clean stop.
+    let mut last = indexers.running.pop().expect("running");
+    let status = Command::new("kill")
+        .args(["-TERM", &last.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = last.wait().expect("exit");
+    assert!(exit.success(), "SIGTERM ends the indexer cleanly: {exit:?}");
+
+    // Every event of every transaction, once.
+    let mut expected = BTreeSet::new();
+    let mut by_name: BTreeMap<&'static str, i64> = BTreeMap::new();
+    for info in listed.iter().filter(|i| !i.failed) {
+        let update = direct
+            .transaction(&info.signature)
+            .await
+            .expect("transaction");
+        for row in decode(&databounty::ID, &update, info.tx_index) {
+            *by_name.entry(row.name()).or_default() += 1;
+            expected.insert((
+                row.signature.clone(),
+                row.position.instruction_index,
+                row.position.inner_index,
+            ));
+        }
+    }
+    let stored: BTreeSet<(String, i16, i16)> =
+        sqlx::query_as("SELECT signature, instruction_index, inner_index FROM events")
+            .fetch_all(&pool)
+            .await
+            .expect("events")
+            .into_iter()
+            .collect();
+    assert_eq!(stored, expected, "nothing lost, nothing added");
+    assert_eq!(count(&pool, "SELECT count(*) FROM quarantine").await, 0);
+    for (table, event) in [
+        ("fundings", "BountyFunded"),
+        ("refunds", "BountyRefunded"),
+        ("payouts", "SubmissionPaid"),
+        ("attestations", "SubmissionAttested"),
+    ] {
+        assert_eq!(
+            count(&pool, &format!("SELECT count(*) FROM {table}")).await,
+            by_name.get(event).copied().unwrap_or(0),
+            "{table}"
+        );
+    }
+
+    // Each account as the chain has it now.
+    let mut compared = 0;
+    let bounties: Vec<BountyRow> = sqlx::query_as(
+        "SELECT DISTINCT ON (bounty) bounty, funded::text AS funded, reserved::text AS reserved,
+                released::text AS released, refunded::text AS refunded, submissions, pending, accepted, paid,
+                open_submission_accounts, status
+         FROM bounties ORDER BY bounty, incarnation DESC",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("bounties");
+    for BountyRow {
+        bounty: key,
+        funded,
+        reserved,
+        released,
+        refunded,
+        submissions,
+        pending,
+        accepted,
+        paid,
+        open_submission_accounts: open,
+        status,
+    } in &bounties
+    {
+        let address: Pubkey = key.parse().expect("key");
+        match chain.rpc.get_account(&address).await {
+            Ok(account) => {
+                let b = Bounty::try_deserialize(&mut account.data.as_slice()).expect("bounty");
+                assert_eq!(
+                    (
+                        funded.clone(),
+                        reserved.clone(),
+                        released.clone(),
+                        refunded.clone()
+                    ),
+                    (
+                        b.funded.to_string(),
+                        b.reserved.to_string(),
+                        b.released.to_string(),
+                        b.refunded.to_string()
+                    ),
+                    "{key}"
+                );
+                assert_eq!(
+                    (*submissions, *pending, *accepted, *paid, *open),
+                    (
+                        i64::from(b.submissions),
+                        i64::from(b.pending),
+                        i64::from(b.accepted),
+                        i64::from(b.paid),
+                        i64::from(b.open_submission_accounts)
+                    ),
+                    "{key}"
+                );
+                assert_eq!(status, &format!("{:?}", b.status), "{key}");
+            }
+            Err(_) => assert_eq!(status, "Closed", "{key} is gone from the chain"),
+        }
+        compared += 1;
+    }
+    let submissions: Vec<SubmissionRow> = sqlx::query_as(
+        "SELECT DISTINCT ON (submission) submission, status, approvals, rejections, closed_at
+         FROM submissions ORDER BY submission, incarnation DESC",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("submissions");
+    for SubmissionRow {
+        submission: key,
+        status,
+        approvals,
+        rejections,
+        closed_at,
+    } in &submissions
+    {
+        let address: Pubkey = key.parse().expect("key");
+        match chain.rpc.get_account(&address).await {
+            Ok(account) => {
+                let s =
+                    Submission::try_deserialize(&mut account.data.as_slice()).expect("submission");
+                assert_eq!(status, &format!("{:?}", s.status), "{key}");
+                assert_eq!(
+                    (*approvals, *rejections),
+                    (
+                        i16::from(s.approval_count()),
+                        i16::from(s.rejection_count())
+                    ),
+                    "{key}"
+                );
+            }
+            Err(_) => assert!(closed_at.is_some(), "{key} is gone from the chain"),
+        }
+        compared += 1;
+    }
+    let faults = proxy.injected();
+    let total_faults: u64 = faults.values().sum();
+    println!(
+        "drill: kills={kills} indexers_started={} fatal_exits={exits} connection_kills={connection_kills} \
+         faults={total_faults} {faults:?} transactions={} program_transactions_sent={sent} events={} accounts_compared={compared} seconds={:.0}",
+        indexers.started,
+        listed.len(),
+        expected.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(kills >= KILLS);
+    assert!(total_faults > 0);
+    assert!(sent >= 200, "several hundred transactions");
+    let _ = std::fs::remove_file(&log);
+}
+
+#[derive(sqlx::FromRow)]
+struct BountyRow {
+    bounty: String,
+    funded: String,
+    reserved: String,
+    released: String,
+    refunded: String,
+    submissions: i64,
+    pending: i64,
+    accepted: i64,
+    paid: i64,
+    open_submission_accounts: i64,
+    status: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SubmissionRow {
+    submission: String,
+    status: String,
+    approvals: i16,
+    rejections: i16,
+    closed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+static WORKLOAD_DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
