@@ -51,7 +51,7 @@ pub enum BountyError {
     MintUnsupportedExtension,
 
     // --- status and deadlines ---
-    #[msg("the bounty is not open (it was cancelled)")]
+    #[msg("the bounty is not open (it was cancelled, and no pending work can still use funds)")]
     BountyNotOpen,
     #[msg("the submission deadline has passed")]
     SubmissionDeadlinePassed,

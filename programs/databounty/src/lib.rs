@@ -26,7 +26,8 @@ pub mod databounty {
         instructions::bounty_create(ctx, args)
     }
 
-    /// Adds funds to an open bounty; anyone may fund.
+    /// Adds funds to an open bounty, or to a cancelled one whose pending work can still be
+    /// accepted; anyone may fund.
     pub fn bounty_fund(ctx: Context<BountyFund>, amount: u64) -> Result<()> {
         instructions::bounty_fund(ctx, amount)
     }

@@ -92,7 +92,53 @@ async fn rejects_someone_elses_token_account(kind: MintKind) {
     );
 }
 
+/// A cancelled bounty whose pending work lacks funds for its reward: the acceptance
+/// fails, a top-up is still taken, and the reviewers' retry is accepted and paid.
+async fn tops_up_a_cancelled_bounty_with_pending_work(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env
+        .bounty_with(
+            kind,
+            BountyParams {
+                initial_funding: 0,
+                ..Default::default()
+            },
+        )
+        .await;
+    let (creator, ata) = (
+        setup.parties.creator.insecure_clone(),
+        setup.parties.creator_ata,
+    );
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.votes(&setup, &submitted, 1, true).await;
+    let second = setup.parties.reviewers[1].insecure_clone();
+    assert_bounty_error(
+        env.try_attest(&setup, &second, &submitted, true).await,
+        BountyError::InsufficientUnreservedFunds,
+    );
+    let reward = setup.args.reward_per_submission;
+    env.try_fund(&setup, &creator, &ata, reward)
+        .await
+        .expect("a top-up for pending work");
+    env.try_attest(&setup, &second, &submitted, true)
+        .await
+        .expect("accepted after the top-up");
+    env.try_release(&setup, &submitted, &contributor.ata)
+        .await
+        .expect("release");
+    assert_eq!(env.token_balance(&contributor.ata).await, reward);
+    env.assert_books_balance(&setup).await;
+    // Decided: nothing left that a top-up could serve.
+    assert_bounty_error(
+        env.try_fund(&setup, &creator, &ata, reward).await,
+        BountyError::BountyNotOpen,
+    );
+}
+
 on_both_token_programs! {
+    a_cancelled_bounty_with_pending_work_takes_top_ups => tops_up_a_cancelled_bounty_with_pending_work;
     anyone_can_fund => anyone_funds;
     zero_is_refused => rejects_zero;
     a_cancelled_bounty_takes_no_funds => rejects_a_cancelled_bounty;

@@ -4,7 +4,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::constants::{SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyFunded;
-use crate::state::{checked_sub, Bounty, BountyStatus};
+use crate::state::{checked_sub, Bounty};
 use crate::token::{token_amount, transfer};
 
 #[event_cpi]
@@ -34,10 +34,8 @@ pub struct BountyFund<'info> {
 
 impl BountyFund<'_> {
     fn validate(&self, amount: u64) -> Result<()> {
-        require!(
-            self.bounty.status == BountyStatus::Open,
-            BountyError::BountyNotOpen
-        );
+        let now = Clock::get()?.unix_timestamp;
+        require!(self.bounty.takes_funding(now), BountyError::BountyNotOpen);
         require!(amount > 0, BountyError::ZeroAmount);
         Ok(())
     }

@@ -117,6 +117,12 @@ impl Bounty {
         now >= self.review_deadline
     }
 
+    /// Whether `bounty_fund` may add tokens: while open, and after a cancel while pending
+    /// work can still be accepted (an acceptance that lacks funds can then be topped up).
+    pub fn takes_funding(&self, now: i64) -> bool {
+        self.status == BountyStatus::Open || (self.pending > 0 && self.pending_can_win(now))
+    }
+
     /// Whether a pending submission can still be accepted: votes are still taken and a
     /// winner slot is left. When not, it is as good as rejected and may close.
     pub fn pending_can_win(&self, now: i64) -> bool {
