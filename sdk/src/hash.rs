@@ -38,6 +38,14 @@ pub struct ManifestEntry {
     pub sha256: [u8; 32],
 }
 
+/// The terms hash a `submission_create` must name (`Bounty::terms_hash`), from the bounty
+/// account's raw data as fetched from any RPC.
+pub fn bounty_terms(bounty_data: &[u8]) -> anchor_lang::Result<[u8; 32]> {
+    use anchor_lang::AccountDeserialize;
+    let bounty = databounty::state::Bounty::try_deserialize(&mut &bounty_data[..])?;
+    Ok(bounty.terms_hash())
+}
+
 /// The canonical manifest text of a folder's entries (sorted here, whatever their order).
 pub fn manifest_text(entries: &[ManifestEntry]) -> String {
     let mut sorted: Vec<&ManifestEntry> = entries.iter().collect();

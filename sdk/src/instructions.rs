@@ -68,12 +68,15 @@ pub fn bounty_fund(
     )
 }
 
-/// `submission_create` for a hash computed with [`crate::hash::submission_hash`].
+/// `submission_create` for a hash computed with [`crate::hash::submission_hash`], under
+/// the bounty's `terms` as read from its account (`Bounty::terms_hash`): the program
+/// refuses if the bounty at that address has other terms by the time this lands.
 pub fn submission_create(
     contributor: &Pubkey,
     bounty: &Pubkey,
     hash: [u8; 32],
     uri: Option<String>,
+    terms: [u8; 32],
 ) -> Instruction {
     build(
         accounts::SubmissionCreate {
@@ -85,7 +88,7 @@ pub fn submission_create(
             program: ID,
         },
         instruction::SubmissionCreate {
-            args: SubmissionCreateArgs { hash, uri },
+            args: SubmissionCreateArgs { hash, uri, terms },
         },
     )
 }

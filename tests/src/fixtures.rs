@@ -174,6 +174,11 @@ impl TestEnv {
         Contributor { key, ata }
     }
 
+    /// The bounty's terms hash, as a contributor reads it before submitting.
+    pub async fn terms(&mut self, setup: &BountySetup) -> [u8; 32] {
+        self.bounty_state(&setup.bounty).await.terms_hash()
+    }
+
     pub async fn try_submit(
         &mut self,
         setup: &BountySetup,
@@ -182,11 +187,13 @@ impl TestEnv {
     ) -> Result<Submitted, BanksClientError> {
         let digest = databounty_sdk::hash::reader_digest(content, |_| {}).expect("digest");
         let hash = submission_hash(&setup.bounty, &contributor.pubkey(), &digest);
+        let terms = self.terms(setup).await;
         let create = ix::submission_create(
             &contributor.pubkey(),
             &setup.bounty,
             hash,
             Some("ipfs://data".into()),
+            terms,
         );
         let events = self.send_with_events(&[create], &[contributor]).await?;
         Ok(Submitted {

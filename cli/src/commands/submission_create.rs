@@ -28,11 +28,12 @@ pub struct SubmitArgs {
 pub async fn run(client: &Client, args: SubmitArgs, quiet: bool) -> Result<Output> {
     let bounty = args.bounty;
     let contributor = client.settings.keypair()?;
-    client.bounty(&bounty).await?;
+    // The terms this submission accepts, as read now: refused if the bounty changes under it.
+    let terms = client.bounty(&bounty).await?.terms_hash();
     let digest = digest_with_progress(&args.path, quiet)?;
     let hash = submission_hash(&bounty, &contributor.pubkey(), &digest);
     let submission = pda::submission(&bounty, &contributor.pubkey(), &hash);
-    let instruction = ix::submission_create(&contributor.pubkey(), &bounty, hash, args.uri);
+    let instruction = ix::submission_create(&contributor.pubkey(), &bounty, hash, args.uri, terms);
     let signature = client
         .send("submission_create", &[instruction], &[])
         .await?;

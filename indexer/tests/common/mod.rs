@@ -213,7 +213,16 @@ impl Chain {
         let hash = submission_hash(bounty, &who.pubkey(), &digest);
         let signature = self
             .send(
-                &[ix::submission_create(&who.pubkey(), bounty, hash, uri)],
+                &[ix::submission_create(
+                    &who.pubkey(),
+                    bounty,
+                    hash,
+                    uri,
+                    databounty_sdk::hash::bounty_terms(
+                        &self.rpc.get_account_data(bounty).await.unwrap(),
+                    )
+                    .unwrap(),
+                )],
                 who,
                 &[],
             )
@@ -323,7 +332,16 @@ impl Chain {
             let hash = submission_hash(&bounty, &who.pubkey(), &digest);
             signatures.push(
                 self.send(
-                    &[ix::submission_create(&who.pubkey(), &bounty, hash, None)],
+                    &[ix::submission_create(
+                        &who.pubkey(),
+                        &bounty,
+                        hash,
+                        None,
+                        databounty_sdk::hash::bounty_terms(
+                            &self.rpc.get_account_data(&bounty).await.unwrap(),
+                        )
+                        .unwrap(),
+                    )],
                     &who,
                     &[],
                 )

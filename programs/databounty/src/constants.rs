@@ -13,6 +13,9 @@ pub const MAX_URI_LEN: usize = 200;
 /// Most reviewers a bounty can list; votes are bitmaps in a `u32`.
 pub const MAX_REVIEWERS: usize = 32;
 
+/// Domain separator of a bounty's terms hash (see `Bounty::terms_hash`).
+pub const TERMS_HASH_DOMAIN: &[u8] = b"databounty/terms/v1";
+
 /// Domain separator of the submission hash (see the SDK's `submission_hash`).
 pub const SUBMISSION_HASH_DOMAIN: &[u8] = b"databounty/submission/v1";
 

@@ -136,4 +136,6 @@ pub enum BountyError {
     InvariantOpenAccountsAboveSubmissions,
     #[msg("invariant: quorum is not between 1 and the number of reviewers")]
     InvariantInvalidQuorum,
+    #[msg("the bounty's terms differ from those the submission accepted (it was re-created?)")]
+    TermsChanged,
 }

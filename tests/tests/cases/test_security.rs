@@ -320,7 +320,13 @@ async fn closed_submissions_stay_closed(kind: MintKind) {
         .await;
     assert_anchor_error(result, AnchorError::AccountOwnedByWrongProgram);
     // Nor can the same hash be registered again to be paid twice.
-    let again = ix::submission_create(&who, &setup.bounty, submitted.hash, None);
+    let again = ix::submission_create(
+        &who,
+        &setup.bounty,
+        submitted.hash,
+        None,
+        env.terms(&setup).await,
+    );
     let result = env.send(&[close, again], &[&contributor.key]).await;
     assert_bounty_error(result, BountyError::SubmissionDeadlinePassed);
     assert_eq!(

@@ -105,6 +105,7 @@ async fn refuses_a_long_uri(kind: MintKind) {
         &setup.bounty,
         [1u8; 32],
         Some("u".repeat(201)),
+        env.terms(&setup).await,
     );
     assert_bounty_error(
         env.send(&[create], &[&contributor.key]).await,
@@ -115,6 +116,7 @@ async fn refuses_a_long_uri(kind: MintKind) {
         &setup.bounty,
         [1u8; 32],
         Some("u".repeat(200)),
+        env.terms(&setup).await,
     );
     env.send(&[create], &[&contributor.key])
         .await
@@ -158,7 +160,13 @@ async fn a_copied_hash_squats_nothing(kind: MintKind) {
     let attacker = env.contributor(&setup).await;
     let digest = databounty_sdk::hash::reader_digest(&b"labels"[..], |_| {}).expect("digest");
     let hash = databounty_sdk::hash::submission_hash(&setup.bounty, &victim.key.pubkey(), &digest);
-    let squat = ix::submission_create(&attacker.key.pubkey(), &setup.bounty, hash, None);
+    let squat = ix::submission_create(
+        &attacker.key.pubkey(),
+        &setup.bounty,
+        hash,
+        None,
+        env.terms(&setup).await,
+    );
     env.send(&[squat], &[&attacker.key])
         .await
         .expect("the copy lands first");
@@ -176,7 +184,44 @@ async fn a_copied_hash_squats_nothing(kind: MintKind) {
     assert_eq!(env.token_balance(&attacker.ata).await, 0);
 }
 
+/// The creator closes an empty bounty and re-creates it at the same address with a lower
+/// reward while a contributor's submission is in flight: it is refused, not taken under
+/// terms the contributor never saw.
+async fn refuses_terms_that_changed(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let contributor = env.contributor(&setup).await;
+    let seen = env.terms(&setup).await;
+
+    let creator = setup.parties.creator.insecure_clone();
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.try_refund(&setup, &setup.parties.creator_ata)
+        .await
+        .expect("refund");
+    env.try_close_bounty(&setup, &creator).await.expect("close");
+    let mut args = setup.args.clone();
+    args.reward_per_submission = 1;
+    env.try_create(&setup.parties, args)
+        .await
+        .expect("re-create");
+
+    let create = ix::submission_create(
+        &contributor.key.pubkey(),
+        &setup.bounty,
+        [7u8; 32],
+        None,
+        seen,
+    );
+    assert_bounty_error(
+        env.send(&[create], &[&contributor.key]).await,
+        BountyError::TermsChanged,
+    );
+    // Under the terms it shows now, the contributor may still choose to submit.
+    env.submit(&setup, &contributor.key, b"labels").await;
+}
+
 on_both_token_programs! {
+    submissions_name_the_terms_they_accept => refuses_terms_that_changed;
     a_copied_hash_does_not_block_its_contributor => a_copied_hash_squats_nothing;
     a_contributor_registers_a_hash => registers_a_hash;
     late_submissions_are_refused => refuses_after_the_deadline;

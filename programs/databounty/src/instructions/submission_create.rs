@@ -11,6 +11,9 @@ pub struct SubmissionCreateArgs {
     /// `SHA-256("databounty/submission/v1" || bounty || contributor || content_digest)`.
     pub hash: [u8; 32],
     pub uri: Option<String>,
+    /// The bounty's terms as the contributor read them (`Bounty::terms_hash`); refused if
+    /// the bounty at this address now has other terms.
+    pub terms: [u8; 32],
 }
 
 #[event_cpi]
@@ -51,6 +54,7 @@ impl SubmissionCreate<'_> {
 
         // Bounty
         let bounty = &self.bounty;
+        require!(args.terms == bounty.terms_hash(), BountyError::TermsChanged);
         require!(
             bounty.status == BountyStatus::Open,
             BountyError::BountyNotOpen

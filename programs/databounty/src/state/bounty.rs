@@ -1,6 +1,8 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{MAX_REVIEWERS, MAX_URI_LEN, SEED_BOUNTY};
+use solana_sha256_hasher::hashv;
+
+use crate::constants::{MAX_REVIEWERS, MAX_URI_LEN, SEED_BOUNTY, TERMS_HASH_DOMAIN};
 use crate::errors::BountyError;
 
 /// Whether a bounty still takes submissions and funding.
@@ -82,6 +84,33 @@ impl Bounty {
             &bump,
         ];
         f(&[seeds])
+    }
+
+    /// SHA-256 of everything a contributor agrees to by submitting: the task (metadata
+    /// URI), the token, the reward and winner count, the reviewer set and quorum, the
+    /// deadlines and the permanent-delegate opt-in. `submission_create` must name it, so
+    /// that a bounty closed and re-created at the same address with other terms refuses
+    /// submissions sent under the old ones.
+    pub fn terms_hash(&self) -> [u8; 32] {
+        let uri_len = (self.metadata_uri.len() as u32).to_le_bytes();
+        let reviewer_count = [self.reviewers.len() as u8];
+        let mut parts: Vec<&[u8]> = vec![
+            TERMS_HASH_DOMAIN,
+            self.mint.as_ref(),
+            self.token_program.as_ref(),
+            &uri_len,
+            self.metadata_uri.as_bytes(),
+        ];
+        let reward = self.reward_per_submission.to_le_bytes();
+        let winners = self.max_winners.to_le_bytes();
+        let quorum = [self.quorum];
+        let submission_deadline = self.submission_deadline.to_le_bytes();
+        let review_deadline = self.review_deadline.to_le_bytes();
+        let delegate = [u8::from(self.permanent_delegate_allowed)];
+        parts.extend_from_slice(&[&reward, &winners, &quorum, &reviewer_count]);
+        parts.extend(self.reviewers.iter().map(|r| r.as_ref()));
+        parts.extend_from_slice(&[&submission_deadline, &review_deadline, &delegate]);
+        hashv(&parts).to_bytes()
     }
 
     /// Position of `key` in the reviewer list.
