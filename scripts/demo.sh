@@ -9,7 +9,7 @@ root=$(pwd)
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 say "building the CLI, the local chain and the indexer (first time: several minutes)"
-cargo build -q -p databounty-cli -p databounty-indexer
+cargo build -q -p databounty-cli -p databounty-localnet -p databounty-indexer
 cli="$root/target/debug/databounty"
 indexer="$root/target/debug/databounty-indexer"
 
@@ -42,7 +42,7 @@ fi
 port="${DATABOUNTY_DEMO_PORT:-18999}"
 
 say "starting the local chain on 127.0.0.1:$port (the real Agave bank, program loaded natively)"
-"$cli" localnet --port "$port" --slot-ms 50 --finality-slots 8 >"$work/chain.log" 2>&1 &
+"$root/target/debug/databounty-localnet" --port "$port" --slot-ms 50 --finality-slots 8 >"$work/chain.log" 2>&1 &
 chain_pid=$!
 export DATABOUNTY_URL="http://127.0.0.1:$port"
 

@@ -1,11 +1,10 @@
 //! The `databounty` binary driven against the local chain for a whole lifecycle, as a
 //! task poster, three contributors and three reviewers would use it.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
 
-use databounty_localnet::{Localnet, LocalnetConfig};
 use serde_json::Value;
 
 struct Cli {
@@ -77,14 +76,56 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// The `databounty-localnet` binary on free ports, killed when dropped. It is a
+/// separate crate (the CLI does not link the bank); `cargo test --workspace` builds it
+/// into the same target directory before any test runs.
+struct Chain {
+    child: Child,
+    url: String,
+}
+
+impl Chain {
+    fn start() -> Self {
+        let binary = Path::new(env!("CARGO_BIN_EXE_databounty")).with_file_name(format!(
+            "databounty-localnet{}",
+            std::env::consts::EXE_SUFFIX
+        ));
+        assert!(
+            binary.is_file(),
+            "{} is missing: `cargo build -p databounty-localnet` (cargo test --workspace builds it)",
+            binary.display()
+        );
+        let mut child = Command::new(binary)
+            .args(["--port", "0", "--slot-ms", "50", "--finality-slots", "8"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the local chain starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout
+            .read_line(&mut line)
+            .expect("the local chain prints its URL");
+        // Keep reading, so that the chain's later lines never meet a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let url = line
+            .trim()
+            .strip_prefix("JSON-RPC on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Self { child, url }
+    }
+}
+
+impl Drop for Chain {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_whole_bounty_lifecycle_from_the_terminal() {
-    let config = LocalnetConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        slot_time: Duration::from_millis(50),
-        finality_slots: 8,
-    };
-    let chain = Localnet::start(config).await.expect("local chain");
+    let chain = Chain::start();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli {
         url: chain.url.clone(),

@@ -1,0 +1,65 @@
+//! `databounty-localnet`: the local chain in the foreground until Ctrl-C. A binary of
+//! its own so that the user CLI does not compile the Agave bank.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use databounty_localnet::{Localnet, LocalnetConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "databounty-localnet",
+    version,
+    about = "A local Solana chain with the databounty program: the real Agave bank over JSON-RPC"
+)]
+struct Args {
+    /// Port of the JSON-RPC server (the PubSub websocket is on the next one); 0 picks a free pair
+    #[arg(long, default_value_t = 8899)]
+    port: u16,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Milliseconds per slot
+    #[arg(long, default_value_t = 400)]
+    slot_ms: u64,
+    /// Slots until a block is finalized
+    #[arg(long, default_value_t = 32)]
+    finality_slots: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = LocalnetConfig {
+        bind: SocketAddr::new(args.bind, args.port),
+        slot_time: Duration::from_millis(args.slot_ms.max(10)),
+        finality_slots: args.finality_slots,
+    };
+    let chain = match Localnet::start(config).await {
+        Ok(chain) => chain,
+        Err(err) => {
+            eprintln!(
+                "databounty-localnet: cannot listen on {}:{}: {err}",
+                args.bind, args.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    // The first line is read by scripts and tests that start the chain on port 0.
+    println!("JSON-RPC on {}", chain.url);
+    println!(
+        "program {} (native), SPL Token, Token-2022, Associated Token Account",
+        databounty::ID
+    );
+    println!(
+        "slots every {} ms, finalized after {} slots; state is in memory only",
+        args.slot_ms, args.finality_slots
+    );
+    tokio::select! {
+        _ = chain.wait() => {}
+        _ = tokio::signal::ctrl_c() => println!("stopping"),
+    }
+    ExitCode::SUCCESS
+}
