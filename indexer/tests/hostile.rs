@@ -108,7 +108,7 @@ impl Poster {
     }
 }
 
-/// Item 1: a review deadline of i64::MAX and URIs with NUL and right-to-left marks,
+/// Item 1: deadlines near i64::MAX and URIs with NUL and right-to-left marks,
 /// all accepted by the program, are stored: raw integers and bytes exactly, timestamps
 /// NULL where Postgres has none, text with NUL shown as U+FFFD.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
@@ -122,6 +122,8 @@ async fn values_the_program_accepts_are_stored_faithfully(pool: PgPool) {
             &chain,
             BountyCreateArgs {
                 metadata_uri: uri.into(),
+                // The review window is bounded, the submission deadline is not.
+                submission_deadline: i64::MAX - 1_000,
                 review_deadline: i64::MAX,
                 ..terms(&poster.reviewers, now, 0, 1_000)
             },
@@ -144,7 +146,8 @@ async fn values_the_program_accepts_are_stored_faithfully(pool: PgPool) {
 
     let (deadline, timestamp, raw, text): (i64, Option<chrono::DateTime<chrono::Utc>>, Vec<u8>, String) =
         sqlx::query_as(
-            "SELECT review_deadline_unix, review_deadline, metadata_uri_raw, metadata_uri FROM bounties WHERE bounty = $1",
+            "SELECT review_deadline_unix, coalesce(review_deadline, submission_deadline), metadata_uri_raw, metadata_uri
+             FROM bounties WHERE bounty = $1",
         )
         .bind(bounty.to_string())
         .fetch_one(&pool)

@@ -5,9 +5,6 @@
 
 use std::time::Duration;
 
-use anchor_spl::associated_token::spl_associated_token_account::address::get_associated_token_address_with_program_id as ata;
-use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
-use anchor_spl::token_2022::spl_token_2022;
 use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::db::{Checkpoint, Db, Writer};
 use databounty_indexer::metrics::Metrics;
@@ -15,7 +12,7 @@ use databounty_indexer::pipeline::{run_once, PipelineConfig, PipelineError, Stop
 use databounty_indexer::source::Source;
 use databounty_localnet::{Localnet, LocalnetConfig};
 use databounty_sdk::hash::submission_hash;
-use databounty_sdk::{instructions as ix, pda};
+use databounty_sdk::{accounts, instructions as ix, pda};
 use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::instruction::Instruction;
@@ -141,12 +138,10 @@ impl Chain {
     pub async fn chain_time(&self) -> i64 {
         let account = self
             .rpc
-            .get_account(&solana_sdk::sysvar::clock::ID)
+            .get_account(&accounts::CLOCK_SYSVAR)
             .await
-            .unwrap();
-        bincode::deserialize::<solana_sdk::clock::Clock>(&account.data)
-            .unwrap()
-            .unix_timestamp
+            .expect("the clock");
+        accounts::chain_time(&account.data).expect("clock data")
     }
 
     /// A new SPL Token mint with `owner` as its authority and 100 tokens (6 decimals) in
@@ -154,51 +149,35 @@ impl Chain {
     pub async fn token(&self, owner: &Keypair) -> (Pubkey, Pubkey, Signature) {
         let program = anchor_spl::token::ID;
         let mint = Keypair::new();
-        let owner_ata = ata(&owner.pubkey(), &mint.pubkey(), &program);
+        let new_mint = accounts::NewMint::new(mint.pubkey(), program, owner.pubkey(), 6);
         let rent = self
             .rpc
-            .get_minimum_balance_for_rent_exemption(82)
+            .get_minimum_balance_for_rent_exemption(new_mint.space().expect("mint size"))
             .await
-            .unwrap();
-        let signature = self
-            .send(
-                &[
-                    solana_system_interface::instruction::create_account(
-                        &owner.pubkey(),
-                        &mint.pubkey(),
-                        rent,
-                        82,
-                        &program,
-                    ),
-                    spl_token_2022::instruction::initialize_mint2(
-                        &program,
-                        &mint.pubkey(),
-                        &owner.pubkey(),
-                        None,
-                        6,
-                    )
-                    .unwrap(),
-                    create_associated_token_account_idempotent(
-                        &owner.pubkey(),
-                        &owner.pubkey(),
-                        &mint.pubkey(),
-                        &program,
-                    ),
-                    spl_token_2022::instruction::mint_to(
-                        &program,
-                        &mint.pubkey(),
-                        &owner_ata,
-                        &owner.pubkey(),
-                        &[],
-                        100_000_000,
-                    )
-                    .unwrap(),
-                ],
-                owner,
-                &[&mint],
+            .expect("rent");
+        let mut ixs = new_mint
+            .instructions(&owner.pubkey(), rent, vec![])
+            .expect("mint instructions");
+        ixs.extend(
+            accounts::mint_to_owner_ixs(
+                &owner.pubkey(),
+                &owner.pubkey(),
+                &owner.pubkey(),
+                &mint.pubkey(),
+                &program,
+                100_000_000,
             )
-            .await;
+            .expect("mint_to"),
+        );
+        let signature = self.send(&ixs, owner, &[&mint]).await;
+        let owner_ata = accounts::ata(&owner.pubkey(), &mint.pubkey(), &program);
         (mint.pubkey(), owner_ata, signature)
+    }
+
+    /// The terms a contributor accepts by submitting: the bounty's as read now.
+    pub async fn terms(&self, bounty: &Pubkey) -> [u8; 32] {
+        let account = self.rpc.get_account(bounty).await.expect("the bounty");
+        databounty_sdk::hash::bounty_terms(&account.data).expect("bounty data")
     }
 
     /// `who` registers `content` (with `uri`) to `bounty`: (submission, hash, signature).
@@ -267,15 +246,10 @@ impl Chain {
         contributor: &Pubkey,
     ) -> Signature {
         let program = anchor_spl::token::ID;
-        let to = ata(contributor, mint, &program);
+        let to = accounts::ata(contributor, mint, &program);
         self.send(
             &[
-                create_associated_token_account_idempotent(
-                    &payer.pubkey(),
-                    contributor,
-                    mint,
-                    &program,
-                ),
+                accounts::create_ata_ix(&payer.pubkey(), contributor, mint, &program),
                 ix::submission_release(bounty, submission, mint, &program, &to),
             ],
             payer,
@@ -372,11 +346,11 @@ impl Chain {
         ] {
             signatures.push(self.send(&[vote(r, s, approve)], &reviewers[r], &[]).await);
         }
-        let alice_ata = ata(&contributors[0].pubkey(), &mint, &program);
+        let alice_ata = accounts::ata(&contributors[0].pubkey(), &mint, &program);
         signatures.push(
             self.send(
                 &[
-                    create_associated_token_account_idempotent(
+                    accounts::create_ata_ix(
                         &creator.pubkey(),
                         &contributors[0].pubkey(),
                         &mint,
