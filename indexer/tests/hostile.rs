@@ -794,3 +794,96 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
     pool.close().await;
     assert_eq!(get("/bounties").await.status(), 503);
 }
+
+/// How the mangling proxy spoils `getTransaction` replies.
+#[derive(Clone, Copy)]
+enum Spoil {
+    Null,
+    NoInnerInstructions,
+}
+
+/// Forwards JSON-RPC to `upstream`, spoiling every `getTransaction` reply.
+async fn spoiling_proxy(upstream: String, spoil: Spoil) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let client = reqwest::Client::new();
+    let app = axum::Router::new().fallback(move |body: String| {
+        let (client, upstream) = (client.clone(), upstream.clone());
+        async move {
+            let request: Value = serde_json::from_str(&body).unwrap_or_default();
+            let mut reply: Value = client
+                .post(&upstream)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if request["method"] == "getTransaction" && !reply["result"].is_null() {
+                match spoil {
+                    Spoil::Null => reply["result"] = Value::Null,
+                    Spoil::NoInnerInstructions => {
+                        reply["result"]["meta"]["innerInstructions"] = Value::Null
+                    }
+                }
+            }
+            axum::Json(reply)
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+/// Item 5: a listed transaction the node answers `null` for, or returns without the
+/// inner instructions its events are in, is retried, then reported (an error and a
+/// metric) — never written as a transaction without events.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_null_or_stripped_transaction_is_retried_then_reported(pool: PgPool) {
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    for spoil in [Spoil::Null, Spoil::NoInnerInstructions] {
+        let url = spoiling_proxy(chain.localnet.url.clone(), spoil).await;
+        let metrics = Metrics::default();
+        let source = RpcSource::new(
+            &url,
+            databounty::ID,
+            CommitmentConfig::finalized(),
+            metrics.clone(),
+        )
+        .with_backoff(Backoff {
+            attempts: 3,
+            base: Duration::from_millis(1),
+            max: Duration::from_millis(5),
+        });
+        let err = index(&source, &db, &config(), &metrics)
+            .await
+            .expect_err("reported, not skipped");
+        assert!(
+            matches!(err, PipelineError::Source(SourceError::Missing { .. })),
+            "{err}"
+        );
+        assert!(!err.is_fatal(), "retried by the live loop");
+        assert!(metrics
+            .render()
+            .contains("databounty_indexer_missing_transactions_total 1"));
+        assert_eq!(count(&pool, "SELECT count(*) FROM events").await, 0);
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM transactions WHERE NOT failed").await,
+            0,
+            "no transaction is recorded as read"
+        );
+    }
+    index(
+        &finalized_source(&chain),
+        &db,
+        &config(),
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+    assert!(count(&pool, "SELECT count(*) FROM events").await > 0);
+}
