@@ -33,8 +33,12 @@ pub enum MintKind {
     NonTransferable,
     /// A transfer hook naming a program.
     TransferHook,
-    /// A transfer hook extension with no program set (allowed).
+    /// A transfer hook extension with no program, whose authority was removed (allowed).
     EmptyTransferHook,
+    /// A transfer hook with no program yet, but an authority that could set one later.
+    TransferHookAuthority,
+    /// New accounts start initialized, but the freeze authority can make them start frozen.
+    DefaultInitialized,
     DefaultFrozen,
     PermanentDelegate,
     /// An extension the program does not know (ConfidentialMintBurn).
@@ -54,10 +58,14 @@ impl MintKind {
             MintKind::Spl | MintKind::Token2022 | MintKind::Unsupported => vec![],
             MintKind::TransferFee { .. } => vec![ExtensionType::TransferFeeConfig],
             MintKind::NonTransferable => vec![ExtensionType::NonTransferable],
-            MintKind::TransferHook | MintKind::EmptyTransferHook => {
+            MintKind::TransferHook
+            | MintKind::EmptyTransferHook
+            | MintKind::TransferHookAuthority => {
                 vec![ExtensionType::TransferHook]
             }
-            MintKind::DefaultFrozen => vec![ExtensionType::DefaultAccountState],
+            MintKind::DefaultFrozen | MintKind::DefaultInitialized => {
+                vec![ExtensionType::DefaultAccountState]
+            }
             MintKind::PermanentDelegate => vec![ExtensionType::PermanentDelegate],
         }
     }
@@ -89,8 +97,15 @@ impl MintKind {
                 Some(*authority),
                 Some(Pubkey::new_unique()),
             ),
-            MintKind::EmptyTransferHook => {
+            MintKind::EmptyTransferHook | MintKind::TransferHookAuthority => {
                 transfer_hook::instruction::initialize(program, mint, Some(*authority), None)
+            }
+            MintKind::DefaultInitialized => {
+                default_account_state::instruction::initialize_default_account_state(
+                    program,
+                    mint,
+                    &AccountState::Initialized,
+                )
             }
             MintKind::DefaultFrozen => {
                 default_account_state::instruction::initialize_default_account_state(
@@ -134,6 +149,21 @@ impl TestEnv {
             )
             .expect("mint instructions");
         self.send(&ixs, &[&mint]).await.expect("create mint");
+        if kind == MintKind::EmptyTransferHook {
+            // Token-2022 needs a program or an authority at initialization: drop the authority.
+            let drop_authority = spl_token_2022::instruction::set_authority(
+                &program,
+                &mint.pubkey(),
+                None,
+                spl_token_2022::instruction::AuthorityType::TransferHookProgramId,
+                &payer.pubkey(),
+                &[],
+            )
+            .expect("set_authority");
+            self.send(&[drop_authority], &[])
+                .await
+                .expect("drop the hook authority");
+        }
         mint.pubkey()
     }
 

@@ -138,4 +138,6 @@ pub enum BountyError {
     InvariantInvalidQuorum,
     #[msg("the bounty's terms differ from those the submission accepted (it was re-created?)")]
     TermsChanged,
+    #[msg("the mint's transfer-hook authority could set a hook program later; mints with one cannot fund a bounty")]
+    MintTransferHookAuthority,
 }

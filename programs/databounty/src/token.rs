@@ -84,7 +84,10 @@ const HARMLESS_EXTENSIONS: &[ExtensionType] = &[
     ExtensionType::Pausable,
 ];
 
-/// Rejects mints whose tokens could be stuck in, or pulled out of, the vault.
+/// Rejects mints whose tokens could be stuck in, or pulled out of, the vault. Checked at
+/// `bounty_create` and again at every `bounty_fund`, since some extensions' authorities
+/// can change them later (a default account state made frozen; a mint closed at zero
+/// supply by its close authority and re-created with other extensions).
 /// SPL Token mints have no extensions and always pass.
 pub fn check_mint_policy(mint: &AccountInfo, allow_permanent_delegate: bool) -> Result<()> {
     if *mint.owner != TOKEN_2022_ID {
@@ -99,6 +102,10 @@ pub fn check_mint_policy(mint: &AccountInfo, allow_permanent_delegate: bool) -> 
                 let hook = state.get_extension::<TransferHook>()?;
                 if Option::<Pubkey>::from(hook.program_id).is_some() {
                     return err!(BountyError::MintTransferHook);
+                }
+                // An authority could set a hook program later and block every payout.
+                if Option::<Pubkey>::from(hook.authority).is_some() {
+                    return err!(BountyError::MintTransferHookAuthority);
                 }
             }
             ExtensionType::DefaultAccountState => {

@@ -292,6 +292,15 @@ mod mint_policy {
         );
     }
 
+    /// A hook authority could set a hook program after creation and block every payout.
+    #[tokio::test]
+    async fn rejects_a_transfer_hook_authority() {
+        assert_bounty_error(
+            create_on(MintKind::TransferHookAuthority, false).await,
+            BountyError::MintTransferHookAuthority,
+        );
+    }
+
     #[tokio::test]
     async fn accepts_a_transfer_hook_without_program() {
         create_on(MintKind::EmptyTransferHook, false)

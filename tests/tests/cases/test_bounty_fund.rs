@@ -137,6 +137,40 @@ async fn tops_up_a_cancelled_bounty_with_pending_work(kind: MintKind) {
     );
 }
 
+/// The mint policy is checked again at funding: a mint whose freeze authority turned
+/// new accounts frozen after creation takes no more funds (payees' new accounts could
+/// not receive them).
+#[tokio::test]
+async fn the_mint_policy_is_checked_again_at_funding() {
+    use anchor_spl::token_2022::spl_token_2022;
+    use spl_token_2022::extension::default_account_state::instruction::update_default_account_state;
+    use spl_token_2022::state::AccountState;
+
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(MintKind::DefaultInitialized).await;
+    let (creator, ata) = (
+        setup.parties.creator.insecure_clone(),
+        setup.parties.creator_ata,
+    );
+    env.try_fund(&setup, &creator, &ata, 10)
+        .await
+        .expect("fund while new accounts start initialized");
+    let payer = env.payer();
+    let freeze_new_accounts = update_default_account_state(
+        &spl_token_2022::ID,
+        &setup.parties.mint,
+        &payer.pubkey(),
+        &[],
+        &AccountState::Frozen,
+    )
+    .expect("instruction");
+    env.send(&[freeze_new_accounts], &[]).await.expect("update");
+    assert_bounty_error(
+        env.try_fund(&setup, &creator, &ata, 10).await,
+        BountyError::MintDefaultFrozen,
+    );
+}
+
 on_both_token_programs! {
     a_cancelled_bounty_with_pending_work_takes_top_ups => tops_up_a_cancelled_bounty_with_pending_work;
     anyone_can_fund => anyone_funds;

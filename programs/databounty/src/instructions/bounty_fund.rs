@@ -5,7 +5,7 @@ use crate::constants::{SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyFunded;
 use crate::state::{checked_sub, Bounty};
-use crate::token::{token_amount, transfer};
+use crate::token::{check_mint_policy, token_amount, transfer};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -37,6 +37,11 @@ impl BountyFund<'_> {
         let now = Clock::get()?.unix_timestamp;
         require!(self.bounty.takes_funding(now), BountyError::BountyNotOpen);
         require!(amount > 0, BountyError::ZeroAmount);
+        // Extension authorities can change a mint after creation: check it again.
+        check_mint_policy(
+            &self.mint.to_account_info(),
+            self.bounty.permanent_delegate_allowed,
+        )?;
         Ok(())
     }
 }
