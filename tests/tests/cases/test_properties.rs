@@ -3,6 +3,12 @@
 //! Token-2022 and a transfer-fee mint. After every step the invariants of SPEC §1 and
 //! the conservation of tokens must hold.
 //!
+//! The generator keeps a model of live accounts (each submission's status, who voted)
+//! and picks most targets from it, so that steps mostly succeed and runs reach the
+//! states where bugs live: dozens of submissions, bounties filling every winner slot,
+//! payouts interleaved with refunds, cancels with pending work, closes. A minority of
+//! steps stay deliberately invalid (random targets, outsiders, wrong hashes).
+//!
 //! `PROPTEST_CASES` (default 6) and `PROPTEST_STEPS` (default 60) scale it up;
 //! `PROPTEST_SEED` shifts the seeds. A failure names its seed.
 
@@ -41,11 +47,36 @@ impl Rng {
     }
 }
 
+/// Contributors per case.
+const CONTRIBUTORS: usize = 6;
+
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// What the model knows of a submission, from the events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Model {
+    Pending,
+    Accepted,
+    Rejected,
+    Paid,
+    Closed,
+}
+
+/// Figures printed per case, to show what the run reached.
+#[derive(Default, Debug)]
+struct Reached {
+    full_bounties: usize,
+    refunds: usize,
+    refunds_after_payouts: usize,
+    cancels_with_pending: usize,
+    submission_closes: usize,
+    bounty_closes: usize,
+    top_ups_after_cancel: usize,
 }
 
 struct World {
@@ -62,6 +93,11 @@ struct World {
     votes: HashSet<(Pubkey, Pubkey)>,
     received: HashMap<Pubkey, u64>,
     steps_ok: usize,
+    model: HashMap<Pubkey, Model>,
+    reached: Reached,
+    cancelled: HashSet<Pubkey>,
+    full: HashSet<Pubkey>,
+    next_content: u32,
     /// How often each action was refused, by error code: shows what the run exercised.
     refusals: HashMap<(&'static str, u32), usize>,
 }
@@ -75,8 +111,8 @@ impl World {
             reviewers: 3,
             quorum: 2,
             reward,
-            max_winners: 1 + rng.below(3) as u32,
-            initial_funding: reward * (1 + rng.below(4) as u64),
+            max_winners: 2 + rng.below(3) as u32,
+            initial_funding: reward * (1 + rng.below(5) as u64),
             allow_permanent_delegate: false,
         };
         let first = env.bounty_with(kind, params.clone()).await;
@@ -106,7 +142,7 @@ impl World {
             created: vec![],
         };
         let mut contributors = Vec::new();
-        for _ in 0..3 {
+        for _ in 0..CONTRIBUTORS {
             contributors.push(env.contributor(&first).await);
         }
         let outsider = env.funded_keypair(1).await;
@@ -123,6 +159,11 @@ impl World {
             votes: HashSet::new(),
             received: HashMap::new(),
             steps_ok: 0,
+            model: HashMap::new(),
+            reached: Reached::default(),
+            cancelled: HashSet::new(),
+            full: HashSet::new(),
+            next_content: 0,
             refusals: HashMap::new(),
         }
     }
@@ -141,13 +182,13 @@ impl World {
         let roll = self.rng.below(100);
         let action = [
             (8, 0),
-            (15, 1),
-            (42, 3),
-            (13, 5),
+            (22, 1),
+            (36, 3),
+            (12, 5),
             (2, 6),
-            (5, 7),
-            (5, 8),
-            (10, 9),
+            (6, 7),
+            (7, 8),
+            (7, 9),
         ]
         .iter()
         .scan(0, |acc, &(weight, action)| {
@@ -158,7 +199,11 @@ impl World {
         .map_or(9, |(_, action)| action);
         match action {
             0 => {
-                let amount = self.rng.below(3) as u64 * reward;
+                let amount = if self.rng.chance(10) {
+                    0
+                } else {
+                    (1 + self.rng.below(3) as u64) * reward
+                };
                 let creator = p.creator.insecure_clone();
                 let (bounty, mint, program, ata) =
                     (setup.bounty, p.mint, p.token_program, p.creator_ata);
@@ -170,13 +215,36 @@ impl World {
                 )
             }
             1 | 2 => {
+                // Mostly a bounty that still takes submissions.
+                let open: Vec<usize> = (0..self.bounties.len())
+                    .filter(|&i| {
+                        let key = self.bounties[i].bounty;
+                        !self.cancelled.contains(&key)
+                            && !self.full.contains(&key)
+                            && !self.closed_bounties.contains(&key)
+                    })
+                    .collect();
+                let b = if !open.is_empty() && self.rng.chance(90) {
+                    open[self.rng.below(open.len())]
+                } else {
+                    b
+                };
+                let p = &self.bounties[b].parties;
                 // Contributors, or a reviewer trying; content from a small set, so duplicates occur.
-                let who = if self.rng.chance(15) {
+                let who = if self.rng.chance(5) {
                     p.reviewers[self.rng.below(3)].insecure_clone()
                 } else {
-                    self.contributors[self.rng.below(3)].key.insecure_clone()
+                    self.contributors[self.rng.below(CONTRIBUTORS)]
+                        .key
+                        .insecure_clone()
                 };
-                let content = [b'a' + self.rng.below(4) as u8];
+                // Mostly new content; sometimes a repeat, so duplicates occur.
+                let content = if self.rng.chance(90) {
+                    self.next_content += 1;
+                    self.next_content.to_le_bytes()
+                } else {
+                    (self.rng.below(4) as u32).to_le_bytes()
+                };
                 let result = self.env.try_submit(&self.bounties[b], &who, &content).await;
                 if let Ok(submitted) = &result {
                     let index = self
@@ -199,22 +267,34 @@ impl World {
                 ("submit", result.map(|s| s.events))
             }
             3 | 4 => {
-                let Some(s) = self.random_submission() else {
-                    return ("attest", Ok(vec![]));
+                let Some(s) = self.pick(|m| m == Model::Pending) else {
+                    return self.wait().await;
                 };
                 let (sb, submitted, _) = &self.submissions[s];
-                let voter = if self.rng.chance(10) {
+                let (sb, address) = (*sb, submitted.address);
+                // A listed reviewer who has not voted yet, mostly.
+                let fresh: Vec<usize> = (0..3)
+                    .filter(|&r| {
+                        let key = self.bounties[sb].parties.reviewers[r].pubkey();
+                        !self.votes.contains(&(address, key))
+                    })
+                    .collect();
+                let voter = if self.rng.chance(4) {
                     self.outsider.insecure_clone()
+                } else if !fresh.is_empty() && self.rng.chance(95) {
+                    let r = fresh[self.rng.below(fresh.len())];
+                    self.bounties[sb].parties.reviewers[r].insecure_clone()
                 } else {
-                    self.bounties[*sb].parties.reviewers[self.rng.below(3)].insecure_clone()
+                    self.bounties[sb].parties.reviewers[self.rng.below(3)].insecure_clone()
                 };
+                let (sb, submitted, _) = &self.submissions[s];
                 let mut hash = submitted.hash;
-                if self.rng.chance(10) {
+                if self.rng.chance(4) {
                     hash[0] ^= 1;
                 }
-                let approve = self.rng.chance(70);
+                let approve = self.rng.chance(75);
                 // Sometimes with the other bounty.
-                let bounty = if self.rng.chance(10) {
+                let bounty = if self.rng.chance(4) {
                     self.bounties[1 - sb].bounty
                 } else {
                     self.bounties[*sb].bounty
@@ -232,14 +312,14 @@ impl World {
                 )
             }
             5 => {
-                let Some(s) = self.random_submission() else {
-                    return ("release", Ok(vec![]));
+                let Some(s) = self.pick(|m| m == Model::Accepted) else {
+                    return self.wait().await;
                 };
                 let (sb, submitted, c) = &self.submissions[s];
-                let payout = if self.rng.chance(85) {
+                let payout = if self.rng.chance(92) {
                     self.contributors[*c].ata
                 } else {
-                    self.contributors[self.rng.below(3)].ata
+                    self.contributors[self.rng.below(CONTRIBUTORS)].ata
                 };
                 let setup = &self.bounties[*sb];
                 let p = &setup.parties;
@@ -270,12 +350,14 @@ impl World {
                 ("refund", self.env.send_with_events(&[refund], &[]).await)
             }
             8 => {
-                if self.rng.chance(50) {
-                    let Some(s) = self.random_submission() else {
+                if self.rng.chance(75) {
+                    let Some(s) =
+                        self.pick(|m| matches!(m, Model::Paid | Model::Rejected | Model::Pending))
+                    else {
                         return ("close submission", Ok(vec![]));
                     };
                     let (sb, submitted, c) = &self.submissions[s];
-                    let to = if self.rng.chance(85) {
+                    let to = if self.rng.chance(92) {
                         self.contributors[*c].key.pubkey()
                     } else {
                         self.outsider.pubkey()
@@ -300,14 +382,43 @@ impl World {
                     )
                 }
             }
-            _ => {
-                let now = self.env.now().await;
-                // Mostly short waits, so that work gets done before the deadlines pass.
-                let jump = self.rng.below(REVIEW_WINDOW as usize / 6) as i64;
-                self.env.set_time(now + jump).await;
-                ("wait", Ok(vec![]))
+            _ => self.wait().await,
+        }
+    }
+
+    /// Lets time pass: mostly short waits, so that work gets done before the deadlines.
+    async fn wait(&mut self) -> (&'static str, Result<Vec<DatabountyEvent>, BanksClientError>) {
+        let now = self.env.now().await;
+        let jump = self.rng.below(REVIEW_WINDOW as usize / 6) as i64;
+        self.env.set_time(now + jump).await;
+        ("wait", Ok(vec![]))
+    }
+
+    /// Mostly a submission whose modelled status fits the action (the newest such most
+    /// often, so votes gather to a quorum); sometimes any submission, to keep invalid
+    /// targets in the mix.
+    fn pick(&mut self, fits: impl Fn(Model) -> bool) -> Option<usize> {
+        let targeted = self.rng.chance(90);
+        if targeted {
+            let live: Vec<usize> = (0..self.submissions.len())
+                .filter(|&i| {
+                    let address = self.submissions[i].1.address;
+                    fits(self.model.get(&address).copied().unwrap_or(Model::Closed))
+                })
+                .collect();
+            if !live.is_empty() {
+                return Some(if self.rng.chance(50) {
+                    live[live.len() - 1]
+                } else {
+                    live[self.rng.below(live.len())]
+                });
+            }
+            // Nothing fits: mostly let time pass instead of a step bound to fail.
+            if self.rng.chance(80) {
+                return None;
             }
         }
+        self.random_submission()
     }
 
     /// Any submission, but the newest most often, so that votes gather to a quorum.
@@ -327,7 +438,41 @@ impl World {
     fn record(&mut self, events: &[DatabountyEvent]) {
         for event in events {
             match event {
+                DatabountyEvent::SubmissionCreated(e) => {
+                    self.model.insert(e.submission, Model::Pending);
+                }
+                DatabountyEvent::SubmissionAccepted(e) => {
+                    self.model.insert(e.submission, Model::Accepted);
+                    let setup = self.bounties.iter().find(|s| s.bounty == e.bounty);
+                    if setup.is_some_and(|s| e.accepted == s.args.max_winners) {
+                        self.reached.full_bounties += 1;
+                        self.full.insert(e.bounty);
+                    }
+                }
+                DatabountyEvent::SubmissionRejected(e) => {
+                    self.model.insert(e.submission, Model::Rejected);
+                }
+                DatabountyEvent::SubmissionClosed(e) => {
+                    self.model.insert(e.submission, Model::Closed);
+                    self.reached.submission_closes += 1;
+                }
+                DatabountyEvent::BountyCancelled(e) => {
+                    self.cancelled.insert(e.bounty);
+                    if e.pending > 0 {
+                        self.reached.cancels_with_pending += 1;
+                    }
+                }
+                DatabountyEvent::BountyFunded(e) if self.cancelled.contains(&e.bounty) => {
+                    self.reached.top_ups_after_cancel += 1;
+                }
+                DatabountyEvent::BountyRefunded(_) => {
+                    self.reached.refunds += 1;
+                    if !self.paid.is_empty() {
+                        self.reached.refunds_after_payouts += 1;
+                    }
+                }
                 DatabountyEvent::SubmissionPaid(e) => {
+                    self.model.insert(e.submission, Model::Paid);
                     assert!(self.paid.insert(e.submission), "paid twice: {e:?}");
                     *self
                         .received
@@ -351,6 +496,7 @@ impl World {
                 }
                 DatabountyEvent::BountyClosed(e) => {
                     self.closed_bounties.insert(e.bounty);
+                    self.reached.bounty_closes += 1;
                 }
                 _ => {}
             }
@@ -430,6 +576,7 @@ async fn run_case(kind: MintKind, seed: u64, steps: u64) {
     let mut refusals: Vec<_> = world.refusals.iter().collect();
     refusals.sort();
     println!("  refused: {refusals:?}");
+    println!("  reached: {:?}", world.reached);
 }
 
 #[tokio::test]
