@@ -6,6 +6,7 @@
 // solana-program-test 3.x flags its whole API as "to become unstable"; it is the bank.
 #![allow(deprecated)]
 
+use std::collections::{HashMap, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use solana_banks_interface::TransactionSimulationDetails;
@@ -14,7 +15,8 @@ use solana_program_test::{BanksClientError, ProgramTestContext};
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
 use solana_sdk::hash::Hash;
-use solana_sdk::message::Message;
+use solana_sdk::message::compiled_instruction::CompiledInstruction;
+use solana_sdk::message::{Message, VersionedMessage};
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError, VersionedTransaction};
@@ -49,12 +51,95 @@ pub struct Simulation {
 
 pub struct Chain {
     ctx: ProgramTestContext,
+    /// Stops the bank's runtime when the chain is dropped.
+    _bank_runtime: BankRuntime,
     slot: u64,
     /// Slots between a block and its finalization (32 on a cluster).
     finality_slots: u64,
+    /// The slot at which each recent blockhash became the newest, to judge its age the
+    /// way the bank does when it processes (the bank's own fee lookup accepts any of
+    /// its 300 queued hashes).
+    blockhash_slots: HashMap<Hash, u64>,
+    recent_blockhashes: VecDeque<Hash>,
     /// The highest clock value handed out, so that block time never goes backwards.
     unix_timestamp: i64,
     pub ledger: Ledger,
+}
+
+/// The thread and runtime the bank's server lives on.
+///
+/// `solana-program-test` registers a fresh blockhash in the working bank every 6.4 ms
+/// (a task standing in for PoH), so a blockhash would expire 150 hashes — about one
+/// second — after it was handed out, and a blockhash returned by `getLatestBlockhash`
+/// would often be refused by the next `simulateTransaction`. A cluster registers one
+/// per slot. That task runs on the runtime that starts the bank, so the bank is
+/// started on a runtime of its own whose clock is paused and never auto-advances
+/// (a `spawn_blocking` task in flight inhibits auto-advance): the task's first sleep
+/// never ends. The banks server needs no timers. Blockhashes then come only from
+/// [`Chain::advance_slot`], one per slot, as on a cluster.
+struct BankRuntime {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl BankRuntime {
+    async fn start() -> (ProgramTestContext, Self) {
+        let (started_tx, started) = tokio::sync::oneshot::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("bank".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .start_paused(true)
+                    .build()
+                    .expect("the bank's runtime starts");
+                runtime.block_on(async move {
+                    // Held until the chain stops: while this blocking task runs, the
+                    // paused clock stays where it is.
+                    let (_hold, release) = std::sync::mpsc::channel::<()>();
+                    tokio::task::spawn_blocking(move || release.recv().ok());
+                    let ctx = crate::program_test().start_with_context().await;
+                    if started_tx.send(ctx).is_ok() {
+                        let _ = stopped.await;
+                    }
+                });
+            })
+            .expect("the bank's thread starts");
+        let ctx = started.await.expect("the bank starts");
+        (ctx, Self { stop: Some(stop) })
+    }
+}
+
+impl Drop for BankRuntime {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A legacy message with the fee of `message`: the bank's fee depends only on the
+/// signatures, the blockhash and the programs and data of the instructions (compute
+/// budget, precompiles), so a v0 message's instructions are kept without their
+/// accounts, which may live in lookup tables.
+fn fee_message(message: &VersionedMessage) -> Message {
+    match message {
+        VersionedMessage::Legacy(legacy) => legacy.clone(),
+        VersionedMessage::V0(v0) => Message {
+            header: v0.header,
+            account_keys: v0.account_keys.clone(),
+            recent_blockhash: v0.recent_blockhash,
+            instructions: v0
+                .instructions
+                .iter()
+                .map(|ix| CompiledInstruction {
+                    program_id_index: ix.program_id_index,
+                    accounts: vec![],
+                    data: ix.data.clone(),
+                })
+                .collect(),
+        },
+    }
 }
 
 fn wall_clock() -> i64 {
@@ -66,11 +151,14 @@ fn wall_clock() -> i64 {
 
 impl Chain {
     pub async fn start(finality_slots: u64) -> Self {
-        let ctx = crate::program_test().start_with_context().await;
+        let (ctx, bank_runtime) = BankRuntime::start().await;
         let mut chain = Self {
             ctx,
+            _bank_runtime: bank_runtime,
             slot: 0,
             finality_slots,
+            blockhash_slots: HashMap::new(),
+            recent_blockhashes: VecDeque::new(),
             unix_timestamp: 0,
             ledger: Ledger::default(),
         };
@@ -89,6 +177,16 @@ impl Chain {
     pub async fn advance_slot(&mut self) {
         if self.ctx.warp_to_slot(self.slot + 1).is_ok() {
             self.slot += 1;
+        }
+        if let Ok(blockhash) = self.latest_blockhash().await {
+            if self.blockhash_slots.insert(blockhash, self.slot).is_none() {
+                self.recent_blockhashes.push_back(blockhash);
+            }
+            while self.recent_blockhashes.len() > 2 * BLOCKHASH_VALIDITY as usize {
+                if let Some(old) = self.recent_blockhashes.pop_front() {
+                    self.blockhash_slots.remove(&old);
+                }
+            }
         }
         self.unix_timestamp = self.unix_timestamp.max(wall_clock());
         if let Ok(mut clock) = self.ctx.banks_client.get_sysvar::<Clock>().await {
@@ -145,9 +243,24 @@ impl Chain {
             .map_err(SubmitError::Bank)
     }
 
-    pub async fn is_blockhash_valid(&mut self, blockhash: &Hash) -> Result<bool, SubmitError> {
-        let probe = Message::new_with_blockhash(&[], Some(&self.ctx.payer.pubkey()), blockhash);
-        Ok(self.fee_for_message(probe).await?.is_some())
+    /// The fee of a legacy or v0 message (signatures plus the priority fee its
+    /// compute-budget instructions ask for), or `None` when its blockhash is not valid.
+    pub async fn fee(&mut self, message: &VersionedMessage) -> Result<Option<u64>, SubmitError> {
+        self.fee_for_message(fee_message(message)).await
+    }
+
+    /// Whether a transaction with `blockhash` would still be processed: at most
+    /// [`BLOCKHASH_VALIDITY`] blocks old.
+    pub fn is_blockhash_valid(&self, blockhash: &Hash) -> bool {
+        self.last_valid_block_height(blockhash)
+            .is_some_and(|last| self.slot <= last)
+    }
+
+    /// The last block height at which `blockhash` is accepted, if it is a recent one.
+    pub fn last_valid_block_height(&self, blockhash: &Hash) -> Option<u64> {
+        self.blockhash_slots
+            .get(blockhash)
+            .map(|slot| slot + BLOCKHASH_VALIDITY)
     }
 
     pub async fn simulate(&mut self, tx: VersionedTransaction) -> Result<Simulation, SubmitError> {
@@ -187,8 +300,9 @@ impl Chain {
             .signatures
             .first()
             .ok_or(SubmitError::Rejected(TransactionError::SanitizeFailure))?;
+        // As a cluster: the status cache refuses a signature it has already seen.
         if self.ledger.get(&signature).is_some() {
-            return Ok(signature);
+            return Err(SubmitError::Rejected(TransactionError::AlreadyProcessed));
         }
         if tx.verify_with_results().iter().any(|ok| !ok) {
             return Err(SubmitError::Rejected(TransactionError::SignatureFailure));
@@ -198,14 +312,7 @@ impl Chain {
             return Err(SubmitError::Preflight(Box::new(simulation)));
         }
         let keys = tx.message.static_account_keys().to_vec();
-        let fee = match tx.message.clone() {
-            solana_sdk::message::VersionedMessage::Legacy(message) => {
-                self.fee_for_message(message).await?
-            }
-            solana_sdk::message::VersionedMessage::V0(_) => {
-                Some(5_000 * u64::from(tx.message.header().num_required_signatures))
-            }
-        };
+        let fee = self.fee_for_message(fee_message(&tx.message)).await?;
         let pre_balances = self.balances(&keys).await?;
         let pre_token_balances = self.token_balances(&keys).await?;
         let executed = self

@@ -114,13 +114,18 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
         }
         "getLatestBlockhash" => {
             let config: Option<RpcContextConfig> = params.optional(0)?;
+            // Every commitment reads the one bank, so its newest blockhash is valid at
+            // each of them; lastValidBlockHeight is where the bank stops taking it.
             let slot = chain.slot_at(commitment(config.and_then(|c| c.commitment)));
             let blockhash = chain.latest_blockhash().await?;
+            let last_valid_block_height = chain
+                .last_valid_block_height(&blockhash)
+                .unwrap_or(processed + BLOCKHASH_VALIDITY);
             with_context(
                 slot,
                 RpcBlockhash {
                     blockhash: blockhash.to_string(),
-                    last_valid_block_height: slot + BLOCKHASH_VALIDITY,
+                    last_valid_block_height,
                 },
             )
         }
@@ -128,7 +133,7 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             let text: String = params.required(0, "blockhash")?;
             let blockhash = Hash::from_str(&text)
                 .map_err(|_| RpcError::invalid_params(format!("invalid blockhash {text:?}")))?;
-            let valid = chain.is_blockhash_valid(&blockhash).await?;
+            let valid = chain.is_blockhash_valid(&blockhash);
             with_context(processed, valid)
         }
         "getAccountInfo" => {
@@ -172,13 +177,7 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
                 .map_err(|e| RpcError::invalid_params(format!("invalid base64 message: {e}")))?;
             let message: VersionedMessage = bincode::deserialize(&bytes)
                 .map_err(|e| RpcError::invalid_params(format!("invalid message: {e}")))?;
-            let fee = match message {
-                VersionedMessage::Legacy(legacy) => chain.fee_for_message(legacy).await?,
-                VersionedMessage::V0(v0) => {
-                    let valid = chain.is_blockhash_valid(&v0.recent_blockhash).await?;
-                    valid.then(|| 5_000 * u64::from(v0.header.num_required_signatures))
-                }
-            };
+            let fee = chain.fee(&message).await?;
             with_context(processed, fee)
         }
         "requestAirdrop" => {
@@ -208,7 +207,9 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
                 tx.message.set_recent_blockhash(blockhash);
                 replacement = Some(RpcBlockhash {
                     blockhash: blockhash.to_string(),
-                    last_valid_block_height: processed + BLOCKHASH_VALIDITY,
+                    last_valid_block_height: chain
+                        .last_valid_block_height(&blockhash)
+                        .unwrap_or(processed + BLOCKHASH_VALIDITY),
                 });
             }
             if config.sig_verify && tx.verify_with_results().iter().any(|ok| !ok) {

@@ -74,12 +74,33 @@ pub(super) fn commitment(config: Option<CommitmentConfig>) -> CommitmentLevel {
     config.map_or(CommitmentLevel::Finalized, |c| c.commitment)
 }
 
-/// Decodes a wire transaction in base58 (the default) or base64.
+/// The most bytes a transaction may have: one UDP packet (IPv6 MTU minus headers).
+pub const PACKET_DATA_SIZE: usize = 1232;
+/// The longest encodings of a packet a cluster's RPC accepts.
+const MAX_BASE58_SIZE: usize = 1683;
+const MAX_BASE64_SIZE: usize = 1644;
+
+fn too_large(encoding: &str, len: usize, max_encoded: usize) -> RpcError {
+    RpcError::invalid_params(format!(
+        "{encoding} encoded solana_transaction::versioned::VersionedTransaction too large: {len} bytes (max: encoded/raw {max_encoded}/{PACKET_DATA_SIZE})"
+    ))
+}
+
+/// Decodes a wire transaction in base58 (the default) or base64, refusing one larger
+/// than a packet as a cluster does.
 pub(super) fn decode_transaction(
     data: &str,
     encoding: Option<UiTransactionEncoding>,
 ) -> Result<VersionedTransaction, RpcError> {
-    let bytes = match encoding.unwrap_or(UiTransactionEncoding::Base58) {
+    let encoding = encoding.unwrap_or(UiTransactionEncoding::Base58);
+    let (name, max_encoded) = match encoding {
+        UiTransactionEncoding::Base64 => ("base64", MAX_BASE64_SIZE),
+        _ => ("base58", MAX_BASE58_SIZE),
+    };
+    if data.len() > max_encoded {
+        return Err(too_large(name, data.len(), max_encoded));
+    }
+    let bytes = match encoding {
         UiTransactionEncoding::Base58 => bs58::decode(data)
             .into_vec()
             .map_err(|e| RpcError::invalid_params(format!("invalid base58 encoding: {e}")))?,
@@ -92,6 +113,9 @@ pub(super) fn decode_transaction(
             )))
         }
     };
+    if bytes.len() > PACKET_DATA_SIZE {
+        return Err(too_large(name, bytes.len(), max_encoded));
+    }
     let tx: VersionedTransaction = bincode::deserialize(&bytes).map_err(|e| {
         RpcError::invalid_params(format!("failed to deserialize VersionedTransaction: {e}"))
     })?;
