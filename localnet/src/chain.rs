@@ -142,6 +142,22 @@ fn fee_message(message: &VersionedMessage) -> Message {
     }
 }
 
+/// Each top-level instruction's program and data.
+fn top_level_instructions(tx: &VersionedTransaction) -> Vec<(Pubkey, Vec<u8>)> {
+    let keys = tx.message.static_account_keys();
+    tx.message
+        .instructions()
+        .iter()
+        .map(|ix| {
+            let program = keys
+                .get(usize::from(ix.program_id_index))
+                .copied()
+                .unwrap_or_default();
+            (program, ix.data.clone())
+        })
+        .collect()
+}
+
 fn wall_clock() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -264,6 +280,7 @@ impl Chain {
     }
 
     pub async fn simulate(&mut self, tx: VersionedTransaction) -> Result<Simulation, SubmitError> {
+        let top_level = top_level_instructions(&tx);
         let simulated = self
             .ctx
             .banks_client
@@ -281,7 +298,7 @@ impl Chain {
             });
         Ok(Simulation {
             result: simulated.result.unwrap_or(Ok(())),
-            logs: details.logs,
+            logs: crate::logs::normalize(&details.logs, &top_level),
             units_consumed: details.units_consumed,
             inner_instructions: details.inner_instructions.unwrap_or_default(),
             return_data: details.return_data,
@@ -330,6 +347,7 @@ impl Chain {
         }
         let post_token_balances = self.token_balances(&keys).await?;
         let metadata = executed.metadata;
+        let top_level = top_level_instructions(&tx);
         self.ledger.record(RecordedTransaction {
             signature,
             slot: self.slot,
@@ -343,7 +361,7 @@ impl Chain {
             post_token_balances,
             logs: metadata
                 .as_ref()
-                .map(|m| m.log_messages.clone())
+                .map(|m| crate::logs::normalize(&m.log_messages, &top_level))
                 .unwrap_or(simulation.logs),
             inner_instructions: simulation.inner_instructions,
             compute_units: metadata

@@ -11,6 +11,7 @@
 
 mod chain;
 pub mod ledger;
+pub mod logs;
 pub mod rpc;
 
 use std::net::SocketAddr;
