@@ -271,6 +271,14 @@ impl Ledger {
         self.transactions.push(tx);
     }
 
+    /// Transactions of the slots after `after` up to `upto`, oldest first.
+    pub fn in_slots(&self, after: u64, upto: u64) -> impl Iterator<Item = &RecordedTransaction> {
+        let start = self.transactions.partition_point(|tx| tx.slot <= after);
+        self.transactions[start..]
+            .iter()
+            .take_while(move |tx| tx.slot <= upto)
+    }
+
     pub fn get(&self, signature: &Signature) -> Option<&RecordedTransaction> {
         self.by_signature
             .get(signature)

@@ -12,6 +12,7 @@
 mod chain;
 pub mod ledger;
 pub mod logs;
+mod pubsub;
 pub mod rpc;
 
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 pub use chain::{Chain, BLOCKHASH_VALIDITY};
+use solana_commitment_config::CommitmentLevel;
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
@@ -74,27 +76,51 @@ impl Default for LocalnetConfig {
     }
 }
 
-/// A running chain; dropping it stops the server and the slot clock.
+/// A running chain; dropping it stops the servers and the slot clock.
 pub struct Localnet {
+    /// JSON-RPC over HTTP.
     pub url: String,
     pub addr: SocketAddr,
+    /// The PubSub websocket, on the next port (as `solana-test-validator`).
+    pub ws_url: String,
     server: JoinHandle<()>,
+    pubsub: JoinHandle<()>,
     clock: JoinHandle<()>,
 }
 
 impl Drop for Localnet {
     fn drop(&mut self) {
         self.server.abort();
+        self.pubsub.abort();
         self.clock.abort();
     }
+}
+
+/// Listeners on `bind` and on the next port, which clients derive the websocket's
+/// address from. Port 0 picks a free pair.
+async fn bind_pair(bind: SocketAddr) -> std::io::Result<(TcpListener, TcpListener)> {
+    let mut last_error = None;
+    for _ in 0..if bind.port() == 0 { 50 } else { 1 } {
+        let rpc = TcpListener::bind(bind).await?;
+        let port = rpc.local_addr()?.port();
+        let Some(next) = port.checked_add(1) else {
+            continue;
+        };
+        match TcpListener::bind(SocketAddr::new(bind.ip(), next)).await {
+            Ok(ws) => return Ok((rpc, ws)),
+            Err(err) => last_error = Some(err),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no free pair of ports")))
 }
 
 impl Localnet {
     /// Starts the bank, its slot clock and the RPC server.
     pub async fn start(config: LocalnetConfig) -> std::io::Result<Self> {
+        let (listener, ws_listener) = bind_pair(config.bind).await?;
         let chain = Arc::new(Mutex::new(Chain::start(config.finality_slots).await));
-        let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
+        let ws_addr = ws_listener.local_addr()?;
         let app = Router::new()
             .route("/", post(rpc_endpoint))
             .with_state(chain.clone());
@@ -103,17 +129,33 @@ impl Localnet {
                 tracing::error!(%err, "RPC server stopped");
             }
         });
+        let (slot_tx, slots) = tokio::sync::watch::channel(0u64);
+        let ws_app = Router::new()
+            .route("/", axum::routing::get(pubsub::upgrade))
+            .with_state(pubsub::PubSub {
+                chain: chain.clone(),
+                slots,
+            });
+        let pubsub = tokio::spawn(async move {
+            if let Err(err) = axum::serve(ws_listener, ws_app).await {
+                tracing::error!(%err, "PubSub server stopped");
+            }
+        });
         let clock = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(config.slot_time);
             loop {
                 ticks.tick().await;
-                chain.lock().await.advance_slot().await;
+                let mut chain = chain.lock().await;
+                chain.advance_slot().await;
+                let _ = slot_tx.send(chain.slot_at(CommitmentLevel::Processed));
             }
         });
         Ok(Self {
             url: format!("http://{addr}"),
             addr,
+            ws_url: format!("ws://{ws_addr}"),
             server,
+            pubsub,
             clock,
         })
     }

@@ -49,6 +49,7 @@ async fn main() -> ExitCode {
     };
     // The first line is read by scripts and tests that start the chain on port 0.
     println!("JSON-RPC on {}", chain.url);
+    println!("PubSub on {}", chain.ws_url);
     println!(
         "program {} (native), SPL Token, Token-2022, Associated Token Account",
         databounty::ID
