@@ -6,7 +6,7 @@
 // solana-program-test 3.x flags its whole API as "to become unstable"; it is the bank.
 #![allow(deprecated)]
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use solana_banks_interface::TransactionSimulationDetails;
@@ -14,6 +14,7 @@ use solana_commitment_config::CommitmentLevel;
 use solana_program_test::{BanksClientError, ProgramTestContext};
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
+use solana_sdk::epoch_schedule::EpochSchedule;
 use solana_sdk::hash::Hash;
 use solana_sdk::message::compiled_instruction::CompiledInstruction;
 use solana_sdk::message::{Message, VersionedMessage};
@@ -49,6 +50,13 @@ pub struct Simulation {
     pub return_data: Option<solana_transaction_context::TransactionReturnData>,
 }
 
+/// A slot's block.
+#[derive(Debug, Clone, Copy)]
+pub struct Block {
+    pub blockhash: Hash,
+    pub time: i64,
+}
+
 pub struct Chain {
     ctx: ProgramTestContext,
     /// Stops the bank's runtime when the chain is dropped.
@@ -61,6 +69,12 @@ pub struct Chain {
     /// its 300 queued hashes).
     blockhash_slots: HashMap<Hash, u64>,
     recent_blockhashes: VecDeque<Hash>,
+    /// Every slot's block: its blockhash and time (each slot has one here).
+    pub blocks: BTreeMap<u64, Block>,
+    /// Every address a transaction named: the accounts `getProgramAccounts` and
+    /// `getTokenAccountsByOwner` scan (the bank offers no scan through its client; an
+    /// account can only come to exist through a transaction that names it).
+    known: BTreeSet<Pubkey>,
     /// The highest clock value handed out, so that block time never goes backwards.
     unix_timestamp: i64,
     pub ledger: Ledger,
@@ -175,6 +189,8 @@ impl Chain {
             finality_slots,
             blockhash_slots: HashMap::new(),
             recent_blockhashes: VecDeque::new(),
+            blocks: BTreeMap::new(),
+            known: BTreeSet::new(),
             unix_timestamp: 0,
             ledger: Ledger::default(),
         };
@@ -205,6 +221,15 @@ impl Chain {
             }
         }
         self.unix_timestamp = self.unix_timestamp.max(wall_clock());
+        if let Ok(blockhash) = self.latest_blockhash().await {
+            self.blocks.insert(
+                self.slot,
+                Block {
+                    blockhash,
+                    time: self.unix_timestamp,
+                },
+            );
+        }
         if let Ok(mut clock) = self.ctx.banks_client.get_sysvar::<Clock>().await {
             clock.unix_timestamp = self.unix_timestamp;
             self.ctx.set_sysvar(&clock);
@@ -218,6 +243,23 @@ impl Chain {
             CommitmentLevel::Confirmed => self.slot.saturating_sub(1),
             CommitmentLevel::Finalized => self.slot.saturating_sub(self.finality_slots),
         }
+    }
+
+    /// Every address a transaction has named, in address order.
+    pub fn known_addresses(&self) -> Vec<Pubkey> {
+        self.known.iter().copied().collect()
+    }
+
+    pub fn genesis_hash(&self) -> Hash {
+        self.ctx.genesis_config().hash()
+    }
+
+    pub async fn epoch_schedule(&mut self) -> Result<EpochSchedule, SubmitError> {
+        self.ctx
+            .banks_client
+            .get_sysvar::<EpochSchedule>()
+            .await
+            .map_err(SubmitError::Bank)
     }
 
     pub fn finality_slots(&self) -> u64 {
@@ -345,6 +387,7 @@ impl Chain {
                 return Err(SubmitError::Rejected(err.clone()));
             }
         }
+        self.known.extend(keys.iter().copied());
         let post_token_balances = self.token_balances(&keys).await?;
         let metadata = executed.metadata;
         let top_level = top_level_instructions(&tx);

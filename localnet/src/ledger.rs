@@ -279,6 +279,15 @@ impl Ledger {
             .take_while(move |tx| tx.slot <= upto)
     }
 
+    /// How many transactions were executed.
+    pub fn len(&self) -> usize {
+        self.transactions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.transactions.is_empty()
+    }
+
     pub fn get(&self, signature: &Signature) -> Option<&RecordedTransaction> {
         self.by_signature
             .get(signature)

@@ -6,7 +6,6 @@ use std::str::FromStr;
 
 use base64::Engine;
 use serde_json::{json, Value};
-use solana_account_decoder::encode_ui_account;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentLevel;
 use solana_rpc_client_types::config::{
@@ -28,6 +27,7 @@ use crate::chain::{Chain, BLOCKHASH_VALIDITY};
 
 mod errors;
 mod params;
+mod reads;
 
 pub use errors::*;
 use params::{commitment, decode_transaction, pubkey, signature, Params};
@@ -140,9 +140,13 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             let address = pubkey(&params.required::<String>(0, "pubkey")?)?;
             let config: RpcAccountInfoConfig = params.optional(1)?.unwrap_or_default();
             let encoding = config.encoding.unwrap_or(UiAccountEncoding::Binary);
-            let account = chain.account(&address).await?;
-            let ui =
-                account.map(|a| encode_ui_account(&address, &a, encoding, None, config.data_slice));
+            let ui = match chain.account(&address).await? {
+                Some(account) => Some(
+                    reads::encode(&mut chain, &address, &account, encoding, config.data_slice)
+                        .await?,
+                ),
+                None => None,
+            };
             with_context(processed, ui)
         }
         "getMultipleAccounts" => {
@@ -152,12 +156,13 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             let mut out = Vec::with_capacity(keys.len());
             for key in &keys {
                 let address = pubkey(key)?;
-                let account = chain.account(&address).await?;
-                out.push(
-                    account.map(|a| {
-                        encode_ui_account(&address, &a, encoding, None, config.data_slice)
-                    }),
-                );
+                out.push(match chain.account(&address).await? {
+                    Some(account) => Some(
+                        reads::encode(&mut chain, &address, &account, encoding, config.data_slice)
+                            .await?,
+                    ),
+                    None => None,
+                });
             }
             with_context(processed, out)
         }
@@ -314,6 +319,29 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
                 }
             }
         }
+        "getProgramAccounts" => reads::get_program_accounts(&mut chain, params).await,
+        "getTokenAccountsByOwner" => reads::get_token_accounts_by_owner(&mut chain, params).await,
+        "getTokenAccountBalance" => reads::get_token_account_balance(&mut chain, params).await,
+        "getTokenSupply" => reads::get_token_supply(&mut chain, params).await,
+        "getBlock" => reads::get_block(&mut chain, params).await,
+        "getBlocks" => reads::get_blocks(&chain, params),
+        "getBlockTime" => {
+            let slot: u64 = params.required(0, "slot")?;
+            match chain.blocks.get(&slot) {
+                Some(block) if slot <= chain.slot_at(CommitmentLevel::Confirmed) => {
+                    plain(block.time)
+                }
+                _ => Err(RpcError::new(
+                    -32004,
+                    format!("Block not available for slot {slot}"),
+                )),
+            }
+        }
+        "getEpochInfo" => reads::get_epoch_info(&mut chain, params).await,
+        "getRecentPrioritizationFees" => reads::get_recent_prioritization_fees(&chain, params),
+        "getGenesisHash" => plain(chain.genesis_hash().to_string()),
+        "getTransactionCount" => plain(chain.ledger.len()),
+        "getFirstAvailableBlock" => plain(chain.blocks.keys().next().copied().unwrap_or(0)),
         other => Err(RpcError::new(
             METHOD_NOT_FOUND,
             format!("Method not found: {other}"),

@@ -1,0 +1,235 @@
+//! The read methods dApps and wallets call, through `solana-client`: program and
+//! token account scans, token amounts, blocks, the epoch and prioritization fees.
+
+// `get_program_accounts_with_config` decodes the accounts, which the test wants; its
+// replacement returns them undecoded.
+#![allow(deprecated)]
+
+mod common;
+
+use anchor_lang::Discriminator;
+use common::{funded, mint_with_holder, raw, send, start};
+use databounty::instructions::BountyCreateArgs;
+use databounty_sdk::{accounts, instructions as ix, pda};
+use serde_json::json;
+use solana_account_decoder_client_types::{UiAccountData, UiAccountEncoding};
+use solana_client::rpc_config::{
+    RpcAccountInfoConfig, RpcBlockConfig, RpcProgramAccountsConfig, RpcTransactionConfig,
+};
+use solana_client::rpc_filter::{Memcmp, RpcFilterType};
+use solana_client::rpc_request::TokenAccountsFilter;
+use solana_commitment_config::CommitmentConfig;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::Signer;
+use solana_transaction_status_client_types::{TransactionDetails, UiTransactionEncoding};
+
+#[tokio::test]
+async fn dapp_and_wallet_reads() {
+    let (chain, client) = start().await;
+    let payer = funded(&client).await;
+    let (mint, ata) = mint_with_holder(&client, &payer, &payer.pubkey()).await;
+    let clock = client.get_account(&accounts::CLOCK_SYSVAR).await.unwrap();
+    let now = accounts::chain_time(&clock.data).unwrap();
+    let mut bounties = vec![];
+    for nonce in 0..2 {
+        let args = BountyCreateArgs {
+            dataset_id: [7u8; 32],
+            nonce,
+            metadata_uri: "ipfs://task".into(),
+            reward_per_submission: 1_000_000,
+            max_winners: 2,
+            reviewers: vec![Pubkey::new_unique()],
+            quorum: 1,
+            submission_deadline: now + 3_600,
+            review_deadline: now + 7_200,
+            allow_permanent_delegate: false,
+            initial_funding: 5_000_000,
+        };
+        bounties.push(pda::bounty(&payer.pubkey(), &args.dataset_id, nonce));
+        let create = ix::bounty_create(
+            &payer.pubkey(),
+            &payer.pubkey(),
+            &mint,
+            &anchor_spl::token::ID,
+            Some(ata),
+            args,
+        );
+        send(
+            &client,
+            &[ComputeBudgetInstruction::set_compute_unit_price(7), create],
+            &payer,
+            &[],
+        )
+        .await;
+    }
+
+    // getProgramAccounts: every bounty, by discriminator, in base64 and base64+zstd.
+    for encoding in [UiAccountEncoding::Base64, UiAccountEncoding::Base64Zstd] {
+        let found = client
+            .get_program_accounts_with_config(
+                &databounty::ID,
+                RpcProgramAccountsConfig {
+                    filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+                        0,
+                        databounty::state::Bounty::DISCRIMINATOR.to_vec(),
+                    ))]),
+                    account_config: RpcAccountInfoConfig {
+                        encoding: Some(encoding),
+                        commitment: Some(CommitmentConfig::confirmed()),
+                        ..Default::default()
+                    },
+                    with_context: Some(true),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("getProgramAccounts");
+        let mut keys: Vec<Pubkey> = found.iter().map(|(k, _)| *k).collect();
+        keys.sort();
+        let mut expected = bounties.clone();
+        expected.sort();
+        assert_eq!(keys, expected, "{encoding:?}");
+        assert!(found[0]
+            .1
+            .data
+            .starts_with(databounty::state::Bounty::DISCRIMINATOR));
+    }
+    // A dataSize filter no bounty matches, and the vault (a token account) by dataSize.
+    let none = client
+        .get_program_accounts_with_config(
+            &databounty::ID,
+            RpcProgramAccountsConfig {
+                filters: Some(vec![RpcFilterType::DataSize(1)]),
+                account_config: RpcAccountInfoConfig {
+                    encoding: Some(UiAccountEncoding::Base64),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let plain = raw(
+        &chain,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "getProgramAccounts",
+                "params": [databounty::ID.to_string(), {"encoding": "base64"}]})
+        .to_string(),
+    )
+    .await;
+    assert_eq!(plain["result"].as_array().unwrap().len(), 2, "{plain}");
+
+    // Token accounts of an owner, by mint and by program, parsed as wallets ask.
+    let by_mint = client
+        .get_token_accounts_by_owner(&payer.pubkey(), TokenAccountsFilter::Mint(mint))
+        .await
+        .unwrap();
+    assert_eq!(by_mint.len(), 1);
+    assert_eq!(by_mint[0].pubkey, ata.to_string());
+    let UiAccountData::Json(parsed) = &by_mint[0].account.data else {
+        panic!("jsonParsed expected: {:?}", by_mint[0].account.data)
+    };
+    assert_eq!(parsed.parsed["info"]["tokenAmount"]["decimals"], 6);
+    let by_program = client
+        .get_token_accounts_by_owner(
+            &payer.pubkey(),
+            TokenAccountsFilter::ProgramId(anchor_spl::token::ID),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_program.len(), 1);
+
+    let balance = client.get_token_account_balance(&ata).await.unwrap();
+    assert_eq!(
+        balance.amount,
+        (1_000_000_000u64 - 2 * 5_000_000).to_string()
+    );
+    assert_eq!(balance.decimals, 6);
+    let supply = client.get_token_supply(&mint).await.unwrap();
+    assert_eq!(supply.amount, "1000000000");
+    assert_eq!(supply.ui_amount, Some(1000.0));
+
+    // Blocks: the one holding a transaction lists it.
+    let sig = client
+        .get_signatures_for_address(&bounties[1])
+        .await
+        .unwrap()
+        .into_iter()
+        .next();
+    let sig = match sig {
+        Some(s) => s,
+        None => {
+            // Finalized lags; ask at confirmed.
+            client
+                .get_signatures_for_address_with_config(
+                    &bounties[1],
+                    solana_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
+                        commitment: Some(CommitmentConfig::confirmed()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .remove(0)
+        }
+    };
+    let block = client
+        .get_block_with_config(
+            sig.slot,
+            RpcBlockConfig {
+                encoding: Some(UiTransactionEncoding::Base64),
+                transaction_details: Some(TransactionDetails::Full),
+                rewards: Some(false),
+                commitment: Some(CommitmentConfig::confirmed()),
+                max_supported_transaction_version: Some(0),
+            },
+        )
+        .await
+        .expect("getBlock");
+    let txs = block.transactions.unwrap();
+    assert!(txs
+        .iter()
+        .any(|tx| tx.transaction.decode().unwrap().signatures[0].to_string() == sig.signature));
+    assert_eq!(block.block_height, Some(sig.slot));
+    let tx = client
+        .get_transaction_with_config(
+            &sig.signature.parse().unwrap(),
+            RpcTransactionConfig {
+                encoding: Some(UiTransactionEncoding::Json),
+                commitment: Some(CommitmentConfig::confirmed()),
+                max_supported_transaction_version: Some(0),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(tx.slot, sig.slot);
+    let blocks = client
+        .get_blocks_with_commitment(sig.slot - 2, Some(sig.slot), CommitmentConfig::confirmed())
+        .await
+        .unwrap();
+    assert_eq!(blocks, vec![sig.slot - 2, sig.slot - 1, sig.slot]);
+
+    let epoch = client.get_epoch_info().await.unwrap();
+    assert!(epoch.absolute_slot > 0 && epoch.slots_in_epoch > 0);
+    // An airdrop, the mint set-up and two bounties.
+    assert_eq!(epoch.transaction_count, Some(4));
+
+    let fees = client
+        .get_recent_prioritization_fees(&[bounties[1]])
+        .await
+        .unwrap();
+    assert!(
+        fees.iter()
+            .any(|f| f.slot == sig.slot && f.prioritization_fee == 7),
+        "{fees:?}"
+    );
+    assert!(fees.len() <= 150);
+
+    let unknown = raw(
+        &chain,
+        r#"{"jsonrpc":"2.0","id":1,"method":"getStakeActivation","params":[]}"#,
+    )
+    .await;
+    assert_eq!(unknown["error"]["code"], -32601);
+}
