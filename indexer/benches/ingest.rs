@@ -1,56 +1,40 @@
-//! Ingest throughput: N decoded events written to Postgres four ways, in one run, on
-//! the same rows, each into a fresh schema:
-//! - the indexer's sink (`Writer::write`: transactions, events, state tables and
-//!   checkpoint per batch),
-//! - the sink's array INSERT of the events alone,
-//! - Postgres `COPY` of the same rows (the ceiling),
-//! - one INSERT statement per row (the naive baseline).
+//! Ingest throughput on a realistic mix (see `support/workload.rs`), three ways, each on a
+//! fresh database, each repeated, medians reported:
+//! - **sink**: the indexer's writer, batch by batch (transactions, events, state, ledgers,
+//!   checkpoint in one database transaction per batch);
+//! - **copy**: `COPY` of the same rows into the same tables — the log and ledger rows
+//!   batch by batch, the state rows once in their final form — with the serialisation
+//!   and the projection inside the timer: the floor for writing these rows at all;
+//! - **per_row**: one statement per row and a commit per chain transaction, as
+//!   row-at-a-time processors do.
 //!
 //! `DATABASE_URL=postgres://... cargo bench -p databounty-indexer --bench ingest`
-//! (`BENCH_EVENTS` sets N, default 20000; `BENCH_BATCH` the batch size, default 500).
+//! (`BENCH_EVENTS`, default 50000; `BENCH_BATCH` transactions per batch, default 500;
+//! `BENCH_REPEATS`, default 3). The last line is `ingest: sink/copy=<x> sink/per_row=<y>`.
 
+#[path = "support/workload.rs"]
+mod workload;
+
+use std::fmt::Write as _;
 use std::time::Instant;
 
-use anchor_lang::prelude::Pubkey;
-use databounty::events::BountyFunded;
-use databounty_indexer::db::{log::insert_events, Db, Writer, MIGRATOR};
-use databounty_indexer::decoder::{event_json, EventRow, Position};
+use databounty_indexer::db::{log, state, Writer, MIGRATOR};
+use databounty_indexer::db::{pg_time, Db};
+use databounty_indexer::decoder::{event_json, storable_text, EventRow};
 use databounty_indexer::pipeline::TxRecord;
-use databounty_sdk::events::DatabountyEvent;
+use databounty_indexer::projection::{project, Changes, Incarnations, Located};
+use databounty_sdk::hash::hex;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Executor, PgConnection};
 
-fn rows(n: usize) -> Vec<EventRow> {
-    let bounties: Vec<Pubkey> = (0..100).map(|_| Pubkey::new_unique()).collect();
-    (0..n)
-        .map(|i| {
-            let event = BountyFunded {
-                bounty: bounties[i % bounties.len()],
-                funder: Pubkey::new_unique(),
-                mint: bounties[0],
-                requested: 1_000_000 + i as u64,
-                received: 990_000 + i as u64,
-                funded: (i as u64 + 1) * 1_000_000,
-                vault_balance: (i as u64 + 1) * 1_000_000,
-                funded_at: 1_790_000_000 + i as i64,
-            };
-            let mut raw = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
-            raw.extend(anchor_lang::Event::data(&event));
-            EventRow {
-                signature: format!("sig{i:08}"),
-                position: Position {
-                    slot: 1_000 + i as u64,
-                    ..Position::default()
-                },
-                block_time: Some(1_790_000_000 + i as i64),
-                raw,
-                event: Ok(DatabountyEvent::BountyFunded(event)),
-            }
-        })
-        .collect()
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
-/// A fresh database with the schema, dropped and recreated per variant.
+/// A fresh database with the schema; returns its URL.
 async fn fresh(admin: &mut PgConnection, base: &str, name: &str) -> String {
     admin
         .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
@@ -71,37 +55,382 @@ async fn fresh(admin: &mut PgConnection, base: &str, name: &str) -> String {
     url
 }
 
-fn copy_text(rows: &[EventRow]) -> String {
-    let mut out = String::new();
-    for r in rows {
-        let event = r.event.as_ref().expect("decoded");
-        let data = event_json(event).to_string().replace('\\', "\\\\");
-        let raw: String = r.raw.iter().map(|b| format!("{b:02x}")).collect();
-        out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t\\\\x{}\t\\N\ttrue\n",
-            r.signature,
-            r.position.instruction_index,
-            r.position.inner_index,
-            r.position.slot,
-            r.position.within_slot(),
-            r.block_time.unwrap_or(0),
-            chrono::DateTime::from_timestamp(r.block_time.unwrap_or(0), 0)
-                .map(|t| t.to_rfc3339())
-                .unwrap_or_default(),
-            r.name(),
-            event.bounty(),
-            data,
-            raw
-        ));
+async fn sink(url: &str, txs: &[TxRecord], batch: usize) {
+    let db = Db::connect(url).await.expect("connect");
+    let mut writer = Writer::try_acquire(&db, "bench")
+        .await
+        .expect("connect")
+        .expect("writer lock");
+    for chunk in txs.chunks(batch) {
+        writer.write(chunk, u64::MAX).await.expect("write");
     }
-    out
+    drop(writer);
+    db.pool.close().await;
 }
 
-fn report(label: &str, n: usize, started: Instant) -> f64 {
-    let seconds = started.elapsed().as_secs_f64();
-    let rate = n as f64 / seconds;
-    println!("{label:<44} {n:>7} events in {seconds:>7.3} s = {rate:>10.0} events/s");
-    rate
+async fn per_row(url: &str, txs: &[TxRecord]) {
+    let mut conn = PgConnection::connect(url).await.expect("connect");
+    for tx in txs {
+        let mut db = conn.begin().await.expect("begin");
+        log::insert_transactions(&mut db, &[tx], u64::MAX, TxRecord::outcome)
+            .await
+            .expect("transaction row");
+        for row in &tx.rows {
+            log::insert_events(&mut db, &[row], u64::MAX)
+                .await
+                .expect("event row");
+            let Ok(event) = &row.event else { continue };
+            let bounty = event.bounty().to_string();
+            let known = state::load_incarnations(&mut db, std::slice::from_ref(&bounty), &[])
+                .await
+                .expect("incarnation");
+            let changes = project(
+                known,
+                [Located {
+                    signature: &row.signature,
+                    position: row.position,
+                    event,
+                }],
+            );
+            state::write(&mut db, &changes).await.expect("state");
+        }
+        log::advance_checkpoint(&mut db, "bench", tx)
+            .await
+            .expect("checkpoint");
+        db.commit().await.expect("commit");
+    }
+}
+
+/// COPY text: tab-separated, `\N` for NULL, backslash escapes.
+fn field(out: &mut String, value: Option<&str>) {
+    match value {
+        None => out.push_str("\\N"),
+        Some(v) => {
+            for c in v.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push(c),
+                }
+            }
+        }
+    }
+    out.push('\t');
+}
+
+fn end_line(out: &mut String) {
+    out.pop();
+    out.push('\n');
+}
+
+fn bytes(b: &[u8]) -> String {
+    let mut s = String::with_capacity(2 + 2 * b.len());
+    s.push_str("\\x");
+    for byte in b {
+        let _ = write!(s, "{byte:02x}");
+    }
+    s
+}
+
+fn time(unix: i64) -> Option<String> {
+    pg_time(unix).map(|t| t.to_rfc3339())
+}
+
+async fn copy(conn: &mut PgConnection, statement: &str, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let mut copy = conn.copy_in_raw(statement).await.expect("copy in");
+    copy.send(text.as_bytes()).await.expect("copy data");
+    copy.finish().await.expect("copy finish");
+}
+
+async fn copy_all(url: &str, txs: &[TxRecord], batch: usize) {
+    let mut conn = PgConnection::connect(url).await.expect("connect");
+    for chunk in txs.chunks(batch) {
+        let mut transactions = String::new();
+        let mut events = String::new();
+        for tx in chunk {
+            for v in [
+                Some(tx.signature.clone()),
+                Some(tx.slot.to_string()),
+                Some(tx.tx_index.to_string()),
+                Some("false".into()),
+                Some("true".into()),
+                tx.block_time.map(|t| t.to_string()),
+                Some("indexed".into()),
+            ] {
+                field(&mut transactions, v.as_deref());
+            }
+            end_line(&mut transactions);
+            for row in &tx.rows {
+                event_line(&mut events, row);
+            }
+        }
+        let changes = project(
+            Incarnations::default(),
+            chunk.iter().flat_map(|t| &t.rows).filter_map(|r| {
+                r.event.as_ref().ok().map(|event| Located {
+                    signature: &r.signature,
+                    position: r.position,
+                    event,
+                })
+            }),
+        );
+        let mut db = conn.begin().await.expect("begin");
+        copy(&mut db, "COPY transactions (signature, slot, tx_index, failed, finalized, block_time, outcome) FROM STDIN", &transactions).await;
+        copy(&mut db, "COPY events (signature, instruction_index, inner_index, slot, pos, block_time_unix, block_time, name, bounty, data, raw, decode_error, finalized) FROM STDIN", &events).await;
+        copy_ledgers(&mut db, &changes).await;
+        db.commit().await.expect("commit");
+    }
+    // The state tables once, in their final form.
+    let all = project(
+        Incarnations::default(),
+        txs.iter().flat_map(|t| &t.rows).filter_map(|r| {
+            r.event.as_ref().ok().map(|event| Located {
+                signature: &r.signature,
+                position: r.position,
+                event,
+            })
+        }),
+    );
+    copy_state(&mut conn, &all).await;
+}
+
+fn event_line(out: &mut String, row: &EventRow) {
+    let (bounty, data) = match &row.event {
+        Ok(e) => (
+            Some(e.bounty().to_string()),
+            Some(event_json(e).to_string()),
+        ),
+        Err(_) => (None, None),
+    };
+    let values = [
+        Some(row.signature.clone()),
+        Some(row.position.instruction_index.to_string()),
+        Some(row.position.inner_index.to_string()),
+        Some(row.position.slot.to_string()),
+        Some(row.position.within_slot().to_string()),
+        row.block_time.map(|t| t.to_string()),
+        row.block_time.and_then(time),
+        Some(row.name().to_string()),
+        bounty,
+        data,
+        Some(bytes(&row.raw)),
+        None,
+        Some("true".into()),
+    ];
+    for v in values {
+        field(out, v.as_deref());
+    }
+    end_line(out);
+}
+
+async fn copy_ledgers(conn: &mut PgConnection, changes: &Changes) {
+    let mut fundings = String::new();
+    for f in &changes.fundings {
+        for v in [
+            Some(f.signature.clone()),
+            Some(f.position.instruction_index.to_string()),
+            Some(f.position.inner_index.to_string()),
+            Some(f.position.slot.to_string()),
+            Some(f.position.within_slot().to_string()),
+            Some(f.event.bounty.to_string()),
+            Some(f.bounty_incarnation.to_string()),
+            Some(f.event.funder.to_string()),
+            Some(f.event.mint.to_string()),
+            Some(f.event.requested.to_string()),
+            Some(f.event.received.to_string()),
+            time(f.event.funded_at),
+        ] {
+            field(&mut fundings, v.as_deref());
+        }
+        end_line(&mut fundings);
+    }
+    copy(conn, "COPY fundings (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation, funder, mint, requested, received, funded_at) FROM STDIN", &fundings).await;
+    let mut refunds = String::new();
+    for f in &changes.refunds {
+        for v in [
+            Some(f.signature.clone()),
+            Some(f.position.instruction_index.to_string()),
+            Some(f.position.inner_index.to_string()),
+            Some(f.position.slot.to_string()),
+            Some(f.position.within_slot().to_string()),
+            Some(f.event.bounty.to_string()),
+            Some(f.bounty_incarnation.to_string()),
+            Some(f.event.creator.to_string()),
+            Some(f.event.creator_token_account.to_string()),
+            Some(f.event.amount.to_string()),
+            Some(f.event.received.to_string()),
+            Some(f.event.untracked_swept.to_string()),
+            time(f.event.refunded_at),
+        ] {
+            field(&mut refunds, v.as_deref());
+        }
+        end_line(&mut refunds);
+    }
+    copy(conn, "COPY refunds (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation, creator, creator_token_account, amount, received, untracked_swept, refunded_at) FROM STDIN", &refunds).await;
+    let mut payouts = String::new();
+    for f in &changes.payouts {
+        for v in [
+            Some(f.signature.clone()),
+            Some(f.position.instruction_index.to_string()),
+            Some(f.position.inner_index.to_string()),
+            Some(f.position.slot.to_string()),
+            Some(f.position.within_slot().to_string()),
+            Some(f.event.bounty.to_string()),
+            Some(f.bounty_incarnation.to_string()),
+            Some(f.event.submission.to_string()),
+            Some(f.submission_incarnation.to_string()),
+            Some(f.event.contributor.to_string()),
+            Some(f.event.contributor_token_account.to_string()),
+            Some(f.event.amount.to_string()),
+            Some(f.event.received.to_string()),
+            time(f.event.paid_at),
+        ] {
+            field(&mut payouts, v.as_deref());
+        }
+        end_line(&mut payouts);
+    }
+    copy(conn, "COPY payouts (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation, submission, submission_incarnation, contributor, contributor_token_account, amount, received, paid_at) FROM STDIN", &payouts).await;
+    let mut votes = String::new();
+    for f in &changes.attestations {
+        for v in [
+            Some(f.event.submission.to_string()),
+            Some(f.submission_incarnation.to_string()),
+            Some(f.event.reviewer.to_string()),
+            Some(f.event.bounty.to_string()),
+            Some(f.bounty_incarnation.to_string()),
+            Some(f.event.reviewer_index.to_string()),
+            Some(f.event.approve.to_string()),
+            time(f.event.attested_at),
+            Some(f.signature.clone()),
+            Some(f.position.slot.to_string()),
+            Some(f.position.within_slot().to_string()),
+        ] {
+            field(&mut votes, v.as_deref());
+        }
+        end_line(&mut votes);
+    }
+    copy(conn, "COPY attestations (submission, submission_incarnation, reviewer, bounty, bounty_incarnation, reviewer_index, approve, attested_at, signature, slot, pos) FROM STDIN", &votes).await;
+}
+
+async fn copy_state(conn: &mut PgConnection, changes: &Changes) {
+    let mut bounties = String::new();
+    for b in &changes.new_bounties {
+        let e = &b.event;
+        let patch = changes.bounties.get(&(e.bounty.to_string(), b.incarnation));
+        let p = patch.cloned().unwrap_or_default();
+        let updated = patch.map_or(b.position, |p| p.updated);
+        let reviewers: Vec<String> = e.reviewers.iter().map(ToString::to_string).collect();
+        let values = [
+            Some(e.bounty.to_string()),
+            Some(b.incarnation.to_string()),
+            Some(e.creator.to_string()),
+            Some(hex(&e.dataset_id)),
+            Some(e.nonce.to_string()),
+            Some(storable_text(&e.metadata_uri).into_owned()),
+            Some(bytes(e.metadata_uri.as_bytes())),
+            Some(e.mint.to_string()),
+            Some(e.token_program.to_string()),
+            Some(e.vault.to_string()),
+            Some(e.reward_per_submission.to_string()),
+            Some(e.max_winners.to_string()),
+            Some(format!("{{{}}}", reviewers.join(","))),
+            Some(e.quorum.to_string()),
+            Some(e.submission_deadline.to_string()),
+            time(e.submission_deadline),
+            Some(e.review_deadline.to_string()),
+            time(e.review_deadline),
+            Some(e.permanent_delegate_allowed.to_string()),
+            Some(p.funded.unwrap_or(0).to_string()),
+            Some(p.reserved.unwrap_or(0).to_string()),
+            Some(p.released.unwrap_or(0).to_string()),
+            Some(p.refunded.unwrap_or(0).to_string()),
+            Some(p.submissions.unwrap_or(0).to_string()),
+            Some(p.pending.unwrap_or(0).to_string()),
+            Some(p.accepted.unwrap_or(0).to_string()),
+            Some(p.paid.unwrap_or(0).to_string()),
+            Some(p.open_submission_accounts.unwrap_or(0).to_string()),
+            Some(p.status.unwrap_or("Open").to_string()),
+            time(e.created_at),
+            p.cancelled_at.and_then(time),
+            p.closed_at.and_then(time),
+            Some(b.position.slot.to_string()),
+            Some(updated.slot.to_string()),
+            Some(updated.within_slot().to_string()),
+        ];
+        for v in values {
+            field(&mut bounties, v.as_deref());
+        }
+        end_line(&mut bounties);
+    }
+    copy(conn, "COPY bounties (bounty, incarnation, creator, dataset_id, nonce, metadata_uri, metadata_uri_raw, mint, token_program, vault, reward_per_submission, max_winners, reviewers, quorum, submission_deadline_unix, submission_deadline, review_deadline_unix, review_deadline, permanent_delegate_allowed, funded, reserved, released, refunded, submissions, pending, accepted, paid, open_submission_accounts, status, created_at, cancelled_at, closed_at, created_slot, updated_slot, updated_pos) FROM STDIN", &bounties).await;
+    let mut submissions = String::new();
+    for s in &changes.new_submissions {
+        let e = &s.event;
+        let patch = changes
+            .submissions
+            .get(&(e.submission.to_string(), s.incarnation));
+        let p = patch.cloned().unwrap_or_default();
+        let updated = patch.map_or(s.position, |p| p.updated);
+        let values = [
+            Some(e.submission.to_string()),
+            Some(s.incarnation.to_string()),
+            Some(e.bounty.to_string()),
+            Some(s.bounty_incarnation.to_string()),
+            Some(e.contributor.to_string()),
+            Some(hex(&e.hash)),
+            e.uri.as_deref().map(|u| storable_text(u).into_owned()),
+            e.uri.as_deref().map(|u| bytes(u.as_bytes())),
+            Some(p.status.unwrap_or("Pending").to_string()),
+            Some(p.approvals.unwrap_or(0).to_string()),
+            Some(p.rejections.unwrap_or(0).to_string()),
+            time(e.created_at),
+            p.decided_at.and_then(time),
+            p.paid_at.and_then(time),
+            p.closed_at.and_then(time),
+            Some(s.position.slot.to_string()),
+            Some(s.position.within_slot().to_string()),
+            Some(updated.slot.to_string()),
+            Some(updated.within_slot().to_string()),
+        ];
+        for v in values {
+            field(&mut submissions, v.as_deref());
+        }
+        end_line(&mut submissions);
+    }
+    copy(conn, "COPY submissions (submission, incarnation, bounty, bounty_incarnation, contributor, hash, uri, uri_raw, status, approvals, rejections, created_at, decided_at, paid_at, closed_at, created_slot, created_pos, updated_slot, updated_pos) FROM STDIN", &submissions).await;
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Every table's row count, to check two variants wrote the same rows.
+async fn row_counts(url: &str) -> Vec<i64> {
+    let mut conn = PgConnection::connect(url).await.expect("connect");
+    let mut out = Vec::new();
+    for table in [
+        "transactions",
+        "events",
+        "bounties",
+        "submissions",
+        "attestations",
+        "fundings",
+        "payouts",
+        "refunds",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        out.push(n);
+    }
+    out
 }
 
 #[tokio::main]
@@ -110,91 +439,53 @@ async fn main() {
         eprintln!("set DATABASE_URL to a Postgres server (a database is created per variant)");
         std::process::exit(2);
     };
-    let n: usize = std::env::var("BENCH_EVENTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
-    let batch: usize = std::env::var("BENCH_BATCH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(500);
-    let rows = rows(n);
+    let events = env("BENCH_EVENTS", 50_000);
+    let batch = env("BENCH_BATCH", 500).max(1);
+    let repeats = env("BENCH_REPEATS", 3).max(1);
+    let txs = workload::Generator::new(42).transactions(events);
+    let n: usize = txs.iter().map(|t| t.rows.len()).sum();
+    println!(
+        "ingest benchmark: {n} events in {} transactions (realistic mix), batches of {batch} transactions, {repeats} runs each, median",
+        txs.len()
+    );
     let mut admin = PgConnection::connect(&base)
         .await
         .expect("connect to DATABASE_URL");
-    println!("ingest benchmark: {n} BountyFunded events, batches of {batch}");
-
-    // 1. The indexer's sink, as the pipeline calls it.
-    let url = fresh(&mut admin, &base, "databounty_bench_sink").await;
-    let db = Db::connect(&url).await.expect("connect");
-    let txs: Vec<TxRecord> = rows
-        .iter()
-        .map(|r| TxRecord {
-            signature: r.signature.clone(),
-            slot: r.position.slot,
-            tx_index: 0,
-            failed: false,
-            block_time: r.block_time,
-            rows: vec![r.clone()],
-            unreadable: None,
-        })
-        .collect();
-    let mut writer = Writer::try_acquire(&db, "bench")
-        .await
-        .expect("connect")
-        .expect("writer lock");
-    let started = Instant::now();
-    for chunk in txs.chunks(batch) {
-        writer.write(chunk, true).await.expect("write");
+    let mut rates: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    let mut counts: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+    for _ in 0..repeats {
+        for variant in ["sink", "copy", "per_row"] {
+            let url = fresh(&mut admin, &base, &format!("databounty_bench_{variant}")).await;
+            let started = Instant::now();
+            match variant {
+                "sink" => sink(&url, &txs, batch).await,
+                "copy" => copy_all(&url, &txs, batch).await,
+                _ => per_row(&url, &txs).await,
+            }
+            let seconds = started.elapsed().as_secs_f64();
+            rates.entry(variant).or_default().push(n as f64 / seconds);
+            counts.insert(variant, row_counts(&url).await);
+        }
     }
-    report("indexer sink (events + state + checkpoint)", n, started);
-    db.pool.close().await;
-
-    // 2. The sink's multi-row INSERT of the events alone.
-    let url = fresh(&mut admin, &base, "databounty_bench_multirow").await;
-    let db = Db::connect(&url).await.expect("connect");
-    let started = Instant::now();
-    for chunk in rows.chunks(batch) {
-        let mut tx = db.pool.begin().await.expect("begin");
-        let refs: Vec<&EventRow> = chunk.iter().collect();
-        insert_events(&mut tx, &refs, true).await.expect("insert");
-        tx.commit().await.expect("commit");
+    for (variant, r) in &rates {
+        println!(
+            "{variant:<8} median {:>9.0} events/s   (runs: {})",
+            median(r.clone()),
+            r.iter()
+                .map(|x| format!("{x:.0}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
-    let multirow = report("array INSERT, events only", n, started);
-    db.pool.close().await;
-
-    // 3. COPY of the same rows.
-    let url = fresh(&mut admin, &base, "databounty_bench_copy").await;
-    let mut conn = PgConnection::connect(&url).await.expect("connect");
-    let text = copy_text(&rows);
-    let started = Instant::now();
-    let mut copy = conn
-        .copy_in_raw("COPY events (signature, instruction_index, inner_index, slot, pos, block_time_unix, block_time, name, bounty, data, raw, decode_error, finalized) FROM STDIN")
-        .await
-        .expect("copy in");
-    copy.send(text.as_bytes()).await.expect("copy data");
-    copy.finish().await.expect("copy finish");
-    let copied = report("COPY, events only", n, started);
-    conn.close().await.ok();
-
-    // 4. One INSERT per row, in one transaction.
-    let url = fresh(&mut admin, &base, "databounty_bench_rowwise").await;
-    let db = Db::connect(&url).await.expect("connect");
-    let started = Instant::now();
-    let mut tx = db.pool.begin().await.expect("begin");
-    for row in &rows {
-        insert_events(&mut tx, &[row], true).await.expect("insert");
-    }
-    tx.commit().await.expect("commit");
-    let rowwise = report("one INSERT per row, events only", n, started);
-    db.pool.close().await;
-
-    println!(
-        "array INSERT is {:.1}x one-per-row and {:.0}% of COPY",
-        multirow / rowwise,
-        100.0 * multirow / copied
+    assert_eq!(
+        counts["sink"], counts["copy"],
+        "sink and COPY wrote the same rows"
     );
-    for name in ["sink", "multirow", "copy", "rowwise"] {
+    assert_eq!(
+        counts["sink"], counts["per_row"],
+        "sink and per-row wrote the same rows"
+    );
+    for name in ["sink", "copy", "per_row"] {
         admin
             .execute(
                 format!("DROP DATABASE IF EXISTS databounty_bench_{name} WITH (FORCE)").as_str(),
@@ -202,4 +493,10 @@ async fn main() {
             .await
             .ok();
     }
+    let sink = median(rates["sink"].clone());
+    println!(
+        "ingest: sink/copy={:.2} sink/per_row={:.1}",
+        sink / median(rates["copy"].clone()),
+        sink / median(rates["per_row"].clone())
+    );
 }

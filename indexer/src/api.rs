@@ -9,7 +9,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -79,6 +79,12 @@ pub enum ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
+        ApiError::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
         ApiError::BadRequest(rejection.body_text())
     }
 }
@@ -162,8 +168,11 @@ async fn bounties(
     list(&state, View::Bounties, None, page).await
 }
 
-async fn bounty(State(state): State<ApiState>, Path(id): Path<String>) -> ApiResult {
-    let key = bounty_key(&id)?;
+async fn bounty(
+    State(state): State<ApiState>,
+    id: Result<Path<String>, PathRejection>,
+) -> ApiResult {
+    let key = bounty_key(&id?.0)?;
     let mut found = state
         .db
         .read(View::Bounty, Some(&key), 1, 0)
@@ -177,10 +186,10 @@ async fn bounty(State(state): State<ApiState>, Path(id): Path<String>) -> ApiRes
 
 async fn bounty_submissions(
     State(state): State<ApiState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     page: Result<Query<Page>, QueryRejection>,
 ) -> ApiResult {
-    let key = bounty_key(&id)?;
+    let key = bounty_key(&id?.0)?;
     if !state
         .db
         .bounty_exists(&key)

@@ -8,7 +8,7 @@ use anchor_lang::prelude::Pubkey;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use databounty_indexer::api::{router, ApiState};
-use databounty_indexer::db::{Db, View, Writer};
+use databounty_indexer::db::{Db, Failure, View, Writer};
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, run_once, PipelineConfig, Stop};
 use databounty_indexer::source::RpcSource;
@@ -87,10 +87,7 @@ async fn main() -> anyhow::Result<()> {
             .init(),
     }
 
-    let db = Db::connect(&config.database_url)
-        .await
-        .context("connecting to Postgres")?;
-    db.migrate().await.context("running migrations")?;
+    let db = connect(&config.database_url).await?;
     let metrics = Metrics::default();
     let (commitment, name) = match config.commitment {
         Commitment::Finalized => (CommitmentConfig::finalized(), "finalized"),
@@ -154,6 +151,33 @@ async fn main() -> anyhow::Result<()> {
     result.context("the indexer stopped")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Connects and migrates, waiting out a database that is restarting or not up yet;
+/// anything else (a wrong URL, a failed migration) ends the process.
+async fn connect(url: &str) -> anyhow::Result<Db> {
+    let backoff = databounty_indexer::source::Backoff {
+        attempts: u32::MAX,
+        base: Duration::from_millis(200),
+        max: Duration::from_secs(10),
+    };
+    let mut attempt = 0;
+    loop {
+        let result = match Db::connect(url).await {
+            Ok(db) => db.migrate().await.map(|()| db),
+            Err(err) => Err(err),
+        };
+        match result {
+            Ok(db) => return Ok(db),
+            Err(err) if err.failure() == Failure::Transient => {
+                let delay = backoff.delay(attempt);
+                tracing::warn!(error = %err, ?delay, "the database is not reachable yet; retrying");
+                tokio::time::sleep(delay).await;
+                attempt = attempt.saturating_add(1);
+            }
+            Err(err) => return Err(err).context("connecting to Postgres and migrating"),
+        }
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.

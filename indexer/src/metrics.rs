@@ -127,8 +127,18 @@ impl Metrics {
         self.0.unresolved.fetch_add(1, Relaxed);
     }
 
+    /// A change of role restarts the stall clock: a standby that takes over is judged
+    /// from then on.
     pub fn role(&self, role: Role) {
-        self.0.role.store(role as u8, Relaxed);
+        if self.0.role.swap(role as u8, Relaxed) != role as u8 {
+            self.0.started_ms.store(now_ms(), Relaxed);
+            self.0.last_success_ms.store(0, Relaxed);
+        }
+    }
+
+    /// A batch was written: a long backfill is progress, not a stall.
+    pub fn progressed(&self) {
+        self.0.last_success_ms.store(now_ms(), Relaxed);
     }
 
     pub fn pass_succeeded(&self) {
@@ -149,8 +159,8 @@ impl Metrics {
         self.0.events.load(Relaxed)
     }
 
-    /// Healthy when writing and the last pass succeeded within `stall_after` (or, before
-    /// any success, the process started within it), or when standing by.
+    /// Healthy when writing and a pass or batch succeeded within `stall_after` (or, before
+    /// any, this process became the writer within it), or when standing by.
     pub fn health(&self, stall_after: Duration) -> Health {
         let c = &self.0;
         let now = now_ms();

@@ -15,6 +15,7 @@ use crate::db::{Checkpoint, Db, DbError, Failure, Writer};
 use crate::decoder::{decode, EventRow, Position};
 use crate::metrics::{Metrics, Role};
 use crate::source::{Backoff, BlockCheck, SignatureInfo, Source, SourceError};
+use databounty_sdk::transaction::failed;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -36,7 +37,9 @@ impl PipelineError {
     pub fn is_fatal(&self) -> bool {
         match self {
             PipelineError::Source(err) => !err.is_transient(),
-            PipelineError::Db(err) => err.failure() == Failure::Fatal,
+            // The writer quarantines what Postgres refuses in a batch; a refusal that
+            // reaches here (marking rows final, a rollback) would fail the same way again.
+            PipelineError::Db(err) => err.failure() != Failure::Transient,
             PipelineError::Gap { .. } => true,
         }
     }
@@ -153,6 +156,12 @@ async fn fetch<S: Source>(
                 return Ok(record(vec![], None));
             }
             match source.transaction(&info.signature).await {
+                Ok(update) if failed(&update.transaction) => {
+                    Err(SourceError::Inconsistent(format!(
+                        "{} is listed as successful but its reply failed",
+                        info.signature
+                    )))
+                }
                 Ok(update) => {
                     let mut rows = decode(program_id, &update, info.tx_index);
                     // The listing's slot is the one the rows are ordered by.
@@ -187,15 +196,25 @@ pub async fn run_once<S: Source>(
     metrics.head(head);
     // Rows that turned out not to be final go first: the checkpoint may be one of them.
     if config.confirmed {
-        reconcile(source, writer, config, finalized_slot, metrics).await?;
+        reconcile(source, writer, finalized_slot, metrics).await?;
     }
     let checkpoint = writer.checkpoint().await?;
     if let Some(cp) = &checkpoint {
         if !config.confirmed || writer.recorded_final(&cp.signature).await? {
-            check_history(source, cp, metrics).await?;
+            check_history(source, cp, finalized_slot, metrics).await?;
         }
     }
-    let listed = source.new_signatures(checkpoint.as_ref()).await?;
+    // Reading writes nothing, so a stop abandons it at once.
+    let listed = tokio::select! {
+        listed = source.new_signatures(checkpoint.as_ref()) => listed?,
+        _ = stop.wait() => return Ok(0),
+    };
+    // At `confirmed`, what is already final is written as final.
+    let final_up_to = if config.confirmed {
+        finalized_slot
+    } else {
+        u64::MAX
+    };
     let total = listed.len();
     let mut written = 0;
     let mut done = 0;
@@ -203,17 +222,25 @@ pub async fn run_once<S: Source>(
         if stop.requested() {
             return Ok(written);
         }
-        let records = fetch(source, &config.program_id, chunk, config.concurrency).await?;
+        let records = tokio::select! {
+            records = fetch(source, &config.program_id, chunk, config.concurrency) => records?,
+            _ = stop.wait() => return Ok(written),
+        };
         let undecodable = records
             .iter()
             .flat_map(|r| &r.rows)
             .filter(|r| r.event.is_err())
             .count();
         let started = std::time::Instant::now();
-        let result = writer.write(&records, !config.confirmed).await?;
+        let result = writer.write(&records, final_up_to).await?;
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         metrics.batch(records.len(), result.new_events, undecodable, micros);
         metrics.quarantined(result.quarantined);
+        metrics.progressed();
+        // Every transaction before the batch's last slot is written; that slot may hold more.
+        if let Some(last) = chunk.last() {
+            metrics.indexed(last.slot.saturating_sub(1));
+        }
         written += result.new_events;
         done += chunk.len();
         if total > config.batch_size {
@@ -231,8 +258,18 @@ pub async fn run_once<S: Source>(
 async fn check_history<S: Source>(
     source: &S,
     checkpoint: &Checkpoint,
+    finalized_slot: u64,
     metrics: &Metrics,
 ) -> Result<(), PipelineError> {
+    // A node that has not finalized our checkpoint's slot yet (a lagging backend behind
+    // a load balancer) cannot be asked about it: wait for it.
+    if finalized_slot < checkpoint.slot {
+        return Err(SourceError::Inconsistent(format!(
+            "the node's finalized slot {finalized_slot} is behind the checkpoint's slot {}",
+            checkpoint.slot
+        ))
+        .into());
+    }
     // Asked twice, a moment apart: one wrong answer from a flaky node must not stop
     // the indexer.
     let mut known = false;
@@ -259,13 +296,13 @@ async fn check_history<S: Source>(
 }
 
 /// Transactions read at `confirmed` whose slot is now final: kept and marked final when
-/// the node says so; re-read when they landed again in another slot; removed only when
-/// the finalized block at their slot is known not to hold them. A status the node cannot
+/// the node says so; removed and read again from the listing when they landed again in
+/// another slot; removed only when the finalized block at their slot is known not to
+/// hold them. A status the node cannot
 /// give keeps the rows and is tried again next pass.
 async fn reconcile<S: Source>(
     source: &S,
     writer: &mut Writer,
-    config: &PipelineConfig,
     finalized_slot: u64,
     metrics: &Metrics,
 ) -> Result<(), PipelineError> {
@@ -294,30 +331,18 @@ async fn reconcile<S: Source>(
     let mut removed: Vec<String> = dropped.clone();
     removed.extend(relanded.iter().map(|(s, _)| s.clone()));
     if !removed.is_empty() {
-        let events = writer.roll_back(&removed).await?;
+        // A transaction that landed again elsewhere is read again from the listing,
+        // where it gets its real place in its new slot: the checkpoint moves back before
+        // the earliest such slot.
+        let rewind_before = relanded.iter().map(|(_, s)| s.slot).min();
+        let events = writer.roll_back(&removed, rewind_before).await?;
         metrics.rolled_back(events);
         tracing::warn!(
             dropped = dropped.len(),
             relanded = relanded.len(),
             events,
-            "removed rows of transactions not on the finalized chain"
+            "removed rows of transactions not on the finalized chain where they were read"
         );
-    }
-    // A transaction that landed again elsewhere is read again where it is now. Its
-    // place within its new slot is unknown; it is ordered after the slot's listed ones.
-    for (signature, status) in relanded {
-        let info = SignatureInfo {
-            signature,
-            slot: status.slot,
-            tx_index: u32::MAX >> 1,
-            failed: false,
-            block_time: None,
-        };
-        let records = fetch(source, &config.program_id, std::slice::from_ref(&info), 1).await?;
-        let result = writer
-            .write_without_checkpoint(&records, status.finalized)
-            .await?;
-        metrics.quarantined(result.quarantined);
     }
     Ok(())
 }

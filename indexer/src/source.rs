@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
 use databounty_sdk::paging::{all_pages, PagingError, SignatureEntry, PAGE_LIMIT};
-use databounty_sdk::transaction::{failed, find_events, TransactionShapeError};
+use databounty_sdk::transaction::{find_events, program_instructions};
 use rand::Rng;
 use serde_json::json;
 use solana_client::client_error::{ClientError, ClientErrorKind};
@@ -195,9 +195,12 @@ impl Backoff {
 /// failures, server errors, and answers that do not parse (a proxy's error page).
 pub fn is_transient(err: &ClientError) -> bool {
     match err.kind() {
-        ClientErrorKind::Io(_) | ClientErrorKind::Reqwest(_) | ClientErrorKind::SerdeJson(_) => {
-            true
-        }
+        // An HTTP status says whether: a timeout, a rate limit or a server error will
+        // pass; a wrong URL or key (401, 403, 404) will not. No status: the connection.
+        ClientErrorKind::Reqwest(err) => err.status().is_none_or(|status| {
+            status.is_server_error() || matches!(status.as_u16(), 408 | 425 | 429)
+        }),
+        ClientErrorKind::Io(_) | ClientErrorKind::SerdeJson(_) => true,
         ClientErrorKind::RpcError(RpcError::RpcRequestError(_) | RpcError::ParseError(_)) => true,
         ClientErrorKind::RpcError(RpcError::RpcResponseError { code, .. }) => {
             // Node behind, block not available yet, or an internal error.
@@ -320,6 +323,31 @@ impl Source for RpcSource {
                 "getSignaturesForAddress repeats its page ending at {s}"
             )),
         })?;
+        // A node (or proxy) that caps or cuts a page would end the listing early and
+        // skip history: the page after the oldest entry must be empty.
+        if let Some(oldest) = listed.last() {
+            let before = Some(parse_signature(&oldest.signature)?);
+            let beyond = self
+                .retry("getSignaturesForAddress", || {
+                    self.rpc.get_signatures_for_address_with_config(
+                        &self.program_id,
+                        GetConfirmedSignaturesForAddress2Config {
+                            before,
+                            until,
+                            limit: Some(PAGE_LIMIT),
+                            commitment: Some(self.commitment),
+                        },
+                    )
+                })
+                .await?;
+            if !beyond.is_empty() {
+                return Err(SourceError::Inconsistent(format!(
+                    "getSignaturesForAddress ended a listing early ({} more before {})",
+                    beyond.len(),
+                    oldest.signature
+                )));
+            }
+        }
         order_listing(listed, after)
     }
 
@@ -439,14 +467,19 @@ impl Source for RpcSource {
                     BlockCheck::Lacks
                 })
             }
-            // Slot skipped: there is no block there, so nothing in it is final.
+            // -32007 means the slot was skipped (so nothing in it is final) or that the
+            // node jumped past it to a snapshot: only a slot within the node's own
+            // history is known to be skipped.
             Err(err)
                 if matches!(
                     err.kind(),
                     ClientErrorKind::RpcError(RpcError::RpcResponseError { code: -32007, .. })
                 ) =>
             {
-                Ok(BlockCheck::Lacks)
+                match self.rpc.get_first_available_block().await {
+                    Ok(first) if slot >= first => Ok(BlockCheck::Lacks),
+                    _ => Ok(BlockCheck::Unknown),
+                }
             }
             Err(err) => {
                 tracing::debug!(slot, error = %err, "cannot check the block");
@@ -457,8 +490,9 @@ impl Source for RpcSource {
 }
 
 /// Why a `getTransaction` reply cannot stand for the transaction asked for: it is
-/// another transaction's, or it succeeded but lacks the inner instructions that every
-/// event of the program is emitted in.
+/// another transaction's, it has no status, its shape cannot be read, or it succeeded
+/// but an instruction of the program has no event under it (every instruction emits
+/// one, so a reply without them would read as "no events").
 fn check_reply(
     program_id: &Pubkey,
     signature: &str,
@@ -473,9 +507,18 @@ fn check_reply(
     if first.as_deref() != Some(signature) {
         return Err(format!("the reply is for transaction {first:?}"));
     }
-    if !failed(tx) {
-        if let Err(TransactionShapeError::NoInnerInstructions) = find_events(program_id, tx) {
-            return Err("the reply has no inner instructions".into());
+    let Some(meta) = &tx.transaction.meta else {
+        return Err("the reply has no status meta".into());
+    };
+    if meta.err.is_some() {
+        return Ok(());
+    }
+    let found = find_events(program_id, tx).map_err(|e| e.to_string())?;
+    for index in program_instructions(program_id, tx).map_err(|e| e.to_string())? {
+        if !found.iter().any(|f| f.instruction_index == index) {
+            return Err(format!(
+                "instruction {index} invokes the program but the reply shows no event under it"
+            ));
         }
     }
     Ok(())

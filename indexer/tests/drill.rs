@@ -55,6 +55,16 @@ struct Indexers {
     started: usize,
 }
 
+/// Whatever happens to the test, no indexer outlives it.
+impl Drop for Indexers {
+    fn drop(&mut self) {
+        for child in &mut self.running {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 impl Indexers {
     fn start(&mut self) {
         let log = std::fs::OpenOptions::new()
@@ -365,7 +375,7 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
             while indexers.running.len() < wanted {
                 indexers.start();
             }
-            if kills == KILLS / 2 && connection_kills == 0 {
+            if kills >= KILLS / 2 && connection_kills == 0 {
                 let name = pool
                     .connect_options()
                     .get_database()
@@ -378,8 +388,10 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
                 .fetch_one(&pool)
                 .await
                 .expect("terminate");
-                assert!(killed > 0, "the indexer's connections were there to kill");
-                connection_kills += 1;
+                // Tried again next round if no indexer was connected just now.
+                if killed > 0 {
+                    connection_kills += 1;
+                }
             }
             if done_at.is_none() && kills >= KILLS && started.elapsed() > Duration::from_secs(600) {
                 panic!("the workload did not finish in 10 minutes");
@@ -588,8 +600,24 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
         started.elapsed().as_secs_f64()
     );
     assert!(kills >= KILLS);
+    assert_eq!(
+        connection_kills, 1,
+        "the database dropped every connection once"
+    );
+    assert_eq!(
+        exits, 0,
+        "no indexer stopped by itself on a recoverable failure"
+    );
     assert!(total_faults > 0);
     assert!(sent >= 200, "several hundred transactions");
+    // Why any indexer stopped by itself (a healthy drill has none).
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    for line in logged
+        .lines()
+        .filter(|l| l.contains("cannot continue") || l.starts_with("Error"))
+    {
+        println!("drill: fatal exit: {line}");
+    }
     let _ = std::fs::remove_file(&log);
 }
 

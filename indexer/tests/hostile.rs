@@ -377,6 +377,16 @@ async fn a_checkpoint_missing_from_the_nodes_history_is_a_gap(pool: PgPool) {
     let other = Chain::start().await;
     other.run_lifecycle().await;
     other.wait_finalized().await;
+    // The other node has finalized past the checkpoint's slot, so it should know it.
+    while other
+        .rpc
+        .get_slot_with_commitment(CommitmentConfig::finalized())
+        .await
+        .unwrap()
+        < stored.slot
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let metrics = Metrics::default();
     let err = index(&finalized_source(&other), &db, &config(), &metrics)
         .await
@@ -447,7 +457,7 @@ async fn events_arriving_late_do_not_overwrite_newer_state(pool: PgPool) {
     let all = records(&finalized_source(&chain)).await;
     let db = Db::from_pool(pool.clone());
     let mut writer = Writer::try_acquire(&db, "test").await.unwrap().unwrap();
-    writer.write(&all, true).await.unwrap();
+    writer.write(&all, u64::MAX).await.unwrap();
     let in_order = state_snapshot(&pool).await;
     assert!(in_order[0].contains("Cancelled"));
 
@@ -457,7 +467,7 @@ async fn events_arriving_late_do_not_overwrite_newer_state(pool: PgPool) {
         .unwrap();
     for record in all.iter().rev() {
         writer
-            .write(std::slice::from_ref(record), true)
+            .write(std::slice::from_ref(record), u64::MAX)
             .await
             .unwrap();
     }
@@ -504,7 +514,7 @@ async fn a_batch_of_ten_thousand_events_is_written(pool: PgPool) {
         .collect();
     let db = Db::from_pool(pool.clone());
     let mut writer = Writer::try_acquire(&db, "test").await.unwrap().unwrap();
-    let written = writer.write(&txs, true).await.unwrap();
+    let written = writer.write(&txs, u64::MAX).await.unwrap();
     assert_eq!(written.new_events, 10_000);
     assert_eq!(count(&pool, "SELECT count(*) FROM fundings").await, 10_000);
 }
@@ -551,22 +561,36 @@ impl Source for Relanding<'_> {
         &self,
         after: Option<&Checkpoint>,
     ) -> Result<Vec<SignatureInfo>, SourceError> {
-        let mut listed = self.inner.new_signatures(after).await?;
-        if self.listed.swap(true, Ordering::SeqCst) {
-            listed.retain(|s| s.signature != self.relanded);
+        let listed = self.inner.new_signatures(after).await?;
+        if !self.listed.swap(true, Ordering::SeqCst) {
+            return Ok(listed);
         }
-        Ok(listed)
+        // From now on the node lists it one slot later, where it landed again.
+        let mut moved: Vec<SignatureInfo> = listed
+            .into_iter()
+            .map(|mut s| {
+                if s.signature == self.relanded {
+                    s.slot += 1;
+                }
+                s
+            })
+            .collect();
+        moved.sort_by_key(|s| s.slot);
+        databounty_indexer::source::order_listing(moved.into_iter().rev().collect(), after)
     }
     async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
         self.inner.transaction(signature).await
     }
+    /// Nothing is final at the first pass, so everything is read at `confirmed`.
     async fn slots(&self) -> Result<(u64, u64), SourceError> {
-        self.inner.slots().await
+        let (head, finalized) = self.inner.slots().await?;
+        let listed = self.listed.load(Ordering::SeqCst);
+        Ok((head, if listed { finalized } else { 0 }))
     }
     async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
         let mut statuses = self.inner.statuses(signatures).await?;
         for (signature, status) in signatures.iter().zip(&mut statuses) {
-            if *signature == self.relanded {
+            if *signature == self.relanded && self.listed.load(Ordering::SeqCst) {
                 if let Some(status) = status {
                     status.slot += 1;
                 }
@@ -716,7 +740,7 @@ async fn the_live_loop_reports_a_stall_and_recovers(pool: PgPool) {
             let reply = reqwest::get(format!("{url}/health")).await.unwrap();
             if reply.status() == 200 {
                 body = reply.json().await.unwrap();
-                if body["status"] == "ok" {
+                if body["status"] == "ok" && body["indexed_slot"].as_u64() > Some(0) {
                     break;
                 }
             }
@@ -800,6 +824,10 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
 enum Spoil {
     Null,
     NoInnerInstructions,
+    NoMeta,
+    EmptyInnerInstructions,
+    /// Every inner-instruction group twice: not an error, but nothing may count twice.
+    RepeatedGroups,
 }
 
 /// Forwards JSON-RPC to `upstream`, spoiling every `getTransaction` reply.
@@ -822,10 +850,19 @@ async fn spoiling_proxy(upstream: String, spoil: Spoil) -> String {
                 .await
                 .unwrap();
             if request["method"] == "getTransaction" && !reply["result"].is_null() {
+                let meta = &mut reply["result"]["meta"];
                 match spoil {
                     Spoil::Null => reply["result"] = Value::Null,
-                    Spoil::NoInnerInstructions => {
-                        reply["result"]["meta"]["innerInstructions"] = Value::Null
+                    Spoil::NoInnerInstructions => meta["innerInstructions"] = Value::Null,
+                    Spoil::NoMeta => reply["result"]["meta"] = Value::Null,
+                    Spoil::EmptyInnerInstructions => {
+                        meta["innerInstructions"] = serde_json::json!([])
+                    }
+                    Spoil::RepeatedGroups => {
+                        if let Some(groups) = meta["innerInstructions"].as_array_mut() {
+                            let copy = groups.clone();
+                            groups.extend(copy);
+                        }
                     }
                 }
             }
@@ -836,16 +873,21 @@ async fn spoiling_proxy(upstream: String, spoil: Spoil) -> String {
     url
 }
 
-/// Item 5: a listed transaction the node answers `null` for, or returns without the
-/// inner instructions its events are in, is retried, then reported (an error and a
-/// metric) — never written as a transaction without events.
+/// Item 5: a listed transaction the node answers `null` for, or returns without its
+/// status or the inner instructions its events are in, is retried, then reported (an
+/// error and a metric) — never written as a transaction without events.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_null_or_stripped_transaction_is_retried_then_reported(pool: PgPool) {
     let chain = Chain::start().await;
     chain.run_lifecycle().await;
     chain.wait_finalized().await;
     let db = Db::from_pool(pool.clone());
-    for spoil in [Spoil::Null, Spoil::NoInnerInstructions] {
+    for spoil in [
+        Spoil::Null,
+        Spoil::NoInnerInstructions,
+        Spoil::NoMeta,
+        Spoil::EmptyInnerInstructions,
+    ] {
         let url = spoiling_proxy(chain.localnet.url.clone(), spoil).await;
         let metrics = Metrics::default();
         let source = RpcSource::new(
@@ -886,4 +928,38 @@ async fn a_null_or_stripped_transaction_is_retried_then_reported(pool: PgPool) {
     .await
     .unwrap();
     assert!(count(&pool, "SELECT count(*) FROM events").await > 0);
+}
+
+/// A reply that repeats its inner-instruction groups indexes exactly like a clean one:
+/// an event key seen twice is applied once.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn repeated_inner_instruction_groups_count_once(pool: PgPool) {
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    index(
+        &finalized_source(&chain),
+        &db,
+        &config(),
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+    let clean = state_snapshot(&pool).await;
+    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let url = spoiling_proxy(chain.localnet.url.clone(), Spoil::RepeatedGroups).await;
+    let repeated = RpcSource::new(
+        &url,
+        databounty::ID,
+        CommitmentConfig::finalized(),
+        Metrics::default(),
+    );
+    index(&repeated, &db, &config(), &Metrics::default())
+        .await
+        .unwrap();
+    assert_eq!(state_snapshot(&pool).await, clean);
 }

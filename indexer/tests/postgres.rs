@@ -436,8 +436,11 @@ impl Source for DroppingOne<'_> {
     async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
         self.inner.transaction(signature).await
     }
+    /// Nothing is final at the first pass, so everything is read at `confirmed`.
     async fn slots(&self) -> Result<(u64, u64), SourceError> {
-        self.inner.slots().await
+        let (head, finalized) = self.inner.slots().await?;
+        let listed = self.listed.load(Ordering::SeqCst);
+        Ok((head, if listed { finalized } else { 0 }))
     }
     async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
         let mut statuses = self.inner.statuses(signatures).await?;

@@ -10,6 +10,7 @@ use anchor_lang::solana_program::pubkey::ParsePubkeyError;
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
 use solana_transaction_status_client_types::{
     EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, UiInstruction, UiMessage,
+    UiParsedInstruction,
 };
 
 use crate::events::{decode_event, is_event_instruction, DatabountyEvent, DecodeError};
@@ -91,6 +92,57 @@ fn account_keys(
 /// Whether the transaction failed (its events never happened).
 pub fn failed(tx: &EncodedConfirmedTransactionWithStatusMeta) -> bool {
     tx.transaction.meta.as_ref().is_none_or(|m| m.err.is_some())
+}
+
+/// The indexes of the transaction's top-level instructions that invoke `program_id`.
+/// Every instruction of the program emits at least one event, so each of these must have
+/// events under it in a complete reply.
+pub fn program_instructions(
+    program_id: &Pubkey,
+    tx: &EncodedConfirmedTransactionWithStatusMeta,
+) -> Result<Vec<u8>, TransactionShapeError> {
+    let keys = account_keys(tx)?;
+    let invokes = |program_index: u8| {
+        keys.get(usize::from(program_index))
+            .ok_or(TransactionShapeError::BadIndex(program_index))
+            .map(|k| k == program_id)
+    };
+    let mut out = Vec::new();
+    let mut push = |index: usize, ours: bool| {
+        if ours {
+            out.push(u8::try_from(index).unwrap_or(u8::MAX));
+        }
+    };
+    match &tx.transaction.transaction {
+        EncodedTransaction::Json(ui) => match &ui.message {
+            UiMessage::Raw(raw) => {
+                for (i, ix) in raw.instructions.iter().enumerate() {
+                    push(i, invokes(ix.program_id_index)?);
+                }
+            }
+            UiMessage::Parsed(parsed) => {
+                for (i, ix) in parsed.instructions.iter().enumerate() {
+                    let ours = match ix {
+                        UiInstruction::Compiled(ix) => invokes(ix.program_id_index)?,
+                        UiInstruction::Parsed(UiParsedInstruction::PartiallyDecoded(ix)) => {
+                            ix.program_id == program_id.to_string()
+                        }
+                        UiInstruction::Parsed(UiParsedInstruction::Parsed(ix)) => {
+                            ix.program_id == program_id.to_string()
+                        }
+                    };
+                    push(i, ours);
+                }
+            }
+        },
+        other => {
+            let decoded = other.decode().ok_or(TransactionShapeError::Undecodable)?;
+            for (i, ix) in decoded.message.instructions().iter().enumerate() {
+                push(i, invokes(ix.program_id_index)?);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Every event self-CPI of `program_id` in the transaction, in order.

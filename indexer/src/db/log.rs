@@ -12,7 +12,7 @@ use crate::pipeline::TxRecord;
 pub async fn insert_transactions(
     conn: &mut PgConnection,
     txs: &[&TxRecord],
-    finalized: bool,
+    final_up_to: u64,
     outcome: impl Fn(&TxRecord) -> &'static str,
 ) -> Result<(), DbError> {
     let signatures: Vec<&str> = txs.iter().map(|t| t.signature.as_str()).collect();
@@ -21,10 +21,12 @@ pub async fn insert_transactions(
     let failed: Vec<bool> = txs.iter().map(|t| t.failed).collect();
     let block_times: Vec<Option<i64>> = txs.iter().map(|t| t.block_time).collect();
     let outcomes: Vec<&str> = txs.iter().map(|t| outcome(t)).collect();
+    let finalized: Vec<bool> = txs.iter().map(|t| t.slot <= final_up_to).collect();
     sqlx::query(
         "INSERT INTO transactions (signature, slot, tx_index, failed, finalized, block_time, outcome)
-         SELECT s, sl, ti, f, $7, bt, o
-         FROM UNNEST($1::text[], $2::int8[], $3::int4[], $4::bool[], $5::int8[], $6::text[]) AS u(s, sl, ti, f, bt, o)
+         SELECT s, sl, ti, f, fin, bt, o
+         FROM UNNEST($1::text[], $2::int8[], $3::int4[], $4::bool[], $5::int8[], $6::text[], $7::bool[])
+              AS u(s, sl, ti, f, bt, o, fin)
          ON CONFLICT (signature) DO UPDATE SET slot = EXCLUDED.slot, tx_index = EXCLUDED.tx_index,
              finalized = transactions.finalized OR EXCLUDED.finalized, outcome = EXCLUDED.outcome",
     )
@@ -49,8 +51,12 @@ fn tx_index(i: u32) -> i32 {
 pub async fn insert_events(
     conn: &mut PgConnection,
     rows: &[&EventRow],
-    finalized: bool,
+    final_up_to: u64,
 ) -> Result<Vec<bool>, DbError> {
+    let finalized: Vec<bool> = rows
+        .iter()
+        .map(|r| r.position.slot <= final_up_to)
+        .collect();
     let mut signatures = Vec::with_capacity(rows.len());
     let mut ixs = Vec::with_capacity(rows.len());
     let mut inners = Vec::with_capacity(rows.len());
@@ -89,10 +95,10 @@ pub async fn insert_events(
     let inserted: Vec<(String, i16, i16)> = sqlx::query_as(
         "INSERT INTO events (signature, instruction_index, inner_index, slot, pos, block_time_unix, block_time,
                              name, bounty, data, raw, decode_error, finalized)
-         SELECT s, ix, inn, sl, p, btu, bt, n, b, d::jsonb, r, e, $13
+         SELECT s, ix, inn, sl, p, btu, bt, n, b, d::jsonb, r, e, fin
          FROM UNNEST($1::text[], $2::int2[], $3::int2[], $4::int8[], $5::int8[], $6::int8[], $7::timestamptz[],
-                     $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[])
-              AS u(s, ix, inn, sl, p, btu, bt, n, b, d, r, e)
+                     $8::text[], $9::text[], $10::text[], $11::bytea[], $12::text[], $13::bool[])
+              AS u(s, ix, inn, sl, p, btu, bt, n, b, d, r, e, fin)
          ON CONFLICT (signature, instruction_index, inner_index) DO NOTHING
          RETURNING signature, instruction_index, inner_index",
     )
@@ -108,7 +114,7 @@ pub async fn insert_events(
     .bind(&data)
     .bind(&raws)
     .bind(&errors)
-    .bind(finalized)
+    .bind(&finalized)
     .fetch_all(conn)
     .await?;
     let new: std::collections::HashSet<(String, i16, i16)> = inserted.into_iter().collect();

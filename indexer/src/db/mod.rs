@@ -40,6 +40,7 @@ impl DbError {
     pub fn failure(&self) -> Failure {
         match self {
             DbError::Sql(err) => classify(err),
+            DbError::Migrate(sqlx::migrate::MigrateError::Execute(err)) => classify(err),
             DbError::Migrate(_) => Failure::Fatal,
         }
     }
@@ -55,13 +56,15 @@ impl DbError {
 
 /// Classifies by SQLSTATE class: 22 data exception and 23 integrity violation are the
 /// data's fault; 08 connection, 40 transaction rollback (serialization, deadlock),
-/// 53 resources, 57 operator intervention (shutdown, statement timeout) and 58 system
-/// errors are the moment's.
+/// 53 resources, 55P03 lock not available, 57 operator intervention (shutdown,
+/// statement timeout) and 58 system errors are the moment's.
 pub fn classify(err: &sqlx::Error) -> Failure {
     match err {
         sqlx::Error::Database(db) => match db.code().as_deref().map(|c| c.get(..2)) {
             Some(Some("22" | "23")) => Failure::Refused,
             Some(Some("08" | "40" | "53" | "57" | "58")) => Failure::Transient,
+            // lock_not_available: a lock_timeout while a DBA holds a lock.
+            Some(Some("55")) if db.code().as_deref() == Some("55P03") => Failure::Transient,
             _ => Failure::Fatal,
         },
         sqlx::Error::Io(_)

@@ -24,7 +24,7 @@ const BOUNTY_JSON: &str = "jsonb_build_object('bounty', bounty, 'incarnation', i
      'max_winners', max_winners, 'quorum', quorum, 'reviewers', reviewers, 'funded', funded::text, \
      'reserved', reserved::text, 'released', released::text, 'refunded', refunded::text, 'submissions', submissions, \
      'pending', pending, 'accepted', accepted, 'paid', paid, 'open_submission_accounts', open_submission_accounts, \
-     'submission_deadline', submission_deadline_unix, 'review_deadline', review_deadline_unix, \
+     'submission_deadline', submission_deadline_unix::text, 'review_deadline', review_deadline_unix::text, \
      'created_at', created_at, 'metadata_uri', metadata_uri, 'updated_slot', updated_slot)";
 
 const SUBMISSION_JSON: &str = "jsonb_build_object('submission', submission, 'incarnation', incarnation, \

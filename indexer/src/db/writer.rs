@@ -38,8 +38,10 @@ pub struct Writer {
     source: String,
 }
 
-/// The lock key of a source: one writer per source and database.
-const LOCK: &str = "SELECT pg_try_advisory_lock(hashtext('databounty-indexer:' || $1))";
+/// One writer per program and database, whatever the commitment: source names are
+/// `<program>:<commitment>`, and two commitments write the same tables.
+const LOCK: &str =
+    "SELECT pg_try_advisory_lock(hashtext('databounty-indexer:' || split_part($1, ':', 1)))";
 
 impl Writer {
     /// Takes the writer lock for `source` if no other session holds it.
@@ -93,27 +95,9 @@ impl Writer {
     /// Writes `txs` (in chain order) and moves the checkpoint past them. Refused
     /// transactions are quarantined; any other failure is returned with nothing written
     /// from the part that failed.
-    pub async fn write(&mut self, txs: &[TxRecord], finalized: bool) -> Result<Written, DbError> {
-        self.write_parts(txs, finalized, true).await
-    }
-
-    /// As [`Writer::write`], leaving the checkpoint where it is (for a transaction read
-    /// again out of listing order).
-    pub async fn write_without_checkpoint(
-        &mut self,
-        txs: &[TxRecord],
-        finalized: bool,
-    ) -> Result<Written, DbError> {
-        self.write_parts(txs, finalized, false).await
-    }
-
+    /// Transactions at or below slot `final_up_to` are recorded as final.
     #[tracing::instrument(skip_all, fields(transactions = txs.len()))]
-    async fn write_parts(
-        &mut self,
-        txs: &[TxRecord],
-        finalized: bool,
-        checkpoint: bool,
-    ) -> Result<Written, DbError> {
+    pub async fn write(&mut self, txs: &[TxRecord], final_up_to: u64) -> Result<Written, DbError> {
         let mut written = Written::default();
         let mut parts = vec![(0, txs.len())];
         while let Some((start, end)) = parts.pop() {
@@ -121,8 +105,11 @@ impl Writer {
             if part.is_empty() {
                 continue;
             }
-            match self.write_part(part, finalized, checkpoint).await {
-                Ok(new) => written.new_events += new,
+            match self.write_part(part, final_up_to).await {
+                Ok((new, unreadable)) => {
+                    written.new_events += new;
+                    written.quarantined += unreadable;
+                }
                 Err(err) if err.failure() == Failure::Refused && part.len() > 1 => {
                     let middle = start + part.len() / 2;
                     parts.push((middle, end));
@@ -133,7 +120,7 @@ impl Writer {
                     tracing::error!(signature = %tx.signature, slot = tx.slot, error = %err,
                         "Postgres refused this transaction's rows; quarantined, moving on");
                     let sqlstate = err.sqlstate();
-                    self.quarantine(tx, &err.to_string(), sqlstate.as_deref(), checkpoint)
+                    self.quarantine(tx, &err.to_string(), sqlstate.as_deref())
                         .await?;
                     written.quarantined += 1;
                 }
@@ -148,36 +135,45 @@ impl Writer {
         tx: &TxRecord,
         error: &str,
         sqlstate: Option<&str>,
-        checkpoint: bool,
     ) -> Result<(), DbError> {
         let mut db = self.conn.begin().await?;
-        log::insert_transactions(&mut db, &[tx], false, |_| "quarantined").await?;
+        log::insert_transactions(&mut db, &[tx], u64::MAX, |_| "quarantined").await?;
         log::quarantine(&mut db, tx, error, sqlstate).await?;
-        if checkpoint {
-            log::advance_checkpoint(&mut db, &self.source, tx).await?;
-        }
+        log::advance_checkpoint(&mut db, &self.source, tx).await?;
         db.commit().await?;
         Ok(())
     }
 
+    /// One database transaction; returns the new events and the unreadable transactions
+    /// quarantined.
     async fn write_part(
         &mut self,
         txs: &[TxRecord],
-        finalized: bool,
-        checkpoint: bool,
-    ) -> Result<usize, DbError> {
+        final_up_to: u64,
+    ) -> Result<(usize, usize), DbError> {
         let mut db = self.conn.begin().await?;
         let refs: Vec<&TxRecord> = txs.iter().collect();
-        log::insert_transactions(&mut db, &refs, finalized, TxRecord::outcome).await?;
+        log::insert_transactions(&mut db, &refs, final_up_to, TxRecord::outcome).await?;
+        let unreadable = txs.iter().filter(|t| t.unreadable.is_some()).count();
         for tx in txs.iter().filter(|t| t.unreadable.is_some()) {
             tracing::error!(signature = %tx.signature, error = ?tx.unreadable,
                 "the source cannot read this transaction; quarantined, moving on");
             log::quarantine(&mut db, tx, tx.unreadable.as_deref().unwrap_or(""), None).await?;
         }
+        // One row per key: a reply that repeats an inner-instruction group must not
+        // apply its events twice.
+        let mut keys = HashSet::new();
         let rows: Vec<&EventRow> = txs
             .iter()
             .filter(|t| t.unreadable.is_none())
             .flat_map(|t| &t.rows)
+            .filter(|r| {
+                keys.insert((
+                    r.signature.as_str(),
+                    r.position.instruction_index,
+                    r.position.inner_index,
+                ))
+            })
             .collect();
         let mut bounties: Vec<String> = rows
             .iter()
@@ -186,7 +182,7 @@ impl Writer {
         bounties.sort();
         bounties.dedup();
         let stored = log::newest_event_positions(&mut db, &bounties).await?;
-        let is_new = log::insert_events(&mut db, &rows, finalized).await?;
+        let is_new = log::insert_events(&mut db, &rows, final_up_to).await?;
         let mut new: Vec<(&EventRow, &DatabountyEvent)> = rows
             .iter()
             .zip(&is_new)
@@ -195,11 +191,11 @@ impl Writer {
             .collect();
         new.sort_by_key(|(row, _)| row.position);
         apply(&mut db, &new, &stored).await?;
-        if let Some(last) = txs.last().filter(|_| checkpoint) {
+        if let Some(last) = txs.last() {
             log::advance_checkpoint(&mut db, &self.source, last).await?;
         }
         db.commit().await?;
-        Ok(is_new.iter().filter(|n| **n).count())
+        Ok((is_new.iter().filter(|n| **n).count(), unreadable))
     }
 
     /// Transactions read at `confirmed` whose slot is now at or below `max_slot`.
@@ -240,12 +236,18 @@ impl Writer {
         Ok(())
     }
 
-    /// Removes the rows of transactions known not to be on the finalized chain and
+    /// Removes the rows of transactions known not to be where they were read and
     /// rebuilds every bounty they touched from the events that remain. If the
-    /// checkpoint named one of them, it moves back to the newest finalized transaction
-    /// still recorded (never to the start of history). Returns the events removed.
+    /// checkpoint named one of them, or lies at or after `rewind_before` (the slot a
+    /// transaction landed again in, to be read there), it moves back to the newest final
+    /// transaction recorded before that — not to the start of history. Returns the
+    /// events removed.
     #[tracing::instrument(skip_all, fields(signatures = signatures.len()))]
-    pub async fn roll_back(&mut self, signatures: &[String]) -> Result<usize, DbError> {
+    pub async fn roll_back(
+        &mut self,
+        signatures: &[String],
+        rewind_before: Option<u64>,
+    ) -> Result<usize, DbError> {
         let mut db = self.conn.begin().await?;
         let removed: Vec<(Option<String>,)> =
             sqlx::query_as("DELETE FROM events WHERE signature = ANY($1) RETURNING bounty")
@@ -258,22 +260,30 @@ impl Writer {
             .await?;
         let bounties: HashSet<String> = removed.iter().filter_map(|(b,)| b.clone()).collect();
         state::replay(&mut db, &bounties).await?;
-        sqlx::query(
+        let rewind = rewind_before.map_or(i64::MAX, |s| i64::try_from(s).unwrap_or(i64::MAX));
+        let moved = sqlx::query(
             "UPDATE checkpoints c SET signature = t.signature, slot = t.slot, tx_index = t.tx_index, updated_at = now()
-             FROM (SELECT signature, slot, tx_index FROM transactions WHERE finalized
+             FROM (SELECT signature, slot, tx_index FROM transactions WHERE finalized AND slot < $3
                    ORDER BY slot DESC, tx_index DESC LIMIT 1) t
-             WHERE c.source = $1 AND c.signature = ANY($2)",
+             WHERE c.source = $1 AND (c.signature = ANY($2) OR c.slot >= $3)",
         )
         .bind(&self.source)
         .bind(signatures)
+        .bind(rewind)
         .execute(&mut *db)
         .await?;
-        // Nothing finalized is recorded: the only safe place left is the beginning.
-        sqlx::query("DELETE FROM checkpoints WHERE source = $1 AND signature = ANY($2)")
+        if moved.rows_affected() == 0 {
+            // No final transaction is recorded before it: everything read so far is
+            // recent, and reading it again from the start is all that is safe.
+            sqlx::query(
+                "DELETE FROM checkpoints WHERE source = $1 AND (signature = ANY($2) OR slot >= $3)",
+            )
             .bind(&self.source)
             .bind(signatures)
+            .bind(rewind)
             .execute(&mut *db)
             .await?;
+        }
         db.commit().await?;
         Ok(removed.len())
     }
