@@ -31,6 +31,25 @@ step "tests (cargo test --workspace)"
 export RUST_LOG="${RUST_LOG:-error}"
 cargo test --workspace 2>&1 | tee -a "$log" || status=1
 
+step "TypeScript client (clients/ts: npm ci, generated code fresh, node tests against the local chain)"
+# The tests start target/debug/databounty-localnet (cargo test has just built it; this is a no-op then).
+node_log=$(mktemp)
+if cargo build -q -p databounty-localnet &&
+  (cd clients/ts && npm ci --no-audit --no-fund --loglevel=error && npm test) >"$node_log" 2>&1; then
+  node_status=ok
+else
+  node_status=FAILED
+  status=1
+fi
+cat "$node_log"
+# node's summary ("ℹ pass N", "ℹ fail M") as a cargo-style line, so it is counted below.
+node_passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$node_log" | tail -n1)
+node_failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$node_log" | tail -n1)
+[ "$node_status" = ok ] || [ "${node_failed:-0}" -gt 0 ] || node_failed=1  # npm ci or the run itself failed
+printf '\ntest result: %s. %d passed; %d failed; 0 ignored; 0 measured; 0 filtered out (node --test)\n' \
+  "$node_status" "${node_passed:-0}" "${node_failed:-0}" | tee -a "$log"
+rm -f "$node_log"
+
 # One closing line for the whole run (cargo's last line is about doc-tests only); the
 # set-up test prints a cargo-style "test result:" line, so it is counted here too.
 passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
