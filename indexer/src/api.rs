@@ -64,6 +64,11 @@ pub fn router(state: ApiState) -> Router {
         .route("/bounties/{bounty}", get(bounty))
         .route("/bounties/{bounty}/submissions", get(bounty_submissions))
         .route("/contributors/earnings", get(earnings))
+        .route(
+            "/contributors/{contributor}/payouts",
+            get(contributor_payouts),
+        )
+        .route("/events", get(events))
         .route("/reviewers/agreement", get(agreement))
         .route("/time-to-quorum", get(time_to_quorum))
         .route("/datasets/funding", get(dataset_funding))
@@ -117,6 +122,7 @@ impl IntoResponse for ApiError {
 
 type ApiResult = Result<Json<Value>, ApiError>;
 
+/// An account address (a bounty, a contributor, a mint), checked.
 fn bounty_key(text: &str) -> Result<String, ApiError> {
     Pubkey::from_str(text)
         .map(|k| k.to_string())
@@ -161,11 +167,96 @@ async fn metrics(State(state): State<ApiState>) -> String {
     state.metrics.render()
 }
 
+/// `/bounties` filters: `?mint=` and `?created_after=` / `?created_before=` (unix s).
+#[derive(Debug, Deserialize)]
+pub struct BountyFilter {
+    mint: Option<String>,
+    created_after: Option<i64>,
+    created_before: Option<i64>,
+}
+
 async fn bounties(
     State(state): State<ApiState>,
     page: Result<Query<Page>, QueryRejection>,
+    filter: Result<Query<BountyFilter>, QueryRejection>,
 ) -> ApiResult {
-    list(&state, View::Bounties, None, page).await
+    let Query(filter) = filter?;
+    if filter.mint.is_none() && filter.created_after.is_none() && filter.created_before.is_none() {
+        return list(&state, View::Bounties, None, page).await;
+    }
+    let (limit, offset) = page?.bounds()?;
+    let mint = filter.mint.as_deref().map(bounty_key).transpose()?;
+    let items = state
+        .db
+        .bounties_filtered(
+            mint.as_deref(),
+            (filter.created_after, filter.created_before),
+            limit,
+            offset,
+        )
+        .await
+        .map_err(ApiError::Database)?;
+    Ok(Json(
+        json!({ "items": items, "limit": limit, "offset": offset }),
+    ))
+}
+
+async fn contributor_payouts(
+    State(state): State<ApiState>,
+    id: Result<Path<String>, PathRejection>,
+    page: Result<Query<Page>, QueryRejection>,
+) -> ApiResult {
+    let key = bounty_key(&id?.0)?;
+    list(&state, View::ContributorPayouts, Some(&key), page).await
+}
+
+/// `/events?after=<cursor>&limit=`: the change feed.
+#[derive(Debug, Deserialize)]
+pub struct Feed {
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+/// A cursor is `<slot>.<position>` as the feed returns it; a bare slot means "after
+/// everything before that slot".
+fn cursor(text: &str) -> Result<(i64, i64), ApiError> {
+    let bad = || ApiError::BadRequest(format!("{text:?} is not a cursor (<slot>.<position>)"));
+    match text.split_once('.') {
+        Some((slot, pos)) => Ok((
+            slot.parse().map_err(|_| bad())?,
+            pos.parse().map_err(|_| bad())?,
+        )),
+        None => Ok((text.parse::<i64>().map_err(|_| bad())?, -1)),
+    }
+}
+
+async fn events(
+    State(state): State<ApiState>,
+    feed: Result<Query<Feed>, QueryRejection>,
+) -> ApiResult {
+    let Query(feed) = feed?;
+    let after = feed
+        .after
+        .as_deref()
+        .map(cursor)
+        .transpose()?
+        .unwrap_or((-1, -1));
+    let limit = feed.limit.unwrap_or(100);
+    if !(1..=1_000).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit must be between 1 and 1000, not {limit}"
+        )));
+    }
+    let items = state
+        .db
+        .events_after(after, limit)
+        .await
+        .map_err(ApiError::Database)?;
+    let next = items
+        .last()
+        .and_then(|e| e["cursor"].as_str().map(str::to_string))
+        .or(feed.after);
+    Ok(Json(json!({ "items": items, "next": next })))
 }
 
 async fn bounty(

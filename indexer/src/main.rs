@@ -132,8 +132,11 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.http))?;
     tracing::info!(http = %config.http, "serving the API and /metrics");
+    let reader = Db::connect_reader(&config.database_url)
+        .await
+        .context("connecting the API's read pool")?;
     let app = router(ApiState {
-        db: db.clone(),
+        db: reader,
         metrics: metrics.clone(),
         stall_after: Duration::from_secs(config.stall_after_secs),
     });

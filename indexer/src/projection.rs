@@ -255,8 +255,18 @@ impl Changes {
                 let submission = e.submission.to_string();
                 let key = (submission.clone(), known.submission(&submission));
                 let s = self.submission(key, at);
-                if e.final_status == SubmissionStatus::Pending {
-                    s.status = Some("Expired");
+                match e.final_status {
+                    // Closed undecided after the review deadline.
+                    SubmissionStatus::Pending => s.status = Some("Expired"),
+                    // Closed as rejected, still pending when its bounty filled up: a
+                    // decision, made at the close.
+                    SubmissionStatus::Rejected
+                        if s.status.is_none() || s.status == Some("Pending") =>
+                    {
+                        s.status = Some("Rejected");
+                        s.decided_at = s.decided_at.or(Some(e.closed_at));
+                    }
+                    _ => {}
                 }
                 s.closed_at = Some(e.closed_at);
             }

@@ -272,7 +272,14 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
         .await;
     chain
         .send(
-            &[ix::bounty_refund(bounty, mint, &program, ata)],
+            &[ix::bounty_refund(
+                &creator.pubkey(),
+                bounty,
+                &creator.pubkey(),
+                mint,
+                &program,
+                Some(*ata),
+            )],
             creator,
             &[],
         )

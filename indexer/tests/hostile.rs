@@ -270,10 +270,12 @@ async fn a_recreated_bounty_and_submission_are_new_incarnations(pool: PgPool) {
             chain
                 .send(
                     &[ix::bounty_refund(
+                        &c.pubkey(),
                         &bounty,
+                        &c.pubkey(),
                         &poster.mint,
                         &program,
-                        &poster.creator_ata,
+                        Some(poster.creator_ata),
                     )],
                     c,
                     &[],
@@ -303,7 +305,7 @@ async fn a_recreated_bounty_and_submission_are_new_incarnations(pool: PgPool) {
     chain.wait_finalized().await;
     let db = Db::from_pool(pool.clone());
     for batch_size in [1, 1_000] {
-        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
             .execute(&pool)
             .await
             .unwrap();
@@ -433,6 +435,9 @@ async fn state_snapshot(pool: &PgPool) -> Vec<String> {
         "fundings",
         "payouts",
         "refunds",
+        "contributor_totals",
+        "reviewer_totals",
+        "bounty_quorum",
     ] {
         let sql = format!(
             "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
@@ -461,7 +466,7 @@ async fn events_arriving_late_do_not_overwrite_newer_state(pool: PgPool) {
     let in_order = state_snapshot(&pool).await;
     assert!(in_order[0].contains("Cancelled"));
 
-    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
         .execute(&pool)
         .await
         .unwrap();
@@ -947,7 +952,7 @@ async fn repeated_inner_instruction_groups_count_once(pool: PgPool) {
     .await
     .unwrap();
     let clean = state_snapshot(&pool).await;
-    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
         .execute(&pool)
         .await
         .unwrap();
@@ -962,4 +967,80 @@ async fn repeated_inner_instruction_groups_count_once(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(state_snapshot(&pool).await, clean);
+}
+
+/// The change feed returns every event once, in chain order, with its finality, page
+/// by page through its cursors; list filters by mint and time; a contributor's payouts.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn the_change_feed_and_filters(pool: PgPool) {
+    let chain = Chain::start().await;
+    let life = chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    index(
+        &finalized_source(&chain),
+        &db,
+        &config(),
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+    let url = serve(&db, &Metrics::default(), Duration::from_secs(60)).await;
+    let get = |path: String| {
+        let url = format!("{url}{path}");
+        async move {
+            reqwest::get(url)
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let mut seen: Vec<(String, i64, i64)> = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let after = next
+            .as_deref()
+            .map(|c| format!("&after={c}"))
+            .unwrap_or_default();
+        let page = get(format!("/events?limit=4{after}")).await;
+        let items = page["items"].as_array().unwrap();
+        if items.is_empty() {
+            break;
+        }
+        for item in items {
+            assert_eq!(item["finalized"], true);
+            seen.push((
+                item["signature"].as_str().unwrap().into(),
+                item["instruction_index"].as_i64().unwrap(),
+                item["inner_index"].as_i64().unwrap(),
+            ));
+        }
+        next = page["next"].as_str().map(str::to_string);
+    }
+    let expected: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT signature, instruction_index::int8, inner_index::int8 FROM events ORDER BY slot, pos",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(seen, expected, "every event once, in chain order");
+
+    let mint = get(format!("/bounties?mint={}", life.mint)).await;
+    assert_eq!(mint["items"].as_array().unwrap().len(), 2);
+    let other = get(format!("/bounties?mint={}", Pubkey::new_unique())).await;
+    assert_eq!(other["items"].as_array().unwrap().len(), 0);
+    let later = get("/bounties?created_after=4102444800".into()).await;
+    assert_eq!(later["items"].as_array().unwrap().len(), 0);
+    let payouts = get(format!(
+        "/contributors/{}/payouts",
+        life.contributors[0].pubkey()
+    ))
+    .await;
+    assert_eq!(payouts["items"][0]["amount"], life.reward.to_string());
+    let bad = reqwest::get(format!("{url}/events?after=x.y"))
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
 }

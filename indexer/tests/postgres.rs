@@ -402,7 +402,7 @@ async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
     let resumed = snapshot(&pool).await;
 
     // The same chain ingested in one go, in a clean schema.
-    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
         .execute(&pool)
         .await
         .unwrap();
@@ -629,7 +629,7 @@ async fn batch_size_does_not_change_the_result(pool: PgPool) {
     let source = source(&chain, CommitmentConfig::finalized());
     let mut snapshots = Vec::new();
     for batch_size in [1, 1_000] {
-        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds")
+        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
             .execute(&pool)
             .await
             .unwrap();

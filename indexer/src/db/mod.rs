@@ -1,10 +1,11 @@
 //! The only place with SQL, one job per module: [`log`] (the transaction and event log,
 //! checkpoints, quarantine), [`state`] (the state and ledger tables the projection
-//! produces), [`views`] (what the API and report read), and [`writer`] (the one writer:
+//! produces), [`summaries`] (the totals behind the analyst views), [`views`] (what the API and report read), and [`writer`] (the one writer:
 //! batches, the advisory lock, splitting refused batches, rollbacks).
 
 pub mod log;
 pub mod state;
+pub mod summaries;
 pub mod views;
 pub mod writer;
 
@@ -106,6 +107,28 @@ impl Db {
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// A pool for the API: its own connections (analysts never take the writer's), each
+    /// read-only and with a statement timeout, so no query can hold up ingestion or run
+    /// forever.
+    pub async fn connect_reader(url: &str) -> Result<Self, DbError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::Executor::execute(
+                        conn,
+                        "SET statement_timeout = '5s'; SET default_transaction_read_only = on",
+                    )
+                    .await
+                    .map(|_| ())
+                })
+            })
             .connect(url)
             .await?;
         Ok(Self { pool })

@@ -8,7 +8,7 @@ use databounty_sdk::events::decode_event;
 use databounty_sdk::hash::hex;
 use sqlx::PgConnection;
 
-use super::{numeric, pg_time, DbError};
+use super::{numeric, pg_time, summaries, DbError};
 use crate::decoder::{storable_text, Position};
 use crate::projection::{project, Changes, Incarnations, Located};
 
@@ -45,8 +45,36 @@ pub async fn write(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbE
     insert_bounties(conn, changes).await?;
     insert_submissions(conn, changes).await?;
     patch_bounties(conn, changes).await?;
+    let decided = newly_decided(conn, changes).await?;
     patch_submissions(conn, changes).await?;
-    insert_ledgers(conn, changes).await
+    insert_ledgers(conn, changes).await?;
+    summaries::add(conn, changes, &decided).await
+}
+
+/// The submissions this write decides: a decision in the changes, none stored yet
+/// (closing an already rejected submission repeats its decision).
+async fn newly_decided(
+    conn: &mut PgConnection,
+    changes: &Changes,
+) -> Result<Vec<(String, i32)>, DbError> {
+    let (keys, incarnations): (Vec<&str>, Vec<i32>) = changes
+        .submissions
+        .iter()
+        .filter(|(_, patch)| patch.decided_at.is_some())
+        .map(|((s, i), _)| (s.as_str(), *i))
+        .unzip();
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(sqlx::query_as(
+        "SELECT s.submission, s.incarnation FROM UNNEST($1::text[], $2::int4[]) AS d(submission, incarnation)
+         JOIN submissions s ON s.submission = d.submission AND s.incarnation = d.incarnation
+         WHERE s.decided_at IS NULL",
+    )
+    .bind(&keys)
+    .bind(&incarnations)
+    .fetch_all(conn)
+    .await?)
 }
 
 async fn insert_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
@@ -206,7 +234,7 @@ async fn patch_submissions(conn: &mut PgConnection, changes: &Changes) -> Result
     };
     sqlx::query(
         "UPDATE submissions s SET status = coalesce(v.status, s.status), approvals = coalesce(v.approvals, s.approvals),
-             rejections = coalesce(v.rejections, s.rejections), decided_at = coalesce(v.decided_at, s.decided_at),
+             rejections = coalesce(v.rejections, s.rejections), decided_at = coalesce(s.decided_at, v.decided_at),
              paid_at = coalesce(v.paid_at, s.paid_at), closed_at = coalesce(v.closed_at, s.closed_at),
              updated_slot = v.slot, updated_pos = v.pos
          FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int2[], $5::int2[], $6::timestamptz[], $7::timestamptz[],
@@ -377,6 +405,7 @@ pub async fn replay(conn: &mut PgConnection, bounties: &HashSet<String>) -> Resu
         return Ok(());
     }
     let keys: Vec<&str> = bounties.iter().map(String::as_str).collect();
+    let involved = summaries::involved(conn, &keys).await?;
     for table in [
         "attestations",
         "fundings",
@@ -418,5 +447,6 @@ pub async fn replay(conn: &mut PgConnection, bounties: &HashSet<String>) -> Resu
             event,
         }),
     );
-    write(conn, &changes).await
+    write(conn, &changes).await?;
+    summaries::recount(conn, involved).await
 }

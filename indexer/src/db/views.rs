@@ -13,6 +13,8 @@ pub enum View {
     Bounty,
     /// The submissions of a bounty (every incarnation), by address.
     BountySubmissions,
+    /// A contributor's payouts, newest first, by address.
+    ContributorPayouts,
     ContributorEarnings,
     ReviewerAgreement,
     TimeToQuorum,
@@ -35,7 +37,10 @@ const SUBMISSION_JSON: &str = "jsonb_build_object('submission', submission, 'inc
 impl View {
     /// Whether the view takes a key (`$1`) before limit and offset.
     pub fn keyed(self) -> bool {
-        matches!(self, View::Bounty | View::BountySubmissions)
+        matches!(
+            self,
+            View::Bounty | View::BountySubmissions | View::ContributorPayouts
+        )
     }
 
     /// The query; `$1` is the key when the view takes one, then limit and offset.
@@ -51,6 +56,11 @@ impl View {
                 "SELECT {SUBMISSION_JSON} FROM submissions WHERE bounty = $1 \
                  ORDER BY created_slot, created_pos, submission, incarnation LIMIT $2 OFFSET $3"
             ),
+            View::ContributorPayouts => "SELECT jsonb_build_object('bounty', bounty, 'bounty_incarnation', bounty_incarnation, \
+                'submission', submission, 'submission_incarnation', submission_incarnation, 'amount', amount::text, \
+                'received', received::text, 'paid_at', paid_at, 'signature', signature, 'slot', slot) \
+                FROM payouts WHERE contributor = $1 ORDER BY slot DESC, pos DESC LIMIT $2 OFFSET $3"
+                .into(),
             View::ContributorEarnings => "SELECT jsonb_build_object('contributor', contributor, 'mint', mint, \
                 'paid_submissions', paid_submissions, 'earned', earned::text, 'received_after_fees', received_after_fees::text, \
                 'last_paid_at', last_paid_at) FROM contributor_earnings ORDER BY earned DESC, contributor, mint LIMIT $1 OFFSET $2"
@@ -58,9 +68,16 @@ impl View {
             View::ReviewerAgreement => "SELECT jsonb_build_object('reviewer', reviewer, 'votes', votes, 'agreed', agreed, \
                 'agreement', agreement) FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2"
                 .into(),
-            View::TimeToQuorum => {
-                "SELECT to_jsonb(t) FROM time_to_quorum t ORDER BY bounty, incarnation LIMIT $1 OFFSET $2".into()
-            }
+            // The page of summaries first, then the median for those rows only.
+            View::TimeToQuorum => "SELECT jsonb_build_object('bounty', q.bounty, 'incarnation', q.incarnation, \
+                'decided', q.decided, 'avg_seconds', round(q.total_seconds / q.decided, 1), 'median_seconds', m.median, \
+                'max_seconds', q.max_seconds) \
+                FROM (SELECT * FROM bounty_quorum WHERE decided > 0 ORDER BY bounty, incarnation LIMIT $1 OFFSET $2) q \
+                CROSS JOIN LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.decided_at - s.created_at)) AS median \
+                    FROM submissions s WHERE s.bounty = q.bounty AND s.bounty_incarnation = q.incarnation \
+                    AND s.decided_at IS NOT NULL) m \
+                ORDER BY q.bounty, q.incarnation"
+                .into(),
             View::DatasetFunding => "SELECT jsonb_build_object('dataset_id', dataset_id, 'mint', mint, 'bounties', bounties, \
                 'funded', funded::text, 'released', released::text, 'refunded', refunded::text, 'reserved', reserved::text, \
                 'paid_submissions', paid_submissions) FROM dataset_funding ORDER BY dataset_id, mint LIMIT $1 OFFSET $2"
@@ -84,6 +101,53 @@ impl Db {
             query = query.bind(key.unwrap_or_default());
         }
         let rows = query.bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| r.try_get(0)).collect()
+    }
+
+    /// Events after `after` (a chain position), in chain order, with their position and
+    /// finality: the change feed for dApp backends.
+    pub async fn events_after(
+        &self,
+        after: (i64, i64),
+        limit: i64,
+    ) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT jsonb_build_object('cursor', slot::text || '.' || pos::text, 'slot', slot, \
+                'signature', signature, 'instruction_index', instruction_index, 'inner_index', inner_index, \
+                'name', name, 'bounty', bounty, 'data', data, 'finalized', finalized, 'block_time', block_time) \
+             FROM events WHERE (slot, pos) > ($1, $2) ORDER BY slot, pos LIMIT $3",
+        )
+        .bind(after.0)
+        .bind(after.1)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| r.try_get(0)).collect()
+    }
+
+    /// Bounties of one mint and/or created within a time range (unix seconds), newest
+    /// first.
+    pub async fn bounties_filtered(
+        &self,
+        mint: Option<&str>,
+        created: (Option<i64>, Option<i64>),
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {BOUNTY_JSON} FROM bounties WHERE ($1::text IS NULL OR mint = $1) \
+             AND ($2::bigint IS NULL OR created_at >= to_timestamp($2)) \
+             AND ($3::bigint IS NULL OR created_at < to_timestamp($3)) \
+             ORDER BY created_slot DESC, bounty, incarnation LIMIT $4 OFFSET $5"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(mint)
+            .bind(created.0)
+            .bind(created.1)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| r.try_get(0)).collect()
     }
 

@@ -250,7 +250,15 @@ impl Chain {
         self.send(
             &[
                 accounts::create_ata_ix(&payer.pubkey(), contributor, mint, &program),
-                ix::submission_release(bounty, submission, mint, &program, &to),
+                ix::submission_release(
+                    &payer.pubkey(),
+                    bounty,
+                    submission,
+                    contributor,
+                    mint,
+                    &program,
+                    Some(to),
+                ),
             ],
             payer,
             &[],
@@ -356,7 +364,15 @@ impl Chain {
                         &mint,
                         &program,
                     ),
-                    ix::submission_release(&bounty, &submissions[0], &mint, &program, &alice_ata),
+                    ix::submission_release(
+                        &creator.pubkey(),
+                        &bounty,
+                        &submissions[0],
+                        &contributors[0].pubkey(),
+                        &mint,
+                        &program,
+                        Some(alice_ata),
+                    ),
                 ],
                 &creator,
                 &[],
@@ -375,10 +391,12 @@ impl Chain {
         signatures.push(
             self.send(
                 &[ix::bounty_refund(
+                    &creator.pubkey(),
                     &cancelled_bounty,
+                    &creator.pubkey(),
                     &mint,
                     &program,
-                    &creator_ata,
+                    Some(creator_ata),
                 )],
                 &creator,
                 &[],

@@ -1,0 +1,294 @@
+//! Query latency of every HTTP endpoint and analyst view on a database of about a
+//! million events of the realistic mix (filled once through the real sink and kept for
+//! later runs): p50/p95 over at least 200 requests, "cold" (200 different parameters:
+//! bounties, contributors, pages) and "warm" (one request repeated), through the real
+//! API over HTTP.
+//!
+//! `DATABASE_URL=postgres://... cargo bench -p databounty-indexer --bench queries`
+//! (`BENCH_EVENTS`, default 1000000; `BENCH_REQUESTS`, default 200). The last line is
+//! `queries: worst_p95_ms=<x> endpoint=<name>`.
+
+#[path = "support/workload.rs"]
+mod workload;
+
+use std::time::{Duration, Instant};
+
+use databounty_indexer::api::{router, ApiState};
+use databounty_indexer::db::{Db, Writer, MIGRATOR};
+use databounty_indexer::metrics::Metrics;
+use sqlx::{Connection, Executor, PgConnection};
+
+const DATABASE: &str = "databounty_bench_queries";
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The bench database, filled with at least `events` events (reused when it has them).
+async fn filled(base: &str, events: usize) -> String {
+    let url = format!(
+        "{}/{DATABASE}",
+        base.rsplit_once('/').map_or(base, |(b, _)| b)
+    );
+    let mut admin = PgConnection::connect(base).await.expect("connect");
+    let have: i64 = match PgConnection::connect(&url).await {
+        Ok(mut conn) => sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or(0),
+        Err(_) => 0,
+    };
+    let migrated = async {
+        let db = Db::connect(&url).await.expect("connect");
+        MIGRATOR.run(&db.pool).await.expect("migrate");
+        db
+    };
+    if usize::try_from(have).unwrap_or(0) >= events {
+        // Same data, schema brought up to date.
+        migrated.await.pool.close().await;
+        println!("reusing {DATABASE} ({have} events)");
+        return url;
+    }
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)").as_str())
+        .await
+        .expect("drop");
+    admin
+        .execute(format!("CREATE DATABASE {DATABASE}").as_str())
+        .await
+        .expect("create");
+    let db = migrated.await;
+    let txs = workload::Generator::new(7).transactions(events);
+    let n: usize = txs.iter().map(|t| t.rows.len()).sum();
+    let mut writer = Writer::try_acquire(&db, "bench")
+        .await
+        .expect("connect")
+        .expect("writer lock");
+    let started = Instant::now();
+    for chunk in txs.chunks(1_000) {
+        writer.write(chunk, u64::MAX).await.expect("write");
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    drop(writer);
+    sqlx::query("ANALYZE")
+        .execute(&db.pool)
+        .await
+        .expect("analyze");
+    db.pool.close().await;
+    println!(
+        "filled {DATABASE}: {n} events in {} transactions through the sink in {seconds:.0} s ({:.0} events/s)",
+        txs.len(),
+        n as f64 / seconds
+    );
+    url
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+struct Measured {
+    name: String,
+    p50: f64,
+    p95: f64,
+}
+
+/// Times `paths` over HTTP; every answer must be 200.
+async fn measure(client: &reqwest::Client, base: &str, name: &str, paths: &[String]) -> Measured {
+    let mut times = Vec::with_capacity(paths.len());
+    for path in paths {
+        let started = Instant::now();
+        let reply = client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("request");
+        let status = reply.status();
+        let body = reply.bytes().await.expect("body");
+        times.push(started.elapsed().as_secs_f64() * 1_000.0);
+        assert!(status.is_success(), "{path}: {status} {body:?}");
+    }
+    times.sort_by(f64::total_cmp);
+    Measured {
+        name: name.into(),
+        p50: percentile(&times, 0.5),
+        p95: percentile(&times, 0.95),
+    }
+}
+
+/// Times SQL over the views (what analysts run), `n` times each.
+async fn measure_sql(conn: &mut PgConnection, name: &str, sql: &str, n: usize) -> Measured {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        conn.fetch_all(sql).await.expect(sql);
+        times.push(started.elapsed().as_secs_f64() * 1_000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Measured {
+        name: name.into(),
+        p50: percentile(&times, 0.5),
+        p95: percentile(&times, 0.95),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let Ok(base) = std::env::var("DATABASE_URL") else {
+        eprintln!("set DATABASE_URL to a Postgres server (the bench keeps a database there)");
+        std::process::exit(2);
+    };
+    let events = env("BENCH_EVENTS", 1_000_000);
+    let requests = env("BENCH_REQUESTS", 200).max(20);
+    let url = filled(&base, events).await;
+    let db = Db::connect_reader(&url).await.expect("connect");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let api = format!("http://{}", listener.local_addr().expect("address"));
+    let app = router(ApiState {
+        db: db.clone(),
+        metrics: Metrics::default(),
+        stall_after: Duration::from_secs(60),
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = reqwest::Client::new();
+
+    let mut conn = PgConnection::connect(&url).await.expect("connect");
+    let counts: (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM bounties),
+                (SELECT count(*) FROM submissions), (SELECT count(DISTINCT contributor) FROM payouts)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("counts");
+    println!(
+        "database: {} events, {} bounties, {} submissions, {} paid contributors",
+        counts.0, counts.1, counts.2, counts.3
+    );
+    // Realistic parameters: bounties from the largest down, contributors around the
+    // median by payouts, pages deep into the lists.
+    let bounties: Vec<String> = sqlx::query_scalar(
+        "SELECT bounty FROM bounties ORDER BY submissions DESC, bounty LIMIT $1",
+    )
+    .bind(i64::try_from(requests).unwrap_or(200))
+    .fetch_all(&mut conn)
+    .await
+    .expect("bounties");
+    let largest = bounties[0].clone();
+    let largest_size: i64 = sqlx::query_scalar("SELECT max(submissions) FROM bounties")
+        .fetch_one(&mut conn)
+        .await
+        .expect("size");
+    let contributors: Vec<String> = sqlx::query_scalar(
+        "SELECT contributor FROM (SELECT contributor, count(*) AS n FROM payouts GROUP BY contributor) c
+         ORDER BY abs(n - 3), contributor LIMIT $1",
+    )
+    .bind(i64::try_from(requests).unwrap_or(200))
+    .fetch_all(&mut conn)
+    .await
+    .expect("contributors");
+    let deep = |total: i64, i: usize| (total * i64::try_from(i % 10).unwrap_or(0)) / 10;
+    let cold = |f: &dyn Fn(usize) -> String| (0..requests).map(f).collect::<Vec<_>>();
+    let warm = |path: String| vec![path; requests];
+
+    let mut results = Vec::new();
+    let endpoints: Vec<(&str, Vec<String>, Vec<String>)> = vec![
+        (
+            "/bounties",
+            cold(&|i| format!("/bounties?limit=50&offset={}", deep(counts.1, i))),
+            warm("/bounties?limit=50".into()),
+        ),
+        (
+            "/bounties/{bounty}",
+            cold(&|i| format!("/bounties/{}", bounties[i % bounties.len()])),
+            warm(format!("/bounties/{largest}")),
+        ),
+        (
+            "/bounties/{bounty}/submissions",
+            cold(&|i| {
+                format!(
+                    "/bounties/{largest}/submissions?limit=50&offset={}",
+                    deep(largest_size, i)
+                )
+            }),
+            warm(format!("/bounties/{largest}/submissions?limit=50")),
+        ),
+        (
+            "/contributors/earnings",
+            cold(&|i| format!("/contributors/earnings?limit=50&offset={}", (i % 10) * 500)),
+            warm("/contributors/earnings?limit=50".into()),
+        ),
+        (
+            "/contributors/{contributor}/payouts",
+            cold(&|i| {
+                format!(
+                    "/contributors/{}/payouts",
+                    contributors[i % contributors.len()]
+                )
+            }),
+            warm(format!("/contributors/{}/payouts", contributors[0])),
+        ),
+        (
+            "/reviewers/agreement",
+            cold(&|i| format!("/reviewers/agreement?limit=50&offset={}", (i % 5) * 50)),
+            warm("/reviewers/agreement?limit=50".into()),
+        ),
+        (
+            "/time-to-quorum",
+            cold(&|i| format!("/time-to-quorum?limit=50&offset={}", deep(counts.1, i))),
+            warm("/time-to-quorum?limit=50".into()),
+        ),
+        (
+            "/datasets/funding",
+            cold(&|i| format!("/datasets/funding?limit=50&offset={}", (i % 10) * 50)),
+            warm("/datasets/funding?limit=50".into()),
+        ),
+        (
+            "/events",
+            cold(&|i| format!("/events?limit=100&after={}", deep(counts.0, i))),
+            warm("/events?limit=100".into()),
+        ),
+    ];
+    for (name, cold_paths, warm_paths) in endpoints {
+        results.push(measure(&client, &api, &format!("{name} cold"), &cold_paths).await);
+        results.push(measure(&client, &api, &format!("{name} warm"), &warm_paths).await);
+    }
+    for (name, sql) in [
+        (
+            "view contributor_earnings",
+            "SELECT * FROM contributor_earnings ORDER BY earned DESC LIMIT 50",
+        ),
+        (
+            "view reviewer_agreement",
+            "SELECT * FROM reviewer_agreement ORDER BY votes DESC LIMIT 50",
+        ),
+        (
+            "view time_to_quorum",
+            "SELECT * FROM time_to_quorum LIMIT 50",
+        ),
+        (
+            "view dataset_funding",
+            "SELECT * FROM dataset_funding LIMIT 50",
+        ),
+    ] {
+        results.push(measure_sql(&mut conn, name, sql, requests).await);
+    }
+    println!("{:<48} {:>9} {:>9}", "endpoint", "p50 ms", "p95 ms");
+    for m in &results {
+        println!("{:<48} {:>9.2} {:>9.2}", m.name, m.p50, m.p95);
+    }
+    let worst = results
+        .iter()
+        .max_by(|a, b| a.p95.total_cmp(&b.p95))
+        .expect("results");
+    println!(
+        "queries: worst_p95_ms={:.2} endpoint={}",
+        worst.p95,
+        worst.name.replace(' ', "_")
+    );
+}

@@ -1,0 +1,165 @@
+//! The summary tables behind the analyst views, kept in step with every write in the
+//! same database transaction: contributors paid in a write are recounted from their
+//! payouts; submissions decided in a write add their votes to their reviewers and their
+//! time to decision to their bounty. A replay recounts everything it touched.
+
+use std::collections::HashSet;
+
+use sqlx::PgConnection;
+
+use super::DbError;
+use crate::projection::Changes;
+
+/// Brings the summaries up to date with `changes`, just written, which decided the
+/// submissions `decided`.
+pub async fn add(
+    conn: &mut PgConnection,
+    changes: &Changes,
+    decided: &[(String, i32)],
+) -> Result<(), DbError> {
+    let contributors: HashSet<String> = changes
+        .payouts
+        .iter()
+        .map(|p| p.event.contributor.to_string())
+        .collect();
+    recount_contributors(conn, &contributors.into_iter().collect::<Vec<_>>()).await?;
+    let (submissions, incarnations): (Vec<&str>, Vec<i32>) =
+        decided.iter().map(|(s, i)| (s.as_str(), *i)).unzip();
+    if submissions.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO reviewer_totals (reviewer, votes, agreed)
+         SELECT a.reviewer, count(*), count(*) FILTER (WHERE a.approve = (s.status IN ('Accepted', 'Paid')))
+         FROM UNNEST($1::text[], $2::int4[]) AS d(submission, incarnation)
+         JOIN submissions s ON s.submission = d.submission AND s.incarnation = d.incarnation
+         JOIN attestations a ON a.submission = d.submission AND a.submission_incarnation = d.incarnation
+         WHERE s.status IN ('Accepted', 'Paid', 'Rejected')
+         GROUP BY a.reviewer
+         ON CONFLICT (reviewer) DO UPDATE SET votes = reviewer_totals.votes + EXCLUDED.votes,
+             agreed = reviewer_totals.agreed + EXCLUDED.agreed",
+    )
+    .bind(&submissions)
+    .bind(&incarnations)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO bounty_quorum (bounty, incarnation, decided, total_seconds, max_seconds)
+         SELECT s.bounty, s.bounty_incarnation, count(*),
+                coalesce(sum(extract(epoch FROM s.decided_at - s.created_at)::bigint), 0),
+                coalesce(max(extract(epoch FROM s.decided_at - s.created_at)::bigint), 0)
+         FROM UNNEST($1::text[], $2::int4[]) AS d(submission, incarnation)
+         JOIN submissions s ON s.submission = d.submission AND s.incarnation = d.incarnation
+         WHERE s.decided_at IS NOT NULL
+         GROUP BY s.bounty, s.bounty_incarnation
+         ON CONFLICT (bounty, incarnation) DO UPDATE SET decided = bounty_quorum.decided + EXCLUDED.decided,
+             total_seconds = bounty_quorum.total_seconds + EXCLUDED.total_seconds,
+             max_seconds = greatest(bounty_quorum.max_seconds, EXCLUDED.max_seconds)",
+    )
+    .bind(&submissions)
+    .bind(&incarnations)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Recounts the contributors' totals from their payouts.
+async fn recount_contributors(
+    conn: &mut PgConnection,
+    contributors: &[String],
+) -> Result<(), DbError> {
+    if contributors.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM contributor_totals WHERE contributor = ANY($1)")
+        .bind(contributors)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO contributor_totals (contributor, mint, paid_submissions, earned, received, first_paid_at, last_paid_at)
+         SELECT p.contributor, b.mint, count(*), sum(p.amount), sum(p.received), min(p.paid_at), max(p.paid_at)
+         FROM payouts p
+         JOIN bounties b ON b.bounty = p.bounty AND b.incarnation = p.bounty_incarnation
+         WHERE p.contributor = ANY($1)
+         GROUP BY p.contributor, b.mint",
+    )
+    .bind(contributors)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Who a set of bounties' summaries involve, read before their rows are replaced.
+pub struct Involved {
+    contributors: Vec<String>,
+    reviewers: Vec<String>,
+    bounties: Vec<String>,
+}
+
+pub async fn involved(conn: &mut PgConnection, bounties: &[&str]) -> Result<Involved, DbError> {
+    let contributors: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT contributor FROM payouts WHERE bounty = ANY($1)")
+            .bind(bounties)
+            .fetch_all(&mut *conn)
+            .await?;
+    let reviewers: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT reviewer FROM attestations WHERE bounty = ANY($1)")
+            .bind(bounties)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(Involved {
+        contributors,
+        reviewers,
+        bounties: bounties.iter().map(|b| b.to_string()).collect(),
+    })
+}
+
+/// Recounts every summary row that `involved` (before a replay) or the replayed rows
+/// (after it) touch.
+pub async fn recount(conn: &mut PgConnection, before: Involved) -> Result<(), DbError> {
+    let bounties: Vec<&str> = before.bounties.iter().map(String::as_str).collect();
+    let after = involved(conn, &bounties).await?;
+    let contributors: HashSet<String> = before
+        .contributors
+        .into_iter()
+        .chain(after.contributors)
+        .collect();
+    recount_contributors(conn, &contributors.into_iter().collect::<Vec<_>>()).await?;
+    let reviewers: Vec<String> = before
+        .reviewers
+        .into_iter()
+        .chain(after.reviewers)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    sqlx::query("DELETE FROM reviewer_totals WHERE reviewer = ANY($1)")
+        .bind(&reviewers)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO reviewer_totals (reviewer, votes, agreed)
+         SELECT a.reviewer, count(*), count(*) FILTER (WHERE a.approve = (s.status IN ('Accepted', 'Paid')))
+         FROM attestations a
+         JOIN submissions s ON s.submission = a.submission AND s.incarnation = a.submission_incarnation
+         WHERE a.reviewer = ANY($1) AND s.status IN ('Accepted', 'Paid', 'Rejected')
+         GROUP BY a.reviewer",
+    )
+    .bind(&reviewers)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM bounty_quorum WHERE bounty = ANY($1)")
+        .bind(&bounties)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO bounty_quorum (bounty, incarnation, decided, total_seconds, max_seconds)
+         SELECT bounty, bounty_incarnation, count(*), coalesce(sum(seconds_to_decision), 0),
+                coalesce(max(seconds_to_decision), 0)
+         FROM submission_time_to_quorum WHERE bounty = ANY($1)
+         GROUP BY bounty, bounty_incarnation",
+    )
+    .bind(&bounties)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
