@@ -4,6 +4,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
+use databounty::constants::MEMO_PROGRAM_ID;
 use databounty::instructions::{BountyCreateArgs, SubmissionAttestArgs, SubmissionCreateArgs};
 use databounty::{accounts, instruction, ID};
 
@@ -115,27 +116,62 @@ pub fn submission_attest(
     )
 }
 
-/// `submission_release` to the contributor's `contributor_token_account`.
+/// `submission_release`, cranked by `payer` (who pays for the contributor's associated
+/// token account if it must be created). `to: None` pays that associated token account;
+/// another account of the contributor's (`Some`) makes the contributor a signer.
 pub fn submission_release(
+    payer: &Pubkey,
     bounty: &Pubkey,
     submission: &Pubkey,
+    contributor: &Pubkey,
     mint: &Pubkey,
     token_program: &Pubkey,
-    contributor_token_account: &Pubkey,
+    to: Option<Pubkey>,
 ) -> Instruction {
-    build(
+    let (to, signs) = payout_destination(contributor, mint, token_program, to);
+    let mut ix = build(
         accounts::SubmissionRelease {
+            payer: *payer,
             bounty: *bounty,
             submission: *submission,
             vault: pda::vault(bounty),
             mint: *mint,
-            contributor_token_account: *contributor_token_account,
+            contributor: *contributor,
+            contributor_token_account: to,
             token_program: *token_program,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: system_program::ID,
+            memo_program: MEMO_PROGRAM_ID,
             event_authority: pda::event_authority(),
             program: ID,
         },
         instruction::SubmissionRelease {},
-    )
+    );
+    mark_signer(&mut ix, contributor, signs);
+    ix
+}
+
+/// The destination of a payout to `payee` and whether the payee must sign for it: only
+/// an account other than the payee's associated token account needs the signature.
+fn payout_destination(
+    payee: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    to: Option<Pubkey>,
+) -> (Pubkey, bool) {
+    let associated = crate::accounts::ata(payee, mint, token_program);
+    let to = to.unwrap_or(associated);
+    (to, to != associated)
+}
+
+/// Anchor lists an `UncheckedAccount` as a non-signer; the payee signs for a destination
+/// of their choosing.
+fn mark_signer(ix: &mut Instruction, key: &Pubkey, signs: bool) {
+    if signs {
+        for meta in ix.accounts.iter_mut().filter(|m| m.pubkey == *key) {
+            meta.is_signer = true;
+        }
+    }
 }
 
 /// `bounty_cancel`, signed by the creator.
@@ -151,25 +187,37 @@ pub fn bounty_cancel(creator: &Pubkey, bounty: &Pubkey) -> Instruction {
     )
 }
 
-/// `bounty_refund` to the creator's `creator_token_account`.
+/// `bounty_refund`, cranked by `payer` (who pays for the creator's associated token
+/// account if it must be created). `to: None` refunds to that associated token account;
+/// another account of the creator's (`Some`) makes the creator a signer.
 pub fn bounty_refund(
+    payer: &Pubkey,
     bounty: &Pubkey,
+    creator: &Pubkey,
     mint: &Pubkey,
     token_program: &Pubkey,
-    creator_token_account: &Pubkey,
+    to: Option<Pubkey>,
 ) -> Instruction {
-    build(
+    let (to, signs) = payout_destination(creator, mint, token_program, to);
+    let mut ix = build(
         accounts::BountyRefund {
+            payer: *payer,
             bounty: *bounty,
             vault: pda::vault(bounty),
             mint: *mint,
-            creator_token_account: *creator_token_account,
+            creator: *creator,
+            creator_token_account: to,
             token_program: *token_program,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: system_program::ID,
+            memo_program: MEMO_PROGRAM_ID,
             event_authority: pda::event_authority(),
             program: ID,
         },
         instruction::BountyRefund {},
-    )
+    );
+    mark_signer(&mut ix, creator, signs);
+    ix
 }
 
 /// `submission_close`, rent to `contributor`.

@@ -5,6 +5,7 @@ use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::hash::submission_hash;
 use databounty_sdk::{instructions as ix, pda};
 use solana_program_test::BanksClientError;
+use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 
@@ -69,6 +70,7 @@ pub struct Contributor {
 #[derive(Debug)]
 pub struct Submitted {
     pub address: Pubkey,
+    pub contributor: Pubkey,
     pub hash: [u8; 32],
     pub events: Vec<DatabountyEvent>,
 }
@@ -201,6 +203,7 @@ impl TestEnv {
         let events = self.send_with_events(&[create], &[contributor]).await?;
         Ok(Submitted {
             address: pda::submission(&setup.bounty, &contributor.pubkey(), &hash),
+            contributor: contributor.pubkey(),
             hash,
             events,
         })
@@ -250,21 +253,41 @@ impl TestEnv {
         }
     }
 
+    /// Cranks `submission_release` to `payout` (unsigned by the contributor).
     pub async fn try_release(
         &mut self,
         setup: &BountySetup,
         submission: &Submitted,
         payout: &Pubkey,
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        self.try_release_to(setup, submission, Some(*payout), &[])
+            .await
+    }
+
+    /// `submission_release` to `to` (`None`: the contributor's associated token
+    /// account), cranked by the env's payer and signed by `signers` too.
+    pub async fn try_release_to(
+        &mut self,
+        setup: &BountySetup,
+        submission: &Submitted,
+        to: Option<Pubkey>,
+        signers: &[&Keypair],
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
         let p = &setup.parties;
-        let release = ix::submission_release(
+        let crank = self.payer().pubkey();
+        let mut release = ix::submission_release(
+            &crank,
             &setup.bounty,
             &submission.address,
+            &submission.contributor,
             &p.mint,
             &p.token_program,
-            payout,
+            to,
         );
-        self.send_with_events(&[release], &[]).await
+        // A crank pays to a destination it names; only a signature from the
+        // contributor turns a non-associated account into one the builder marks.
+        unsign_unless_signing(&mut release, &crank, signers);
+        self.send_with_events(&[release], signers).await
     }
 
     pub async fn try_fund(
@@ -295,14 +318,35 @@ impl TestEnv {
         self.send_with_events(&[cancel], &[signer]).await
     }
 
+    /// Cranks `bounty_refund` to `to` (unsigned by the creator).
     pub async fn try_refund(
         &mut self,
         setup: &BountySetup,
         to: &Pubkey,
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        self.try_refund_to(setup, Some(*to), &[]).await
+    }
+
+    /// `bounty_refund` to `to` (`None`: the creator's associated token account), cranked
+    /// by the env's payer and signed by `signers` too.
+    pub async fn try_refund_to(
+        &mut self,
+        setup: &BountySetup,
+        to: Option<Pubkey>,
+        signers: &[&Keypair],
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
         let p = &setup.parties;
-        let refund = ix::bounty_refund(&setup.bounty, &p.mint, &p.token_program, to);
-        self.send_with_events(&[refund], &[]).await
+        let crank = self.payer().pubkey();
+        let mut refund = ix::bounty_refund(
+            &crank,
+            &setup.bounty,
+            &p.creator.pubkey(),
+            &p.mint,
+            &p.token_program,
+            to,
+        );
+        unsign_unless_signing(&mut refund, &crank, signers);
+        self.send_with_events(&[refund], signers).await
     }
 
     pub async fn try_close_submission(
@@ -371,4 +415,15 @@ macro_rules! on_both_token_programs {
             }
         })*
     };
+}
+
+/// Clears the signer flag the SDK sets on a payee who names another destination, unless
+/// that payee is among `signers`: tests send what a crank without the payee's key could.
+fn unsign_unless_signing(ix: &mut Instruction, crank: &Pubkey, signers: &[&Keypair]) {
+    for meta in ix.accounts.iter_mut() {
+        let signs = meta.pubkey == *crank || signers.iter().any(|s| s.pubkey() == meta.pubkey);
+        if meta.is_signer && !signs {
+            meta.is_signer = false;
+        }
+    }
 }

@@ -8,8 +8,8 @@ use solana_sdk::program_option::COption;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use spl_token_2022::extension::{
-    default_account_state, transfer_fee, transfer_hook, BaseStateWithExtensionsMut, ExtensionType,
-    StateWithExtensionsMut,
+    default_account_state, transfer_fee, transfer_hook, BaseStateWithExtensions,
+    BaseStateWithExtensionsMut, ExtensionType, StateWithExtensions, StateWithExtensionsMut,
 };
 use spl_token_2022::state::{AccountState, Mint};
 
@@ -221,6 +221,82 @@ impl TestEnv {
         let ix = create_ata_ix(&payer.pubkey(), owner, mint, program);
         self.send(&[ix], &[]).await.expect("create token account");
         ata(owner, mint, program)
+    }
+
+    /// A token account of `owner` for `mint` that is not its associated one (a fresh
+    /// keypair address, as a wallet would not show it).
+    pub async fn other_token_account(
+        &mut self,
+        owner: &Pubkey,
+        mint: &Pubkey,
+        program: &Pubkey,
+    ) -> Pubkey {
+        let payer = self.payer();
+        let account = Keypair::new();
+        // Token-2022 mints with extensions need room for their account-side extensions.
+        let account_extensions = if *program == spl_token_2022::ID {
+            let mint_data = self.raw_account(mint).await.expect("mint").data;
+            let mint_state = StateWithExtensions::<Mint>::unpack(&mint_data).expect("mint");
+            let mint_extensions = mint_state.get_extension_types().expect("extensions");
+            ExtensionType::get_required_init_account_extensions(&mint_extensions)
+        } else {
+            vec![]
+        };
+        let space = ExtensionType::try_calculate_account_len::<spl_token_2022::state::Account>(
+            &account_extensions,
+        )
+        .expect("length");
+        let lamports = self
+            .ctx
+            .banks_client
+            .get_rent()
+            .await
+            .expect("rent")
+            .minimum_balance(space);
+        let create = solana_system_interface::instruction::create_account(
+            &payer.pubkey(),
+            &account.pubkey(),
+            lamports,
+            space as u64,
+            program,
+        );
+        let init = spl_token_2022::instruction::initialize_account3(
+            program,
+            &account.pubkey(),
+            mint,
+            owner,
+        )
+        .expect("initialize_account3");
+        self.send(&[create, init], &[&account])
+            .await
+            .expect("create other token account");
+        account.pubkey()
+    }
+
+    /// Makes a Token-2022 `account` of `owner` refuse incoming transfers without a memo.
+    pub async fn require_memos(&mut self, owner: &Keypair, account: &Pubkey) {
+        let payer = self.payer();
+        let program = spl_token_2022::ID;
+        let grow = spl_token_2022::instruction::reallocate(
+            &program,
+            account,
+            &payer.pubkey(),
+            &owner.pubkey(),
+            &[],
+            &[ExtensionType::MemoTransfer],
+        )
+        .expect("reallocate");
+        let enable =
+            spl_token_2022::extension::memo_transfer::instruction::enable_required_transfer_memos(
+                &program,
+                account,
+                &owner.pubkey(),
+                &[],
+            )
+            .expect("enable memos");
+        self.send(&[grow, enable], &[owner])
+            .await
+            .expect("require memos");
     }
 
     /// Mints `amount` to `account` (the payer is every test mint's authority).

@@ -3,7 +3,6 @@
 use anchor_lang::prelude::Pubkey;
 use anyhow::Result;
 use clap::Args;
-use databounty_sdk::accounts::{ata, create_ata_ix};
 use databounty_sdk::{amount, instructions as ix};
 use serde_json::json;
 use solana_sdk::signature::Signer;
@@ -20,12 +19,17 @@ pub struct RefundArgs {
 pub async fn run(client: &Client, RefundArgs { bounty: address }: RefundArgs) -> Result<Output> {
     let payer = client.settings.keypair()?.pubkey();
     let (bounty, mint) = client.bounty_and_mint(&address).await?;
-    let to = ata(&bounty.creator, &bounty.mint, &mint.token_program);
-    let instructions = [
-        create_ata_ix(&payer, &bounty.creator, &bounty.mint, &mint.token_program),
-        ix::bounty_refund(&address, &bounty.mint, &mint.token_program, &to),
-    ];
-    let signature = client.send("bounty_refund", &instructions, &[]).await?;
+    // The program creates the creator's associated token account if missing, at the
+    // crank's cost.
+    let instruction = ix::bounty_refund(
+        &payer,
+        &address,
+        &bounty.creator,
+        &bounty.mint,
+        &mint.token_program,
+        None,
+    );
+    let signature = client.send("bounty_refund", &[instruction], &[]).await?;
     // What the chain says, not what was asked: untracked tokens may have been swept too.
     let refunded = client
         .bounty(&address)

@@ -1,9 +1,9 @@
 //! `release`: pay an accepted submission to its contributor.
 
 use anchor_lang::prelude::Pubkey;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use clap::Args;
-use databounty_sdk::accounts::{ata, create_ata_ix};
+use databounty_sdk::accounts::ata;
 use databounty_sdk::{amount, instructions as ix};
 use serde_json::json;
 use solana_sdk::signature::Signer;
@@ -15,7 +15,8 @@ use crate::output::Output;
 pub struct ReleaseArgs {
     /// The accepted submission to pay (anyone may)
     submission: Pubkey,
-    /// Payout token account [default: the contributor's associated token account, created if missing]
+    /// Payout token account [default: the contributor's associated token account, created
+    /// if missing]; another account needs the contributor's signature (the keypair)
     #[arg(long)]
     to: Option<Pubkey>,
 }
@@ -28,28 +29,25 @@ pub async fn run(client: &Client, args: ReleaseArgs) -> Result<Output> {
     let payer = client.settings.keypair()?;
     let submission = client.submission(&address).await?;
     let (bounty, mint) = client.bounty_and_mint(&submission.bounty).await?;
-    let mut instructions = Vec::new();
-    let to = match to {
-        Some(to) => to,
-        None => {
-            instructions.push(create_ata_ix(
-                &payer.pubkey(),
-                &submission.contributor,
-                &bounty.mint,
-                &mint.token_program,
-            ));
-            ata(&submission.contributor, &bounty.mint, &mint.token_program)
-        }
-    };
-    instructions.push(ix::submission_release(
+    let associated = ata(&submission.contributor, &bounty.mint, &mint.token_program);
+    if to.is_some_and(|to| to != associated) && payer.pubkey() != submission.contributor {
+        bail!(
+            "--to other than the contributor's associated token account needs the contributor's signature; run with the contributor's keypair"
+        );
+    }
+    // The program creates the associated token account if missing, at the crank's cost.
+    let instruction = ix::submission_release(
+        &payer.pubkey(),
         &submission.bounty,
         &address,
+        &submission.contributor,
         &bounty.mint,
         &mint.token_program,
-        &to,
-    ));
+        to,
+    );
+    let to = to.unwrap_or(associated);
     let signature = client
-        .send("submission_release", &instructions, &[])
+        .send("submission_release", &[instruction], &[])
         .await?;
     Ok(Output {
         text: format!(

@@ -13,6 +13,11 @@ pub const MAX_URI_LEN: usize = 200;
 /// Most reviewers a bounty can list; votes are bitmaps in a `u32`.
 pub const MAX_REVIEWERS: usize = 32;
 
+/// The SPL Memo program (v3). Payouts to a Token-2022 account that requires incoming
+/// transfer memos are preceded by a memo CPI to it.
+pub const MEMO_PROGRAM_ID: anchor_lang::prelude::Pubkey =
+    anchor_lang::pubkey!("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr");
+
 /// Domain separator of a bounty's terms hash (see `Bounty::terms_hash`).
 pub const TERMS_HASH_DOMAIN: &[u8] = b"databounty/terms/v1";
 

@@ -140,4 +140,6 @@ pub enum BountyError {
     TermsChanged,
     #[msg("the mint's transfer-hook authority could set a hook program later; mints with one cannot fund a bounty")]
     MintTransferHookAuthority,
+    #[msg("a payout or refund goes to the payee's associated token account unless the payee signs for another")]
+    PayoutAccountNotAssociated,
 }

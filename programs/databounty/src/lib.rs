@@ -48,7 +48,8 @@ pub mod databounty {
         instructions::submission_attest(ctx, args)
     }
 
-    /// Pays an accepted submission's reward to the contributor's token account.
+    /// Pays an accepted submission's reward to the contributor's associated token account
+    /// (created if missing), or to another of their token accounts if they sign.
     pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
         instructions::submission_release(ctx)
     }
@@ -59,7 +60,8 @@ pub mod databounty {
     }
 
     /// Refunds unreserved funds to the creator once the bounty is cancelled or past its
-    /// submission deadline and no submission can still be accepted.
+    /// submission deadline, to the creator's associated token account (created if missing),
+    /// or to another of their token accounts if they sign.
     pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
         instructions::bounty_refund(ctx)
     }

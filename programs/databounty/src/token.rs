@@ -1,9 +1,12 @@
 //! Token movements and the mint policy, shared by the instructions.
 
 use anchor_lang::prelude::*;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::program::invoke;
+use anchor_spl::associated_token::{self, get_associated_token_address_with_program_id};
 use anchor_spl::token_2022::spl_token_2022::extension::{
-    default_account_state::DefaultAccountState, transfer_hook::TransferHook,
-    BaseStateWithExtensions, ExtensionType, StateWithExtensions,
+    default_account_state::DefaultAccountState, memo_transfer::MemoTransfer,
+    transfer_hook::TransferHook, BaseStateWithExtensions, ExtensionType, StateWithExtensions,
 };
 use anchor_spl::token_2022::spl_token_2022::state::{
     Account as TokenAccountState, AccountState, Mint as MintState,
@@ -11,6 +14,7 @@ use anchor_spl::token_2022::spl_token_2022::state::{
 use anchor_spl::token_2022::ID as TOKEN_2022_ID;
 use anchor_spl::token_interface::{self, Mint, TokenAccount, TransferChecked};
 
+use crate::constants::MEMO_PROGRAM_ID;
 use crate::state::{checked_sub, Bounty};
 
 use crate::errors::BountyError;
@@ -39,30 +43,116 @@ pub fn transfer<'info>(
     token_interface::transfer_checked(ctx, amount, mint.decimals)
 }
 
-/// Pays `amount` from the bounty's vault to `to`, signed by the bounty, and returns what
-/// `to` actually received (less any transfer fee, which the receiver bears).
-pub fn pay_from_vault<'info>(
-    bounty: &Account<'info, Bounty>,
-    vault: &InterfaceAccount<'info, TokenAccount>,
-    mint: &InterfaceAccount<'info, Mint>,
-    to: &mut InterfaceAccount<'info, TokenAccount>,
-    token_program: &AccountInfo<'info>,
-    amount: u64,
-) -> Result<u64> {
-    let before = to.amount;
-    bounty.with_signer_seeds(|seeds| {
-        transfer(
-            token_program,
-            &vault.to_account_info(),
-            mint,
-            &to.to_account_info(),
-            &bounty.to_account_info(),
-            seeds,
-            amount,
-        )
-    })?;
-    to.reload()?;
-    checked_sub(to.amount, before)
+/// The accounts a payout from the vault touches besides the bounty and its vault.
+pub struct Payout<'a, 'info> {
+    /// Signs the transaction; pays the rent of the payee's associated token account if
+    /// it has to be created.
+    pub payer: &'a AccountInfo<'info>,
+    /// The wallet owed the tokens (the contributor, or the creator for a refund).
+    pub payee: &'a AccountInfo<'info>,
+    /// The token account the tokens go to.
+    pub destination: &'a AccountInfo<'info>,
+    pub mint: &'a InterfaceAccount<'info, Mint>,
+    pub token_program: &'a AccountInfo<'info>,
+    pub associated_token_program: &'a AccountInfo<'info>,
+    pub system_program: &'a AccountInfo<'info>,
+    pub memo_program: &'a AccountInfo<'info>,
+}
+
+impl<'info> Payout<'_, 'info> {
+    /// Makes the destination one the payee's wallet shows: the payee's associated token
+    /// account, created (paid by the payer) if missing; any other token account of the
+    /// payee for this mint only when the payee signs. An account the payee does not own
+    /// is refused with `wrong_account`, whoever signs.
+    pub fn prepare(&self, wrong_account: BountyError) -> Result<()> {
+        let associated = get_associated_token_address_with_program_id(
+            self.payee.key,
+            &self.mint.key(),
+            self.token_program.key,
+        );
+        let is_associated = *self.destination.key == associated;
+        if is_associated && self.destination.data_is_empty() {
+            let accounts = associated_token::Create {
+                payer: self.payer.clone(),
+                associated_token: self.destination.clone(),
+                authority: self.payee.clone(),
+                mint: self.mint.to_account_info(),
+                system_program: self.system_program.clone(),
+                token_program: self.token_program.clone(),
+            };
+            associated_token::create_idempotent(CpiContext::new(
+                self.associated_token_program.key(),
+                accounts,
+            ))?;
+        }
+        self.check_owner(wrong_account)?;
+        require!(
+            is_associated || self.payee.is_signer,
+            BountyError::PayoutAccountNotAssociated
+        );
+        Ok(())
+    }
+
+    fn check_owner(&self, wrong_account: BountyError) -> Result<()> {
+        require_keys_eq!(
+            *self.destination.owner,
+            self.token_program.key(),
+            wrong_account
+        );
+        let data = self.destination.try_borrow_data()?;
+        let state = StateWithExtensions::<TokenAccountState>::unpack(&data)
+            .map_err(|_| error!(wrong_account))?;
+        require_keys_eq!(state.base.owner, self.payee.key(), wrong_account);
+        require_keys_eq!(state.base.mint, self.mint.key(), wrong_account);
+        Ok(())
+    }
+
+    /// Whether the destination is a Token-2022 account that refuses transfers without a
+    /// memo just before them (`MemoTransfer`).
+    fn requires_memo(&self) -> Result<bool> {
+        if *self.destination.owner != TOKEN_2022_ID {
+            return Ok(false);
+        }
+        let data = self.destination.try_borrow_data()?;
+        let state = StateWithExtensions::<TokenAccountState>::unpack(&data)?;
+        Ok(state
+            .get_extension::<MemoTransfer>()
+            .is_ok_and(|memo| bool::from(memo.require_incoming_transfer_memos)))
+    }
+
+    /// Pays `amount` from the bounty's vault to the destination, signed by the bounty,
+    /// with `memo` logged just before when the destination requires one, and returns
+    /// what the destination actually received (less any transfer fee, which the receiver
+    /// bears). Call [`Payout::prepare`] first.
+    pub fn pay_from_vault(
+        &self,
+        bounty: &Account<'info, Bounty>,
+        vault: &InterfaceAccount<'info, TokenAccount>,
+        memo: &[u8],
+        amount: u64,
+    ) -> Result<u64> {
+        if amount > 0 && self.requires_memo()? {
+            let memo = Instruction {
+                program_id: MEMO_PROGRAM_ID,
+                accounts: Vec::new(),
+                data: memo.to_vec(),
+            };
+            invoke(&memo, std::slice::from_ref(self.memo_program))?;
+        }
+        let before = token_amount(self.destination)?;
+        bounty.with_signer_seeds(|seeds| {
+            transfer(
+                self.token_program,
+                &vault.to_account_info(),
+                self.mint,
+                self.destination,
+                &bounty.to_account_info(),
+                seeds,
+                amount,
+            )
+        })?;
+        checked_sub(token_amount(self.destination)?, before)
+    }
 }
 
 /// Extensions a bounty mint may carry without putting escrowed funds at risk: fee

@@ -160,6 +160,63 @@ async fn sweeps_untracked_tokens(kind: MintKind) {
     env.assert_books_balance(&setup).await;
 }
 
+/// A cranked refund goes to the creator's associated token account, which the program
+/// re-creates (the crank pays its rent) when the creator has closed it.
+async fn creates_the_missing_associated_account(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    env.past_submission_deadline(&setup).await;
+    let ata = setup.parties.creator_ata;
+    // The creator's account is gone (a wallet closes empty accounts).
+    env.set_raw_account(&ata, solana_sdk::account::Account::default());
+    assert!(!env.exists(&ata).await);
+    let events = env.try_refund_to(&setup, None, &[]).await.expect("refund");
+    let DatabountyEvent::BountyRefunded(refund) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(refund.creator_token_account, ata);
+    assert_eq!(env.token_balance(&ata).await, setup.args.initial_funding);
+}
+
+/// Another token account of the creator's is refunded only when the creator signs.
+async fn another_account_needs_the_creator(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    env.past_submission_deadline(&setup).await;
+    let p = &setup.parties;
+    let creator = p.creator.insecure_clone();
+    let (mint, program) = (p.mint, p.token_program);
+    let other = env
+        .other_token_account(&creator.pubkey(), &mint, &program)
+        .await;
+    assert_bounty_error(
+        env.try_refund(&setup, &other).await,
+        BountyError::PayoutAccountNotAssociated,
+    );
+    env.try_refund_to(&setup, Some(other), &[&creator])
+        .await
+        .expect("refund signed by the creator");
+    assert_eq!(env.token_balance(&other).await, setup.args.initial_funding);
+    env.assert_books_balance(&setup).await;
+}
+
+/// A creator account that requires incoming transfer memos (Token-2022) is refunded
+/// with a memo, not refused; on SPL Token the same refund simply succeeds.
+async fn refunds_an_account_that_requires_memos(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty(kind).await;
+    let creator = setup.parties.creator.insecure_clone();
+    let ata = setup.parties.creator_ata;
+    if kind != MintKind::Spl {
+        env.require_memos(&creator, &ata).await;
+    }
+    env.past_submission_deadline(&setup).await;
+    env.try_refund(&setup, &ata)
+        .await
+        .expect("refund with a memo");
+    assert_eq!(env.token_balance(&ata).await, CREATOR_TOKENS);
+}
+
 on_both_token_programs! {
     a_cancelled_bounty_is_refunded => refunds_a_cancelled_bounty;
     no_refund_while_taking_submissions => not_while_open_and_taking_submissions;
@@ -167,4 +224,7 @@ on_both_token_programs! {
     reserved_rewards_are_not_refunded => keeps_reserved_rewards;
     only_the_creator_is_refunded => pays_only_the_creator;
     untracked_tokens_are_swept => sweeps_untracked_tokens;
+    a_missing_associated_account_is_created => creates_the_missing_associated_account;
+    another_account_needs_the_creators_signature => another_account_needs_the_creator;
+    an_account_requiring_memos_is_refunded => refunds_an_account_that_requires_memos;
 }

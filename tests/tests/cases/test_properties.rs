@@ -19,7 +19,7 @@ use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::instructions as ix;
 use databounty_tests::*;
 use solana_program_test::BanksClientError;
-use solana_sdk::instruction::InstructionError;
+use solana_sdk::instruction::{Instruction, InstructionError};
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::TransactionError;
@@ -257,6 +257,7 @@ impl World {
                         b,
                         Submitted {
                             address: submitted.address,
+                            contributor: submitted.contributor,
                             hash: submitted.hash,
                             events: vec![],
                         },
@@ -324,12 +325,16 @@ impl World {
                 let setup = &self.bounties[*sb];
                 let p = &setup.parties;
                 let release = ix::submission_release(
+                    &self.env.payer().pubkey(),
                     &setup.bounty,
                     &submitted.address,
+                    &submitted.contributor,
                     &p.mint,
                     &p.token_program,
-                    &payout,
+                    Some(payout),
                 );
+                // A crank has no contributor's key: another account stays unsigned.
+                let release = crank_only(release);
                 ("release", self.env.send_with_events(&[release], &[]).await)
             }
             6 => {
@@ -345,8 +350,14 @@ impl World {
                 )
             }
             7 => {
-                let refund =
-                    ix::bounty_refund(&setup.bounty, &p.mint, &p.token_program, &p.creator_ata);
+                let refund = ix::bounty_refund(
+                    &self.env.payer().pubkey(),
+                    &setup.bounty,
+                    &p.creator.pubkey(),
+                    &p.mint,
+                    &p.token_program,
+                    Some(p.creator_ata),
+                );
                 ("refund", self.env.send_with_events(&[refund], &[]).await)
             }
             8 => {
@@ -596,4 +607,12 @@ async fn random_instruction_sequences_keep_the_invariants() {
         let kind = kinds[(case % 3) as usize];
         run_case(kind, base + case, steps).await;
     }
+}
+
+/// The instruction as a crank sends it: signed by the fee payer (its first account) only.
+fn crank_only(mut ix: Instruction) -> Instruction {
+    for meta in ix.accounts.iter_mut().skip(1) {
+        meta.is_signer = false;
+    }
+    ix
 }

@@ -1,15 +1,19 @@
 use anchor_lang::prelude::*;
+use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
-use crate::constants::{SEED_BOUNTY, SEED_VAULT};
+use crate::constants::{MEMO_PROGRAM_ID, SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyRefunded;
 use crate::state::{Bounty, BountyStatus};
-use crate::token::pay_from_vault;
+use crate::token::Payout;
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct BountyRefund<'info> {
+    /// Anyone; pays the rent of the creator's associated token account if missing.
+    #[account(mut)]
+    pub payer: Signer<'info>,
     #[account(
         mut,
         seeds = [SEED_BOUNTY, bounty.creator.as_ref(), bounty.dataset_id.as_ref(), &bounty.nonce.to_le_bytes()],
@@ -22,16 +26,37 @@ pub struct BountyRefund<'info> {
     #[account(mut, seeds = [SEED_VAULT, bounty.key().as_ref()], bump = bounty.vault_bump)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(
-        mut,
-        constraint = creator_token_account.owner == bounty.creator @ BountyError::WrongRefundAccount,
-        constraint = creator_token_account.mint == mint.key() @ BountyError::WrongRefundAccount,
-    )]
-    pub creator_token_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the bounty's creator, by address; signs only to choose a destination other
+    /// than their associated token account.
+    #[account(address = bounty.creator @ BountyError::WrongRefundAccount)]
+    pub creator: UncheckedAccount<'info>,
+    /// CHECK: the creator's associated token account (created if missing), or another
+    /// token account of theirs if they sign; checked by `Payout::prepare` in the handler.
+    #[account(mut)]
+    pub creator_token_account: UncheckedAccount<'info>,
     pub token_program: Interface<'info, TokenInterface>,
+    pub associated_token_program: Program<'info, AssociatedToken>,
+    pub system_program: Program<'info, System>,
+    /// CHECK: the SPL Memo program, by address; called only for a destination that
+    /// requires incoming transfer memos.
+    #[account(address = MEMO_PROGRAM_ID)]
+    pub memo_program: UncheckedAccount<'info>,
 }
 
-impl BountyRefund<'_> {
+impl<'info> BountyRefund<'info> {
+    fn payout(&self) -> Payout<'_, 'info> {
+        Payout {
+            payer: &self.payer,
+            payee: &self.creator,
+            destination: &self.creator_token_account,
+            mint: &self.mint,
+            token_program: &self.token_program,
+            associated_token_program: &self.associated_token_program,
+            system_program: &self.system_program,
+            memo_program: &self.memo_program,
+        }
+    }
+
     fn validate(&self) -> Result<()> {
         let bounty = &self.bounty;
         let now = Clock::get()?.unix_timestamp;
@@ -51,7 +76,9 @@ impl BountyRefund<'_> {
 /// Returns to the creator everything in the vault that can no longer be owed — not
 /// reserved for accepted submissions, nor claimable by pending ones
 /// (`min(pending, max_winners − accepted) × reward` until the review deadline) — once the
-/// bounty is cancelled or past its submission deadline; anyone may crank it.
+/// bounty is cancelled or past its submission deadline; anyone may crank it, to the
+/// creator's associated token account (created if missing, paid by the crank), or to
+/// another of their token accounts when the creator signs.
 #[access_control(ctx.accounts.validate())]
 pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
@@ -59,13 +86,13 @@ pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
     // Tokens sent straight to the vault are counted as funding, so the books still balance.
     let untracked = vault_amount.saturating_sub(ctx.accounts.bounty.tracked_balance()?);
     let amount = ctx.accounts.bounty.refundable(vault_amount, now)?;
-    let accounts = &mut *ctx.accounts;
-    let received = pay_from_vault(
+    let accounts = &ctx.accounts;
+    let payout = accounts.payout();
+    payout.prepare(BountyError::WrongRefundAccount)?;
+    let received = payout.pay_from_vault(
         &accounts.bounty,
         &accounts.vault,
-        &accounts.mint,
-        &mut accounts.creator_token_account,
-        &accounts.token_program.to_account_info(),
+        b"databounty: refund of unreserved bounty funds",
         amount,
     )?;
 

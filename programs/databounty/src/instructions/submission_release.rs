@@ -1,15 +1,19 @@
 use anchor_lang::prelude::*;
+use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
-use crate::constants::{SEED_BOUNTY, SEED_SUBMISSION, SEED_VAULT};
+use crate::constants::{MEMO_PROGRAM_ID, SEED_BOUNTY, SEED_SUBMISSION, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::SubmissionPaid;
 use crate::state::{Bounty, Submission, SubmissionStatus};
-use crate::token::pay_from_vault;
+use crate::token::Payout;
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct SubmissionRelease<'info> {
+    /// Anyone; pays the rent of the contributor's associated token account if missing.
+    #[account(mut)]
+    pub payer: Signer<'info>,
     #[account(
         mut,
         seeds = [SEED_BOUNTY, bounty.creator.as_ref(), bounty.dataset_id.as_ref(), &bounty.nonce.to_le_bytes()],
@@ -29,16 +33,37 @@ pub struct SubmissionRelease<'info> {
     #[account(mut, seeds = [SEED_VAULT, bounty.key().as_ref()], bump = bounty.vault_bump)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(
-        mut,
-        constraint = contributor_token_account.owner == submission.contributor @ BountyError::WrongPayoutAccount,
-        constraint = contributor_token_account.mint == mint.key() @ BountyError::WrongPayoutAccount,
-    )]
-    pub contributor_token_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the submission's contributor, by address; signs only to choose a
+    /// destination other than their associated token account.
+    #[account(address = submission.contributor @ BountyError::WrongPayoutAccount)]
+    pub contributor: UncheckedAccount<'info>,
+    /// CHECK: the contributor's associated token account (created if missing), or another
+    /// token account of theirs if they sign; checked by `Payout::prepare` in the handler.
+    #[account(mut)]
+    pub contributor_token_account: UncheckedAccount<'info>,
     pub token_program: Interface<'info, TokenInterface>,
+    pub associated_token_program: Program<'info, AssociatedToken>,
+    pub system_program: Program<'info, System>,
+    /// CHECK: the SPL Memo program, by address; called only for a destination that
+    /// requires incoming transfer memos.
+    #[account(address = MEMO_PROGRAM_ID)]
+    pub memo_program: UncheckedAccount<'info>,
 }
 
-impl SubmissionRelease<'_> {
+impl<'info> SubmissionRelease<'info> {
+    fn payout(&self) -> Payout<'_, 'info> {
+        Payout {
+            payer: &self.payer,
+            payee: &self.contributor,
+            destination: &self.contributor_token_account,
+            mint: &self.mint,
+            token_program: &self.token_program,
+            associated_token_program: &self.associated_token_program,
+            system_program: &self.system_program,
+            memo_program: &self.memo_program,
+        }
+    }
+
     fn validate(&self) -> Result<()> {
         require!(
             self.submission.status == SubmissionStatus::Accepted,
@@ -48,18 +73,20 @@ impl SubmissionRelease<'_> {
     }
 }
 
-/// Pays an accepted submission's reward to the contributor; anyone may crank it.
+/// Pays an accepted submission's reward to the contributor; anyone may crank it, to the
+/// contributor's associated token account (created if missing, paid by the crank), or to
+/// another of their token accounts when the contributor signs.
 #[access_control(ctx.accounts.validate())]
 pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let amount = ctx.accounts.bounty.reward_per_submission;
-    let accounts = &mut *ctx.accounts;
-    let received = pay_from_vault(
+    let accounts = &ctx.accounts;
+    let payout = accounts.payout();
+    payout.prepare(BountyError::WrongPayoutAccount)?;
+    let received = payout.pay_from_vault(
         &accounts.bounty,
         &accounts.vault,
-        &accounts.mint,
-        &mut accounts.contributor_token_account,
-        &accounts.token_program.to_account_info(),
+        b"databounty: reward for an accepted submission",
         amount,
     )?;
 
