@@ -7,6 +7,7 @@
 #![allow(deprecated)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use solana_banks_interface::TransactionSimulationDetails;
@@ -51,7 +52,7 @@ pub struct Simulation {
 }
 
 /// A slot's block.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     pub blockhash: Hash,
     pub time: i64,
@@ -75,6 +76,10 @@ pub struct Chain {
     /// `getTokenAccountsByOwner` scan (the bank offers no scan through its client; an
     /// account can only come to exist through a transaction that names it).
     known: BTreeSet<Pubkey>,
+    /// Where the state is kept across restarts, if anywhere.
+    ledger_dir: Option<PathBuf>,
+    /// Something happened since the state was last written.
+    dirty: bool,
     /// The highest clock value handed out, so that block time never goes backwards.
     unix_timestamp: i64,
     pub ledger: Ledger,
@@ -181,6 +186,21 @@ fn wall_clock() -> i64 {
 
 impl Chain {
     pub async fn start(finality_slots: u64) -> Self {
+        Self::start_with_ledger(finality_slots, None)
+            .await
+            .expect("no ledger to read")
+    }
+
+    /// Starts the chain; with `ledger_dir`, from the state saved there (if any), which is
+    /// then kept up to date.
+    pub async fn start_with_ledger(
+        finality_slots: u64,
+        ledger_dir: Option<PathBuf>,
+    ) -> Result<Self, crate::persist::PersistError> {
+        let saved = match &ledger_dir {
+            Some(dir) => crate::persist::load(dir)?,
+            None => None,
+        };
         let (ctx, bank_runtime) = BankRuntime::start().await;
         let mut chain = Self {
             ctx,
@@ -191,12 +211,73 @@ impl Chain {
             recent_blockhashes: VecDeque::new(),
             blocks: BTreeMap::new(),
             known: BTreeSet::new(),
+            ledger_dir,
+            dirty: false,
             unix_timestamp: 0,
             ledger: Ledger::default(),
         };
         chain.slot = chain.ctx.banks_client.get_root_slot().await.unwrap_or(0);
+        if let Some(saved) = saved {
+            chain.restore(saved);
+        }
         chain.advance_slot().await;
-        chain
+        Ok(chain)
+    }
+
+    /// Puts saved accounts, transactions and blocks back, and moves past the saved slot.
+    fn restore(&mut self, saved: crate::persist::Snapshot) {
+        for (address, account) in &saved.accounts {
+            self.ctx.set_account(
+                address,
+                &solana_sdk::account::AccountSharedData::from(account.clone()),
+            );
+        }
+        self.known
+            .extend(saved.accounts.iter().map(|(address, _)| *address));
+        for tx in saved.transactions {
+            self.known
+                .extend(tx.transaction.message.static_account_keys().iter().copied());
+            self.ledger.record(tx);
+        }
+        self.blocks.extend(saved.blocks);
+        self.unix_timestamp = saved.unix_timestamp;
+        if saved.slot > self.slot && self.ctx.warp_to_slot(saved.slot).is_ok() {
+            self.slot = saved.slot;
+        }
+    }
+
+    /// Writes the state to the ledger directory, if there is one and anything changed.
+    pub async fn save(&mut self) -> Result<(), crate::persist::PersistError> {
+        let Some(dir) = self.ledger_dir.clone() else {
+            return Ok(());
+        };
+        if !self.dirty {
+            return Ok(());
+        }
+        let mut accounts = vec![];
+        for address in self.known_addresses() {
+            if let Some(account) = self.account(&address).await.ok().flatten() {
+                // Programs, sysvars and the like come back with the bank itself.
+                if !account.executable
+                    && account.owner != solana_sdk::sysvar::ID
+                    && account.owner != solana_sdk::native_loader::ID
+                {
+                    accounts.push((address, account));
+                }
+            }
+        }
+        crate::persist::save(
+            &dir,
+            &crate::persist::Snapshot {
+                slot: self.slot,
+                unix_timestamp: self.unix_timestamp,
+                blocks: self.blocks.iter().map(|(s, b)| (*s, *b)).collect(),
+                accounts,
+                transactions: self.ledger.transactions().to_vec(),
+            },
+        )?;
+        self.dirty = false;
+        Ok(())
     }
 
     /// The funded genesis key that pays airdrops.
@@ -219,6 +300,9 @@ impl Chain {
                     self.blockhash_slots.remove(&old);
                 }
             }
+        }
+        if let Err(err) = self.save().await {
+            tracing::error!(%err, "cannot write the ledger");
         }
         self.unix_timestamp = self.unix_timestamp.max(wall_clock());
         if let Ok(blockhash) = self.latest_blockhash().await {
@@ -388,6 +472,7 @@ impl Chain {
             }
         }
         self.known.extend(keys.iter().copied());
+        self.dirty = true;
         let post_token_balances = self.token_balances(&keys).await?;
         let metadata = executed.metadata;
         let top_level = top_level_instructions(&tx);

@@ -24,7 +24,7 @@ use solana_transaction_status_client_types::{
 };
 
 /// A token account's balance before or after a transaction.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TokenBalance {
     pub account_index: u8,
     pub mint: Pubkey,
@@ -102,7 +102,7 @@ pub fn ui_inner_instructions(inner: &[Vec<InnerInstruction>]) -> Vec<UiInnerInst
 }
 
 /// A transaction as executed, with everything `getTransaction` reports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RecordedTransaction {
     pub signature: Signature,
     pub slot: u64,
@@ -277,6 +277,11 @@ impl Ledger {
         self.transactions[start..]
             .iter()
             .take_while(move |tx| tx.slot <= upto)
+    }
+
+    /// Every executed transaction, oldest first.
+    pub fn transactions(&self) -> &[RecordedTransaction] {
+        &self.transactions
     }
 
     /// How many transactions were executed.

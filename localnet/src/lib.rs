@@ -3,8 +3,8 @@
 //! loaded natively, the real SPL Token, Token-2022 and ATA programs) over the standard
 //! JSON-RPC. `solana-client`'s `RpcClient` works against it unmodified.
 //!
-//! State lives in memory only: after a restart the chain starts from genesis and no
-//! earlier signature can be found.
+//! The PubSub websocket is on the next port. State lives in memory, or with a
+//! [`LedgerConfig`] in a directory, so that it survives a restart.
 
 // solana-program-test 3.x flags its whole API as "to become unstable"; it is the bank.
 #![allow(deprecated)]
@@ -12,6 +12,7 @@
 mod chain;
 pub mod ledger;
 pub mod logs;
+mod persist;
 mod pubsub;
 pub mod rpc;
 
@@ -76,6 +77,16 @@ impl Default for LocalnetConfig {
     }
 }
 
+/// Where the chain keeps its state across restarts (`--ledger DIR`, `--reset`).
+#[derive(Debug, Clone)]
+pub struct LedgerConfig {
+    pub dir: std::path::PathBuf,
+    /// Start from genesis, discarding what `dir` holds.
+    pub reset: bool,
+}
+
+pub use persist::PersistError;
+
 /// A running chain; dropping it stops the servers and the slot clock.
 pub struct Localnet {
     /// JSON-RPC over HTTP.
@@ -83,6 +94,7 @@ pub struct Localnet {
     pub addr: SocketAddr,
     /// The PubSub websocket, on the next port (as `solana-test-validator`).
     pub ws_url: String,
+    chain: Arc<Mutex<Chain>>,
     server: JoinHandle<()>,
     pubsub: JoinHandle<()>,
     clock: JoinHandle<()>,
@@ -115,10 +127,25 @@ async fn bind_pair(bind: SocketAddr) -> std::io::Result<(TcpListener, TcpListene
 }
 
 impl Localnet {
-    /// Starts the bank, its slot clock and the RPC server.
+    /// Starts the bank, its slot clock and the RPC and PubSub servers; state in memory.
     pub async fn start(config: LocalnetConfig) -> std::io::Result<Self> {
+        Self::start_with_ledger(config, None).await
+    }
+
+    /// As [`Localnet::start`]; with `ledger`, the state is read from and kept in its
+    /// directory, so that accounts and transactions survive a restart.
+    pub async fn start_with_ledger(
+        config: LocalnetConfig,
+        ledger: Option<LedgerConfig>,
+    ) -> std::io::Result<Self> {
         let (listener, ws_listener) = bind_pair(config.bind).await?;
-        let chain = Arc::new(Mutex::new(Chain::start(config.finality_slots).await));
+        if let Some(LedgerConfig { dir, reset: true }) = &ledger {
+            persist::reset(dir).map_err(std::io::Error::other)?;
+        }
+        let chain = Chain::start_with_ledger(config.finality_slots, ledger.map(|l| l.dir))
+            .await
+            .map_err(std::io::Error::other)?;
+        let chain = Arc::new(Mutex::new(chain));
         let addr = listener.local_addr()?;
         let ws_addr = ws_listener.local_addr()?;
         let app = Router::new()
@@ -141,7 +168,9 @@ impl Localnet {
                 tracing::error!(%err, "PubSub server stopped");
             }
         });
+        let clock_chain = chain.clone();
         let clock = tokio::spawn(async move {
+            let chain = clock_chain;
             let mut ticks = tokio::time::interval(config.slot_time);
             loop {
                 ticks.tick().await;
@@ -154,14 +183,21 @@ impl Localnet {
             url: format!("http://{addr}"),
             addr,
             ws_url: format!("ws://{ws_addr}"),
+            chain,
             server,
             pubsub,
             clock,
         })
     }
 
+    /// Writes the state to the ledger directory now (it is also written after each
+    /// slot in which something happened); a no-op without a ledger.
+    pub async fn save(&self) -> Result<(), PersistError> {
+        self.chain.lock().await.save().await
+    }
+
     /// Runs until the server stops (or the process is interrupted).
-    pub async fn wait(mut self) {
+    pub async fn wait(&mut self) {
         let _ = (&mut self.server).await;
     }
 }

@@ -2,11 +2,12 @@
 //! its own so that the user CLI does not compile the Agave bank.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use databounty_localnet::{Localnet, LocalnetConfig};
+use databounty_localnet::{LedgerConfig, Localnet, LocalnetConfig};
 
 #[derive(Parser)]
 #[command(
@@ -27,6 +28,12 @@ struct Args {
     /// Slots until a block is finalized
     #[arg(long, default_value_t = 32)]
     finality_slots: u64,
+    /// Keep accounts and transaction history in this directory across restarts
+    #[arg(long, value_name = "DIR")]
+    ledger: Option<PathBuf>,
+    /// Start from genesis, discarding what the --ledger directory holds
+    #[arg(long, requires = "ledger")]
+    reset: bool,
 }
 
 #[tokio::main]
@@ -37,7 +44,11 @@ async fn main() -> ExitCode {
         slot_time: Duration::from_millis(args.slot_ms.max(10)),
         finality_slots: args.finality_slots,
     };
-    let chain = match Localnet::start(config).await {
+    let ledger = args.ledger.clone().map(|dir| LedgerConfig {
+        dir,
+        reset: args.reset,
+    });
+    let mut chain = match Localnet::start_with_ledger(config, ledger).await {
         Ok(chain) => chain,
         Err(err) => {
             eprintln!(
@@ -54,13 +65,23 @@ async fn main() -> ExitCode {
         "program {} (native), SPL Token, Token-2022, Associated Token Account",
         databounty::ID
     );
+    let state = match &args.ledger {
+        Some(dir) => format!("state kept in {}", dir.display()),
+        None => "state is in memory only".into(),
+    };
     println!(
-        "slots every {} ms, finalized after {} slots; state is in memory only",
+        "slots every {} ms, finalized after {} slots; {state}",
         args.slot_ms, args.finality_slots
     );
     tokio::select! {
+        _ = tokio::signal::ctrl_c() => {
+            println!("stopping");
+            if let Err(err) = chain.save().await {
+                eprintln!("databounty-localnet: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
         _ = chain.wait() => {}
-        _ = tokio::signal::ctrl_c() => println!("stopping"),
     }
     ExitCode::SUCCESS
 }

@@ -1,0 +1,102 @@
+//! `--ledger DIR`: accounts and transaction history survive a restart; `--reset`
+//! starts over.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::{funded, send};
+use databounty_localnet::{LedgerConfig, Localnet, LocalnetConfig};
+use solana_client::nonblocking::rpc_client::RpcClient;
+use solana_client::rpc_config::RpcTransactionConfig;
+use solana_commitment_config::CommitmentConfig;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::Signer;
+use solana_system_interface::instruction::transfer;
+use solana_transaction_status_client_types::UiTransactionEncoding;
+
+async fn start(dir: &Path, reset: bool) -> (Localnet, RpcClient) {
+    let config = LocalnetConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        slot_time: Duration::from_millis(50),
+        finality_slots: 8,
+    };
+    let ledger = LedgerConfig {
+        dir: dir.to_path_buf(),
+        reset,
+    };
+    let chain = Localnet::start_with_ledger(config, Some(ledger))
+        .await
+        .expect("localnet starts");
+    let client = RpcClient::new_with_commitment(chain.url.clone(), CommitmentConfig::confirmed());
+    (chain, client)
+}
+
+fn at_confirmed() -> RpcTransactionConfig {
+    RpcTransactionConfig {
+        encoding: Some(UiTransactionEncoding::Json),
+        commitment: Some(CommitmentConfig::confirmed()),
+        max_supported_transaction_version: Some(0),
+    }
+}
+
+#[tokio::test]
+async fn state_survives_a_restart_and_reset_starts_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let (chain, client) = start(dir.path(), false).await;
+    let payer = funded(&client).await;
+    let to = Pubkey::new_unique();
+    let sig = send(
+        &client,
+        &[transfer(&payer.pubkey(), &to, 3_000_000)],
+        &payer,
+        &[],
+    )
+    .await;
+    let payer_balance = client.get_balance(&payer.pubkey()).await.unwrap();
+    chain.save().await.expect("saved");
+    drop(chain);
+
+    let (chain, client) = start(dir.path(), false).await;
+    assert_eq!(client.get_balance(&to).await.unwrap(), 3_000_000);
+    assert_eq!(
+        client.get_balance(&payer.pubkey()).await.unwrap(),
+        payer_balance
+    );
+    let tx = client
+        .get_transaction_with_config(&sig, at_confirmed())
+        .await
+        .expect("an earlier transaction is still found");
+    // Slots go on from where they were: later transactions are later.
+    assert!(client.get_slot().await.unwrap() >= tx.slot);
+    assert!(tx.transaction.meta.unwrap().err.is_none());
+    let listed = client
+        .get_signatures_for_address_with_config(
+            &to,
+            solana_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
+                commitment: Some(CommitmentConfig::confirmed()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed[0].signature, sig.to_string());
+    // The restored key still spends.
+    send(
+        &client,
+        &[transfer(&payer.pubkey(), &to, 1_000_000)],
+        &payer,
+        &[],
+    )
+    .await;
+    assert_eq!(client.get_balance(&to).await.unwrap(), 4_000_000);
+    drop(chain);
+
+    let (_chain, client) = start(dir.path(), true).await;
+    assert_eq!(client.get_balance(&to).await.unwrap(), 0);
+    assert!(client
+        .get_transaction_with_config(&sig, at_confirmed())
+        .await
+        .is_err());
+}
