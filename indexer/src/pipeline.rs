@@ -14,7 +14,7 @@ use futures::{stream, StreamExt};
 use crate::db::{Checkpoint, Db, DbError, Failure, Writer};
 use crate::decoder::{decode, EventRow, Position};
 use crate::metrics::{Metrics, Role};
-use crate::source::{Backoff, BlockCheck, SignatureInfo, Source, SourceError};
+use crate::source::{order_listing, Backoff, BlockCheck, SignatureInfo, Source, SourceError};
 use databounty_sdk::transaction::failed;
 
 #[derive(Debug, thiserror::Error)]
@@ -204,27 +204,98 @@ pub async fn run_once<S: Source>(
             check_history(source, cp, finalized_slot, metrics).await?;
         }
     }
-    // Reading writes nothing, so a stop abandons it at once.
-    let listed = tokio::select! {
-        listed = source.new_signatures(checkpoint.as_ref()) => listed?,
+    // Reading writes nothing, so a stop abandons it at once. The listing is planned
+    // page by page and written as each page is read, so a long backfill holds one page
+    // in memory and checkpoints as it goes.
+    let plan = tokio::select! {
+        plan = source.listing_plan(checkpoint.as_ref()) => plan?,
         _ = stop.wait() => return Ok(0),
     };
-    // At `confirmed`, what is already final is written as final.
-    let final_up_to = if config.confirmed {
-        finalized_slot
-    } else {
-        u64::MAX
+    let pages = plan.older_pages.len() + 1;
+    let mut progress = Progress {
+        // At `confirmed`, what is already final is written as final.
+        final_up_to: if config.confirmed {
+            finalized_slot
+        } else {
+            u64::MAX
+        },
+        at: checkpoint.clone(),
+        written: 0,
+        pages_done: 0,
     };
-    let total = listed.len();
-    let mut written = 0;
-    let mut done = 0;
+    for cursor in &plan.older_pages {
+        let page = tokio::select! {
+            page = source.listing_page(cursor, checkpoint.as_ref()) => page?,
+            _ = stop.wait() => return Ok(progress.written),
+        };
+        let listed = order_listing(page, progress.at.as_ref())?;
+        if !write_listed(
+            source,
+            writer,
+            config,
+            metrics,
+            stop,
+            &listed,
+            &mut progress,
+        )
+        .await?
+        {
+            return Ok(progress.written);
+        }
+        progress.pages_done += 1;
+        tracing::info!(
+            pages = progress.pages_done,
+            of = pages,
+            events = progress.written,
+            "backfill progress"
+        );
+    }
+    let listed = order_listing(plan.newest, progress.at.as_ref())?;
+    if !write_listed(
+        source,
+        writer,
+        config,
+        metrics,
+        stop,
+        &listed,
+        &mut progress,
+    )
+    .await?
+    {
+        return Ok(progress.written);
+    }
+    let written = progress.written;
+    // Everything the node listed up to `head` is now written.
+    metrics.indexed(head);
+    Ok(written)
+}
+
+/// Where a pass has got to.
+struct Progress {
+    final_up_to: u64,
+    /// The last transaction written (the checkpoint as it now stands).
+    at: Option<Checkpoint>,
+    written: usize,
+    pages_done: usize,
+}
+
+/// Fetches and writes `listed` (in chain order) batch by batch. False if a stop came.
+async fn write_listed<S: Source>(
+    source: &S,
+    writer: &mut Writer,
+    config: &PipelineConfig,
+    metrics: &Metrics,
+    stop: &Stop,
+    listed: &[SignatureInfo],
+    progress: &mut Progress,
+) -> Result<bool, PipelineError> {
     for chunk in listed.chunks(config.batch_size.max(1)) {
         if stop.requested() {
-            return Ok(written);
+            return Ok(false);
         }
         let records = tokio::select! {
             records = fetch(source, &config.program_id, chunk, config.concurrency) => records?,
-            _ = stop.wait() => return Ok(written),
+            _ = stop.wait() => return Ok(false),
         };
         let undecodable = records
             .iter()
@@ -232,24 +303,24 @@ pub async fn run_once<S: Source>(
             .filter(|r| r.event.is_err())
             .count();
         let started = std::time::Instant::now();
-        let result = writer.write(&records, final_up_to).await?;
+        let result = writer.write(&records, progress.final_up_to).await?;
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         metrics.batch(records.len(), result.new_events, undecodable, micros);
         metrics.quarantined(result.quarantined);
         metrics.progressed();
-        // Every transaction before the batch's last slot is written; that slot may hold more.
         if let Some(last) = chunk.last() {
+            // Every transaction before the batch's last slot is written; that slot may
+            // hold more.
             metrics.indexed(last.slot.saturating_sub(1));
+            progress.at = Some(Checkpoint {
+                signature: last.signature.clone(),
+                slot: last.slot,
+                tx_index: last.tx_index,
+            });
         }
-        written += result.new_events;
-        done += chunk.len();
-        if total > config.batch_size {
-            tracing::info!(done, total, events = written, "backfill progress");
-        }
+        progress.written += result.new_events;
     }
-    // Everything the node listed up to `head` is now written.
-    metrics.indexed(head);
-    Ok(written)
+    Ok(true)
 }
 
 /// The checkpoint's transaction must still be in the node's history; otherwise the

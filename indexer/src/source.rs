@@ -9,7 +9,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
-use databounty_sdk::paging::{all_pages, PagingError, SignatureEntry, PAGE_LIMIT};
+use databounty_sdk::paging::{for_each_page, PagingError, SignatureEntry, PAGE_LIMIT};
 use databounty_sdk::transaction::{find_events, program_instructions};
 use rand::Rng;
 use serde_json::json;
@@ -110,6 +110,36 @@ pub trait Source: Sync {
         &self,
         after: Option<&Checkpoint>,
     ) -> impl Future<Output = Result<Vec<SignatureInfo>, SourceError>> + Send;
+    /// The listing after `after` planned page by page, so a long history is read with
+    /// memory for one page: the pages older than the newest one as cursors, oldest
+    /// first, and the newest page itself. A source without paging lists everything as
+    /// its newest page.
+    fn listing_plan(
+        &self,
+        after: Option<&Checkpoint>,
+    ) -> impl Future<Output = Result<ListingPlan, SourceError>> + Send {
+        async move {
+            let mut newest = self.new_signatures(after).await?;
+            newest.reverse();
+            Ok(ListingPlan {
+                older_pages: vec![],
+                newest,
+            })
+        }
+    }
+    /// The page the node lists strictly before `before` and after `after`, newest first.
+    fn listing_page(
+        &self,
+        before: &str,
+        after: Option<&Checkpoint>,
+    ) -> impl Future<Output = Result<Vec<SignatureInfo>, SourceError>> + Send {
+        let _ = (before, after);
+        async {
+            Err(SourceError::Inconsistent(
+                "this source lists no pages".into(),
+            ))
+        }
+    }
     fn transaction(
         &self,
         signature: &str,
@@ -128,6 +158,16 @@ pub trait Source: Sync {
         slot: u64,
         signature: &str,
     ) -> impl Future<Output = Result<BlockCheck, SourceError>> + Send;
+}
+
+/// A listing to read page by page: see [`Source::listing_plan`].
+#[derive(Debug, Clone, Default)]
+pub struct ListingPlan {
+    /// For each page older than the newest, the `before` cursor that fetches it; the
+    /// oldest page first.
+    pub older_pages: Vec<String>,
+    /// The newest page, newest first.
+    pub newest: Vec<SignatureInfo>,
 }
 
 /// Puts a newest-first listing in chain order and gives each signature its place among
@@ -220,6 +260,8 @@ pub struct RpcSource {
     commitment: CommitmentConfig,
     backoff: Backoff,
     metrics: Metrics,
+    /// Entries per `getSignaturesForAddress` page (a node's maximum is 1000).
+    page_limit: usize,
 }
 
 impl RpcSource {
@@ -240,6 +282,7 @@ impl RpcSource {
             commitment,
             backoff: Backoff::default(),
             metrics,
+            page_limit: PAGE_LIMIT,
         }
     }
 
@@ -247,6 +290,12 @@ impl RpcSource {
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.rpc =
             RpcClient::new_with_timeout_and_commitment(self.rpc.url(), timeout, self.commitment);
+        self
+    }
+
+    /// Pages of `limit` entries instead of a node's maximum (tests page short histories).
+    pub fn with_page_limit(mut self, limit: usize) -> Self {
+        self.page_limit = limit.clamp(1, PAGE_LIMIT);
         self
     }
 
@@ -283,39 +332,58 @@ fn parse_signature(text: &str) -> Result<Signature, SourceError> {
     Signature::from_str(text).map_err(|_| SourceError::BadSignature(text.to_string()))
 }
 
-impl Source for RpcSource {
-    async fn new_signatures(
+impl RpcSource {
+    /// One page of the program's signatures before `before` (exclusive), after `until`.
+    async fn page(
         &self,
-        after: Option<&Checkpoint>,
+        before: Option<&str>,
+        until: Option<Signature>,
     ) -> Result<Vec<SignatureInfo>, SourceError> {
+        let before = before.map(parse_signature).transpose()?;
+        let page = self
+            .retry("getSignaturesForAddress", || {
+                self.rpc.get_signatures_for_address_with_config(
+                    &self.program_id,
+                    GetConfirmedSignaturesForAddress2Config {
+                        before,
+                        until,
+                        limit: Some(self.page_limit),
+                        commitment: Some(self.commitment),
+                    },
+                )
+            })
+            .await?;
+        page.into_iter()
+            .map(|entry| {
+                parse_signature(&entry.signature)?;
+                Ok(SignatureInfo {
+                    signature: entry.signature,
+                    slot: entry.slot,
+                    tx_index: 0,
+                    failed: entry.err.is_some(),
+                    block_time: entry.block_time,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Source for RpcSource {
+    async fn listing_plan(&self, after: Option<&Checkpoint>) -> Result<ListingPlan, SourceError> {
         let until = after.map(|c| parse_signature(&c.signature)).transpose()?;
-        let listed = all_pages(PAGE_LIMIT, |before| async move {
-            let before = before.as_deref().map(parse_signature).transpose()?;
-            let config = || GetConfirmedSignaturesForAddress2Config {
-                before,
-                until,
-                limit: Some(PAGE_LIMIT),
-                commitment: Some(self.commitment),
-            };
-            let page = self
-                .retry("getSignaturesForAddress", || {
-                    self.rpc
-                        .get_signatures_for_address_with_config(&self.program_id, config())
-                })
-                .await?;
-            page.into_iter()
-                .map(|entry| {
-                    parse_signature(&entry.signature)?;
-                    Ok(SignatureInfo {
-                        signature: entry.signature,
-                        slot: entry.slot,
-                        tx_index: 0,
-                        failed: entry.err.is_some(),
-                        block_time: entry.block_time,
-                    })
-                })
-                .collect::<Result<Vec<_>, SourceError>>()
-        })
+        let mut plan = ListingPlan::default();
+        let mut oldest: Option<String> = None;
+        for_each_page(
+            self.page_limit,
+            |before| async move { self.page(before.as_deref(), until).await },
+            |before, page: Vec<SignatureInfo>| {
+                oldest = page.last().map(|e| e.signature.clone());
+                match before {
+                    None => plan.newest = page,
+                    Some(cursor) => plan.older_pages.push(cursor),
+                }
+            },
+        )
         .await
         .map_err(|err| match err {
             PagingError::Fetch(err) => err,
@@ -325,30 +393,38 @@ impl Source for RpcSource {
         })?;
         // A node (or proxy) that caps or cuts a page would end the listing early and
         // skip history: the page after the oldest entry must be empty.
-        if let Some(oldest) = listed.last() {
-            let before = Some(parse_signature(&oldest.signature)?);
-            let beyond = self
-                .retry("getSignaturesForAddress", || {
-                    self.rpc.get_signatures_for_address_with_config(
-                        &self.program_id,
-                        GetConfirmedSignaturesForAddress2Config {
-                            before,
-                            until,
-                            limit: Some(PAGE_LIMIT),
-                            commitment: Some(self.commitment),
-                        },
-                    )
-                })
-                .await?;
+        if let Some(oldest) = oldest {
+            let beyond = self.page(Some(&oldest), until).await?;
             if !beyond.is_empty() {
                 return Err(SourceError::Inconsistent(format!(
-                    "getSignaturesForAddress ended a listing early ({} more before {})",
-                    beyond.len(),
-                    oldest.signature
+                    "getSignaturesForAddress ended a listing early ({} more before {oldest})",
+                    beyond.len()
                 )));
             }
         }
-        order_listing(listed, after)
+        plan.older_pages.reverse();
+        Ok(plan)
+    }
+
+    async fn listing_page(
+        &self,
+        before: &str,
+        after: Option<&Checkpoint>,
+    ) -> Result<Vec<SignatureInfo>, SourceError> {
+        let until = after.map(|c| parse_signature(&c.signature)).transpose()?;
+        self.page(Some(before), until).await
+    }
+
+    async fn new_signatures(
+        &self,
+        after: Option<&Checkpoint>,
+    ) -> Result<Vec<SignatureInfo>, SourceError> {
+        let plan = self.listing_plan(after).await?;
+        let mut newest_first = plan.newest;
+        for cursor in plan.older_pages.iter().rev() {
+            newest_first.extend(self.listing_page(cursor, after).await?);
+        }
+        order_listing(newest_first, after)
     }
 
     async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {

@@ -618,6 +618,34 @@ async fn garbage_rpc_replies_fail_the_pass_and_write_nothing(pool: PgPool) {
     assert!(checkpoint(&pool).await.is_none());
 }
 
+/// A history read page by page (pages of 2 signatures, written as each is read) ends
+/// exactly as one read in a single page.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_paged_backfill_equals_a_single_page(pool: PgPool) {
+    let chain = Chain::start().await;
+    chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    let paged = source(&chain, CommitmentConfig::finalized()).with_page_limit(2);
+    run_once(&paged, &db, &config(false), &Metrics::default())
+        .await
+        .unwrap();
+    let by_pages = snapshot(&pool).await;
+    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
+        .execute(&pool)
+        .await
+        .unwrap();
+    run_once(
+        &source(&chain, CommitmentConfig::finalized()),
+        &db,
+        &config(false),
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(snapshot(&pool).await, by_pages);
+}
+
 /// One transaction per batch or all in one: the tables end the same, so folding a
 /// batch's events into one statement per table loses nothing.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]

@@ -37,16 +37,30 @@ pub enum PagingError<E> {
 
 /// Every entry, newest first, fetching pages of `page_limit` until a shorter page.
 /// `fetch(before)` returns the page strictly older than `before` (`None`: the newest).
-pub async fn all_pages<T, E, F, Fut>(
-    page_limit: usize,
-    mut fetch: F,
-) -> Result<Vec<T>, PagingError<E>>
+pub async fn all_pages<T, E, F, Fut>(page_limit: usize, fetch: F) -> Result<Vec<T>, PagingError<E>>
 where
     T: SignatureEntry,
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<Vec<T>, E>>,
 {
     let mut entries: Vec<T> = Vec::new();
+    for_each_page(page_limit, fetch, |_, page| entries.extend(page)).await?;
+    Ok(entries)
+}
+
+/// Fetches page after page, newest first, as [`all_pages`] does, handing each to
+/// `visit` with the `before` it was fetched with, so a caller can keep only what it
+/// needs (memory bounded by one page, not the history).
+pub async fn for_each_page<T, E, F, Fut>(
+    page_limit: usize,
+    mut fetch: F,
+    mut visit: impl FnMut(Option<String>, Vec<T>),
+) -> Result<(), PagingError<E>>
+where
+    T: SignatureEntry,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, E>>,
+{
     let mut before: Option<String> = None;
     loop {
         let page = fetch(before.clone()).await.map_err(PagingError::Fetch)?;
@@ -57,13 +71,13 @@ where
         if before.as_deref() == Some(last.as_str()) {
             return Err(PagingError::NoProgress(last));
         }
-        entries.extend(page);
+        visit(before.clone(), page);
         if !full {
             break;
         }
         before = Some(last);
     }
-    Ok(entries)
+    Ok(())
 }
 
 #[cfg(test)]
