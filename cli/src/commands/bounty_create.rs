@@ -27,7 +27,7 @@ pub struct CreateArgs {
     /// How many submissions can be accepted and paid at most
     #[arg(long)]
     max_winners: u32,
-    /// A reviewer's address; repeat for each
+    /// A reviewer's address; repeat for each (at most 12, so that the transaction fits a packet)
     #[arg(long = "reviewer", required = true)]
     reviewers: Vec<Pubkey>,
     /// Approvals needed to accept

@@ -10,8 +10,12 @@ pub const SEED_SUBMISSION: &[u8] = b"submission";
 
 /// Longest `metadata_uri` of a bounty and `uri` of a submission, in bytes.
 pub const MAX_URI_LEN: usize = 200;
-/// Most reviewers a bounty can list; votes are bitmaps in a `u32`.
-pub const MAX_REVIEWERS: usize = 32;
+/// Most reviewers a bounty can list. Reviewers travel in `bounty_create`'s instruction
+/// data (32 bytes each), and a cluster refuses transactions over 1,232 bytes: with a
+/// 200-byte URI, initial funding, a fee payer other than the creator (two signatures) and
+/// a priority fee (two compute-budget instructions), 12 reviewers make 1,230 bytes. Votes
+/// are bitmaps in a `u32`. See docs/PROGRAM.md.
+pub const MAX_REVIEWERS: usize = 12;
 
 /// The SPL Memo program (v3). Payouts to a Token-2022 account that requires incoming
 /// transfer memos are preceded by a memo CPI to it.

@@ -10,3 +10,4 @@ mod test_submission_attest;
 mod test_submission_close;
 mod test_submission_create;
 mod test_submission_release;
+mod test_transaction_size;

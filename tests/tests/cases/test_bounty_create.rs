@@ -1,3 +1,4 @@
+use databounty::constants::MAX_REVIEWERS;
 use databounty::errors::BountyError;
 use databounty::events::{BountyCreated, BountyFunded};
 use databounty::state::BountyStatus;
@@ -123,8 +124,8 @@ async fn rejects_invalid_arguments(kind: MintKind) {
             BountyError::InvalidReviewerCount,
         ),
         (
-            "33 reviewers",
-            Box::new(|a| a.reviewers = (0..33).map(|_| Pubkey::new_unique()).collect()),
+            "MAX_REVIEWERS + 1 reviewers",
+            Box::new(|a| a.reviewers = (0..=MAX_REVIEWERS).map(|_| Pubkey::new_unique()).collect()),
             BountyError::InvalidReviewerCount,
         ),
         (
@@ -169,12 +170,12 @@ async fn rejects_invalid_arguments(kind: MintKind) {
         assert_bounty_error(env.try_create(&parties, args).await, expected);
     }
 
-    // The limits themselves are accepted: 32 reviewers, quorum = n, a 200-byte URI,
-    // submission deadline equal to review deadline.
+    // The limits themselves are accepted: MAX_REVIEWERS reviewers, quorum = n, a 200-byte
+    // URI, submission deadline equal to review deadline.
     let mut args = base.clone();
     args.nonce = 100;
-    args.reviewers = (0..32).map(|_| Pubkey::new_unique()).collect();
-    args.quorum = 32;
+    args.reviewers = (0..MAX_REVIEWERS).map(|_| Pubkey::new_unique()).collect();
+    args.quorum = MAX_REVIEWERS as u8;
     args.metadata_uri = "x".repeat(200);
     args.review_deadline = args.submission_deadline;
     env.try_create(&parties, args)
