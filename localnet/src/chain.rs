@@ -18,12 +18,16 @@ use solana_sdk::clock::Clock;
 use solana_sdk::epoch_schedule::EpochSchedule;
 use solana_sdk::hash::Hash;
 use solana_sdk::message::compiled_instruction::CompiledInstruction;
+use solana_sdk::message::v0::LoadedAddresses;
 use solana_sdk::message::{Message, VersionedMessage};
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError, VersionedTransaction};
 
 use crate::ledger::{Ledger, RecordedTransaction, TokenBalance};
+
+/// The most accounts one transaction may lock, as on a cluster.
+pub const MAX_TX_ACCOUNT_LOCKS: usize = 64;
 
 /// How long a blockhash stays valid, in blocks, as on a cluster.
 pub const BLOCKHASH_VALIDITY: u64 = 150;
@@ -235,8 +239,7 @@ impl Chain {
         self.known
             .extend(saved.accounts.iter().map(|(address, _)| *address));
         for tx in saved.transactions {
-            self.known
-                .extend(tx.transaction.message.static_account_keys().iter().copied());
+            self.known.extend(tx.account_keys());
             self.ledger.record(tx);
         }
         self.blocks.extend(saved.blocks);
@@ -450,11 +453,21 @@ impl Chain {
         if tx.verify_with_results().iter().any(|ok| !ok) {
             return Err(SubmitError::Rejected(TransactionError::SignatureFailure));
         }
+        let loaded_addresses = self.loaded_addresses(&tx.message).await?;
+        // The bank's account-lock limit, which its simulation does not apply.
+        let accounts = tx.message.static_account_keys().len()
+            + loaded_addresses.writable.len()
+            + loaded_addresses.readonly.len();
+        if accounts > MAX_TX_ACCOUNT_LOCKS {
+            return Err(SubmitError::Rejected(TransactionError::TooManyAccountLocks));
+        }
         let simulation = self.simulate(tx.clone()).await?;
         if preflight && simulation.result.is_err() {
             return Err(SubmitError::Preflight(Box::new(simulation)));
         }
-        let keys = tx.message.static_account_keys().to_vec();
+        let mut keys = tx.message.static_account_keys().to_vec();
+        keys.extend(&loaded_addresses.writable);
+        keys.extend(&loaded_addresses.readonly);
         let fee = self.fee_for_message(fee_message(&tx.message)).await?;
         let pre_balances = self.balances(&keys).await?;
         let pre_token_balances = self.token_balances(&keys).await?;
@@ -497,8 +510,45 @@ impl Chain {
                 .map(|m| m.compute_units_consumed)
                 .unwrap_or(simulation.units_consumed),
             return_data: metadata.and_then(|m| m.return_data),
+            loaded_addresses,
         });
         Ok(signature)
+    }
+
+    /// The addresses a v0 message loads from its lookup tables, as the bank resolves
+    /// them (a table's data is a 56-byte header, then the addresses). The bank checks
+    /// the tables itself when it executes; this is for reporting.
+    async fn loaded_addresses(
+        &mut self,
+        message: &VersionedMessage,
+    ) -> Result<LoadedAddresses, SubmitError> {
+        const LOOKUP_TABLE_META_SIZE: usize = 56;
+        let mut loaded = LoadedAddresses::default();
+        let Some(lookups) = message.address_table_lookups() else {
+            return Ok(loaded);
+        };
+        for lookup in lookups {
+            let data = self
+                .account(&lookup.account_key)
+                .await?
+                .map(|a| a.data)
+                .unwrap_or_default();
+            let addresses: Vec<Pubkey> = data
+                .get(LOOKUP_TABLE_META_SIZE..)
+                .unwrap_or_default()
+                .chunks_exact(32)
+                .filter_map(|chunk| Pubkey::try_from(chunk).ok())
+                .collect();
+            let pick = |indexes: &[u8]| -> Vec<Pubkey> {
+                indexes
+                    .iter()
+                    .filter_map(|&i| addresses.get(usize::from(i)).copied())
+                    .collect()
+            };
+            loaded.writable.extend(pick(&lookup.writable_indexes));
+            loaded.readonly.extend(pick(&lookup.readonly_indexes));
+        }
+        Ok(loaded)
     }
 
     /// Sends `lamports` from the faucet to `to`.

@@ -9,6 +9,7 @@ use base64::Engine;
 use solana_account_decoder_client_types::token::UiTokenAmount;
 use solana_sdk::account::Account;
 use solana_sdk::message::inner_instruction::InnerInstruction;
+use solana_sdk::message::v0::LoadedAddresses;
 use solana_sdk::message::VersionedMessage;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signature;
@@ -17,10 +18,10 @@ use solana_transaction_context::TransactionReturnData;
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
 use solana_transaction_status_client_types::{
     EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction,
-    EncodedTransactionWithStatusMeta, TransactionBinaryEncoding, UiCompiledInstruction,
-    UiInnerInstructions, UiInstruction, UiMessage, UiRawMessage, UiReturnDataEncoding,
-    UiTransaction, UiTransactionEncoding, UiTransactionReturnData, UiTransactionStatusMeta,
-    UiTransactionTokenBalance,
+    EncodedTransactionWithStatusMeta, TransactionBinaryEncoding, UiAddressTableLookup,
+    UiCompiledInstruction, UiInnerInstructions, UiInstruction, UiLoadedAddresses, UiMessage,
+    UiRawMessage, UiReturnDataEncoding, UiTransaction, UiTransactionEncoding,
+    UiTransactionReturnData, UiTransactionStatusMeta, UiTransactionTokenBalance,
 };
 
 /// A token account's balance before or after a transaction.
@@ -119,6 +120,8 @@ pub struct RecordedTransaction {
     pub inner_instructions: Vec<Vec<InnerInstruction>>,
     pub compute_units: u64,
     pub return_data: Option<TransactionReturnData>,
+    /// The addresses a v0 transaction loaded from lookup tables.
+    pub loaded_addresses: LoadedAddresses,
 }
 
 /// Why a transaction cannot be rendered as asked.
@@ -131,6 +134,15 @@ pub enum RenderError {
 }
 
 impl RecordedTransaction {
+    /// Every account of the transaction in the order balances are reported: the
+    /// static keys, then the loaded writable ones, then the loaded read-only ones.
+    pub fn account_keys(&self) -> Vec<Pubkey> {
+        let mut keys = self.transaction.message.static_account_keys().to_vec();
+        keys.extend(&self.loaded_addresses.writable);
+        keys.extend(&self.loaded_addresses.readonly);
+        keys
+    }
+
     pub fn is_v0(&self) -> bool {
         matches!(self.transaction.message, VersionedMessage::V0(_))
     }
@@ -161,7 +173,11 @@ impl RecordedTransaction {
                     .collect(),
             ),
             rewards: OptionSerializer::Some(vec![]),
-            loaded_addresses: OptionSerializer::Skip,
+            loaded_addresses: if self.is_v0() {
+                OptionSerializer::Some(UiLoadedAddresses::from(&self.loaded_addresses))
+            } else {
+                OptionSerializer::Skip
+            },
             return_data: match &self.return_data {
                 Some(data) if !data.data.is_empty() => {
                     OptionSerializer::Some(UiTransactionReturnData {
@@ -219,7 +235,9 @@ impl RecordedTransaction {
                             .iter()
                             .map(|ix| UiCompiledInstruction::from(ix, None))
                             .collect(),
-                        address_table_lookups: None,
+                        address_table_lookups: message.address_table_lookups().map(|lookups| {
+                            lookups.iter().map(UiAddressTableLookup::from).collect()
+                        }),
                     }),
                 })
             }
@@ -262,8 +280,8 @@ impl Ledger {
     pub fn record(&mut self, tx: RecordedTransaction) {
         let index = self.transactions.len();
         self.by_signature.insert(tx.signature, index);
-        for key in tx.transaction.message.static_account_keys() {
-            let list = self.by_address.entry(*key).or_default();
+        for key in tx.account_keys() {
+            let list = self.by_address.entry(key).or_default();
             if list.last() != Some(&index) {
                 list.push(index);
             }

@@ -248,10 +248,7 @@ fn context(slot: u64, value: Value) -> Value {
 }
 
 fn mentions(tx: &RecordedTransaction, address: &Pubkey) -> bool {
-    tx.transaction
-        .message
-        .static_account_keys()
-        .contains(address)
+    tx.account_keys().contains(address)
 }
 
 /// The notifications due now; signature subscriptions end with theirs.
@@ -345,9 +342,9 @@ async fn poll(chain: &Mutex<Chain>, subscriptions: &mut HashMap<u64, Subscriptio
             } => {
                 let mut touched: Vec<Pubkey> = vec![];
                 for tx in chain.ledger.in_slots(sub.seen, slot) {
-                    for key in tx.transaction.message.static_account_keys() {
-                        if !touched.contains(key) {
-                            touched.push(*key);
+                    for key in tx.account_keys() {
+                        if !touched.contains(&key) {
+                            touched.push(key);
                         }
                     }
                 }

@@ -7,7 +7,6 @@ use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
-use solana_sdk::message::VersionedMessage;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signature;
 use solana_sdk::transaction::VersionedTransaction;
@@ -123,13 +122,6 @@ pub(super) fn decode_transaction(
         return Err(RpcError::invalid_params(
             "invalid transaction: malformed message",
         ));
-    }
-    if let VersionedMessage::V0(message) = &tx.message {
-        if !message.address_table_lookups.is_empty() {
-            return Err(RpcError::invalid_params(
-                "address lookup tables are not supported by this local chain",
-            ));
-        }
     }
     Ok(tx)
 }
