@@ -1,0 +1,235 @@
+//! Backfill against the local chain: a history of program transactions (10,000 by
+//! default), read by the indexer binary (`--once`, a fresh database) and, at the same
+//! concurrency, by a bare reader that only lists signatures and fetches transactions.
+//! The ratio of their rates says what the decoding and writing cost; the indexer's peak
+//! resident memory, measured at half and at the whole history, says whether it grows
+//! with the history.
+//!
+//! `DATABASE_URL=postgres://... cargo bench -p databounty-indexer --bench backfill`
+//! (`BENCH_TRANSACTIONS`, default 10000; `BENCH_CONCURRENCY`, default 8). The last line
+//! is `backfill: ratio=<x> peak_rss_mb=<y>`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use databounty::instructions::BountyCreateArgs;
+use databounty_indexer::metrics::Metrics;
+use databounty_indexer::source::{RpcSource, Source};
+use databounty_localnet::{Localnet, LocalnetConfig};
+use databounty_sdk::{instructions as ix, pda};
+use futures::StreamExt;
+use solana_client::nonblocking::rpc_client::RpcClient;
+use solana_commitment_config::CommitmentConfig;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::Transaction;
+use sqlx::{Connection, Executor, PgConnection};
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Sends `count` top-ups of `bounty`, many in flight, and waits until all are final.
+async fn fund(
+    chain: &common::Chain,
+    creator: &Keypair,
+    bounty: &solana_sdk::pubkey::Pubkey,
+    mint: &solana_sdk::pubkey::Pubkey,
+    ata: &solana_sdk::pubkey::Pubkey,
+    from: u64,
+    count: u64,
+) {
+    let program = anchor_spl::token::ID;
+    let blockhash = chain.rpc.get_latest_blockhash().await.expect("blockhash");
+    futures::stream::iter(from..from + count)
+        .map(|i| {
+            let tx = Transaction::new_signed_with_payer(
+                &[ix::bounty_fund(
+                    &creator.pubkey(),
+                    bounty,
+                    mint,
+                    &program,
+                    ata,
+                    i + 1,
+                )],
+                Some(&creator.pubkey()),
+                &[creator],
+                blockhash,
+            );
+            let rpc = &chain.rpc;
+            async move { rpc.send_and_confirm_transaction(&tx).await.expect("lands") }
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<_>>()
+        .await;
+    chain.wait_finalized().await;
+}
+
+/// Runs the indexer binary once over the whole history into a fresh database; returns
+/// its wall time and its peak resident memory in MiB.
+async fn indexer_once(
+    admin: &mut PgConnection,
+    base: &str,
+    rpc: &str,
+    concurrency: u64,
+) -> (f64, f64) {
+    let name = "databounty_bench_backfill";
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .expect("drop");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create");
+    let url = format!("{}/{name}", base.rsplit_once('/').map_or(base, |(b, _)| b));
+    let exe = env!("CARGO_BIN_EXE_databounty-indexer");
+    let started = Instant::now();
+    let mut child = Command::new(&exe)
+        .args(["--once", "--rpc-url", rpc, "--database-url", &url])
+        .args([
+            "--concurrency",
+            &concurrency.to_string(),
+            "--batch-size",
+            "500",
+        ])
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("{exe}: {e} (build it with cargo build --release -p databounty-indexer)")
+        });
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            if let Some(kb) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "the indexer failed: {status:?}");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    (started.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0)
+}
+
+/// Lists and fetches every transaction at `concurrency`, doing nothing with them.
+async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
+    let source = RpcSource::new(
+        rpc,
+        databounty::ID,
+        CommitmentConfig::finalized(),
+        Metrics::default(),
+    );
+    let started = Instant::now();
+    let listed = source.new_signatures(None).await.expect("listing");
+    let fetched = futures::stream::iter(listed.iter().filter(|s| !s.failed))
+        .map(|s| source.transaction(&s.signature))
+        .buffered(usize::try_from(concurrency).unwrap_or(8))
+        .collect::<Vec<_>>()
+        .await;
+    assert!(fetched.iter().all(Result::is_ok));
+    (listed.len(), started.elapsed().as_secs_f64())
+}
+
+#[tokio::main]
+async fn main() {
+    let Ok(base) = std::env::var("DATABASE_URL") else {
+        eprintln!("set DATABASE_URL to a Postgres server (a database is created for the run)");
+        std::process::exit(2);
+    };
+    let total = env("BENCH_TRANSACTIONS", 10_000);
+    let concurrency = env("BENCH_CONCURRENCY", 8);
+    let mut admin = PgConnection::connect(&base).await.expect("connect");
+    let localnet = Localnet::start(LocalnetConfig {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        slot_time: Duration::from_millis(50),
+        finality_slots: 3,
+    })
+    .await
+    .expect("local chain");
+    let chain = common::Chain {
+        rpc: RpcClient::new_with_commitment(localnet.url.clone(), CommitmentConfig::confirmed()),
+        localnet,
+    };
+    let creator = chain.funded().await;
+    let (mint, ata, _) = chain.token(&creator).await;
+    let reviewers: Vec<Keypair> = (0..3).map(|_| Keypair::new()).collect();
+    let now = chain.chain_time().await;
+    let program = anchor_spl::token::ID;
+    chain
+        .send(
+            &[ix::bounty_create(
+                &creator.pubkey(),
+                &creator.pubkey(),
+                &mint,
+                &program,
+                Some(ata),
+                BountyCreateArgs {
+                    dataset_id: [6u8; 32],
+                    nonce: 0,
+                    metadata_uri: "ipfs://backfill".into(),
+                    reward_per_submission: 1,
+                    max_winners: 1,
+                    reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
+                    quorum: 2,
+                    submission_deadline: now + 3_600,
+                    review_deadline: now + 7_200,
+                    allow_permanent_delegate: false,
+                    initial_funding: 1,
+                },
+            )],
+            &creator,
+            &[],
+        )
+        .await;
+    let bounty = pda::bounty(&creator.pubkey(), &[6u8; 32], 0);
+    let started = Instant::now();
+    fund(&chain, &creator, &bounty, &mint, &ata, 0, total / 2).await;
+    let (_, half_rss) = indexer_once(&mut admin, &base, &chain.localnet.url, concurrency).await;
+    fund(
+        &chain,
+        &creator,
+        &bounty,
+        &mint,
+        &ata,
+        total / 2,
+        total - total / 2,
+    )
+    .await;
+    println!(
+        "history: {} program transactions sent in {:.0} s",
+        total + 1,
+        started.elapsed().as_secs_f64()
+    );
+    let (listed, raw_seconds) = raw_read(&chain.localnet.url, concurrency).await;
+    let (indexer_seconds, full_rss) =
+        indexer_once(&mut admin, &base, &chain.localnet.url, concurrency).await;
+    let raw_rate = listed as f64 / raw_seconds;
+    let indexer_rate = listed as f64 / indexer_seconds;
+    println!("raw getSignaturesForAddress + getTransaction at concurrency {concurrency}: {listed} transactions in {raw_seconds:.1} s = {raw_rate:.0}/s");
+    println!("indexer --once (list, fetch, decode, write, checkpoint): {indexer_seconds:.1} s = {indexer_rate:.0}/s (process start and migrations included)");
+    println!(
+        "indexer peak RSS: {half_rss:.0} MiB at half the history, {full_rss:.0} MiB at the whole"
+    );
+    admin
+        .execute("DROP DATABASE IF EXISTS databounty_bench_backfill WITH (FORCE)")
+        .await
+        .ok();
+    println!(
+        "backfill: ratio={:.2} peak_rss_mb={full_rss:.0}",
+        indexer_rate / raw_rate
+    );
+}
