@@ -90,7 +90,7 @@ async fn indexer_once(
     let url = format!("{}/{name}", base.rsplit_once('/').map_or(base, |(b, _)| b));
     let exe = env!("CARGO_BIN_EXE_databounty-indexer");
     let started = Instant::now();
-    let mut child = Command::new(&exe)
+    let mut child = Command::new(exe)
         .args(["--once", "--rpc-url", rpc, "--database-url", &url])
         .args([
             "--concurrency",
