@@ -124,6 +124,8 @@ export const DATABOUNTY_ERROR__INVARIANT_INVALID_QUORUM = 0x17a4; // 6052
 export const DATABOUNTY_ERROR__TERMS_CHANGED = 0x17a5; // 6053
 /** MintTransferHookAuthority: the mint's transfer-hook authority could set a hook program later; mints with one cannot fund a bounty */
 export const DATABOUNTY_ERROR__MINT_TRANSFER_HOOK_AUTHORITY = 0x17a6; // 6054
+/** PayoutAccountNotAssociated: a payout or refund goes to the payee's associated token account unless the payee signs for another */
+export const DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED = 0x17a7; // 6055
 
 export type DatabountyError =
   | typeof DATABOUNTY_ERROR__ALREADY_ATTESTED
@@ -159,6 +161,7 @@ export type DatabountyError =
   | typeof DATABOUNTY_ERROR__NOT_CREATOR
   | typeof DATABOUNTY_ERROR__NOTHING_TO_REFUND
   | typeof DATABOUNTY_ERROR__NO_WINNER_SLOTS_LEFT
+  | typeof DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED
   | typeof DATABOUNTY_ERROR__REFUND_NOT_YET_ALLOWED
   | typeof DATABOUNTY_ERROR__REVIEW_DEADLINE_PASSED
   | typeof DATABOUNTY_ERROR__REVIEWER_CANNOT_SUBMIT
@@ -218,6 +221,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__NOT_CREATOR]: `the signer is not the bounty's creator`,
     [DATABOUNTY_ERROR__NOTHING_TO_REFUND]: `nothing unreserved is left in the vault to refund`,
     [DATABOUNTY_ERROR__NO_WINNER_SLOTS_LEFT]: `every winner slot of this bounty is taken`,
+    [DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED]: `a payout or refund goes to the payee's associated token account unless the payee signs for another`,
     [DATABOUNTY_ERROR__REFUND_NOT_YET_ALLOWED]: `refunds open once the bounty is cancelled or its submission deadline has passed`,
     [DATABOUNTY_ERROR__REVIEW_DEADLINE_PASSED]: `the review deadline has passed`,
     [DATABOUNTY_ERROR__REVIEWER_CANNOT_SUBMIT]: `a reviewer of this bounty cannot submit to it`,

@@ -18,6 +18,7 @@ import {
   SolanaError,
   transformEncoder,
   type AccountMeta,
+  type AccountSignerMeta,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
@@ -27,7 +28,9 @@ import {
   type InstructionWithData,
   type ReadonlyAccount,
   type ReadonlyUint8Array,
+  type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
@@ -49,12 +52,20 @@ export function getBountyRefundDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type BountyRefundInstruction<
   TProgram extends string = typeof DATABOUNTY_PROGRAM_ADDRESS,
+  TAccountPayer extends string | AccountMeta<string> = string,
   TAccountBounty extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
+  TAccountCreator extends string | AccountMeta<string> = string,
   TAccountCreatorTokenAccount extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+  TAccountAssociatedTokenProgram extends string | AccountMeta<string> =
+    "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
+  TAccountMemoProgram extends string | AccountMeta<string> =
+    "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr",
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -62,6 +73,10 @@ export type BountyRefundInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
+      TAccountPayer extends string
+        ? WritableSignerAccount<TAccountPayer> &
+            AccountSignerMeta<TAccountPayer>
+        : TAccountPayer,
       TAccountBounty extends string
         ? WritableAccount<TAccountBounty>
         : TAccountBounty,
@@ -71,12 +86,24 @@ export type BountyRefundInstruction<
       TAccountMint extends string
         ? ReadonlyAccount<TAccountMint>
         : TAccountMint,
+      TAccountCreator extends string
+        ? ReadonlyAccount<TAccountCreator>
+        : TAccountCreator,
       TAccountCreatorTokenAccount extends string
         ? WritableAccount<TAccountCreatorTokenAccount>
         : TAccountCreatorTokenAccount,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
+      TAccountAssociatedTokenProgram extends string
+        ? ReadonlyAccount<TAccountAssociatedTokenProgram>
+        : TAccountAssociatedTokenProgram,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
+      TAccountMemoProgram extends string
+        ? ReadonlyAccount<TAccountMemoProgram>
+        : TAccountMemoProgram,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -115,39 +142,63 @@ export function getBountyRefundInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type BountyRefundAsyncInput<
+  TAccountPayer extends string = string,
   TAccountBounty extends string = string,
   TAccountVault extends string = string,
   TAccountMint extends string = string,
+  TAccountCreator extends string = string,
   TAccountCreatorTokenAccount extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountAssociatedTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
+  TAccountMemoProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** Anyone; pays the rent of the creator's associated token account if missing. */
+  payer: TransactionSigner<TAccountPayer>;
   bounty: Address<TAccountBounty>;
   vault?: Address<TAccountVault>;
   mint: Address<TAccountMint>;
+  /** than their associated token account. */
+  creator: Address<TAccountCreator>;
+  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
   creatorTokenAccount: Address<TAccountCreatorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
+  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
+  systemProgram?: Address<TAccountSystemProgram>;
+  /** requires incoming transfer memos. */
+  memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
 };
 
 export async function getBountyRefundInstructionAsync<
+  TAccountPayer extends string,
   TAccountBounty extends string,
   TAccountVault extends string,
   TAccountMint extends string,
+  TAccountCreator extends string,
   TAccountCreatorTokenAccount extends string,
   TAccountTokenProgram extends string,
+  TAccountAssociatedTokenProgram extends string,
+  TAccountSystemProgram extends string,
+  TAccountMemoProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DATABOUNTY_PROGRAM_ADDRESS,
 >(
   input: BountyRefundAsyncInput<
+    TAccountPayer,
     TAccountBounty,
     TAccountVault,
     TAccountMint,
+    TAccountCreator,
     TAccountCreatorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -155,11 +206,16 @@ export async function getBountyRefundInstructionAsync<
 ): Promise<
   BountyRefundInstruction<
     TProgramAddress,
+    TAccountPayer,
     TAccountBounty,
     TAccountVault,
     TAccountMint,
+    TAccountCreator,
     TAccountCreatorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >
@@ -169,14 +225,22 @@ export async function getBountyRefundInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
+    payer: { value: input.payer ?? null, isWritable: true },
     bounty: { value: input.bounty ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
+    creator: { value: input.creator ?? null, isWritable: false },
     creatorTokenAccount: {
       value: input.creatorTokenAccount ?? null,
       isWritable: true,
     },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    associatedTokenProgram: {
+      value: input.associatedTokenProgram ?? null,
+      isWritable: false,
+    },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+    memoProgram: { value: input.memoProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -198,15 +262,32 @@ export async function getBountyRefundInstructionAsync<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.associatedTokenProgram.value) {
+    accounts.associatedTokenProgram.value =
+      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
+  if (!accounts.memoProgram.value) {
+    accounts.memoProgram.value =
+      "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr" as Address<"MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
+      getAccountMeta("payer", accounts.payer),
       getAccountMeta("bounty", accounts.bounty),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("mint", accounts.mint),
+      getAccountMeta("creator", accounts.creator),
       getAccountMeta("creatorTokenAccount", accounts.creatorTokenAccount),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
+      getAccountMeta("memoProgram", accounts.memoProgram),
       getAccountMeta("eventAuthority", accounts.eventAuthority),
       getAccountMeta("program", accounts.program),
     ],
@@ -214,61 +295,95 @@ export async function getBountyRefundInstructionAsync<
     programAddress,
   } as BountyRefundInstruction<
     TProgramAddress,
+    TAccountPayer,
     TAccountBounty,
     TAccountVault,
     TAccountMint,
+    TAccountCreator,
     TAccountCreatorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
 }
 
 export type BountyRefundInput<
+  TAccountPayer extends string = string,
   TAccountBounty extends string = string,
   TAccountVault extends string = string,
   TAccountMint extends string = string,
+  TAccountCreator extends string = string,
   TAccountCreatorTokenAccount extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountAssociatedTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
+  TAccountMemoProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** Anyone; pays the rent of the creator's associated token account if missing. */
+  payer: TransactionSigner<TAccountPayer>;
   bounty: Address<TAccountBounty>;
   vault: Address<TAccountVault>;
   mint: Address<TAccountMint>;
+  /** than their associated token account. */
+  creator: Address<TAccountCreator>;
+  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
   creatorTokenAccount: Address<TAccountCreatorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
+  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
+  systemProgram?: Address<TAccountSystemProgram>;
+  /** requires incoming transfer memos. */
+  memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
 };
 
 export function getBountyRefundInstruction<
+  TAccountPayer extends string,
   TAccountBounty extends string,
   TAccountVault extends string,
   TAccountMint extends string,
+  TAccountCreator extends string,
   TAccountCreatorTokenAccount extends string,
   TAccountTokenProgram extends string,
+  TAccountAssociatedTokenProgram extends string,
+  TAccountSystemProgram extends string,
+  TAccountMemoProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DATABOUNTY_PROGRAM_ADDRESS,
 >(
   input: BountyRefundInput<
+    TAccountPayer,
     TAccountBounty,
     TAccountVault,
     TAccountMint,
+    TAccountCreator,
     TAccountCreatorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): BountyRefundInstruction<
   TProgramAddress,
+  TAccountPayer,
   TAccountBounty,
   TAccountVault,
   TAccountMint,
+  TAccountCreator,
   TAccountCreatorTokenAccount,
   TAccountTokenProgram,
+  TAccountAssociatedTokenProgram,
+  TAccountSystemProgram,
+  TAccountMemoProgram,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -277,14 +392,22 @@ export function getBountyRefundInstruction<
 
   // Original accounts.
   const originalAccounts = {
+    payer: { value: input.payer ?? null, isWritable: true },
     bounty: { value: input.bounty ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
+    creator: { value: input.creator ?? null, isWritable: false },
     creatorTokenAccount: {
       value: input.creatorTokenAccount ?? null,
       isWritable: true,
     },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    associatedTokenProgram: {
+      value: input.associatedTokenProgram ?? null,
+      isWritable: false,
+    },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+    memoProgram: { value: input.memoProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -298,15 +421,32 @@ export function getBountyRefundInstruction<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.associatedTokenProgram.value) {
+    accounts.associatedTokenProgram.value =
+      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
+  if (!accounts.memoProgram.value) {
+    accounts.memoProgram.value =
+      "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr" as Address<"MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
+      getAccountMeta("payer", accounts.payer),
       getAccountMeta("bounty", accounts.bounty),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("mint", accounts.mint),
+      getAccountMeta("creator", accounts.creator),
       getAccountMeta("creatorTokenAccount", accounts.creatorTokenAccount),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
+      getAccountMeta("memoProgram", accounts.memoProgram),
       getAccountMeta("eventAuthority", accounts.eventAuthority),
       getAccountMeta("program", accounts.program),
     ],
@@ -314,11 +454,16 @@ export function getBountyRefundInstruction<
     programAddress,
   } as BountyRefundInstruction<
     TProgramAddress,
+    TAccountPayer,
     TAccountBounty,
     TAccountVault,
     TAccountMint,
+    TAccountCreator,
     TAccountCreatorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -330,13 +475,22 @@ export type ParsedBountyRefundInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    bounty: TAccountMetas[0];
-    vault: TAccountMetas[1];
-    mint: TAccountMetas[2];
-    creatorTokenAccount: TAccountMetas[3];
-    tokenProgram: TAccountMetas[4];
-    eventAuthority: TAccountMetas[5];
-    program: TAccountMetas[6];
+    /** Anyone; pays the rent of the creator's associated token account if missing. */
+    payer: TAccountMetas[0];
+    bounty: TAccountMetas[1];
+    vault: TAccountMetas[2];
+    mint: TAccountMetas[3];
+    /** than their associated token account. */
+    creator: TAccountMetas[4];
+    /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+    creatorTokenAccount: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
+    associatedTokenProgram: TAccountMetas[7];
+    systemProgram: TAccountMetas[8];
+    /** requires incoming transfer memos. */
+    memoProgram: TAccountMetas[9];
+    eventAuthority: TAccountMetas[10];
+    program: TAccountMetas[11];
   };
   data: BountyRefundInstructionData;
 };
@@ -349,12 +503,12 @@ export function parseBountyRefundInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedBountyRefundInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 7) {
+  if (instruction.accounts.length < 12) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 7,
+        expectedAccountMetas: 12,
       },
     );
   }
@@ -367,11 +521,16 @@ export function parseBountyRefundInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
+      payer: getNextAccount(),
       bounty: getNextAccount(),
       vault: getNextAccount(),
       mint: getNextAccount(),
+      creator: getNextAccount(),
       creatorTokenAccount: getNextAccount(),
       tokenProgram: getNextAccount(),
+      associatedTokenProgram: getNextAccount(),
+      systemProgram: getNextAccount(),
+      memoProgram: getNextAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

@@ -18,6 +18,7 @@ import {
   SolanaError,
   transformEncoder,
   type AccountMeta,
+  type AccountSignerMeta,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
@@ -27,7 +28,9 @@ import {
   type InstructionWithData,
   type ReadonlyAccount,
   type ReadonlyUint8Array,
+  type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
@@ -48,13 +51,21 @@ export function getSubmissionReleaseDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type SubmissionReleaseInstruction<
   TProgram extends string = typeof DATABOUNTY_PROGRAM_ADDRESS,
+  TAccountPayer extends string | AccountMeta<string> = string,
   TAccountBounty extends string | AccountMeta<string> = string,
   TAccountSubmission extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
+  TAccountContributor extends string | AccountMeta<string> = string,
   TAccountContributorTokenAccount extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+  TAccountAssociatedTokenProgram extends string | AccountMeta<string> =
+    "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
+  TAccountMemoProgram extends string | AccountMeta<string> =
+    "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr",
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -62,6 +73,10 @@ export type SubmissionReleaseInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
+      TAccountPayer extends string
+        ? WritableSignerAccount<TAccountPayer> &
+            AccountSignerMeta<TAccountPayer>
+        : TAccountPayer,
       TAccountBounty extends string
         ? WritableAccount<TAccountBounty>
         : TAccountBounty,
@@ -74,12 +89,24 @@ export type SubmissionReleaseInstruction<
       TAccountMint extends string
         ? ReadonlyAccount<TAccountMint>
         : TAccountMint,
+      TAccountContributor extends string
+        ? ReadonlyAccount<TAccountContributor>
+        : TAccountContributor,
       TAccountContributorTokenAccount extends string
         ? WritableAccount<TAccountContributorTokenAccount>
         : TAccountContributorTokenAccount,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
+      TAccountAssociatedTokenProgram extends string
+        ? ReadonlyAccount<TAccountAssociatedTokenProgram>
+        : TAccountAssociatedTokenProgram,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
+      TAccountMemoProgram extends string
+        ? ReadonlyAccount<TAccountMemoProgram>
+        : TAccountMemoProgram,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -120,43 +147,67 @@ export function getSubmissionReleaseInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type SubmissionReleaseAsyncInput<
+  TAccountPayer extends string = string,
   TAccountBounty extends string = string,
   TAccountSubmission extends string = string,
   TAccountVault extends string = string,
   TAccountMint extends string = string,
+  TAccountContributor extends string = string,
   TAccountContributorTokenAccount extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountAssociatedTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
+  TAccountMemoProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** Anyone; pays the rent of the contributor's associated token account if missing. */
+  payer: TransactionSigner<TAccountPayer>;
   bounty: Address<TAccountBounty>;
   submission: Address<TAccountSubmission>;
   vault?: Address<TAccountVault>;
   mint: Address<TAccountMint>;
+  /** destination other than their associated token account. */
+  contributor: Address<TAccountContributor>;
+  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
   contributorTokenAccount: Address<TAccountContributorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
+  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
+  systemProgram?: Address<TAccountSystemProgram>;
+  /** requires incoming transfer memos. */
+  memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
 };
 
 export async function getSubmissionReleaseInstructionAsync<
+  TAccountPayer extends string,
   TAccountBounty extends string,
   TAccountSubmission extends string,
   TAccountVault extends string,
   TAccountMint extends string,
+  TAccountContributor extends string,
   TAccountContributorTokenAccount extends string,
   TAccountTokenProgram extends string,
+  TAccountAssociatedTokenProgram extends string,
+  TAccountSystemProgram extends string,
+  TAccountMemoProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DATABOUNTY_PROGRAM_ADDRESS,
 >(
   input: SubmissionReleaseAsyncInput<
+    TAccountPayer,
     TAccountBounty,
     TAccountSubmission,
     TAccountVault,
     TAccountMint,
+    TAccountContributor,
     TAccountContributorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -164,12 +215,17 @@ export async function getSubmissionReleaseInstructionAsync<
 ): Promise<
   SubmissionReleaseInstruction<
     TProgramAddress,
+    TAccountPayer,
     TAccountBounty,
     TAccountSubmission,
     TAccountVault,
     TAccountMint,
+    TAccountContributor,
     TAccountContributorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >
@@ -179,15 +235,23 @@ export async function getSubmissionReleaseInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
+    payer: { value: input.payer ?? null, isWritable: true },
     bounty: { value: input.bounty ?? null, isWritable: true },
     submission: { value: input.submission ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
+    contributor: { value: input.contributor ?? null, isWritable: false },
     contributorTokenAccount: {
       value: input.contributorTokenAccount ?? null,
       isWritable: true,
     },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    associatedTokenProgram: {
+      value: input.associatedTokenProgram ?? null,
+      isWritable: false,
+    },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+    memoProgram: { value: input.memoProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -209,19 +273,36 @@ export async function getSubmissionReleaseInstructionAsync<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.associatedTokenProgram.value) {
+    accounts.associatedTokenProgram.value =
+      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
+  if (!accounts.memoProgram.value) {
+    accounts.memoProgram.value =
+      "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr" as Address<"MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
+      getAccountMeta("payer", accounts.payer),
       getAccountMeta("bounty", accounts.bounty),
       getAccountMeta("submission", accounts.submission),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("mint", accounts.mint),
+      getAccountMeta("contributor", accounts.contributor),
       getAccountMeta(
         "contributorTokenAccount",
         accounts.contributorTokenAccount,
       ),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
+      getAccountMeta("memoProgram", accounts.memoProgram),
       getAccountMeta("eventAuthority", accounts.eventAuthority),
       getAccountMeta("program", accounts.program),
     ],
@@ -229,67 +310,101 @@ export async function getSubmissionReleaseInstructionAsync<
     programAddress,
   } as SubmissionReleaseInstruction<
     TProgramAddress,
+    TAccountPayer,
     TAccountBounty,
     TAccountSubmission,
     TAccountVault,
     TAccountMint,
+    TAccountContributor,
     TAccountContributorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
 }
 
 export type SubmissionReleaseInput<
+  TAccountPayer extends string = string,
   TAccountBounty extends string = string,
   TAccountSubmission extends string = string,
   TAccountVault extends string = string,
   TAccountMint extends string = string,
+  TAccountContributor extends string = string,
   TAccountContributorTokenAccount extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountAssociatedTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
+  TAccountMemoProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** Anyone; pays the rent of the contributor's associated token account if missing. */
+  payer: TransactionSigner<TAccountPayer>;
   bounty: Address<TAccountBounty>;
   submission: Address<TAccountSubmission>;
   vault: Address<TAccountVault>;
   mint: Address<TAccountMint>;
+  /** destination other than their associated token account. */
+  contributor: Address<TAccountContributor>;
+  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
   contributorTokenAccount: Address<TAccountContributorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
+  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
+  systemProgram?: Address<TAccountSystemProgram>;
+  /** requires incoming transfer memos. */
+  memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
 };
 
 export function getSubmissionReleaseInstruction<
+  TAccountPayer extends string,
   TAccountBounty extends string,
   TAccountSubmission extends string,
   TAccountVault extends string,
   TAccountMint extends string,
+  TAccountContributor extends string,
   TAccountContributorTokenAccount extends string,
   TAccountTokenProgram extends string,
+  TAccountAssociatedTokenProgram extends string,
+  TAccountSystemProgram extends string,
+  TAccountMemoProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DATABOUNTY_PROGRAM_ADDRESS,
 >(
   input: SubmissionReleaseInput<
+    TAccountPayer,
     TAccountBounty,
     TAccountSubmission,
     TAccountVault,
     TAccountMint,
+    TAccountContributor,
     TAccountContributorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): SubmissionReleaseInstruction<
   TProgramAddress,
+  TAccountPayer,
   TAccountBounty,
   TAccountSubmission,
   TAccountVault,
   TAccountMint,
+  TAccountContributor,
   TAccountContributorTokenAccount,
   TAccountTokenProgram,
+  TAccountAssociatedTokenProgram,
+  TAccountSystemProgram,
+  TAccountMemoProgram,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -298,15 +413,23 @@ export function getSubmissionReleaseInstruction<
 
   // Original accounts.
   const originalAccounts = {
+    payer: { value: input.payer ?? null, isWritable: true },
     bounty: { value: input.bounty ?? null, isWritable: true },
     submission: { value: input.submission ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
+    contributor: { value: input.contributor ?? null, isWritable: false },
     contributorTokenAccount: {
       value: input.contributorTokenAccount ?? null,
       isWritable: true,
     },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    associatedTokenProgram: {
+      value: input.associatedTokenProgram ?? null,
+      isWritable: false,
+    },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+    memoProgram: { value: input.memoProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -320,19 +443,36 @@ export function getSubmissionReleaseInstruction<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.associatedTokenProgram.value) {
+    accounts.associatedTokenProgram.value =
+      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
+  if (!accounts.memoProgram.value) {
+    accounts.memoProgram.value =
+      "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr" as Address<"MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
+      getAccountMeta("payer", accounts.payer),
       getAccountMeta("bounty", accounts.bounty),
       getAccountMeta("submission", accounts.submission),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("mint", accounts.mint),
+      getAccountMeta("contributor", accounts.contributor),
       getAccountMeta(
         "contributorTokenAccount",
         accounts.contributorTokenAccount,
       ),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
+      getAccountMeta("memoProgram", accounts.memoProgram),
       getAccountMeta("eventAuthority", accounts.eventAuthority),
       getAccountMeta("program", accounts.program),
     ],
@@ -340,12 +480,17 @@ export function getSubmissionReleaseInstruction<
     programAddress,
   } as SubmissionReleaseInstruction<
     TProgramAddress,
+    TAccountPayer,
     TAccountBounty,
     TAccountSubmission,
     TAccountVault,
     TAccountMint,
+    TAccountContributor,
     TAccountContributorTokenAccount,
     TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -357,14 +502,23 @@ export type ParsedSubmissionReleaseInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    bounty: TAccountMetas[0];
-    submission: TAccountMetas[1];
-    vault: TAccountMetas[2];
-    mint: TAccountMetas[3];
-    contributorTokenAccount: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
-    eventAuthority: TAccountMetas[6];
-    program: TAccountMetas[7];
+    /** Anyone; pays the rent of the contributor's associated token account if missing. */
+    payer: TAccountMetas[0];
+    bounty: TAccountMetas[1];
+    submission: TAccountMetas[2];
+    vault: TAccountMetas[3];
+    mint: TAccountMetas[4];
+    /** destination other than their associated token account. */
+    contributor: TAccountMetas[5];
+    /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+    contributorTokenAccount: TAccountMetas[6];
+    tokenProgram: TAccountMetas[7];
+    associatedTokenProgram: TAccountMetas[8];
+    systemProgram: TAccountMetas[9];
+    /** requires incoming transfer memos. */
+    memoProgram: TAccountMetas[10];
+    eventAuthority: TAccountMetas[11];
+    program: TAccountMetas[12];
   };
   data: SubmissionReleaseInstructionData;
 };
@@ -377,12 +531,12 @@ export function parseSubmissionReleaseInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSubmissionReleaseInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 8) {
+  if (instruction.accounts.length < 13) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 8,
+        expectedAccountMetas: 13,
       },
     );
   }
@@ -395,12 +549,17 @@ export function parseSubmissionReleaseInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
+      payer: getNextAccount(),
       bounty: getNextAccount(),
       submission: getNextAccount(),
       vault: getNextAccount(),
       mint: getNextAccount(),
+      contributor: getNextAccount(),
       contributorTokenAccount: getNextAccount(),
       tokenProgram: getNextAccount(),
+      associatedTokenProgram: getNextAccount(),
+      systemProgram: getNextAccount(),
+      memoProgram: getNextAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

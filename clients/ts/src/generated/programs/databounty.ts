@@ -382,7 +382,7 @@ export type DatabountyPluginInstructions = {
   ) => ReturnType<typeof getBountyFundInstructionAsync> &
     SelfPlanAndSendFunctions;
   bountyRefund: (
-    input: BountyRefundAsyncInput,
+    input: MakeOptional<BountyRefundAsyncInput, "payer">,
   ) => ReturnType<typeof getBountyRefundInstructionAsync> &
     SelfPlanAndSendFunctions;
   submissionAttest: (
@@ -398,7 +398,7 @@ export type DatabountyPluginInstructions = {
   ) => ReturnType<typeof getSubmissionCreateInstruction> &
     SelfPlanAndSendFunctions;
   submissionRelease: (
-    input: SubmissionReleaseAsyncInput,
+    input: MakeOptional<SubmissionReleaseAsyncInput, "payer">,
   ) => ReturnType<typeof getSubmissionReleaseInstructionAsync> &
     SelfPlanAndSendFunctions;
 };
@@ -449,7 +449,10 @@ export function databountyProgram() {
           bountyRefund: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getBountyRefundInstructionAsync(input),
+              getBountyRefundInstructionAsync({
+                ...input,
+                payer: input.payer ?? client.payer,
+              }),
             ),
           submissionAttest: (input) =>
             addSelfPlanAndSendFunctions(
@@ -469,7 +472,10 @@ export function databountyProgram() {
           submissionRelease: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getSubmissionReleaseInstructionAsync(input),
+              getSubmissionReleaseInstructionAsync({
+                ...input,
+                payer: input.payer ?? client.payer,
+              }),
             ),
         },
         pdas: { vault: findVaultPda },
