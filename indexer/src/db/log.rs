@@ -179,9 +179,12 @@ pub async fn newest_event_positions(
     conn: &mut PgConnection,
     bounties: &[String],
 ) -> Result<std::collections::HashMap<String, (i64, i64)>, DbError> {
+    // One backward index probe per bounty: a bounty with thousands of events costs the
+    // same as one with a few.
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT DISTINCT ON (bounty) bounty, slot, pos FROM events
-         WHERE bounty = ANY($1) ORDER BY bounty, slot DESC, pos DESC",
+        "SELECT b.bounty, e.slot, e.pos FROM UNNEST($1::text[]) AS b(bounty)
+         CROSS JOIN LATERAL (SELECT slot, pos FROM events WHERE events.bounty = b.bounty
+                             ORDER BY slot DESC, pos DESC LIMIT 1) e",
     )
     .bind(bounties)
     .fetch_all(conn)
