@@ -26,6 +26,9 @@ use solana_sdk::transaction::{Transaction, TransactionError, VersionedTransactio
 
 use crate::ledger::{Ledger, RecordedTransaction, TokenBalance};
 
+const COMPUTE_BUDGET_PROGRAM: Pubkey =
+    Pubkey::from_str_const("ComputeBudget111111111111111111111111111111");
+
 /// The most accounts one transaction may lock, as on a cluster.
 pub const MAX_TX_ACCOUNT_LOCKS: usize = 64;
 
@@ -557,13 +560,34 @@ impl Chain {
         let faucet = self.ctx.payer.insecure_clone();
         let transfer =
             solana_system_interface::instruction::transfer(&faucet.pubkey(), to, lamports);
-        let tx = Transaction::new_signed_with_payer(
-            &[transfer],
-            Some(&faucet.pubkey()),
-            &[&faucet],
-            blockhash,
-        );
-        self.submit(tx.into(), true).await
+        // The same request twice within one blockhash would be the same transaction,
+        // which is refused as already processed; a compute-unit limit that differs each
+        // time keeps every airdrop its own.
+        for variant in 0u32.. {
+            let mut instructions = vec![transfer.clone()];
+            if variant > 0 {
+                let mut data = vec![2u8]; // ComputeBudgetInstruction::SetComputeUnitLimit
+                data.extend_from_slice(&(10_000 + variant).to_le_bytes());
+                instructions.insert(
+                    0,
+                    solana_sdk::instruction::Instruction::new_with_bytes(
+                        COMPUTE_BUDGET_PROGRAM,
+                        &data,
+                        vec![],
+                    ),
+                );
+            }
+            let tx = Transaction::new_signed_with_payer(
+                &instructions,
+                Some(&faucet.pubkey()),
+                &[&faucet],
+                blockhash,
+            );
+            if self.ledger.get(&tx.signatures[0]).is_none() {
+                return self.submit(tx.into(), true).await;
+            }
+        }
+        unreachable!("a fresh compute-unit limit is always found")
     }
 
     async fn balances(&mut self, keys: &[Pubkey]) -> Result<Vec<u64>, SubmitError> {

@@ -361,3 +361,14 @@ async fn compute_budget_instructions_are_honoured() {
         .unwrap();
     assert_eq!(tx.transaction.meta.unwrap().fee, 2 * 5_000 + 10_000);
 }
+
+#[tokio::test]
+async fn the_same_airdrop_twice_is_two_airdrops() {
+    let (_chain, client) = start().await;
+    let to = Pubkey::new_unique();
+    let first = client.request_airdrop(&to, 1_000_000_000).await.unwrap();
+    let second = client.request_airdrop(&to, 1_000_000_000).await.unwrap();
+    assert_ne!(first, second);
+    common::wait_confirmed(&client, &second).await;
+    assert_eq!(client.get_balance(&to).await.unwrap(), 2_000_000_000);
+}
