@@ -305,7 +305,7 @@ async fn a_recreated_bounty_and_submission_are_new_incarnations(pool: PgPool) {
     chain.wait_finalized().await;
     let db = Db::from_pool(pool.clone());
     for batch_size in [1, 1_000] {
-        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
+        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
             .execute(&pool)
             .await
             .unwrap();
@@ -438,6 +438,7 @@ async fn state_snapshot(pool: &PgPool) -> Vec<String> {
         "contributor_totals",
         "reviewer_totals",
         "bounty_quorum",
+        "dataset_totals",
     ] {
         let sql = format!(
             "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
@@ -466,7 +467,7 @@ async fn events_arriving_late_do_not_overwrite_newer_state(pool: PgPool) {
     let in_order = state_snapshot(&pool).await;
     assert!(in_order[0].contains("Cancelled"));
 
-    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
+    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
         .execute(&pool)
         .await
         .unwrap();
@@ -952,7 +953,7 @@ async fn repeated_inner_instruction_groups_count_once(pool: PgPool) {
     .await
     .unwrap();
     let clean = state_snapshot(&pool).await;
-    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
+    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
         .execute(&pool)
         .await
         .unwrap();

@@ -402,7 +402,7 @@ async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
     let resumed = snapshot(&pool).await;
 
     // The same chain ingested in one go, in a clean schema.
-    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
+    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
         .execute(&pool)
         .await
         .unwrap();
@@ -631,7 +631,7 @@ async fn a_paged_backfill_equals_a_single_page(pool: PgPool) {
         .await
         .unwrap();
     let by_pages = snapshot(&pool).await;
-    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
+    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
         .execute(&pool)
         .await
         .unwrap();
@@ -657,7 +657,7 @@ async fn batch_size_does_not_change_the_result(pool: PgPool) {
     let source = source(&chain, CommitmentConfig::finalized());
     let mut snapshots = Vec::new();
     for batch_size in [1, 1_000] {
-        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum")
+        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
             .execute(&pool)
             .await
             .unwrap();

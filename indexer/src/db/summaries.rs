@@ -23,6 +23,13 @@ pub async fn add(
         .map(|p| p.event.contributor.to_string())
         .collect();
     recount_contributors(conn, &contributors.into_iter().collect::<Vec<_>>()).await?;
+    let bounties: HashSet<String> = changes
+        .new_bounties
+        .iter()
+        .map(|b| b.event.bounty.to_string())
+        .chain(changes.bounties.keys().map(|(b, _)| b.clone()))
+        .collect();
+    recount_datasets(conn, &bounties.into_iter().collect::<Vec<_>>()).await?;
     let (submissions, incarnations): (Vec<&str>, Vec<i32>) =
         decided.iter().map(|(s, i)| (s.as_str(), *i)).unzip();
     if submissions.is_empty() {
@@ -59,6 +66,30 @@ pub async fn add(
     .bind(&submissions)
     .bind(&incarnations)
     .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Recounts the dataset and mint totals of the datasets these bounties belong to.
+async fn recount_datasets(conn: &mut PgConnection, bounties: &[String]) -> Result<(), DbError> {
+    if bounties.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "WITH touched AS (SELECT DISTINCT dataset_id, mint FROM bounties WHERE bounty = ANY($1)),
+         gone AS (DELETE FROM dataset_totals t USING touched
+                  WHERE t.dataset_id = touched.dataset_id AND t.mint = touched.mint)
+         INSERT INTO dataset_totals (dataset_id, mint, bounties, funded, released, refunded, reserved, paid_submissions)
+         SELECT b.dataset_id, b.mint, count(*), sum(b.funded), sum(b.released), sum(b.refunded), sum(b.reserved),
+                sum(b.paid)
+         FROM bounties b JOIN touched USING (dataset_id, mint)
+         GROUP BY b.dataset_id, b.mint
+         ON CONFLICT (dataset_id, mint) DO UPDATE SET bounties = EXCLUDED.bounties, funded = EXCLUDED.funded,
+             released = EXCLUDED.released, refunded = EXCLUDED.refunded, reserved = EXCLUDED.reserved,
+             paid_submissions = EXCLUDED.paid_submissions",
+    )
+    .bind(bounties)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -147,6 +178,8 @@ pub async fn recount(conn: &mut PgConnection, before: Involved) -> Result<(), Db
     .bind(&reviewers)
     .execute(&mut *conn)
     .await?;
+    let replayed: Vec<String> = bounties.iter().map(|b| b.to_string()).collect();
+    recount_datasets(conn, &replayed).await?;
     sqlx::query("DELETE FROM bounty_quorum WHERE bounty = ANY($1)")
         .bind(&bounties)
         .execute(&mut *conn)

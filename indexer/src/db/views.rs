@@ -46,15 +46,19 @@ impl View {
     /// The query; `$1` is the key when the view takes one, then limit and offset.
     fn sql(self) -> String {
         match self {
+            // The page's keys first (an index-only walk past the offset), then the rows.
             View::Bounties => format!(
-                "SELECT {BOUNTY_JSON} FROM bounties ORDER BY created_slot DESC, bounty, incarnation LIMIT $1 OFFSET $2"
+                "SELECT {BOUNTY_JSON} FROM bounties JOIN (SELECT bounty, incarnation FROM bounties \
+                 ORDER BY created_slot DESC, bounty, incarnation LIMIT $1 OFFSET $2) page USING (bounty, incarnation) \
+                 ORDER BY created_slot DESC, bounty, incarnation"
             ),
             View::Bounty => format!(
                 "SELECT {BOUNTY_JSON} FROM bounties WHERE bounty = $1 ORDER BY incarnation DESC LIMIT $2 OFFSET $3"
             ),
             View::BountySubmissions => format!(
-                "SELECT {SUBMISSION_JSON} FROM submissions WHERE bounty = $1 \
-                 ORDER BY created_slot, created_pos, submission, incarnation LIMIT $2 OFFSET $3"
+                "SELECT {SUBMISSION_JSON} FROM submissions JOIN (SELECT submission, incarnation FROM submissions \
+                 WHERE bounty = $1 ORDER BY created_slot, created_pos, submission, incarnation LIMIT $2 OFFSET $3) page \
+                 USING (submission, incarnation) ORDER BY created_slot, created_pos, submission, incarnation"
             ),
             View::ContributorPayouts => "SELECT jsonb_build_object('bounty', bounty, 'bounty_incarnation', bounty_incarnation, \
                 'submission', submission, 'submission_incarnation', submission_incarnation, 'amount', amount::text, \
@@ -63,7 +67,9 @@ impl View {
                 .into(),
             View::ContributorEarnings => "SELECT jsonb_build_object('contributor', contributor, 'mint', mint, \
                 'paid_submissions', paid_submissions, 'earned', earned::text, 'received_after_fees', received_after_fees::text, \
-                'last_paid_at', last_paid_at) FROM contributor_earnings ORDER BY earned DESC, contributor, mint LIMIT $1 OFFSET $2"
+                'last_paid_at', last_paid_at) FROM contributor_earnings JOIN (SELECT contributor, mint FROM contributor_totals \
+                ORDER BY earned DESC, contributor, mint LIMIT $1 OFFSET $2) page USING (contributor, mint) \
+                ORDER BY earned DESC, contributor, mint"
                 .into(),
             View::ReviewerAgreement => "SELECT jsonb_build_object('reviewer', reviewer, 'votes', votes, 'agreed', agreed, \
                 'agreement', agreement) FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2"
