@@ -88,7 +88,10 @@ test("reads: epoch, blocks, prioritization fees, token accounts by owner", async
   assert.ok(epoch.absoluteSlot > 0n && epoch.slotsInEpoch > 0n);
   const slot = await rpc.getSlot({ commitment: "confirmed" }).send();
   const blocks = await rpc.getBlocks(slot - 3n, slot, { commitment: "confirmed" }).send();
-  assert.deepEqual(blocks, [slot - 3n, slot - 2n, slot - 1n, slot]);
+  // As on a cluster, a slot in the range may have no block (the chain's first slots
+  // here): the answer is the produced ones, ascending, within the range, ending at `slot`.
+  assert.ok(blocks.length >= 2 && blocks.every((b, i) => b >= slot - 3n && b <= slot && (i === 0 || b > blocks[i - 1])));
+  assert.equal(blocks[blocks.length - 1], slot);
   const block = await rpc
     .getBlock(slot, { commitment: "confirmed", transactionDetails: "signatures", maxSupportedTransactionVersion: 0, rewards: false })
     .send();
