@@ -45,28 +45,34 @@ async fn fund(
     count: u64,
 ) {
     let program = anchor_spl::token::ID;
-    let blockhash = chain.rpc.get_latest_blockhash().await.expect("blockhash");
-    futures::stream::iter(from..from + count)
-        .map(|i| {
-            let tx = Transaction::new_signed_with_payer(
-                &[ix::bounty_fund(
-                    &creator.pubkey(),
-                    bounty,
-                    mint,
-                    &program,
-                    ata,
-                    i + 1,
-                )],
-                Some(&creator.pubkey()),
-                &[creator],
-                blockhash,
-            );
-            let rpc = &chain.rpc;
-            async move { rpc.send_and_confirm_transaction(&tx).await.expect("lands") }
-        })
-        .buffer_unordered(32)
-        .collect::<Vec<_>>()
-        .await;
+    // A blockhash lives 150 blocks: a fresh one for every few hundred transactions.
+    let mut start = from;
+    while start < from + count {
+        let end = (start + 300).min(from + count);
+        let blockhash = chain.rpc.get_latest_blockhash().await.expect("blockhash");
+        futures::stream::iter(start..end)
+            .map(|i| {
+                let tx = Transaction::new_signed_with_payer(
+                    &[ix::bounty_fund(
+                        &creator.pubkey(),
+                        bounty,
+                        mint,
+                        &program,
+                        ata,
+                        i + 1,
+                    )],
+                    Some(&creator.pubkey()),
+                    &[creator],
+                    blockhash,
+                );
+                let rpc = &chain.rpc;
+                async move { rpc.send_and_confirm_transaction(&tx).await.expect("lands") }
+            })
+            .buffer_unordered(32)
+            .collect::<Vec<_>>()
+            .await;
+        start = end;
+    }
     chain.wait_finalized().await;
 }
 
