@@ -164,8 +164,13 @@ impl Generator {
         } else {
             self.rng.gen_range(1..8)
         };
-        let pick = |g: &mut Self| g.reviewers[g.rng.gen_range(0..g.reviewers.len())];
-        let reviewers = [pick(self), pick(self), pick(self)];
+        // Three different reviewers (a bounty's reviewer set has no repeats).
+        let first = self.rng.gen_range(0..self.reviewers.len() - 2);
+        let reviewers = [
+            self.reviewers[first],
+            self.reviewers[first + 1],
+            self.reviewers[first + 2],
+        ];
         let funding = REWARD * u64::from(to_submit) + REWARD;
         let life = Life {
             bounty: Pubkey::new_from_array(self.rng.gen()),
