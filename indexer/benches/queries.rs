@@ -86,6 +86,19 @@ async fn filled(base: &str, events: usize) -> String {
     url
 }
 
+/// The cursor of the row at each tenth of a list (`$1` the offset, `$2` the key).
+async fn cursors(conn: &mut PgConnection, sql: &str, key: Option<&str>, total: i64) -> Vec<String> {
+    let mut found = Vec::new();
+    for tenth in 0..10 {
+        let mut query = sqlx::query_scalar(sql).bind(total * tenth / 10);
+        if let Some(key) = key {
+            query = query.bind(key);
+        }
+        found.push(query.fetch_one(&mut *conn).await.expect("a cursor"));
+    }
+    found
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -193,6 +206,25 @@ async fn main() {
     .await
     .expect("contributors");
     let deep = |total: i64, i: usize| (total * i64::try_from(i % 10).unwrap_or(0)) / 10;
+    // Deep pages are read by cursor (`?after=`, what a client walking the list sends):
+    // the cursors of rows at each tenth of the list. Offsets stop at 10,000.
+    let bounty_cursors = cursors(
+        &mut conn,
+        "SELECT concat_ws('.', created_slot, bounty, incarnation) FROM bounties \
+         ORDER BY created_slot DESC, bounty DESC, incarnation DESC OFFSET $1 LIMIT 1",
+        None,
+        counts.1,
+    )
+    .await;
+    let submission_cursors = cursors(
+        &mut conn,
+        "SELECT concat_ws('.', created_slot, created_pos, submission, incarnation) FROM submissions \
+         WHERE bounty = $2 ORDER BY created_slot, created_pos, submission, incarnation OFFSET $1 LIMIT 1",
+        Some(&largest),
+        largest_size,
+    )
+    .await;
+    let shallow = |total: i64, i: usize| deep(total.min(10_000), i);
     let cold = |f: &dyn Fn(usize) -> String| (0..requests).map(f).collect::<Vec<_>>();
     let warm = |path: String| vec![path; requests];
 
@@ -200,8 +232,13 @@ async fn main() {
     let endpoints: Vec<(&str, Vec<String>, Vec<String>)> = vec![
         (
             "/bounties",
-            cold(&|i| format!("/bounties?limit=50&offset={}", deep(counts.1, i))),
+            cold(&|i| format!("/bounties?limit=50&after={}", bounty_cursors[i % 10])),
             warm("/bounties?limit=50".into()),
+        ),
+        (
+            "/bounties (offset)",
+            cold(&|i| format!("/bounties?limit=50&offset={}", shallow(counts.1, i))),
+            warm("/bounties?limit=50&offset=5000".into()),
         ),
         (
             "/bounties/{bounty}",
@@ -212,8 +249,8 @@ async fn main() {
             "/bounties/{bounty}/submissions",
             cold(&|i| {
                 format!(
-                    "/bounties/{largest}/submissions?limit=50&offset={}",
-                    deep(largest_size, i)
+                    "/bounties/{largest}/submissions?limit=50&after={}",
+                    submission_cursors[i % 10]
                 )
             }),
             warm(format!("/bounties/{largest}/submissions?limit=50")),

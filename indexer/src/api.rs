@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::db::{Db, View};
+use crate::db::{Db, Start, View};
 use crate::metrics::Metrics;
 
 #[derive(Clone)]
@@ -29,31 +29,70 @@ pub struct ApiState {
     pub stall_after: Duration,
 }
 
-/// `?limit=&offset=`; limit 1..=500 (default 50), offset ≥ 0.
+/// `?limit=` 1..=500 (default 50), and where the page starts: `?after=<cursor>` (the
+/// `next` of the previous page; the long lists) or `?offset=` 0..=10,000.
 #[derive(Debug, Deserialize)]
 pub struct Page {
     limit: Option<i64>,
     offset: Option<i64>,
+    after: Option<String>,
 }
 
 pub const MAX_LIMIT: i64 = 500;
 
+/// Skipping rows costs as much as reading them; deeper pages are read by cursor.
+pub const MAX_OFFSET: i64 = 10_000;
+
 impl Page {
-    fn bounds(&self) -> Result<(i64, i64), ApiError> {
+    fn bounds(&self, view: View) -> Result<(i64, Start), ApiError> {
         let limit = self.limit.unwrap_or(50);
-        let offset = self.offset.unwrap_or(0);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::BadRequest(format!(
                 "limit must be between 1 and {MAX_LIMIT}, not {limit}"
             )));
         }
-        if offset < 0 {
-            return Err(ApiError::BadRequest(format!(
-                "offset must not be negative, not {offset}"
-            )));
-        }
-        Ok((limit, offset))
+        let start = match (&self.after, self.offset) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::BadRequest(
+                    "give either after or offset, not both".into(),
+                ))
+            }
+            (Some(cursor), None) => {
+                let keyset = view.keyset().ok_or_else(|| {
+                    ApiError::BadRequest("this list pages by offset, not by cursor".into())
+                })?;
+                let parts = keyset.parse(cursor).ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "{cursor:?} is not a cursor of this list (take `next` from the previous page)"
+                    ))
+                })?;
+                Start::After(parts)
+            }
+            (None, offset) => {
+                let offset = offset.unwrap_or(0);
+                if !(0..=MAX_OFFSET).contains(&offset) {
+                    return Err(ApiError::BadRequest(format!(
+                        "offset must be between 0 and {MAX_OFFSET}, not {offset}; read deeper pages with after=<next>"
+                    )));
+                }
+                Start::Offset(offset)
+            }
+        };
+        Ok((limit, start))
     }
+}
+
+/// A page as JSON: its items, its limit, and `next` (the cursor of its last row) for the
+/// lists that page by cursor.
+fn page_json(items: Vec<Value>, limit: i64, start: &Start, next: Option<String>) -> Json<Value> {
+    let mut body = json!({ "items": items, "limit": limit });
+    if let Start::Offset(offset) = start {
+        body["offset"] = json!(offset);
+    }
+    if let Some(next) = next {
+        body["next"] = json!(next);
+    }
+    Json(body)
 }
 
 pub fn router(state: ApiState) -> Router {
@@ -135,15 +174,13 @@ async fn list(
     key: Option<&str>,
     page: Result<Query<Page>, QueryRejection>,
 ) -> ApiResult {
-    let (limit, offset) = page?.bounds()?;
-    let items = state
+    let (limit, start) = page?.bounds(view)?;
+    let (items, next) = state
         .db
-        .read(view, key, limit, offset)
+        .read(view, key, limit, &start)
         .await
         .map_err(ApiError::Database)?;
-    Ok(Json(
-        json!({ "items": items, "limit": limit, "offset": offset }),
-    ))
+    Ok(page_json(items, limit, &start, next))
 }
 
 async fn health(State(state): State<ApiState>) -> Response {
@@ -184,21 +221,19 @@ async fn bounties(
     if filter.mint.is_none() && filter.created_after.is_none() && filter.created_before.is_none() {
         return list(&state, View::Bounties, None, page).await;
     }
-    let (limit, offset) = page?.bounds()?;
+    let (limit, start) = page?.bounds(View::Bounties)?;
     let mint = filter.mint.as_deref().map(bounty_key).transpose()?;
-    let items = state
+    let (items, next) = state
         .db
         .bounties_filtered(
             mint.as_deref(),
             (filter.created_after, filter.created_before),
             limit,
-            offset,
+            &start,
         )
         .await
         .map_err(ApiError::Database)?;
-    Ok(Json(
-        json!({ "items": items, "limit": limit, "offset": offset }),
-    ))
+    Ok(page_json(items, limit, &start, next))
 }
 
 async fn contributor_payouts(
@@ -264,9 +299,9 @@ async fn bounty(
     id: Result<Path<String>, PathRejection>,
 ) -> ApiResult {
     let key = bounty_key(&id?.0)?;
-    let mut found = state
+    let (mut found, _) = state
         .db
-        .read(View::Bounty, Some(&key), 1, 0)
+        .read(View::Bounty, Some(&key), 1, &Start::Offset(0))
         .await
         .map_err(ApiError::Database)?;
     if found.is_empty() {

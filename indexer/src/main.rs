@@ -8,7 +8,7 @@ use anchor_lang::prelude::Pubkey;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use databounty_indexer::api::{router, ApiState};
-use databounty_indexer::db::{Db, Failure, View, Writer};
+use databounty_indexer::db::{Db, Failure, Start, View, Writer};
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, run_once, PipelineConfig, Stop};
 use databounty_indexer::source::RpcSource;
@@ -263,7 +263,7 @@ async fn print_report(db: &Db) -> anyhow::Result<()> {
         ),
     ];
     for (title, view, columns) in views {
-        let rows = db.read(view, None, 50, 0).await?;
+        let (rows, _) = db.read(view, None, 50, &Start::Offset(0)).await?;
         let cell = |row: &serde_json::Value, column: &str| match &row[column] {
             serde_json::Value::String(s) if s.chars().count() > 20 => {
                 format!("{}…", s.chars().take(12).collect::<String>())

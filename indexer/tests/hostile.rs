@@ -794,6 +794,12 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
         ("/bounties?limit=0", 400),
         ("/bounties?limit=501", 400),
         ("/bounties?offset=-1", 400),
+        ("/bounties?offset=10001", 400),
+        ("/bounties?after=x", 400),
+        ("/bounties?after=1.x", 400),
+        ("/bounties?after=z.key.1", 400),
+        ("/bounties?after=1.key.1&offset=1", 400),
+        ("/contributors/earnings?after=1", 400),
         ("/bounties/not-a-key", 400),
         ("/bounties/not-a-key/submissions", 400),
         (&format!("/bounties/{}", Pubkey::new_unique()), 404),
@@ -1027,6 +1033,50 @@ async fn the_change_feed_and_filters(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(seen, expected, "every event once, in chain order");
+
+    // Every long list walked by cursor, one row a page, equals the list in one page.
+    let walk = |path: String| {
+        let get = &get;
+        async move {
+            let mut items = Vec::new();
+            let mut next: Option<String> = None;
+            loop {
+                let after = next
+                    .as_deref()
+                    .map(|c| format!("&after={c}"))
+                    .unwrap_or_default();
+                let page = get(format!("{path}?limit=1{after}")).await;
+                let page_items = page["items"].as_array().unwrap().clone();
+                if page_items.is_empty() {
+                    assert!(page["next"].is_null(), "an empty page has no next");
+                    return items;
+                }
+                next = Some(page["next"].as_str().expect("a cursor").to_string());
+                items.extend(page_items);
+            }
+        }
+    };
+    let bounty = life.bounty;
+    let contributor = life.contributors[0].pubkey();
+    for path in [
+        "/bounties".to_string(),
+        format!("/bounties/{bounty}/submissions"),
+        format!("/contributors/{contributor}/payouts"),
+    ] {
+        let whole = get(format!("{path}?limit=500")).await;
+        let walked = walk(path.clone()).await;
+        assert!(!walked.is_empty(), "{path}");
+        assert_eq!(&walked, whole["items"].as_array().unwrap(), "{path}");
+    }
+    let by_mint = get(format!("/bounties?mint={}&limit=1", life.mint)).await;
+    let rest = get(format!(
+        "/bounties?mint={}&limit=5&after={}",
+        life.mint,
+        by_mint["next"].as_str().unwrap()
+    ))
+    .await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert_ne!(rest["items"][0]["bounty"], by_mint["items"][0]["bounty"]);
 
     let mint = get(format!("/bounties?mint={}", life.mint)).await;
     assert_eq!(mint["items"].as_array().unwrap().len(), 2);

@@ -29,10 +29,132 @@ const BOUNTY_JSON: &str = "jsonb_build_object('bounty', bounty, 'incarnation', i
      'submission_deadline', submission_deadline_unix::text, 'review_deadline', review_deadline_unix::text, \
      'created_at', created_at, 'metadata_uri', metadata_uri, 'updated_slot', updated_slot)";
 
+const PAYOUT_JSON: &str = "jsonb_build_object('bounty', bounty, 'bounty_incarnation', bounty_incarnation, \
+     'submission', submission, 'submission_incarnation', submission_incarnation, 'amount', amount::text, \
+     'received', received::text, 'paid_at', paid_at, 'signature', signature, 'slot', slot)";
+
 const SUBMISSION_JSON: &str = "jsonb_build_object('submission', submission, 'incarnation', incarnation, \
      'bounty', bounty, 'bounty_incarnation', bounty_incarnation, 'contributor', contributor, 'hash', hash, 'uri', uri, \
      'status', status, 'approvals', approvals, 'rejections', rejections, 'created_at', created_at, \
      'decided_at', decided_at, 'paid_at', paid_at, 'closed_at', closed_at, 'updated_slot', updated_slot)";
+
+/// Where a page starts: after skipping `offset` rows, or after the row whose cursor a
+/// previous page returned (keyset paging: one index descent at any depth).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    Offset(i64),
+    After(Vec<String>),
+}
+
+/// How a view pages by cursor: its ordering columns (all in one direction, so that one
+/// row comparison finds the start in the index) and the type of each.
+pub struct Keyset {
+    pub columns: &'static [(&'static str, &'static str)],
+    pub descending: bool,
+}
+
+impl Keyset {
+    /// `(a, b) < ($n::t, $n+1::u)` for the columns, parameters from `$first`.
+    fn predicate(&self, first: usize) -> String {
+        let columns: Vec<&str> = self.columns.iter().map(|(c, _)| *c).collect();
+        let params: Vec<String> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, (_, ty))| format!("${}::{ty}", first + i))
+            .collect();
+        let op = if self.descending { "<" } else { ">" };
+        format!("({}) {op} ({})", columns.join(", "), params.join(", "))
+    }
+
+    fn order(&self) -> String {
+        let dir = if self.descending { " DESC" } else { "" };
+        let columns: Vec<String> = self
+            .columns
+            .iter()
+            .map(|(c, _)| format!("{c}{dir}"))
+            .collect();
+        columns.join(", ")
+    }
+
+    /// The cursor of a row: its ordering columns joined by dots.
+    fn cursor(&self) -> String {
+        let columns: Vec<&str> = self.columns.iter().map(|(c, _)| *c).collect();
+        format!("concat_ws('.', {})", columns.join(", "))
+    }
+
+    /// A page of `table`: the page's primary keys first (an index-only walk from the
+    /// cursor, or past the offset), then the rows with their cursors.
+    /// `filters` use the parameters before `$next`.
+    fn sql(
+        &self,
+        json: &str,
+        table: &str,
+        pk: &str,
+        filters: &[&str],
+        mut next: usize,
+        start: &Start,
+    ) -> String {
+        let mut filters: Vec<String> = filters.iter().map(|f| f.to_string()).collect();
+        if let Start::After(_) = start {
+            filters.push(self.predicate(next));
+            next += self.columns.len();
+        }
+        let filter = if filters.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", filters.join(" AND "))
+        };
+        let skip = match start {
+            Start::Offset(_) => format!(" OFFSET ${}", next + 1),
+            Start::After(_) => String::new(),
+        };
+        let order = self.order();
+        format!(
+            "SELECT {json}, {cursor} FROM {table} JOIN (SELECT {pk} FROM {table} {filter} \
+             ORDER BY {order} LIMIT ${next}{skip}) page USING ({pk}) ORDER BY {order}",
+            cursor = self.cursor()
+        )
+    }
+
+    /// Splits a cursor into its parts, checking each integer part.
+    pub fn parse(&self, text: &str) -> Option<Vec<String>> {
+        let parts: Vec<String> = text.split('.').map(str::to_string).collect();
+        let fits = parts.len() == self.columns.len()
+            && parts
+                .iter()
+                .zip(self.columns)
+                .all(|(part, (_, ty))| match *ty {
+                    "text" => !part.is_empty(),
+                    _ => part.parse::<i64>().is_ok(),
+                });
+        fits.then_some(parts)
+    }
+}
+
+const BOUNTIES_KEYSET: Keyset = Keyset {
+    columns: &[
+        ("created_slot", "bigint"),
+        ("bounty", "text"),
+        ("incarnation", "integer"),
+    ],
+    descending: true,
+};
+
+const SUBMISSIONS_KEYSET: Keyset = Keyset {
+    columns: &[
+        ("created_slot", "bigint"),
+        ("created_pos", "bigint"),
+        ("submission", "text"),
+        ("incarnation", "integer"),
+    ],
+    descending: false,
+};
+
+const PAYOUTS_KEYSET: Keyset = Keyset {
+    columns: &[("slot", "bigint"), ("pos", "bigint")],
+    descending: true,
+};
 
 impl View {
     /// Whether the view takes a key (`$1`) before limit and offset.
@@ -43,28 +165,42 @@ impl View {
         )
     }
 
-    /// The query; `$1` is the key when the view takes one, then limit and offset.
-    fn sql(self) -> String {
+    /// How the view pages by cursor, if it does (the long lists do; the short summaries
+    /// page by offset).
+    pub fn keyset(self) -> Option<&'static Keyset> {
         match self {
-            // The page's keys first (an index-only walk past the offset), then the rows.
-            View::Bounties => format!(
-                "SELECT {BOUNTY_JSON} FROM bounties JOIN (SELECT bounty, incarnation FROM bounties \
-                 ORDER BY created_slot DESC, bounty, incarnation LIMIT $1 OFFSET $2) page USING (bounty, incarnation) \
-                 ORDER BY created_slot DESC, bounty, incarnation"
+            View::Bounties => Some(&BOUNTIES_KEYSET),
+            View::BountySubmissions => Some(&SUBMISSIONS_KEYSET),
+            View::ContributorPayouts => Some(&PAYOUTS_KEYSET),
+            _ => None,
+        }
+    }
+
+    /// The query for a page from `start`. Keyset views: `$1` is the key when the view
+    /// takes one, then the cursor's parts, then limit (and offset). Others: the key, limit,
+    /// offset.
+    fn sql(self, start: &Start) -> String {
+        match self {
+            View::Bounties => BOUNTIES_KEYSET.sql(BOUNTY_JSON, "bounties", "bounty, incarnation", &[], 1, start),
+            View::BountySubmissions => SUBMISSIONS_KEYSET.sql(
+                SUBMISSION_JSON,
+                "submissions",
+                "submission, incarnation",
+                &["bounty = $1"],
+                2,
+                start,
+            ),
+            View::ContributorPayouts => PAYOUTS_KEYSET.sql(
+                PAYOUT_JSON,
+                "payouts",
+                "signature, instruction_index, inner_index",
+                &["contributor = $1"],
+                2,
+                start,
             ),
             View::Bounty => format!(
                 "SELECT {BOUNTY_JSON} FROM bounties WHERE bounty = $1 ORDER BY incarnation DESC LIMIT $2 OFFSET $3"
             ),
-            View::BountySubmissions => format!(
-                "SELECT {SUBMISSION_JSON} FROM submissions JOIN (SELECT submission, incarnation FROM submissions \
-                 WHERE bounty = $1 ORDER BY created_slot, created_pos, submission, incarnation LIMIT $2 OFFSET $3) page \
-                 USING (submission, incarnation) ORDER BY created_slot, created_pos, submission, incarnation"
-            ),
-            View::ContributorPayouts => "SELECT jsonb_build_object('bounty', bounty, 'bounty_incarnation', bounty_incarnation, \
-                'submission', submission, 'submission_incarnation', submission_incarnation, 'amount', amount::text, \
-                'received', received::text, 'paid_at', paid_at, 'signature', signature, 'slot', slot) \
-                FROM payouts WHERE contributor = $1 ORDER BY slot DESC, pos DESC LIMIT $2 OFFSET $3"
-                .into(),
             View::ContributorEarnings => "SELECT jsonb_build_object('contributor', contributor, 'mint', mint, \
                 'paid_submissions', paid_submissions, 'earned', earned::text, 'received_after_fees', received_after_fees::text, \
                 'last_paid_at', last_paid_at) FROM contributor_earnings JOIN (SELECT contributor, mint FROM contributor_totals \
@@ -93,21 +229,22 @@ impl View {
 }
 
 impl Db {
-    /// A page of `view` as JSON objects.
+    /// A page of `view` as JSON objects, and the cursor of its last row when the view
+    /// pages by cursor.
     pub async fn read(
         &self,
         view: View,
         key: Option<&str>,
         limit: i64,
-        offset: i64,
-    ) -> Result<Vec<serde_json::Value>, sqlx::Error> {
-        let sql = view.sql();
+        start: &Start,
+    ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
+        let sql = view.sql(start);
         let mut query = sqlx::query(&sql);
         if view.keyed() {
             query = query.bind(key.unwrap_or_default());
         }
-        let rows = query.bind(limit).bind(offset).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| r.try_get(0)).collect()
+        let rows = page(query, limit, start).fetch_all(&self.pool).await?;
+        with_cursor(&rows, view.keyset().is_some())
     }
 
     /// Events after `after` (a chain position), in chain order, with their position and
@@ -132,29 +269,31 @@ impl Db {
     }
 
     /// Bounties of one mint and/or created within a time range (unix seconds), newest
-    /// first.
+    /// first, and the cursor of the page's last row.
     pub async fn bounties_filtered(
         &self,
         mint: Option<&str>,
         created: (Option<i64>, Option<i64>),
         limit: i64,
-        offset: i64,
-    ) -> Result<Vec<serde_json::Value>, sqlx::Error> {
-        let sql = format!(
-            "SELECT {BOUNTY_JSON} FROM bounties WHERE ($1::text IS NULL OR mint = $1) \
-             AND ($2::bigint IS NULL OR created_at >= to_timestamp($2)) \
-             AND ($3::bigint IS NULL OR created_at < to_timestamp($3)) \
-             ORDER BY created_slot DESC, bounty, incarnation LIMIT $4 OFFSET $5"
+        start: &Start,
+    ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
+        let sql = BOUNTIES_KEYSET.sql(
+            BOUNTY_JSON,
+            "bounties",
+            "bounty, incarnation",
+            &[
+                "($1::text IS NULL OR mint = $1)",
+                "($2::bigint IS NULL OR created_at >= to_timestamp($2))",
+                "($3::bigint IS NULL OR created_at < to_timestamp($3))",
+            ],
+            4,
+            start,
         );
-        let rows = sqlx::query(&sql)
-            .bind(mint)
-            .bind(created.0)
-            .bind(created.1)
-            .bind(limit)
-            .bind(offset)
+        let query = sqlx::query(&sql).bind(mint).bind(created.0).bind(created.1);
+        page(query, limit, start)
             .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| r.try_get(0)).collect()
+            .await
+            .and_then(|rows| with_cursor(&rows, true))
     }
 
     /// Whether any incarnation of `bounty` is indexed.
@@ -164,4 +303,37 @@ impl Db {
             .fetch_one(&self.pool)
             .await
     }
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Binds what follows a view's own parameters: the cursor's parts or nothing, the limit,
+/// and the offset when paging by offset.
+fn page<'q>(mut query: Query<'q>, limit: i64, start: &'q Start) -> Query<'q> {
+    if let Start::After(parts) = start {
+        for part in parts {
+            query = query.bind(part);
+        }
+    }
+    query = query.bind(limit);
+    if let Start::Offset(offset) = start {
+        query = query.bind(*offset);
+    }
+    query
+}
+
+/// The JSON objects of a page and, for a keyset view, the cursor of its last row.
+fn with_cursor(
+    rows: &[sqlx::postgres::PgRow],
+    keyset: bool,
+) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
+    let items = rows
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = match rows.last() {
+        Some(last) if keyset => Some(last.try_get(1)?),
+        _ => None,
+    };
+    Ok((items, next))
 }
