@@ -2,6 +2,7 @@
 //! rows, the checkpoint, and the quarantine. Each batch is one statement per table with
 //! array parameters (`UNNEST`), so any batch size binds a fixed number of parameters.
 
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use super::{pg_time, DbError};
@@ -15,28 +16,28 @@ pub async fn insert_transactions(
     final_up_to: u64,
     outcome: impl Fn(&TxRecord) -> &'static str,
 ) -> Result<(), DbError> {
-    let signatures: Vec<&str> = txs.iter().map(|t| t.signature.as_str()).collect();
+    let signatures: Vec<String> = txs.iter().map(|t| t.signature.clone()).collect();
     let slots: Vec<i64> = txs.iter().map(|t| t.position().slot_i64()).collect();
     let tx_indexes: Vec<i32> = txs.iter().map(|t| tx_index(t.tx_index)).collect();
     let failed: Vec<bool> = txs.iter().map(|t| t.failed).collect();
     let block_times: Vec<Option<i64>> = txs.iter().map(|t| t.block_time).collect();
-    let outcomes: Vec<&str> = txs.iter().map(|t| outcome(t)).collect();
+    let outcomes: Vec<String> = txs.iter().map(|t| outcome(t).to_string()).collect();
     let finalized: Vec<bool> = txs.iter().map(|t| t.slot <= final_up_to).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO transactions (signature, slot, tx_index, failed, finalized, block_time, outcome)
          SELECT s, sl, ti, f, fin, bt, o
          FROM UNNEST($1::text[], $2::int8[], $3::int4[], $4::bool[], $5::int8[], $6::text[], $7::bool[])
               AS u(s, sl, ti, f, bt, o, fin)
          ON CONFLICT (signature) DO UPDATE SET slot = EXCLUDED.slot, tx_index = EXCLUDED.tx_index,
              finalized = transactions.finalized OR EXCLUDED.finalized, outcome = EXCLUDED.outcome",
+        &signatures,
+        &slots,
+        &tx_indexes,
+        &failed,
+        &block_times as &[Option<i64>],
+        &outcomes,
+        &finalized,
     )
-    .bind(&signatures)
-    .bind(&slots)
-    .bind(&tx_indexes)
-    .bind(&failed)
-    .bind(&block_times)
-    .bind(&outcomes)
-    .bind(finalized)
     .execute(conn)
     .await?;
     Ok(())
@@ -70,14 +71,14 @@ pub async fn insert_events(
     let mut raws = Vec::with_capacity(rows.len());
     let mut errors = Vec::with_capacity(rows.len());
     for row in rows {
-        signatures.push(row.signature.as_str());
+        signatures.push(row.signature.clone());
         ixs.push(row.position.instruction_index);
         inners.push(row.position.inner_index);
         slots.push(row.position.slot_i64());
         positions.push(row.position.within_slot());
         unix.push(row.block_time);
         times.push(row.block_time.and_then(pg_time));
-        names.push(row.name());
+        names.push(row.name().to_string());
         match &row.event {
             Ok(event) => {
                 bounties.push(Some(event.bounty().to_string()));
@@ -90,9 +91,9 @@ pub async fn insert_events(
                 errors.push(Some(storable_text(err).into_owned()));
             }
         }
-        raws.push(row.raw.as_slice());
+        raws.push(row.raw.clone());
     }
-    let inserted: Vec<(String, i16, i16)> = sqlx::query_as(
+    let inserted = sqlx::query!(
         "INSERT INTO events (signature, instruction_index, inner_index, slot, pos, block_time_unix, block_time,
                              name, bounty, data, raw, decode_error, finalized)
          SELECT s, ix, inn, sl, p, btu, bt, n, b, d::jsonb, r, e, fin
@@ -101,23 +102,26 @@ pub async fn insert_events(
               AS u(s, ix, inn, sl, p, btu, bt, n, b, d, r, e, fin)
          ON CONFLICT (signature, instruction_index, inner_index) DO NOTHING
          RETURNING signature, instruction_index, inner_index",
+        &signatures,
+        &ixs,
+        &inners,
+        &slots,
+        &positions,
+        &unix as &[Option<i64>],
+        &times as &[Option<DateTime<Utc>>],
+        &names,
+        &bounties as &[Option<String>],
+        &data as &[Option<String>],
+        &raws,
+        &errors as &[Option<String>],
+        &finalized,
     )
-    .bind(&signatures)
-    .bind(&ixs)
-    .bind(&inners)
-    .bind(&slots)
-    .bind(&positions)
-    .bind(&unix)
-    .bind(&times)
-    .bind(&names)
-    .bind(&bounties)
-    .bind(&data)
-    .bind(&raws)
-    .bind(&errors)
-    .bind(&finalized)
     .fetch_all(conn)
     .await?;
-    let new: std::collections::HashSet<(String, i16, i16)> = inserted.into_iter().collect();
+    let new: std::collections::HashSet<(String, i16, i16)> = inserted
+        .into_iter()
+        .map(|r| (r.signature, r.instruction_index, r.inner_index))
+        .collect();
     Ok(rows
         .iter()
         .map(|r| {
@@ -136,15 +140,15 @@ pub async fn advance_checkpoint(
     source: &str,
     tx: &TxRecord,
 ) -> Result<(), DbError> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO checkpoints (source, signature, slot, tx_index) VALUES ($1, $2, $3, $4)
          ON CONFLICT (source) DO UPDATE SET signature = $2, slot = $3, tx_index = $4, updated_at = now()
          WHERE (checkpoints.slot, checkpoints.tx_index) <= ($3, $4)",
+        source,
+        &tx.signature,
+        tx.position().slot_i64(),
+        tx_index(tx.tx_index),
     )
-    .bind(source)
-    .bind(&tx.signature)
-    .bind(tx.position().slot_i64())
-    .bind(tx_index(tx.tx_index))
     .execute(conn)
     .await?;
     Ok(())
@@ -157,18 +161,19 @@ pub async fn quarantine(
     error: &str,
     sqlstate: Option<&str>,
 ) -> Result<(), DbError> {
-    let raw: Vec<&[u8]> = tx.rows.iter().map(|r| r.raw.as_slice()).collect();
-    sqlx::query(
+    let raw: Vec<Vec<u8>> = tx.rows.iter().map(|r| r.raw.clone()).collect();
+    let error = storable_text(error);
+    sqlx::query!(
         "INSERT INTO quarantine (signature, slot, tx_index, raw_events, error, sqlstate)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (signature) DO UPDATE SET error = EXCLUDED.error, sqlstate = EXCLUDED.sqlstate",
+        &tx.signature,
+        tx.position().slot_i64(),
+        tx_index(tx.tx_index),
+        &raw,
+        error.as_ref(),
+        sqlstate,
     )
-    .bind(&tx.signature)
-    .bind(tx.position().slot_i64())
-    .bind(tx_index(tx.tx_index))
-    .bind(&raw)
-    .bind(storable_text(error).as_ref())
-    .bind(sqlstate)
     .execute(conn)
     .await?;
     Ok(())
@@ -181,16 +186,16 @@ pub async fn newest_event_positions(
 ) -> Result<std::collections::HashMap<String, (i64, i64)>, DbError> {
     // One backward index probe per bounty: a bounty with thousands of events costs the
     // same as one with a few.
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT b.bounty, e.slot, e.pos FROM UNNEST($1::text[]) AS b(bounty)
+    let rows = sqlx::query!(
+        r#"SELECT b.bounty AS "bounty!", e.slot, e.pos FROM UNNEST($1::text[]) AS b(bounty)
          CROSS JOIN LATERAL (SELECT slot, pos FROM events WHERE events.bounty = b.bounty
-                             ORDER BY slot DESC, pos DESC LIMIT 1) e",
+                             ORDER BY slot DESC, pos DESC LIMIT 1) e"#,
+        bounties,
     )
-    .bind(bounties)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(b, slot, pos)| (b, (slot, pos)))
+        .map(|r| (r.bounty, (r.slot, r.pos)))
         .collect())
 }

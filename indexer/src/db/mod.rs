@@ -2,6 +2,13 @@
 //! checkpoints, quarantine), [`state`] (the state and ledger tables the projection
 //! produces), [`summaries`] (the totals behind the analyst views), [`views`] (what the API and report read), and [`writer`] (the one writer:
 //! batches, the advisory lock, splitting refused batches, rollbacks).
+//!
+//! Fixed statements are `sqlx::query!` macros, checked at compile time against `.sqlx/`
+//! (regenerate it with `scripts/sqlx-prepare.sh` after changing one or a migration).
+//! Array parameters are passed as `&[String]`-like slices because that is what the
+//! macros check text[] against; arrays that may hold NULL have no such mapping, so they
+//! are cast to their Rust type (`as &[Option<T>]`) and their SQL type is checked by
+//! Postgres when they run.
 
 pub mod log;
 pub mod state;
@@ -139,8 +146,8 @@ impl Db {
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
+        sqlx::query_scalar!("SELECT 1 AS ping")
+            .fetch_one(&self.pool)
             .await
             .map(|_| ())
     }

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
 use databounty_sdk::events::decode_event;
 use databounty_sdk::hash::hex;
 use sqlx::PgConnection;
@@ -18,21 +19,27 @@ pub async fn load_incarnations(
     bounties: &[String],
     submissions: &[String],
 ) -> Result<Incarnations, DbError> {
-    let rows: Vec<(String, i32)> = sqlx::query_as(
-        "SELECT bounty, max(incarnation) FROM bounties WHERE bounty = ANY($1) GROUP BY bounty",
+    // max() over a group's rows is never null: every group has a row.
+    let rows = sqlx::query!(
+        r#"SELECT bounty, max(incarnation) AS "incarnation!" FROM bounties WHERE bounty = ANY($1) GROUP BY bounty"#,
+        bounties,
     )
-    .bind(bounties)
     .fetch_all(&mut *conn)
     .await?;
     let mut known = Incarnations::default();
-    known.bounties.extend(rows);
-    let rows: Vec<(String, i32)> = sqlx::query_as(
-        "SELECT submission, max(incarnation) FROM submissions WHERE submission = ANY($1) GROUP BY submission",
+    known
+        .bounties
+        .extend(rows.into_iter().map(|r| (r.bounty, r.incarnation)));
+    let rows = sqlx::query!(
+        r#"SELECT submission, max(incarnation) AS "incarnation!" FROM submissions WHERE submission = ANY($1)
+           GROUP BY submission"#,
+        submissions,
     )
-    .bind(submissions)
     .fetch_all(&mut *conn)
     .await?;
-    known.submissions.extend(rows);
+    known
+        .submissions
+        .extend(rows.into_iter().map(|r| (r.submission, r.incarnation)));
     Ok(known)
 }
 
@@ -57,24 +64,28 @@ async fn newly_decided(
     conn: &mut PgConnection,
     changes: &Changes,
 ) -> Result<Vec<(String, i32)>, DbError> {
-    let (keys, incarnations): (Vec<&str>, Vec<i32>) = changes
+    let (keys, incarnations): (Vec<String>, Vec<i32>) = changes
         .submissions
         .iter()
         .filter(|(_, patch)| patch.decided_at.is_some())
-        .map(|((s, i), _)| (s.as_str(), *i))
+        .map(|((s, i), _)| (s.clone(), *i))
         .unzip();
     if keys.is_empty() {
         return Ok(vec![]);
     }
-    Ok(sqlx::query_as(
+    let rows = sqlx::query!(
         "SELECT s.submission, s.incarnation FROM UNNEST($1::text[], $2::int4[]) AS d(submission, incarnation)
          JOIN submissions s ON s.submission = d.submission AND s.incarnation = d.incarnation
          WHERE s.decided_at IS NULL",
+        &keys,
+        &incarnations,
     )
-    .bind(&keys)
-    .bind(&incarnations)
     .fetch_all(conn)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.submission, r.incarnation))
+        .collect())
 }
 
 async fn insert_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
@@ -84,7 +95,15 @@ async fn insert_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(
     let n = &changes.new_bounties;
     let col =
         |f: &dyn Fn(&crate::projection::NewBounty) -> String| n.iter().map(f).collect::<Vec<_>>();
-    sqlx::query(
+    let reviewers = col(&|b| {
+        b.event
+            .reviewers
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    });
+    sqlx::query!(
         "INSERT INTO bounties (bounty, incarnation, creator, dataset_id, nonce, metadata_uri, metadata_uri_raw, mint,
              token_program, vault, reward_per_submission, max_winners, reviewers, quorum, submission_deadline_unix,
              submission_deadline, review_deadline_unix, review_deadline, permanent_delegate_allowed, status, created_at,
@@ -97,36 +116,29 @@ async fn insert_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(
                      $21::int8[], $22::int8[])
               AS u(b, i, c, d, nn, u, ur, m, tp, v, r, mw, rv, q, sdu, sd, rdu, rd, pd, ca, sl, p)
          ON CONFLICT (bounty, incarnation) DO NOTHING",
+        &col(&|b| b.event.bounty.to_string()),
+        &n.iter().map(|b| b.incarnation).collect::<Vec<_>>(),
+        &col(&|b| b.event.creator.to_string()),
+        &col(&|b| hex(&b.event.dataset_id)),
+        &col(&|b| numeric(b.event.nonce)),
+        &col(&|b| storable_text(&b.event.metadata_uri).into_owned()),
+        &n.iter().map(|b| b.event.metadata_uri.clone().into_bytes()).collect::<Vec<_>>(),
+        &col(&|b| b.event.mint.to_string()),
+        &col(&|b| b.event.token_program.to_string()),
+        &col(&|b| b.event.vault.to_string()),
+        &col(&|b| numeric(b.event.reward_per_submission)),
+        &n.iter().map(|b| i64::from(b.event.max_winners)).collect::<Vec<_>>(),
+        &reviewers,
+        &n.iter().map(|b| i16::from(b.event.quorum)).collect::<Vec<_>>(),
+        &n.iter().map(|b| b.event.submission_deadline).collect::<Vec<_>>(),
+        &n.iter().map(|b| pg_time(b.event.submission_deadline)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
+        &n.iter().map(|b| b.event.review_deadline).collect::<Vec<_>>(),
+        &n.iter().map(|b| pg_time(b.event.review_deadline)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
+        &n.iter().map(|b| b.event.permanent_delegate_allowed).collect::<Vec<_>>(),
+        &n.iter().map(|b| pg_time(b.event.created_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
+        &n.iter().map(|b| b.position.slot_i64()).collect::<Vec<_>>(),
+        &n.iter().map(|b| b.position.within_slot()).collect::<Vec<_>>(),
     )
-    .bind(col(&|b| b.event.bounty.to_string()))
-    .bind(n.iter().map(|b| b.incarnation).collect::<Vec<_>>())
-    .bind(col(&|b| b.event.creator.to_string()))
-    .bind(col(&|b| hex(&b.event.dataset_id)))
-    .bind(col(&|b| numeric(b.event.nonce)))
-    .bind(col(&|b| storable_text(&b.event.metadata_uri).into_owned()))
-    .bind(n.iter().map(|b| b.event.metadata_uri.as_bytes()).collect::<Vec<_>>())
-    .bind(col(&|b| b.event.mint.to_string()))
-    .bind(col(&|b| b.event.token_program.to_string()))
-    .bind(col(&|b| b.event.vault.to_string()))
-    .bind(col(&|b| numeric(b.event.reward_per_submission)))
-    .bind(n.iter().map(|b| i64::from(b.event.max_winners)).collect::<Vec<_>>())
-    .bind(col(&|b| {
-        b.event
-            .reviewers
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    }))
-    .bind(n.iter().map(|b| i16::from(b.event.quorum)).collect::<Vec<_>>())
-    .bind(n.iter().map(|b| b.event.submission_deadline).collect::<Vec<_>>())
-    .bind(n.iter().map(|b| pg_time(b.event.submission_deadline)).collect::<Vec<_>>())
-    .bind(n.iter().map(|b| b.event.review_deadline).collect::<Vec<_>>())
-    .bind(n.iter().map(|b| pg_time(b.event.review_deadline)).collect::<Vec<_>>())
-    .bind(n.iter().map(|b| b.event.permanent_delegate_allowed).collect::<Vec<_>>())
-    .bind(n.iter().map(|b| pg_time(b.event.created_at)).collect::<Vec<_>>())
-    .bind(n.iter().map(|b| b.position.slot_i64()).collect::<Vec<_>>())
-    .bind(n.iter().map(|b| b.position.within_slot()).collect::<Vec<_>>())
     .execute(conn)
     .await?;
     Ok(())
@@ -137,7 +149,7 @@ async fn insert_submissions(conn: &mut PgConnection, changes: &Changes) -> Resul
         return Ok(());
     }
     let n = &changes.new_submissions;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO submissions (submission, incarnation, bounty, bounty_incarnation, contributor, hash, uri, uri_raw,
              status, created_at, created_slot, created_pos, updated_slot, updated_pos)
          SELECT s, i, b, bi, c, h, u, ur, 'Pending', ca, sl, p, sl, p
@@ -145,22 +157,22 @@ async fn insert_submissions(conn: &mut PgConnection, changes: &Changes) -> Resul
                      $9::timestamptz[], $10::int8[], $11::int8[])
               AS u(s, i, b, bi, c, h, u, ur, ca, sl, p)
          ON CONFLICT (submission, incarnation) DO NOTHING",
-    )
-    .bind(n.iter().map(|s| s.event.submission.to_string()).collect::<Vec<_>>())
-    .bind(n.iter().map(|s| s.incarnation).collect::<Vec<_>>())
-    .bind(n.iter().map(|s| s.event.bounty.to_string()).collect::<Vec<_>>())
-    .bind(n.iter().map(|s| s.bounty_incarnation).collect::<Vec<_>>())
-    .bind(n.iter().map(|s| s.event.contributor.to_string()).collect::<Vec<_>>())
-    .bind(n.iter().map(|s| hex(&s.event.hash)).collect::<Vec<_>>())
-    .bind(
-        n.iter()
+        &n.iter().map(|s| s.event.submission.to_string()).collect::<Vec<_>>(),
+        &n.iter().map(|s| s.incarnation).collect::<Vec<_>>(),
+        &n.iter().map(|s| s.event.bounty.to_string()).collect::<Vec<_>>(),
+        &n.iter().map(|s| s.bounty_incarnation).collect::<Vec<_>>(),
+        &n.iter().map(|s| s.event.contributor.to_string()).collect::<Vec<_>>(),
+        &n.iter().map(|s| hex(&s.event.hash)).collect::<Vec<_>>(),
+        &n.iter()
             .map(|s| s.event.uri.as_deref().map(|u| storable_text(u).into_owned()))
-            .collect::<Vec<_>>(),
+            .collect::<Vec<_>>() as &[Option<String>],
+        &n.iter()
+            .map(|s| s.event.uri.as_deref().map(str::as_bytes))
+            .collect::<Vec<_>>() as &[Option<&[u8]>],
+        &n.iter().map(|s| pg_time(s.event.created_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
+        &n.iter().map(|s| s.position.slot_i64()).collect::<Vec<_>>(),
+        &n.iter().map(|s| s.position.within_slot()).collect::<Vec<_>>(),
     )
-    .bind(n.iter().map(|s| s.event.uri.as_deref().map(str::as_bytes)).collect::<Vec<_>>())
-    .bind(n.iter().map(|s| pg_time(s.event.created_at)).collect::<Vec<_>>())
-    .bind(n.iter().map(|s| s.position.slot_i64()).collect::<Vec<_>>())
-    .bind(n.iter().map(|s| s.position.within_slot()).collect::<Vec<_>>())
     .execute(conn)
     .await?;
     Ok(())
@@ -184,7 +196,7 @@ async fn patch_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<()
             .map(|(_, v)| f(v).and_then(pg_time))
             .collect::<Vec<_>>()
     };
-    sqlx::query(
+    sqlx::query!(
         "UPDATE bounties b SET funded = coalesce(v.funded::numeric, b.funded),
              reserved = coalesce(v.reserved::numeric, b.reserved), released = coalesce(v.released::numeric, b.released),
              refunded = coalesce(v.refunded::numeric, b.refunded), submissions = coalesce(v.submissions, b.submissions),
@@ -200,23 +212,23 @@ async fn patch_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<()
                    open_submission_accounts, status, cancelled_at, closed_at, slot, pos)
          WHERE b.bounty = v.bounty AND b.incarnation = v.incarnation
            AND (b.updated_slot, b.updated_pos) <= (v.slot, v.pos)",
+        &p.iter().map(|((k, _), _)| k.clone()).collect::<Vec<_>>(),
+        &p.iter().map(|((_, i), _)| *i).collect::<Vec<_>>(),
+        &amount(&|v| v.funded) as &[Option<String>],
+        &amount(&|v| v.reserved) as &[Option<String>],
+        &amount(&|v| v.released) as &[Option<String>],
+        &amount(&|v| v.refunded) as &[Option<String>],
+        &count(&|v| v.submissions) as &[Option<i64>],
+        &count(&|v| v.pending) as &[Option<i64>],
+        &count(&|v| v.accepted) as &[Option<i64>],
+        &count(&|v| v.paid) as &[Option<i64>],
+        &count(&|v| v.open_submission_accounts) as &[Option<i64>],
+        &p.iter().map(|(_, v)| v.status).collect::<Vec<_>>() as &[Option<&str>],
+        &time(&|v| v.cancelled_at) as &[Option<DateTime<Utc>>],
+        &time(&|v| v.closed_at) as &[Option<DateTime<Utc>>],
+        &p.iter().map(|(_, v)| slot_pos(&v.updated).0).collect::<Vec<_>>(),
+        &p.iter().map(|(_, v)| slot_pos(&v.updated).1).collect::<Vec<_>>(),
     )
-    .bind(p.iter().map(|((k, _), _)| k.as_str()).collect::<Vec<_>>())
-    .bind(p.iter().map(|((_, i), _)| *i).collect::<Vec<_>>())
-    .bind(amount(&|v| v.funded))
-    .bind(amount(&|v| v.reserved))
-    .bind(amount(&|v| v.released))
-    .bind(amount(&|v| v.refunded))
-    .bind(count(&|v| v.submissions))
-    .bind(count(&|v| v.pending))
-    .bind(count(&|v| v.accepted))
-    .bind(count(&|v| v.paid))
-    .bind(count(&|v| v.open_submission_accounts))
-    .bind(p.iter().map(|(_, v)| v.status).collect::<Vec<_>>())
-    .bind(time(&|v| v.cancelled_at))
-    .bind(time(&|v| v.closed_at))
-    .bind(p.iter().map(|(_, v)| slot_pos(&v.updated).0).collect::<Vec<_>>())
-    .bind(p.iter().map(|(_, v)| slot_pos(&v.updated).1).collect::<Vec<_>>())
     .execute(conn)
     .await?;
     Ok(())
@@ -232,7 +244,7 @@ async fn patch_submissions(conn: &mut PgConnection, changes: &Changes) -> Result
             .map(|(_, v)| f(v).and_then(pg_time))
             .collect::<Vec<_>>()
     };
-    sqlx::query(
+    sqlx::query!(
         "UPDATE submissions s SET status = coalesce(v.status, s.status), approvals = coalesce(v.approvals, s.approvals),
              rejections = coalesce(v.rejections, s.rejections), decided_at = coalesce(s.decided_at, v.decided_at),
              paid_at = coalesce(v.paid_at, s.paid_at), closed_at = coalesce(v.closed_at, s.closed_at),
@@ -242,17 +254,17 @@ async fn patch_submissions(conn: &mut PgConnection, changes: &Changes) -> Result
               AS v(submission, incarnation, status, approvals, rejections, decided_at, paid_at, closed_at, slot, pos)
          WHERE s.submission = v.submission AND s.incarnation = v.incarnation
            AND (s.updated_slot, s.updated_pos) <= (v.slot, v.pos)",
+        &p.iter().map(|((k, _), _)| k.clone()).collect::<Vec<_>>(),
+        &p.iter().map(|((_, i), _)| *i).collect::<Vec<_>>(),
+        &p.iter().map(|(_, v)| v.status).collect::<Vec<_>>() as &[Option<&str>],
+        &p.iter().map(|(_, v)| v.approvals.map(i16::from)).collect::<Vec<_>>() as &[Option<i16>],
+        &p.iter().map(|(_, v)| v.rejections.map(i16::from)).collect::<Vec<_>>() as &[Option<i16>],
+        &time(&|v| v.decided_at) as &[Option<DateTime<Utc>>],
+        &time(&|v| v.paid_at) as &[Option<DateTime<Utc>>],
+        &time(&|v| v.closed_at) as &[Option<DateTime<Utc>>],
+        &p.iter().map(|(_, v)| slot_pos(&v.updated).0).collect::<Vec<_>>(),
+        &p.iter().map(|(_, v)| slot_pos(&v.updated).1).collect::<Vec<_>>(),
     )
-    .bind(p.iter().map(|((k, _), _)| k.as_str()).collect::<Vec<_>>())
-    .bind(p.iter().map(|((_, i), _)| *i).collect::<Vec<_>>())
-    .bind(p.iter().map(|(_, v)| v.status).collect::<Vec<_>>())
-    .bind(p.iter().map(|(_, v)| v.approvals.map(i16::from)).collect::<Vec<_>>())
-    .bind(p.iter().map(|(_, v)| v.rejections.map(i16::from)).collect::<Vec<_>>())
-    .bind(time(&|v| v.decided_at))
-    .bind(time(&|v| v.paid_at))
-    .bind(time(&|v| v.closed_at))
-    .bind(p.iter().map(|(_, v)| slot_pos(&v.updated).0).collect::<Vec<_>>())
-    .bind(p.iter().map(|(_, v)| slot_pos(&v.updated).1).collect::<Vec<_>>())
     .execute(conn)
     .await?;
     Ok(())
@@ -264,9 +276,7 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
         ($rows:expr) => {{
             let rows = $rows;
             (
-                rows.iter()
-                    .map(|r| r.signature.as_str())
-                    .collect::<Vec<_>>(),
+                rows.iter().map(|r| r.signature.clone()).collect::<Vec<_>>(),
                 rows.iter()
                     .map(|r| r.position.instruction_index)
                     .collect::<Vec<_>>(),
@@ -288,7 +298,7 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
     if !changes.fundings.is_empty() {
         let f = &changes.fundings;
         let (sig, ix, inner, slot, pos, inc) = common!(f);
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO fundings (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
                  funder, mint, requested, received, funded_at)
              SELECT s, ix, inn, sl, p, bi, b, f, m, rq::numeric, rc::numeric, t
@@ -296,26 +306,26 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
                          $9::text[], $10::text[], $11::text[], $12::timestamptz[])
                   AS u(s, ix, inn, sl, p, bi, b, f, m, rq, rc, t)
              ON CONFLICT DO NOTHING",
+            &sig,
+            &ix,
+            &inner,
+            &slot,
+            &pos,
+            &inc,
+            &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.funder.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.mint.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| numeric(r.event.requested)).collect::<Vec<_>>(),
+            &f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>(),
+            &f.iter().map(|r| pg_time(r.event.funded_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
         )
-        .bind(sig)
-        .bind(ix)
-        .bind(inner)
-        .bind(slot)
-        .bind(pos)
-        .bind(inc)
-        .bind(f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.funder.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.mint.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| numeric(r.event.requested)).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| pg_time(r.event.funded_at)).collect::<Vec<_>>())
         .execute(&mut *conn)
         .await?;
     }
     if !changes.refunds.is_empty() {
         let f = &changes.refunds;
         let (sig, ix, inner, slot, pos, inc) = common!(f);
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO refunds (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
                  creator, creator_token_account, amount, received, untracked_swept, refunded_at)
              SELECT s, ix, inn, sl, p, bi, b, c, cta, a::numeric, rc::numeric, us::numeric, t
@@ -323,27 +333,27 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
                          $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
                   AS u(s, ix, inn, sl, p, bi, b, c, cta, a, rc, us, t)
              ON CONFLICT DO NOTHING",
+            &sig,
+            &ix,
+            &inner,
+            &slot,
+            &pos,
+            &inc,
+            &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.creator.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.creator_token_account.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| numeric(r.event.amount)).collect::<Vec<_>>(),
+            &f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>(),
+            &f.iter().map(|r| numeric(r.event.untracked_swept)).collect::<Vec<_>>(),
+            &f.iter().map(|r| pg_time(r.event.refunded_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
         )
-        .bind(sig)
-        .bind(ix)
-        .bind(inner)
-        .bind(slot)
-        .bind(pos)
-        .bind(inc)
-        .bind(f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.creator.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.creator_token_account.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| numeric(r.event.amount)).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| numeric(r.event.untracked_swept)).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| pg_time(r.event.refunded_at)).collect::<Vec<_>>())
         .execute(&mut *conn)
         .await?;
     }
     if !changes.payouts.is_empty() {
         let f = &changes.payouts;
         let (sig, ix, inner, slot, pos, inc) = common!(f);
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO payouts (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
                  submission, submission_incarnation, contributor, contributor_token_account, amount, received, paid_at)
              SELECT s, ix, inn, sl, p, bi, b, sub, si, c, cta, a::numeric, rc::numeric, t
@@ -351,28 +361,28 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
                          $9::int4[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[])
                   AS u(s, ix, inn, sl, p, bi, b, sub, si, c, cta, a, rc, t)
              ON CONFLICT DO NOTHING",
+            &sig,
+            &ix,
+            &inner,
+            &slot,
+            &pos,
+            &inc,
+            &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.contributor.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.contributor_token_account.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| numeric(r.event.amount)).collect::<Vec<_>>(),
+            &f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>(),
+            &f.iter().map(|r| pg_time(r.event.paid_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
         )
-        .bind(sig)
-        .bind(ix)
-        .bind(inner)
-        .bind(slot)
-        .bind(pos)
-        .bind(inc)
-        .bind(f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.contributor.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.contributor_token_account.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| numeric(r.event.amount)).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| pg_time(r.event.paid_at)).collect::<Vec<_>>())
         .execute(&mut *conn)
         .await?;
     }
     if !changes.attestations.is_empty() {
         let f = &changes.attestations;
         let (sig, _ix, _inner, slot, pos, inc) = common!(f);
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO attestations (signature, slot, pos, bounty_incarnation, bounty, submission,
                  submission_incarnation, reviewer, reviewer_index, approve, attested_at)
              SELECT s, sl, p, bi, b, sub, si, r, ri, a, t
@@ -380,18 +390,18 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
                          $9::int2[], $10::bool[], $11::timestamptz[])
                   AS u(s, sl, p, bi, b, sub, si, r, ri, a, t)
              ON CONFLICT DO NOTHING",
+            &sig,
+            &slot,
+            &pos,
+            &inc,
+            &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.reviewer.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| i16::from(r.event.reviewer_index)).collect::<Vec<_>>(),
+            &f.iter().map(|r| r.event.approve).collect::<Vec<_>>(),
+            &f.iter().map(|r| pg_time(r.event.attested_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
         )
-        .bind(sig)
-        .bind(slot)
-        .bind(pos)
-        .bind(inc)
-        .bind(f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.reviewer.to_string()).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| i16::from(r.event.reviewer_index)).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| r.event.approve).collect::<Vec<_>>())
-        .bind(f.iter().map(|r| pg_time(r.event.attested_at)).collect::<Vec<_>>())
         .execute(&mut *conn)
         .await?;
     }
@@ -404,39 +414,45 @@ pub async fn replay(conn: &mut PgConnection, bounties: &HashSet<String>) -> Resu
     if bounties.is_empty() {
         return Ok(());
     }
-    let keys: Vec<&str> = bounties.iter().map(String::as_str).collect();
+    let keys: Vec<String> = bounties.iter().cloned().collect();
     let involved = summaries::involved(conn, &keys).await?;
-    for table in [
-        "attestations",
-        "fundings",
-        "payouts",
-        "refunds",
-        "submissions",
-        "bounties",
-    ] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE bounty = ANY($1)"))
-            .bind(&keys)
-            .execute(&mut *conn)
-            .await?;
-    }
-    let rows: Vec<(String, i64, i64, i16, i16, Vec<u8>)> = sqlx::query_as(
+    // One statement per table (rather than a loop over table names) so each is checked.
+    sqlx::query!("DELETE FROM attestations WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM fundings WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM payouts WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM refunds WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM submissions WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM bounties WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    let rows = sqlx::query!(
         "SELECT signature, slot, pos, instruction_index, inner_index, raw FROM events
          WHERE bounty = ANY($1) ORDER BY slot, pos",
+        &keys,
     )
-    .bind(&keys)
     .fetch_all(&mut *conn)
     .await?;
     let decoded: Vec<_> = rows
         .into_iter()
-        .filter_map(|(signature, slot, pos, ix, inner, raw)| {
-            let event = decode_event(&raw).ok()?;
+        .filter_map(|r| {
+            let event = decode_event(&r.raw).ok()?;
             let position = Position {
-                slot: u64::try_from(slot).unwrap_or(0),
-                tx_index: u32::try_from(pos >> 32).unwrap_or(0),
-                instruction_index: ix,
-                inner_index: inner,
+                slot: u64::try_from(r.slot).unwrap_or(0),
+                tx_index: u32::try_from(r.pos >> 32).unwrap_or(0),
+                instruction_index: r.instruction_index,
+                inner_index: r.inner_index,
             };
-            Some((signature, position, event))
+            Some((r.signature, position, event))
         })
         .collect();
     let changes = project(

@@ -30,12 +30,11 @@ pub async fn add(
         .chain(changes.bounties.keys().map(|(b, _)| b.clone()))
         .collect();
     recount_datasets(conn, &bounties.into_iter().collect::<Vec<_>>()).await?;
-    let (submissions, incarnations): (Vec<&str>, Vec<i32>) =
-        decided.iter().map(|(s, i)| (s.as_str(), *i)).unzip();
+    let (submissions, incarnations): (Vec<String>, Vec<i32>) = decided.iter().cloned().unzip();
     if submissions.is_empty() {
         return Ok(());
     }
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO reviewer_totals (reviewer, votes, agreed)
          SELECT a.reviewer, count(*), count(*) FILTER (WHERE a.approve = (s.status IN ('Accepted', 'Paid')))
          FROM UNNEST($1::text[], $2::int4[]) AS d(submission, incarnation)
@@ -45,12 +44,12 @@ pub async fn add(
          GROUP BY a.reviewer
          ON CONFLICT (reviewer) DO UPDATE SET votes = reviewer_totals.votes + EXCLUDED.votes,
              agreed = reviewer_totals.agreed + EXCLUDED.agreed",
+        &submissions,
+        &incarnations,
     )
-    .bind(&submissions)
-    .bind(&incarnations)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO bounty_quorum (bounty, incarnation, decided, total_seconds, max_seconds)
          SELECT s.bounty, s.bounty_incarnation, count(*),
                 coalesce(sum(extract(epoch FROM s.decided_at - s.created_at)::bigint), 0),
@@ -62,9 +61,9 @@ pub async fn add(
          ON CONFLICT (bounty, incarnation) DO UPDATE SET decided = bounty_quorum.decided + EXCLUDED.decided,
              total_seconds = bounty_quorum.total_seconds + EXCLUDED.total_seconds,
              max_seconds = greatest(bounty_quorum.max_seconds, EXCLUDED.max_seconds)",
+        &submissions,
+        &incarnations,
     )
-    .bind(&submissions)
-    .bind(&incarnations)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -75,7 +74,7 @@ async fn recount_datasets(conn: &mut PgConnection, bounties: &[String]) -> Resul
     if bounties.is_empty() {
         return Ok(());
     }
-    sqlx::query(
+    sqlx::query!(
         "WITH touched AS (SELECT DISTINCT dataset_id, mint FROM bounties WHERE bounty = ANY($1)),
          gone AS (DELETE FROM dataset_totals t USING touched
                   WHERE t.dataset_id = touched.dataset_id AND t.mint = touched.mint)
@@ -87,8 +86,8 @@ async fn recount_datasets(conn: &mut PgConnection, bounties: &[String]) -> Resul
          ON CONFLICT (dataset_id, mint) DO UPDATE SET bounties = EXCLUDED.bounties, funded = EXCLUDED.funded,
              released = EXCLUDED.released, refunded = EXCLUDED.refunded, reserved = EXCLUDED.reserved,
              paid_submissions = EXCLUDED.paid_submissions",
+        bounties,
     )
-    .bind(bounties)
     .execute(conn)
     .await?;
     Ok(())
@@ -102,19 +101,21 @@ async fn recount_contributors(
     if contributors.is_empty() {
         return Ok(());
     }
-    sqlx::query("DELETE FROM contributor_totals WHERE contributor = ANY($1)")
-        .bind(contributors)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
+    sqlx::query!(
+        "DELETE FROM contributor_totals WHERE contributor = ANY($1)",
+        contributors
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
         "INSERT INTO contributor_totals (contributor, mint, paid_submissions, earned, received, first_paid_at, last_paid_at)
          SELECT p.contributor, b.mint, count(*), sum(p.amount), sum(p.received), min(p.paid_at), max(p.paid_at)
          FROM payouts p
          JOIN bounties b ON b.bounty = p.bounty AND b.incarnation = p.bounty_incarnation
          WHERE p.contributor = ANY($1)
          GROUP BY p.contributor, b.mint",
+        contributors,
     )
-    .bind(contributors)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -127,28 +128,30 @@ pub struct Involved {
     bounties: Vec<String>,
 }
 
-pub async fn involved(conn: &mut PgConnection, bounties: &[&str]) -> Result<Involved, DbError> {
-    let contributors: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT contributor FROM payouts WHERE bounty = ANY($1)")
-            .bind(bounties)
-            .fetch_all(&mut *conn)
-            .await?;
-    let reviewers: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT reviewer FROM attestations WHERE bounty = ANY($1)")
-            .bind(bounties)
-            .fetch_all(&mut *conn)
-            .await?;
+pub async fn involved(conn: &mut PgConnection, bounties: &[String]) -> Result<Involved, DbError> {
+    let contributors = sqlx::query_scalar!(
+        "SELECT DISTINCT contributor FROM payouts WHERE bounty = ANY($1)",
+        bounties
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let reviewers = sqlx::query_scalar!(
+        "SELECT DISTINCT reviewer FROM attestations WHERE bounty = ANY($1)",
+        bounties
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(Involved {
         contributors,
         reviewers,
-        bounties: bounties.iter().map(|b| b.to_string()).collect(),
+        bounties: bounties.to_vec(),
     })
 }
 
 /// Recounts every summary row that `involved` (before a replay) or the replayed rows
 /// (after it) touch.
 pub async fn recount(conn: &mut PgConnection, before: Involved) -> Result<(), DbError> {
-    let bounties: Vec<&str> = before.bounties.iter().map(String::as_str).collect();
+    let bounties = before.bounties;
     let after = involved(conn, &bounties).await?;
     let contributors: HashSet<String> = before
         .contributors
@@ -163,35 +166,38 @@ pub async fn recount(conn: &mut PgConnection, before: Involved) -> Result<(), Db
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    sqlx::query("DELETE FROM reviewer_totals WHERE reviewer = ANY($1)")
-        .bind(&reviewers)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
+    sqlx::query!(
+        "DELETE FROM reviewer_totals WHERE reviewer = ANY($1)",
+        &reviewers
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
         "INSERT INTO reviewer_totals (reviewer, votes, agreed)
          SELECT a.reviewer, count(*), count(*) FILTER (WHERE a.approve = (s.status IN ('Accepted', 'Paid')))
          FROM attestations a
          JOIN submissions s ON s.submission = a.submission AND s.incarnation = a.submission_incarnation
          WHERE a.reviewer = ANY($1) AND s.status IN ('Accepted', 'Paid', 'Rejected')
          GROUP BY a.reviewer",
+        &reviewers,
     )
-    .bind(&reviewers)
     .execute(&mut *conn)
     .await?;
-    let replayed: Vec<String> = bounties.iter().map(|b| b.to_string()).collect();
-    recount_datasets(conn, &replayed).await?;
-    sqlx::query("DELETE FROM bounty_quorum WHERE bounty = ANY($1)")
-        .bind(&bounties)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
+    recount_datasets(conn, &bounties).await?;
+    sqlx::query!(
+        "DELETE FROM bounty_quorum WHERE bounty = ANY($1)",
+        &bounties
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
         "INSERT INTO bounty_quorum (bounty, incarnation, decided, total_seconds, max_seconds)
          SELECT bounty, bounty_incarnation, count(*), coalesce(sum(seconds_to_decision), 0),
                 coalesce(max(seconds_to_decision), 0)
          FROM submission_time_to_quorum WHERE bounty = ANY($1)
          GROUP BY bounty, bounty_incarnation",
+        &bounties,
     )
-    .bind(&bounties)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -176,11 +176,13 @@ impl View {
         }
     }
 
-    /// The query for a page from `start`. Keyset views: `$1` is the key when the view
-    /// takes one, then the cursor's parts, then limit (and offset). Others: the key, limit,
-    /// offset.
-    fn sql(self, start: &Start) -> String {
-        match self {
+    /// The query for a page from `start`, built here because it depends on how the page
+    /// starts. Keyset views: `$1` is the key when the view takes one, then the cursor's
+    /// parts, then limit (and offset). A bounty: the key, limit, offset. `None` for the
+    /// summaries, whose statements are fixed and checked at compile time
+    /// ([`Db::summary`]).
+    fn sql(self, start: &Start) -> Option<String> {
+        Some(match self {
             View::Bounties => BOUNTIES_KEYSET.sql(BOUNTY_JSON, "bounties", "bounty, incarnation", &[], 1, start),
             View::BountySubmissions => SUBMISSIONS_KEYSET.sql(
                 SUBMISSION_JSON,
@@ -198,32 +200,74 @@ impl View {
                 2,
                 start,
             ),
+            // Shares BOUNTY_JSON with the list, so a bounty reads the same in both.
             View::Bounty => format!(
                 "SELECT {BOUNTY_JSON} FROM bounties WHERE bounty = $1 ORDER BY incarnation DESC LIMIT $2 OFFSET $3"
             ),
-            View::ContributorEarnings => "SELECT jsonb_build_object('contributor', contributor, 'mint', mint, \
-                'paid_submissions', paid_submissions, 'earned', earned::text, 'received_after_fees', received_after_fees::text, \
-                'last_paid_at', last_paid_at) FROM contributor_earnings JOIN (SELECT contributor, mint FROM contributor_totals \
-                ORDER BY earned DESC, contributor, mint LIMIT $1 OFFSET $2) page USING (contributor, mint) \
-                ORDER BY earned DESC, contributor, mint"
-                .into(),
-            View::ReviewerAgreement => "SELECT jsonb_build_object('reviewer', reviewer, 'votes', votes, 'agreed', agreed, \
-                'agreement', agreement) FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2"
-                .into(),
+            View::ContributorEarnings
+            | View::ReviewerAgreement
+            | View::TimeToQuorum
+            | View::DatasetFunding => return None,
+        })
+    }
+}
+
+impl Db {
+    /// A page of a summary view from `offset`. (The API pages these by offset only.)
+    async fn summary(
+        &self,
+        view: View,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<serde_json::Value>, sqlx::Error> {
+        let pool = &self.pool;
+        match view {
+            View::ContributorEarnings => sqlx::query_scalar!(
+                r#"SELECT jsonb_build_object('contributor', contributor, 'mint', mint,
+                'paid_submissions', paid_submissions, 'earned', earned::text, 'received_after_fees', received_after_fees::text,
+                'last_paid_at', last_paid_at) AS "item!" FROM contributor_earnings JOIN (SELECT contributor, mint FROM contributor_totals
+                ORDER BY earned DESC, contributor, mint LIMIT $1 OFFSET $2) page USING (contributor, mint)
+                ORDER BY earned DESC, contributor, mint"#,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await,
+            View::ReviewerAgreement => sqlx::query_scalar!(
+                r#"SELECT jsonb_build_object('reviewer', reviewer, 'votes', votes, 'agreed', agreed,
+                'agreement', agreement) AS "item!" FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2"#,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await,
             // The page of summaries first, then the median for those rows only.
-            View::TimeToQuorum => "SELECT jsonb_build_object('bounty', q.bounty, 'incarnation', q.incarnation, \
-                'decided', q.decided, 'avg_seconds', round(q.total_seconds / q.decided, 1), 'median_seconds', m.median, \
-                'max_seconds', q.max_seconds) \
-                FROM (SELECT * FROM bounty_quorum WHERE decided > 0 ORDER BY bounty, incarnation LIMIT $1 OFFSET $2) q \
-                CROSS JOIN LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.decided_at - s.created_at)) AS median \
-                    FROM submissions s WHERE s.bounty = q.bounty AND s.bounty_incarnation = q.incarnation \
-                    AND s.decided_at IS NOT NULL) m \
-                ORDER BY q.bounty, q.incarnation"
-                .into(),
-            View::DatasetFunding => "SELECT jsonb_build_object('dataset_id', dataset_id, 'mint', mint, 'bounties', bounties, \
-                'funded', funded::text, 'released', released::text, 'refunded', refunded::text, 'reserved', reserved::text, \
-                'paid_submissions', paid_submissions) FROM dataset_funding ORDER BY dataset_id, mint LIMIT $1 OFFSET $2"
-                .into(),
+            View::TimeToQuorum => sqlx::query_scalar!(
+                r#"SELECT jsonb_build_object('bounty', q.bounty, 'incarnation', q.incarnation,
+                'decided', q.decided, 'avg_seconds', round(q.total_seconds / q.decided, 1), 'median_seconds', m.median,
+                'max_seconds', q.max_seconds) AS "item!"
+                FROM (SELECT * FROM bounty_quorum WHERE decided > 0 ORDER BY bounty, incarnation LIMIT $1 OFFSET $2) q
+                CROSS JOIN LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.decided_at - s.created_at)) AS median
+                    FROM submissions s WHERE s.bounty = q.bounty AND s.bounty_incarnation = q.incarnation
+                    AND s.decided_at IS NOT NULL) m
+                ORDER BY q.bounty, q.incarnation"#,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await,
+            View::DatasetFunding => sqlx::query_scalar!(
+                r#"SELECT jsonb_build_object('dataset_id', dataset_id, 'mint', mint, 'bounties', bounties,
+                'funded', funded::text, 'released', released::text, 'refunded', refunded::text, 'reserved', reserved::text,
+                'paid_submissions', paid_submissions) AS "item!" FROM dataset_funding ORDER BY dataset_id, mint LIMIT $1 OFFSET $2"#,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await,
+            View::Bounties | View::Bounty | View::BountySubmissions | View::ContributorPayouts => {
+                unreachable!("{view:?} is read with SQL built for the page")
+            }
         }
     }
 }
@@ -238,7 +282,17 @@ impl Db {
         limit: i64,
         start: &Start,
     ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
-        let sql = view.sql(start);
+        let Some(sql) = view.sql(start) else {
+            return match start {
+                Start::Offset(offset) => self
+                    .summary(view, limit, *offset)
+                    .await
+                    .map(|items| (items, None)),
+                Start::After(_) => Err(sqlx::Error::InvalidArgument(format!(
+                    "{view:?} pages by offset, not by cursor"
+                ))),
+            };
+        };
         let mut query = sqlx::query(&sql);
         if view.keyed() {
             query = query.bind(key.unwrap_or_default());
@@ -254,18 +308,17 @@ impl Db {
         after: (i64, i64),
         limit: i64,
     ) -> Result<Vec<serde_json::Value>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT jsonb_build_object('cursor', slot::text || '.' || pos::text, 'slot', slot, \
-                'signature', signature, 'instruction_index', instruction_index, 'inner_index', inner_index, \
-                'name', name, 'bounty', bounty, 'data', data, 'finalized', finalized, 'block_time', block_time) \
-             FROM events WHERE (slot, pos) > ($1, $2) ORDER BY slot, pos LIMIT $3",
+        sqlx::query_scalar!(
+            r#"SELECT jsonb_build_object('cursor', slot::text || '.' || pos::text, 'slot', slot,
+                'signature', signature, 'instruction_index', instruction_index, 'inner_index', inner_index,
+                'name', name, 'bounty', bounty, 'data', data, 'finalized', finalized, 'block_time', block_time) AS "event!"
+             FROM events WHERE (slot, pos) > ($1, $2) ORDER BY slot, pos LIMIT $3"#,
+            after.0,
+            after.1,
+            limit,
         )
-        .bind(after.0)
-        .bind(after.1)
-        .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| r.try_get(0)).collect()
+        .await
     }
 
     /// Bounties of one mint and/or created within a time range (unix seconds), newest
@@ -298,10 +351,12 @@ impl Db {
 
     /// Whether any incarnation of `bounty` is indexed.
     pub async fn bounty_exists(&self, bounty: &str) -> Result<bool, sqlx::Error> {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bounties WHERE bounty = $1)")
-            .bind(bounty)
-            .fetch_one(&self.pool)
-            .await
+        sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM bounties WHERE bounty = $1) AS "exists!""#,
+            bounty,
+        )
+        .fetch_one(&self.pool)
+        .await
     }
 }
 

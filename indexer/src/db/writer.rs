@@ -38,19 +38,18 @@ pub struct Writer {
     source: String,
 }
 
-/// One writer per program and database, whatever the commitment: source names are
-/// `<program>:<commitment>`, and two commitments write the same tables.
-const LOCK: &str =
-    "SELECT pg_try_advisory_lock(hashtext('databounty-indexer:' || split_part($1, ':', 1)))";
-
 impl Writer {
     /// Takes the writer lock for `source` if no other session holds it.
     pub async fn try_acquire(db: &Db, source: &str) -> Result<Option<Self>, DbError> {
         let mut conn = db.pool.acquire().await?.detach();
-        let locked: bool = sqlx::query_scalar(LOCK)
-            .bind(source)
-            .fetch_one(&mut conn)
-            .await?;
+        // One writer per program and database, whatever the commitment: source names are
+        // `<program>:<commitment>`, and two commitments write the same tables.
+        let locked = sqlx::query_scalar!(
+            r#"SELECT pg_try_advisory_lock(hashtext('databounty-indexer:' || split_part($1, ':', 1))) AS "locked!""#,
+            source,
+        )
+        .fetch_one(&mut conn)
+        .await?;
         if !locked {
             let _ = conn.close().await;
             return Ok(None);
@@ -80,15 +79,16 @@ impl Writer {
     }
 
     pub async fn checkpoint(&mut self) -> Result<Option<Checkpoint>, DbError> {
-        let row: Option<(String, i64, i32)> =
-            sqlx::query_as("SELECT signature, slot, tx_index FROM checkpoints WHERE source = $1")
-                .bind(&self.source)
-                .fetch_optional(&mut self.conn)
-                .await?;
-        Ok(row.map(|(signature, slot, tx_index)| Checkpoint {
-            signature,
-            slot: u64::try_from(slot).unwrap_or(0),
-            tx_index: u32::try_from(tx_index).unwrap_or(0),
+        let row = sqlx::query!(
+            "SELECT signature, slot, tx_index FROM checkpoints WHERE source = $1",
+            &self.source,
+        )
+        .fetch_optional(&mut self.conn)
+        .await?;
+        Ok(row.map(|r| Checkpoint {
+            signature: r.signature,
+            slot: u64::try_from(r.slot).unwrap_or(0),
+            tx_index: u32::try_from(r.tx_index).unwrap_or(0),
         }))
     }
 
@@ -200,38 +200,43 @@ impl Writer {
 
     /// Transactions read at `confirmed` whose slot is now at or below `max_slot`.
     pub async fn unfinalized(&mut self, max_slot: u64) -> Result<Vec<(String, u64)>, DbError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
+        let rows = sqlx::query!(
             "SELECT signature, slot FROM transactions WHERE NOT finalized AND slot <= $1 ORDER BY slot, tx_index",
+            i64::try_from(max_slot).unwrap_or(i64::MAX),
         )
-        .bind(i64::try_from(max_slot).unwrap_or(i64::MAX))
         .fetch_all(&mut self.conn)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(s, slot)| (s, u64::try_from(slot).unwrap_or(0)))
+            .map(|r| (r.signature, u64::try_from(r.slot).unwrap_or(0)))
             .collect())
     }
 
     /// Whether `signature` is recorded as final.
     pub async fn recorded_final(&mut self, signature: &str) -> Result<bool, DbError> {
-        let finalized: Option<bool> =
-            sqlx::query_scalar("SELECT finalized FROM transactions WHERE signature = $1")
-                .bind(signature)
-                .fetch_optional(&mut self.conn)
-                .await?;
+        let finalized = sqlx::query_scalar!(
+            "SELECT finalized FROM transactions WHERE signature = $1",
+            signature,
+        )
+        .fetch_optional(&mut self.conn)
+        .await?;
         Ok(finalized.unwrap_or(false))
     }
 
     pub async fn mark_finalized(&mut self, signatures: &[String]) -> Result<(), DbError> {
         let mut db = self.conn.begin().await?;
-        for table in ["events", "transactions"] {
-            sqlx::query(&format!(
-                "UPDATE {table} SET finalized = true WHERE signature = ANY($1)"
-            ))
-            .bind(signatures)
-            .execute(&mut *db)
-            .await?;
-        }
+        sqlx::query!(
+            "UPDATE events SET finalized = true WHERE signature = ANY($1)",
+            signatures,
+        )
+        .execute(&mut *db)
+        .await?;
+        sqlx::query!(
+            "UPDATE transactions SET finalized = true WHERE signature = ANY($1)",
+            signatures,
+        )
+        .execute(&mut *db)
+        .await?;
         db.commit().await?;
         Ok(())
     }
@@ -249,38 +254,41 @@ impl Writer {
         rewind_before: Option<u64>,
     ) -> Result<usize, DbError> {
         let mut db = self.conn.begin().await?;
-        let removed: Vec<(Option<String>,)> =
-            sqlx::query_as("DELETE FROM events WHERE signature = ANY($1) RETURNING bounty")
-                .bind(signatures)
-                .fetch_all(&mut *db)
-                .await?;
-        sqlx::query("DELETE FROM transactions WHERE signature = ANY($1)")
-            .bind(signatures)
-            .execute(&mut *db)
-            .await?;
-        let bounties: HashSet<String> = removed.iter().filter_map(|(b,)| b.clone()).collect();
+        let removed = sqlx::query_scalar!(
+            "DELETE FROM events WHERE signature = ANY($1) RETURNING bounty",
+            signatures,
+        )
+        .fetch_all(&mut *db)
+        .await?;
+        sqlx::query!(
+            "DELETE FROM transactions WHERE signature = ANY($1)",
+            signatures,
+        )
+        .execute(&mut *db)
+        .await?;
+        let bounties: HashSet<String> = removed.iter().flatten().cloned().collect();
         state::replay(&mut db, &bounties).await?;
         let rewind = rewind_before.map_or(i64::MAX, |s| i64::try_from(s).unwrap_or(i64::MAX));
-        let moved = sqlx::query(
+        let moved = sqlx::query!(
             "UPDATE checkpoints c SET signature = t.signature, slot = t.slot, tx_index = t.tx_index, updated_at = now()
              FROM (SELECT signature, slot, tx_index FROM transactions WHERE finalized AND slot < $3
                    ORDER BY slot DESC, tx_index DESC LIMIT 1) t
              WHERE c.source = $1 AND (c.signature = ANY($2) OR c.slot >= $3)",
+            &self.source,
+            signatures,
+            rewind,
         )
-        .bind(&self.source)
-        .bind(signatures)
-        .bind(rewind)
         .execute(&mut *db)
         .await?;
         if moved.rows_affected() == 0 {
             // No final transaction is recorded before it: everything read so far is
             // recent, and reading it again from the start is all that is safe.
-            sqlx::query(
+            sqlx::query!(
                 "DELETE FROM checkpoints WHERE source = $1 AND (signature = ANY($2) OR slot >= $3)",
+                &self.source,
+                signatures,
+                rewind,
             )
-            .bind(&self.source)
-            .bind(signatures)
-            .bind(rewind)
             .execute(&mut *db)
             .await?;
         }
