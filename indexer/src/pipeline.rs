@@ -6,15 +6,19 @@
 //! node cannot encode is quarantined and skipped; anything that would fail the same way
 //! forever (a gap in the node's history, a missing table) stops the indexer loudly.
 
+use std::pin::pin;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
+use futures::future::{self, Either};
 use futures::{stream, StreamExt};
 
 use crate::db::{Checkpoint, Db, DbError, Failure, Writer};
 use crate::decoder::{decode, EventRow, Position};
 use crate::metrics::{Metrics, Role};
-use crate::source::{order_listing, Backoff, BlockCheck, SignatureInfo, Source, SourceError};
+use crate::source::{
+    order_listing, Backoff, BlockCheck, ListingPlan, SignatureInfo, Source, SourceError,
+};
 use databounty_sdk::transaction::failed;
 
 #[derive(Debug, thiserror::Error)]
@@ -205,122 +209,135 @@ pub async fn run_once<S: Source>(
         }
     }
     // Reading writes nothing, so a stop abandons it at once. The listing is planned
-    // page by page and written as each page is read, so a long backfill holds one page
-    // in memory and checkpoints as it goes.
+    // page by page; a reader lists and fetches the next batch while the writer stores the
+    // one before (at most three batches in memory: one read, one waiting, one written),
+    // and the checkpoint moves with each write, so a long backfill runs at the pace of
+    // the slower side and its memory does not grow with history.
     let plan = tokio::select! {
         plan = source.listing_plan(checkpoint.as_ref()) => plan?,
         _ = stop.wait() => return Ok(0),
     };
-    let pages = plan.older_pages.len() + 1;
-    let mut progress = Progress {
+    let final_up_to = if config.confirmed {
         // At `confirmed`, what is already final is written as final.
-        final_up_to: if config.confirmed {
-            finalized_slot
-        } else {
-            u64::MAX
-        },
-        at: checkpoint.clone(),
-        written: 0,
-        pages_done: 0,
+        finalized_slot
+    } else {
+        u64::MAX
     };
-    for cursor in &plan.older_pages {
-        let page = tokio::select! {
-            page = source.listing_page(cursor, checkpoint.as_ref()) => page?,
-            _ = stop.wait() => return Ok(progress.written),
-        };
-        let listed = order_listing(page, progress.at.as_ref())?;
-        if !write_listed(
-            source,
-            writer,
-            config,
-            metrics,
-            stop,
-            &listed,
-            &mut progress,
-        )
-        .await?
-        {
-            return Ok(progress.written);
+    let (batches, ready) = tokio::sync::mpsc::channel::<Batch>(1);
+    let read = read_batches(source, config, stop, plan, checkpoint, batches);
+    let write = async move {
+        // Owned here, so that a failed write drops it and the reader stops.
+        let mut ready = ready;
+        let mut written = 0;
+        while let Some(batch) = ready.recv().await {
+            if stop.requested() {
+                break;
+            }
+            written += write_batch(writer, metrics, &batch.records, final_up_to).await?;
+            if let Some((page, of)) = batch.ends_page {
+                tracing::info!(pages = page, of, events = written, "backfill progress");
+            }
         }
-        progress.pages_done += 1;
-        tracing::info!(
-            pages = progress.pages_done,
-            of = pages,
-            events = progress.written,
-            "backfill progress"
-        );
+        Ok::<_, PipelineError>(written)
+    };
+    // A failed write ends the pass at once (abandoning a read writes nothing); a failed
+    // read first lets the writer store what was already read.
+    let written = match future::select(pin!(read), pin!(write)).await {
+        Either::Left((read, write)) => {
+            let written = write.await?;
+            read?;
+            written
+        }
+        Either::Right((written, read)) => {
+            let written = written?;
+            read.await?;
+            written
+        }
+    };
+    if !stop.requested() {
+        // Everything the node listed up to `head` is now written.
+        metrics.indexed(head);
     }
-    let listed = order_listing(plan.newest, progress.at.as_ref())?;
-    if !write_listed(
-        source,
-        writer,
-        config,
-        metrics,
-        stop,
-        &listed,
-        &mut progress,
-    )
-    .await?
-    {
-        return Ok(progress.written);
-    }
-    let written = progress.written;
-    // Everything the node listed up to `head` is now written.
-    metrics.indexed(head);
     Ok(written)
 }
 
-/// Where a pass has got to.
-struct Progress {
-    final_up_to: u64,
-    /// The last transaction written (the checkpoint as it now stands).
-    at: Option<Checkpoint>,
-    written: usize,
-    pages_done: usize,
+/// Transactions read and decoded, ready to be written.
+struct Batch {
+    records: Vec<TxRecord>,
+    /// Set on a page's last batch: (pages done, pages planned), for progress logs.
+    ends_page: Option<(usize, usize)>,
 }
 
-/// Fetches and writes `listed` (in chain order) batch by batch. False if a stop came.
-async fn write_listed<S: Source>(
+/// Lists the planned pages, oldest first, and fetches their transactions in batches,
+/// handing each to the writer; ends at a stop or when the writer no longer takes them.
+async fn read_batches<S: Source>(
     source: &S,
-    writer: &mut Writer,
     config: &PipelineConfig,
-    metrics: &Metrics,
     stop: &Stop,
-    listed: &[SignatureInfo],
-    progress: &mut Progress,
-) -> Result<bool, PipelineError> {
-    for chunk in listed.chunks(config.batch_size.max(1)) {
-        if stop.requested() {
-            return Ok(false);
-        }
-        let records = tokio::select! {
-            records = fetch(source, &config.program_id, chunk, config.concurrency) => records?,
-            _ = stop.wait() => return Ok(false),
+    mut plan: ListingPlan,
+    checkpoint: Option<Checkpoint>,
+    batches: tokio::sync::mpsc::Sender<Batch>,
+) -> Result<(), PipelineError> {
+    let pages = plan.older_pages.len() + 1;
+    // The last transaction handed on: where the next page's listing must continue.
+    let mut at = checkpoint.clone();
+    for page in 0..pages {
+        let listing = match plan.older_pages.get(page) {
+            Some(cursor) => tokio::select! {
+                listing = source.listing_page(cursor, checkpoint.as_ref()) => listing?,
+                _ = stop.wait() => return Ok(()),
+            },
+            None => std::mem::take(&mut plan.newest),
         };
-        let undecodable = records
-            .iter()
-            .flat_map(|r| &r.rows)
-            .filter(|r| r.event.is_err())
-            .count();
-        let started = std::time::Instant::now();
-        let result = writer.write(&records, progress.final_up_to).await?;
-        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        metrics.batch(records.len(), result.new_events, undecodable, micros);
-        metrics.quarantined(result.quarantined);
-        metrics.progressed();
-        if let Some(last) = chunk.last() {
-            // Every transaction before the batch's last slot is written; that slot may
-            // hold more.
-            metrics.indexed(last.slot.saturating_sub(1));
-            progress.at = Some(Checkpoint {
-                signature: last.signature.clone(),
-                slot: last.slot,
-                tx_index: last.tx_index,
-            });
+        let listed = order_listing(listing, at.as_ref())?;
+        let chunks = listed.chunks(config.batch_size.max(1));
+        let count = chunks.len();
+        for (i, chunk) in chunks.enumerate() {
+            let records = tokio::select! {
+                records = fetch(source, &config.program_id, chunk, config.concurrency) => records?,
+                _ = stop.wait() => return Ok(()),
+            };
+            if let Some(last) = chunk.last() {
+                at = Some(Checkpoint {
+                    signature: last.signature.clone(),
+                    slot: last.slot,
+                    tx_index: last.tx_index,
+                });
+            }
+            let ends_page = (i + 1 == count).then_some((page + 1, pages));
+            if batches.send(Batch { records, ends_page }).await.is_err() {
+                return Ok(());
+            }
         }
-        progress.written += result.new_events;
     }
-    Ok(true)
+    Ok(())
+}
+
+/// Writes one batch (its checkpoint in the same transaction) and records the metrics.
+/// Returns the new events written.
+async fn write_batch(
+    writer: &mut Writer,
+    metrics: &Metrics,
+    records: &[TxRecord],
+    final_up_to: u64,
+) -> Result<usize, PipelineError> {
+    let undecodable = records
+        .iter()
+        .flat_map(|r| &r.rows)
+        .filter(|r| r.event.is_err())
+        .count();
+    let started = std::time::Instant::now();
+    let result = writer.write(records, final_up_to).await?;
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    metrics.batch(records.len(), result.new_events, undecodable, micros);
+    metrics.quarantined(result.quarantined);
+    metrics.progressed();
+    if let Some(last) = records.last() {
+        // Every transaction before the batch's last slot is written; that slot may hold
+        // more.
+        metrics.indexed(last.slot.saturating_sub(1));
+    }
+    Ok(result.new_events)
 }
 
 /// The checkpoint's transaction must still be in the node's history; otherwise the
