@@ -33,15 +33,18 @@ cargo test --workspace 2>&1 | tee -a "$log" || status=1
 
 step "TypeScript client (clients/ts: npm ci, generated code fresh, node tests against the local chain)"
 # The tests start target/debug/databounty-localnet (cargo test has just built it; this is a no-op then).
+# Each test has a time limit (package.json) and the whole step one more, so that a hang
+# fails here with its output instead of running into CI's limit.
 node_log=$(mktemp)
 if cargo build -q -p databounty-localnet &&
-  (cd clients/ts && npm ci --no-audit --no-fund --loglevel=error && npm test) >"$node_log" 2>&1; then
+  (cd clients/ts && timeout 600 npm ci --no-audit --no-fund --loglevel=error &&
+    timeout --kill-after=30 900 npm test) 2>&1 | tee "$node_log"; then
   node_status=ok
 else
   node_status=FAILED
   status=1
+  grep -q . "$node_log" || echo "(no output: npm ci or the test run timed out or failed silently)"
 fi
-cat "$node_log"
 # node's summary ("ℹ pass N", "ℹ fail M") as a cargo-style line, so it is counted below.
 node_passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$node_log" | tail -n1)
 node_failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$node_log" | tail -n1)

@@ -21,13 +21,19 @@ export async function startLocalnet(): Promise<Localnet> {
   const lines = createInterface({ input: child.stdout! });
   let url = "";
   let wsUrl = "";
+  // A chain that starts but never prints its addresses must fail the file, not hang it.
+  const timer = setTimeout(() => child.kill(), 60_000);
   for await (const line of lines) {
     if (line.startsWith("JSON-RPC on ")) url = line.slice("JSON-RPC on ".length);
     if (line.startsWith("PubSub on ")) wsUrl = line.slice("PubSub on ".length);
     if (url && wsUrl) break;
   }
+  clearTimeout(timer);
   // Keep draining, so that the chain's later lines never meet a full pipe.
   child.stdout!.resume();
-  if (!url || !wsUrl) throw new Error("the local chain did not print its addresses");
+  if (!url || !wsUrl) {
+    child.kill();
+    throw new Error("the local chain did not print its addresses within 60 s");
+  }
   return { url, wsUrl, stop: () => child.kill() };
 }
