@@ -23,6 +23,9 @@ trap 'exit 143' TERM
 pg_ensure || exit 1
 status=0
 
+step "the indexer's checked SQL (.sqlx/ is what the statements and migrations give)"
+scripts/sqlx-prepare.sh --check || status=1
+
 step "set-up scripts (scripts/test-setup.sh: a busy port, two clones)"
 scripts/test-setup.sh 2>&1 | tee "$log" || status=1
 
