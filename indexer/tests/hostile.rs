@@ -484,45 +484,70 @@ async fn events_arriving_late_do_not_overwrite_newer_state(pool: PgPool) {
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_batch_of_ten_thousand_events_is_written(pool: PgPool) {
     let bounty = Pubkey::new_unique();
-    let txs: Vec<TxRecord> = (0..10_000u64)
-        .map(|i| {
-            let event = databounty::events::BountyFunded {
-                bounty,
-                funder: Pubkey::new_unique(),
-                mint: Pubkey::new_unique(),
-                requested: i,
-                received: i,
-                funded: i,
-                vault_balance: i,
-                funded_at: 1_700_000_000,
-            };
-            let mut raw = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
-            raw.extend(anchor_lang::Event::data(&event));
-            TxRecord {
-                signature: format!("sig{i:05}"),
-                slot: 10 + i,
-                tx_index: 0,
-                failed: false,
-                block_time: None,
-                rows: vec![EventRow {
-                    signature: format!("sig{i:05}"),
-                    position: Position {
-                        slot: 10 + i,
-                        ..Position::default()
-                    },
-                    block_time: None,
-                    raw,
-                    event: Ok(databounty_sdk::events::DatabountyEvent::BountyFunded(event)),
-                }],
-                unreadable: None,
-            }
-        })
-        .collect();
+    let txs: Vec<TxRecord> = (0..10_000u64).map(|i| funding_record(bounty, i)).collect();
     let db = Db::from_pool(pool.clone());
     let mut writer = Writer::try_acquire(&db, "test").await.unwrap().unwrap();
     let written = writer.write(&txs, u64::MAX).await.unwrap();
     assert_eq!(written.new_events, 10_000);
     assert_eq!(count(&pool, "SELECT count(*) FROM fundings").await, 10_000);
+}
+
+/// Transaction `sig<i>` at slot 10 + i: one `BountyFunded` of `i` tokens to `bounty`.
+fn funding_record(bounty: Pubkey, i: u64) -> TxRecord {
+    let event = databounty::events::BountyFunded {
+        bounty,
+        funder: Pubkey::new_unique(),
+        mint: Pubkey::new_unique(),
+        requested: i,
+        received: i,
+        funded: i,
+        vault_balance: i,
+        funded_at: 1_700_000_000,
+    };
+    let mut raw = anchor_lang::event::EVENT_IX_TAG_LE.to_vec();
+    raw.extend(anchor_lang::Event::data(&event));
+    TxRecord {
+        signature: format!("sig{i:05}"),
+        slot: 10 + i,
+        tx_index: 0,
+        failed: false,
+        block_time: None,
+        rows: vec![EventRow {
+            signature: format!("sig{i:05}"),
+            position: Position {
+                slot: 10 + i,
+                ..Position::default()
+            },
+            block_time: None,
+            raw,
+            event: Ok(databounty_sdk::events::DatabountyEvent::BountyFunded(event)),
+        }],
+        unreadable: None,
+    }
+}
+
+/// A transaction quarantined at `confirmed` is recorded as final only if its slot is,
+/// so that reconciliation still removes it when its fork is dropped.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_quarantined_transaction_is_final_only_when_it_is(pool: PgPool) {
+    sqlx::query("ALTER TABLE events ADD CONSTRAINT refuse_one CHECK (signature <> 'sig00002')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let bounty = Pubkey::new_unique();
+    let txs: Vec<TxRecord> = (1..=3u64).map(|i| funding_record(bounty, i)).collect();
+    let db = Db::from_pool(pool.clone());
+    let mut writer = Writer::try_acquire(&db, "test").await.unwrap().unwrap();
+    // Slots 11, 12 and 13; final up to 11.
+    let written = writer.write(&txs, 11).await.unwrap();
+    assert_eq!(written.quarantined, 1);
+    let finality: Vec<(String, bool)> =
+        sqlx::query_as("SELECT signature, finalized FROM transactions ORDER BY signature")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let expected = [("sig00001", true), ("sig00002", false), ("sig00003", false)];
+    assert_eq!(finality, expected.map(|(s, f)| (s.to_string(), f)).to_vec());
 }
 
 /// Item 8: one writer per source; a second waits and takes over when the first's

@@ -120,7 +120,7 @@ impl Writer {
                     tracing::error!(signature = %tx.signature, slot = tx.slot, error = %err,
                         "Postgres refused this transaction's rows; quarantined, moving on");
                     let sqlstate = err.sqlstate();
-                    self.quarantine(tx, &err.to_string(), sqlstate.as_deref())
+                    self.quarantine(tx, &err.to_string(), sqlstate.as_deref(), final_up_to)
                         .await?;
                     written.quarantined += 1;
                 }
@@ -135,9 +135,12 @@ impl Writer {
         tx: &TxRecord,
         error: &str,
         sqlstate: Option<&str>,
+        final_up_to: u64,
     ) -> Result<(), DbError> {
         let mut db = self.conn.begin().await?;
-        log::insert_transactions(&mut db, &[tx], u64::MAX, |_| "quarantined").await?;
+        // Final only if it is: a quarantined transaction at `confirmed` may still be
+        // rolled back, and reconciliation must see it.
+        log::insert_transactions(&mut db, &[tx], final_up_to, |_| "quarantined").await?;
         log::quarantine(&mut db, tx, error, sqlstate).await?;
         log::advance_checkpoint(&mut db, &self.source, tx).await?;
         db.commit().await?;
