@@ -8,7 +8,7 @@ mod common;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::{checkpoint, index, Chain};
+use common::{checkpoint, index, Chain, Lifecycle};
 use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::api::{router, ApiState};
 use databounty_indexer::db::{Checkpoint, Db, Writer};
@@ -106,6 +106,34 @@ impl Poster {
             .await;
         bounty
     }
+}
+
+/// A local chain that has run the lifecycle, finalized it, and had it indexed.
+async fn indexed_lifecycle(pool: &PgPool) -> (Chain, Lifecycle, Db) {
+    let chain = Chain::start().await;
+    let life = chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    index(
+        &finalized_source(&chain),
+        &db,
+        &config(),
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+    (chain, life, db)
+}
+
+/// Empties the log and every state table (the quarantine aside).
+async fn empty_state(pool: &PgPool) {
+    sqlx::query(
+        "TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, \
+         payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
 }
 
 /// Item 1: deadlines near i64::MAX and URIs with NUL and right-to-left marks,
@@ -467,10 +495,7 @@ async fn events_arriving_late_do_not_overwrite_newer_state(pool: PgPool) {
     let in_order = state_snapshot(&pool).await;
     assert!(in_order[0].contains("Cancelled"));
 
-    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
-        .execute(&pool)
-        .await
-        .unwrap();
+    empty_state(&pool).await;
     for record in all.iter().rev() {
         writer
             .write(std::slice::from_ref(record), u64::MAX)
@@ -797,18 +822,7 @@ async fn the_live_loop_reports_a_stall_and_recovers(pool: PgPool) {
 /// 404, a failing query 500, an unreachable database 503; pages never overlap.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn api_errors_have_the_right_status(pool: PgPool) {
-    let chain = Chain::start().await;
-    chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    index(
-        &finalized_source(&chain),
-        &db,
-        &config(),
-        &Metrics::default(),
-    )
-    .await
-    .unwrap();
+    let (_chain, _, db) = indexed_lifecycle(&pool).await;
     let url = serve(&db, &Metrics::default(), Duration::from_secs(60)).await;
     let get = |path: &str| {
         let url = format!("{url}{path}");
@@ -971,23 +985,9 @@ async fn a_null_or_stripped_transaction_is_retried_then_reported(pool: PgPool) {
 /// an event key seen twice is applied once.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn repeated_inner_instruction_groups_count_once(pool: PgPool) {
-    let chain = Chain::start().await;
-    chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    index(
-        &finalized_source(&chain),
-        &db,
-        &config(),
-        &Metrics::default(),
-    )
-    .await
-    .unwrap();
+    let (chain, _, db) = indexed_lifecycle(&pool).await;
     let clean = state_snapshot(&pool).await;
-    sqlx::query("TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
-        .execute(&pool)
-        .await
-        .unwrap();
+    empty_state(&pool).await;
     let url = spoiling_proxy(chain.localnet.url.clone(), Spoil::RepeatedGroups).await;
     let repeated = RpcSource::new(
         &url,
@@ -1005,18 +1005,7 @@ async fn repeated_inner_instruction_groups_count_once(pool: PgPool) {
 /// by page through its cursors; list filters by mint and time; a contributor's payouts.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn the_change_feed_and_filters(pool: PgPool) {
-    let chain = Chain::start().await;
-    let life = chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    index(
-        &finalized_source(&chain),
-        &db,
-        &config(),
-        &Metrics::default(),
-    )
-    .await
-    .unwrap();
+    let (_chain, life, db) = indexed_lifecycle(&pool).await;
     let url = serve(&db, &Metrics::default(), Duration::from_secs(60)).await;
     let get = |path: String| {
         let url = format!("{url}{path}");
