@@ -27,6 +27,8 @@ pub struct BountyParams {
     pub max_winners: u32,
     pub initial_funding: u64,
     pub allow_permanent_delegate: bool,
+    pub review_fee: u64,
+    pub submission_bond: u64,
 }
 
 impl Default for BountyParams {
@@ -38,6 +40,8 @@ impl Default for BountyParams {
             max_winners: 2,
             initial_funding: 2_000_000,
             allow_permanent_delegate: false,
+            review_fee: 0,
+            submission_bond: 0,
         }
     }
 }
@@ -90,6 +94,8 @@ impl Parties {
             review_deadline: now + SUBMISSION_WINDOW + REVIEW_WINDOW,
             allow_permanent_delegate: params.allow_permanent_delegate,
             initial_funding: params.initial_funding,
+            review_fee: params.review_fee,
+            submission_bond: params.submission_bond,
         }
     }
 

@@ -114,6 +114,7 @@ impl World {
             max_winners: 2 + rng.below(3) as u32,
             initial_funding: reward * (1 + rng.below(5) as u64),
             allow_permanent_delegate: false,
+            ..Default::default()
         };
         let first = env.bounty_with(kind, params.clone()).await;
         // A second bounty of the same creator and mint, so cross-bounty mixes happen.

@@ -56,6 +56,8 @@ pub fn largest_bounty_create(
         review_deadline: i64::MAX,
         allow_permanent_delegate: true,
         initial_funding: u64::MAX,
+        review_fee: 0,
+        submission_bond: 0,
     };
     ix::bounty_create(
         &payer.pubkey(),
