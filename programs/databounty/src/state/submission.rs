@@ -207,7 +207,7 @@ mod tests {
         s.record_vote(31, true, 0, 2, &generations).unwrap();
         assert!(s.record_vote(31, false, 0, 2, &generations).is_err());
         assert!(
-            s.record_vote(32, true, 0, 2, &vec![0; 33]).is_err(),
+            s.record_vote(32, true, 0, 2, &[0; 33]).is_err(),
             "no bit 32 in a u32"
         );
         assert_eq!(s.approvals, 1 << 31);
