@@ -195,6 +195,8 @@ async fn main() {
                     review_deadline: now + 7_200,
                     allow_permanent_delegate: false,
                     initial_funding: 1,
+                    review_fee: 0,
+                    submission_bond: 0,
                 },
             )],
             &creator,

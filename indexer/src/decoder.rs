@@ -186,5 +186,15 @@ pub fn event_json(event: &DatabountyEvent) -> Value {
             "final_status": format!("{:?}", e.final_status), "rent_returned": amount(e.rent_returned),
             "pending": e.pending, "open_submission_accounts": e.open_submission_accounts, "closed_at": e.closed_at,
         }),
+        // Fair-work events (fees, bonds, extensions, replacements): not projected yet.
+        SubmissionBondPosted(_)
+        | SubmissionBondReturned(_)
+        | SubmissionBondForfeited(_)
+        | ReviewFeesReserved(_)
+        | ReviewFeeClaimed(_)
+        | BountyExtended(_)
+        | ReviewerReplaced(_) => {
+            json!({ "bounty": key(&event.bounty()) })
+        }
     }
 }

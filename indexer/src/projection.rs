@@ -270,6 +270,14 @@ impl Changes {
                 }
                 s.closed_at = Some(e.closed_at);
             }
+            // Fair-work events (fees, bonds, extensions, replacements): not projected yet.
+            SubmissionBondPosted(_)
+            | SubmissionBondReturned(_)
+            | SubmissionBondForfeited(_)
+            | ReviewFeesReserved(_)
+            | ReviewFeeClaimed(_)
+            | BountyExtended(_)
+            | ReviewerReplaced(_) => {}
         }
     }
 }
@@ -304,6 +312,8 @@ mod tests {
             review_deadline: i64::MAX,
             permanent_delegate_allowed: false,
             created_at: 0,
+            review_fee: 0,
+            submission_bond: 0,
         })
     }
 

@@ -142,6 +142,8 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
         review_deadline: now + 7_200,
         allow_permanent_delegate: false,
         initial_funding: 5_000_000,
+        review_fee: 0,
+        submission_bond: 0,
     };
     let mut bounties = Vec::new();
     for (creator, mint, ata) in &posters {

@@ -62,6 +62,8 @@ fn terms(reviewers: &[Keypair], now: i64, nonce: u64, reward: u64) -> BountyCrea
         review_deadline: now + 7_200,
         allow_permanent_delegate: false,
         initial_funding: 10_000_000,
+        review_fee: 0,
+        submission_bond: 0,
     }
 }
 

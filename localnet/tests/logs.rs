@@ -29,6 +29,8 @@ fn args(now: i64, quorum: u8) -> BountyCreateArgs {
         review_deadline: now + 7_200,
         allow_permanent_delegate: false,
         initial_funding: 5_000_000,
+        review_fee: 0,
+        submission_bond: 0,
     }
 }
 

@@ -45,6 +45,8 @@ async fn dapp_and_wallet_reads() {
             review_deadline: now + 7_200,
             allow_permanent_delegate: false,
             initial_funding: 5_000_000,
+            review_fee: 0,
+            submission_bond: 0,
         };
         bounties.push(pda::bounty(&payer.pubkey(), &args.dataset_id, nonce));
         let create = ix::bounty_create(

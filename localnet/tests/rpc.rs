@@ -38,6 +38,8 @@ fn bounty_args(now: i64, reviewers: Vec<Pubkey>, nonce: u64) -> BountyCreateArgs
         review_deadline: now + 7_200,
         allow_permanent_delegate: false,
         initial_funding: 5_000_000,
+        review_fee: 0,
+        submission_bond: 0,
     }
 }
 

@@ -20,6 +20,13 @@ pub enum DatabountyEvent {
     SubmissionRejected(SubmissionRejected),
     SubmissionPaid(SubmissionPaid),
     SubmissionClosed(SubmissionClosed),
+    SubmissionBondPosted(SubmissionBondPosted),
+    SubmissionBondReturned(SubmissionBondReturned),
+    SubmissionBondForfeited(SubmissionBondForfeited),
+    ReviewFeesReserved(ReviewFeesReserved),
+    ReviewFeeClaimed(ReviewFeeClaimed),
+    BountyExtended(BountyExtended),
+    ReviewerReplaced(ReviewerReplaced),
 }
 
 /// Why bytes that looked like an event did not decode.
@@ -54,6 +61,13 @@ impl DatabountyEvent {
             Self::SubmissionRejected(_) => "SubmissionRejected",
             Self::SubmissionPaid(_) => "SubmissionPaid",
             Self::SubmissionClosed(_) => "SubmissionClosed",
+            Self::SubmissionBondPosted(_) => "SubmissionBondPosted",
+            Self::SubmissionBondReturned(_) => "SubmissionBondReturned",
+            Self::SubmissionBondForfeited(_) => "SubmissionBondForfeited",
+            Self::ReviewFeesReserved(_) => "ReviewFeesReserved",
+            Self::ReviewFeeClaimed(_) => "ReviewFeeClaimed",
+            Self::BountyExtended(_) => "BountyExtended",
+            Self::ReviewerReplaced(_) => "ReviewerReplaced",
         }
     }
 
@@ -71,6 +85,13 @@ impl DatabountyEvent {
             Self::SubmissionRejected(e) => e.bounty,
             Self::SubmissionPaid(e) => e.bounty,
             Self::SubmissionClosed(e) => e.bounty,
+            Self::SubmissionBondPosted(e) => e.bounty,
+            Self::SubmissionBondReturned(e) => e.bounty,
+            Self::SubmissionBondForfeited(e) => e.bounty,
+            Self::ReviewFeesReserved(e) => e.bounty,
+            Self::ReviewFeeClaimed(e) => e.bounty,
+            Self::BountyExtended(e) => e.bounty,
+            Self::ReviewerReplaced(e) => e.bounty,
         }
     }
 }
@@ -128,7 +149,14 @@ pub fn decode_event(data: &[u8]) -> Result<DatabountyEvent, DecodeError> {
         SubmissionAccepted,
         SubmissionRejected,
         SubmissionPaid,
-        SubmissionClosed
+        SubmissionClosed,
+        SubmissionBondPosted,
+        SubmissionBondReturned,
+        SubmissionBondForfeited,
+        ReviewFeesReserved,
+        ReviewFeeClaimed,
+        BountyExtended,
+        ReviewerReplaced
     );
     let mut unknown = [0u8; 8];
     unknown.copy_from_slice(disc);

@@ -5,7 +5,10 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 use databounty::constants::MEMO_PROGRAM_ID;
-use databounty::instructions::{BountyCreateArgs, SubmissionAttestArgs, SubmissionCreateArgs};
+use databounty::instructions::{
+    BountyCreateArgs, BountyExtendArgs, BountyReviewerReplaceArgs, SubmissionAttestArgs,
+    SubmissionCreateArgs,
+};
 use databounty::{accounts, instruction, ID};
 
 use crate::pda;
@@ -69,9 +72,19 @@ pub fn bounty_fund(
     )
 }
 
+/// The token accounts a bond moves through: the bounty's mint and token program, and
+/// the contributor's token account (`None`: their associated token account).
+#[derive(Debug, Clone, Copy)]
+pub struct BondAccounts {
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    pub token_account: Option<Pubkey>,
+}
+
 /// `submission_create` for a hash computed with [`crate::hash::submission_hash`], under
 /// the bounty's `terms` as read from its account (`Bounty::terms_hash`): the program
-/// refuses if the bounty at that address has other terms by the time this lands.
+/// refuses if the bounty at that address has other terms by the time this lands. For a
+/// bounty that asks a bond, use [`submission_create_with_bond`].
 pub fn submission_create(
     contributor: &Pubkey,
     bounty: &Pubkey,
@@ -79,12 +92,43 @@ pub fn submission_create(
     uri: Option<String>,
     terms: [u8; 32],
 ) -> Instruction {
+    submission_create_inner(contributor, bounty, hash, uri, terms, None)
+}
+
+/// `submission_create` posting the bounty's `submission_bond` from the contributor's
+/// token account (their associated one unless `bond.token_account` names another).
+pub fn submission_create_with_bond(
+    contributor: &Pubkey,
+    bounty: &Pubkey,
+    hash: [u8; 32],
+    uri: Option<String>,
+    terms: [u8; 32],
+    bond: BondAccounts,
+) -> Instruction {
+    submission_create_inner(contributor, bounty, hash, uri, terms, Some(bond))
+}
+
+fn submission_create_inner(
+    contributor: &Pubkey,
+    bounty: &Pubkey,
+    hash: [u8; 32],
+    uri: Option<String>,
+    terms: [u8; 32],
+    bond: Option<BondAccounts>,
+) -> Instruction {
     build(
         accounts::SubmissionCreate {
             contributor: *contributor,
             bounty: *bounty,
             submission: pda::submission(bounty, contributor, &hash),
             system_program: system_program::ID,
+            vault: bond.map(|_| pda::vault(bounty)),
+            mint: bond.map(|b| b.mint),
+            contributor_token_account: bond.map(|b| {
+                b.token_account
+                    .unwrap_or_else(|| crate::accounts::ata(contributor, &b.mint, &b.token_program))
+            }),
+            token_program: bond.map(|b| b.token_program),
             event_authority: pda::event_authority(),
             program: ID,
         },
@@ -102,6 +146,20 @@ pub fn submission_attest(
     hash: [u8; 32],
     approve: bool,
 ) -> Instruction {
+    submission_attest_with_reason(reviewer, bounty, submission, hash, approve, 0, None)
+}
+
+/// `submission_attest` with a rejection's reason: a code (0: none), kept on the
+/// submission, and a URI (at most 200 bytes), kept in the event. Only for rejections.
+pub fn submission_attest_with_reason(
+    reviewer: &Pubkey,
+    bounty: &Pubkey,
+    submission: &Pubkey,
+    hash: [u8; 32],
+    approve: bool,
+    reason_code: u16,
+    reason_uri: Option<String>,
+) -> Instruction {
     build(
         accounts::SubmissionAttest {
             reviewer: *reviewer,
@@ -111,7 +169,12 @@ pub fn submission_attest(
             program: ID,
         },
         instruction::SubmissionAttest {
-            args: SubmissionAttestArgs { hash, approve },
+            args: SubmissionAttestArgs {
+                hash,
+                approve,
+                reason_code,
+                reason_uri,
+            },
         },
     )
 }
@@ -220,17 +283,134 @@ pub fn bounty_refund(
     ix
 }
 
-/// `submission_close`, rent to `contributor`.
+/// `submission_close`, rent to `contributor`. An undecided submission that holds a bond
+/// needs [`submission_close_returning_bond`].
 pub fn submission_close(bounty: &Pubkey, submission: &Pubkey, contributor: &Pubkey) -> Instruction {
     build(
         accounts::SubmissionClose {
             bounty: *bounty,
             submission: *submission,
             contributor: *contributor,
+            payer: None,
+            vault: None,
+            mint: None,
+            contributor_token_account: None,
+            token_program: None,
+            associated_token_program: None,
+            system_program: None,
+            memo_program: None,
             event_authority: pda::event_authority(),
             program: ID,
         },
         instruction::SubmissionClose {},
+    )
+}
+
+/// `submission_close` with the accounts that return an undecided submission's bond,
+/// cranked by `payer` (who pays for the contributor's associated token account if it must
+/// be created). `to: None` returns it to that associated token account; another account
+/// of the contributor's (`Some`) makes the contributor a signer.
+pub fn submission_close_returning_bond(
+    payer: &Pubkey,
+    bounty: &Pubkey,
+    submission: &Pubkey,
+    contributor: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    to: Option<Pubkey>,
+) -> Instruction {
+    let (to, signs) = payout_destination(contributor, mint, token_program, to);
+    let mut ix = build(
+        accounts::SubmissionClose {
+            bounty: *bounty,
+            submission: *submission,
+            contributor: *contributor,
+            payer: Some(*payer),
+            vault: Some(pda::vault(bounty)),
+            mint: Some(*mint),
+            contributor_token_account: Some(to),
+            token_program: Some(*token_program),
+            associated_token_program: Some(anchor_spl::associated_token::ID),
+            system_program: Some(system_program::ID),
+            memo_program: Some(MEMO_PROGRAM_ID),
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::SubmissionClose {},
+    );
+    mark_signer(&mut ix, contributor, signs);
+    ix
+}
+
+/// `review_fee_claim` for `reviewer`, cranked by `payer` (who pays for the reviewer's
+/// associated token account if it must be created). `to: None` pays that associated
+/// token account; another account of the reviewer's (`Some`) makes the reviewer a signer.
+pub fn review_fee_claim(
+    payer: &Pubkey,
+    bounty: &Pubkey,
+    reviewer: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    to: Option<Pubkey>,
+) -> Instruction {
+    let (to, signs) = payout_destination(reviewer, mint, token_program, to);
+    let mut ix = build(
+        accounts::ReviewFeeClaim {
+            payer: *payer,
+            bounty: *bounty,
+            vault: pda::vault(bounty),
+            mint: *mint,
+            reviewer: *reviewer,
+            reviewer_token_account: to,
+            token_program: *token_program,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: system_program::ID,
+            memo_program: MEMO_PROGRAM_ID,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::ReviewFeeClaim {},
+    );
+    mark_signer(&mut ix, reviewer, signs);
+    ix
+}
+
+/// `bounty_extend`, signed by the creator: the new deadlines and winner count (none
+/// smaller than the current ones).
+pub fn bounty_extend(creator: &Pubkey, bounty: &Pubkey, args: BountyExtendArgs) -> Instruction {
+    build(
+        accounts::BountyExtend {
+            creator: *creator,
+            bounty: *bounty,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::BountyExtend { args },
+    )
+}
+
+/// `bounty_reviewer_replace`, signed by the creator. The old reviewer's fees must be
+/// claimed first: send [`review_fee_claim`] before it in the same transaction when any
+/// are owed.
+pub fn bounty_reviewer_replace(
+    creator: &Pubkey,
+    bounty: &Pubkey,
+    old_reviewer: &Pubkey,
+    new_reviewer: &Pubkey,
+) -> Instruction {
+    build(
+        accounts::BountyReviewerReplace {
+            creator: *creator,
+            bounty: *bounty,
+            event_authority: pda::event_authority(),
+            program: ID,
+        },
+        instruction::BountyReviewerReplace {
+            args: BountyReviewerReplaceArgs {
+                old_reviewer: *old_reviewer,
+                new_reviewer: *new_reviewer,
+            },
+        },
     )
 }
 

@@ -13,6 +13,8 @@ use crate::{MintKind, TestEnv};
 
 /// Tokens minted to every creator.
 pub const CREATOR_TOKENS: u64 = 1_000_000_000_000;
+/// Bonds each contributor of a bonded bounty can post (tokens minted to them).
+pub const CONTRIBUTOR_BONDS: u64 = 20;
 /// Seconds from creation to the submission deadline.
 pub const SUBMISSION_WINDOW: i64 = 3_600;
 /// Seconds from the submission deadline to the review deadline.
@@ -27,6 +29,8 @@ pub struct BountyParams {
     pub max_winners: u32,
     pub initial_funding: u64,
     pub allow_permanent_delegate: bool,
+    pub review_fee: u64,
+    pub submission_bond: u64,
 }
 
 impl Default for BountyParams {
@@ -38,6 +42,8 @@ impl Default for BountyParams {
             max_winners: 2,
             initial_funding: 2_000_000,
             allow_permanent_delegate: false,
+            review_fee: 0,
+            submission_bond: 0,
         }
     }
 }
@@ -90,6 +96,8 @@ impl Parties {
             review_deadline: now + SUBMISSION_WINDOW + REVIEW_WINDOW,
             allow_permanent_delegate: params.allow_permanent_delegate,
             initial_funding: params.initial_funding,
+            review_fee: params.review_fee,
+            submission_bond: params.submission_bond,
         }
     }
 
@@ -166,13 +174,18 @@ impl TestEnv {
         self.bounty_with(kind, BountyParams::default()).await
     }
 
-    /// A new contributor with SOL for rent and a token account for the bounty's mint.
+    /// A new contributor with SOL for rent and a token account for the bounty's mint,
+    /// holding [`CONTRIBUTOR_BONDS`] bonds if the bounty asks one.
     pub async fn contributor(&mut self, setup: &BountySetup) -> Contributor {
         let key = self.funded_keypair(1).await;
         let p = &setup.parties;
         let ata = self
             .token_account(&key.pubkey(), &p.mint, &p.token_program)
             .await;
+        let bonds = setup.args.submission_bond * CONTRIBUTOR_BONDS;
+        if bonds > 0 {
+            self.mint_to(&p.mint, &p.token_program, &ata, bonds).await;
+        }
         Contributor { key, ata }
     }
 
@@ -193,13 +206,33 @@ impl TestEnv {
         let digest = databounty_sdk::hash::reader_digest(content, |_| {}).expect("digest");
         let hash = submission_hash(&setup.bounty, &contributor.pubkey(), &digest);
         let terms = self.terms(setup).await;
-        let create = ix::submission_create(
-            &contributor.pubkey(),
-            &setup.bounty,
-            hash,
-            Some("ipfs://data".into()),
-            terms,
-        );
+        let bonded = self
+            .anchor_account::<databounty::state::Bounty>(&setup.bounty)
+            .await
+            .is_some_and(|bounty| bounty.submission_bond > 0);
+        let p = &setup.parties;
+        let create = if bonded {
+            ix::submission_create_with_bond(
+                &contributor.pubkey(),
+                &setup.bounty,
+                hash,
+                Some("ipfs://data".into()),
+                terms,
+                ix::BondAccounts {
+                    mint: p.mint,
+                    token_program: p.token_program,
+                    token_account: None,
+                },
+            )
+        } else {
+            ix::submission_create(
+                &contributor.pubkey(),
+                &setup.bounty,
+                hash,
+                Some("ipfs://data".into()),
+                terms,
+            )
+        };
         let events = self.send_with_events(&[create], &[contributor]).await?;
         Ok(Submitted {
             address: pda::submission(&setup.bounty, &contributor.pubkey(), &hash),
@@ -235,6 +268,84 @@ impl TestEnv {
             approve,
         );
         self.send_with_events(&[attest], &[reviewer]).await
+    }
+
+    /// A vote with a rejection's reason (code and URI).
+    pub async fn try_attest_with_reason(
+        &mut self,
+        setup: &BountySetup,
+        reviewer: &Keypair,
+        submission: &Submitted,
+        approve: bool,
+        reason_code: u16,
+        reason_uri: Option<String>,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let attest = ix::submission_attest_with_reason(
+            &reviewer.pubkey(),
+            &setup.bounty,
+            &submission.address,
+            submission.hash,
+            approve,
+            reason_code,
+            reason_uri,
+        );
+        self.send_with_events(&[attest], &[reviewer]).await
+    }
+
+    /// `review_fee_claim` for `reviewer` to `to` (`None`: their associated token account),
+    /// cranked by the env's payer and signed by `signers` too.
+    pub async fn try_claim_fees(
+        &mut self,
+        setup: &BountySetup,
+        reviewer: &Pubkey,
+        to: Option<Pubkey>,
+        signers: &[&Keypair],
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let p = &setup.parties;
+        let crank = self.payer().pubkey();
+        let mut claim = ix::review_fee_claim(
+            &crank,
+            &setup.bounty,
+            reviewer,
+            &p.mint,
+            &p.token_program,
+            to,
+        );
+        unsign_unless_signing(&mut claim, &crank, signers);
+        self.send_with_events(&[claim], signers).await
+    }
+
+    /// `bounty_extend` to the given deadlines and winner count, signed by `signer`.
+    pub async fn try_extend(
+        &mut self,
+        setup: &BountySetup,
+        signer: &Keypair,
+        submission_deadline: i64,
+        review_deadline: i64,
+        max_winners: u32,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let extend = ix::bounty_extend(
+            &signer.pubkey(),
+            &setup.bounty,
+            databounty::instructions::BountyExtendArgs {
+                submission_deadline,
+                review_deadline,
+                max_winners,
+            },
+        );
+        self.send_with_events(&[extend], &[signer]).await
+    }
+
+    /// `bounty_reviewer_replace` of `old` by `new`, signed by `signer`.
+    pub async fn try_replace_reviewer(
+        &mut self,
+        setup: &BountySetup,
+        signer: &Keypair,
+        old: &Pubkey,
+        new: &Pubkey,
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let replace = ix::bounty_reviewer_replace(&signer.pubkey(), &setup.bounty, old, new);
+        self.send_with_events(&[replace], &[signer]).await
     }
 
     /// Approves (or rejects) with the first `count` reviewers.
@@ -359,6 +470,31 @@ impl TestEnv {
         self.send_with_events(&[close], &[]).await
     }
 
+    /// `submission_close` with the accounts that return an undecided submission's bond
+    /// to `to` (`None`: the contributor's associated token account), cranked by the env's
+    /// payer and signed by `signers` too.
+    pub async fn try_close_returning_bond(
+        &mut self,
+        setup: &BountySetup,
+        submission: &Submitted,
+        to: Option<Pubkey>,
+        signers: &[&Keypair],
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let p = &setup.parties;
+        let crank = self.payer().pubkey();
+        let mut close = ix::submission_close_returning_bond(
+            &crank,
+            &setup.bounty,
+            &submission.address,
+            &submission.contributor,
+            &p.mint,
+            &p.token_program,
+            to,
+        );
+        unsign_unless_signing(&mut close, &crank, signers);
+        self.send_with_events(&[close], signers).await
+    }
+
     pub async fn try_close_bounty(
         &mut self,
         setup: &BountySetup,
@@ -383,14 +519,28 @@ impl TestEnv {
     pub async fn assert_books_balance(&mut self, setup: &BountySetup) {
         let bounty = self.bounty_state(&setup.bounty).await;
         let vault = self.token_balance(&bounty.vault).await;
-        let tracked = bounty.funded - bounty.released - bounty.refunded;
+        let tracked = bounty.funded + bounty.bonds_received
+            - bounty.released
+            - bounty.refunded
+            - bounty.fees_paid
+            - bounty.bonds_returned;
         assert_eq!(
             tracked, vault,
-            "funded − released − refunded equals the vault"
+            "funded + bonds in − released − refunded − fees paid − bonds returned equals the vault"
         );
         assert!(
-            tracked >= bounty.reserved,
-            "vault covers the reserved rewards"
+            tracked >= bounty.reserved + bounty.fees_reserved + bounty.bonds_held,
+            "vault covers the reserved rewards, owed fees and held bonds"
+        );
+        assert_eq!(
+            bounty.fees_reserved,
+            bounty.fees_owed.iter().sum::<u64>(),
+            "fees_reserved is what the slots are owed"
+        );
+        assert_eq!(
+            bounty.bonds_received,
+            bounty.bonds_held + bounty.bonds_returned + bounty.bonds_forfeited,
+            "every bond is held, returned or forfeited"
         );
         assert!(bounty.accepted <= bounty.max_winners);
         assert_eq!(

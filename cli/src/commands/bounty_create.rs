@@ -86,6 +86,8 @@ pub async fn run(client: &Client, args: CreateArgs) -> Result<Output> {
         review_deadline: parse_deadline(&args.review_deadline, now)?,
         allow_permanent_delegate: args.allow_permanent_delegate,
         initial_funding: fund,
+        review_fee: 0,
+        submission_bond: 0,
     };
     let bounty = pda::bounty(
         &creator.pubkey(),

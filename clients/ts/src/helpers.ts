@@ -66,7 +66,7 @@ function le(bytes: number, value: bigint): Uint8Array {
 export function termsHash(bounty: Bounty): Uint8Array {
   const uri = text(bounty.metadataUri);
   const hash = createHash("sha256")
-    .update(text("databounty/terms/v1"))
+    .update(text("databounty/terms/v2"))
     .update(addressBytes(bounty.mint))
     .update(addressBytes(bounty.tokenProgram))
     .update(le(4, BigInt(uri.length)))
@@ -78,7 +78,9 @@ export function termsHash(bounty: Bounty): Uint8Array {
   hash
     .update(le(8, bounty.submissionDeadline))
     .update(le(8, bounty.reviewDeadline))
-    .update(Uint8Array.of(bounty.permanentDelegateAllowed ? 1 : 0));
+    .update(Uint8Array.of(bounty.permanentDelegateAllowed ? 1 : 0))
+    .update(le(8, bounty.reviewFee))
+    .update(le(8, bounty.submissionBond));
   return new Uint8Array(hash.digest());
 }
 

@@ -83,6 +83,8 @@ test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError
     reviewDeadline: new BN(now + 7200),
     allowPermanentDelegate: false,
     initialFunding: new BN(0),
+    reviewFee: new BN(0),
+    submissionBond: new BN(0),
   });
   const bounty = (nonce: number) =>
     PublicKey.findProgramAddressSync(

@@ -164,6 +164,8 @@ test("a bounty from creation to payout through the generated client", async () =
       reviewDeadline: now + 7200n,
       allowPermanentDelegate: false,
       initialFunding: 10_000_000n,
+      reviewFee: 0n,
+      submissionBond: 0n,
     }),
   ]);
   const [createdEvent] = pick(await events(created), getBountyCreatedDecoder());
@@ -192,14 +194,14 @@ test("a bounty from creation to payout through the generated client", async () =
   assert.equal(submittedEvent.submission, submission);
 
   // The reviewer approves: quorum reached, the reward is reserved.
-  const attest = getSubmissionAttestInstruction({ ...common, reviewer, bounty, submission, hash, approve: true });
+  const attest = getSubmissionAttestInstruction({ ...common, reviewer, bounty, submission, hash, approve: true, reasonCode: 0, reasonUri: null });
   const attested = await send(reviewer, [attest]);
   const [accepted] = pick(await events(attested), getSubmissionAcceptedDecoder());
   assert.equal(accepted.submission, submission);
   assert.equal((await fetchSubmission(rpc, submission, { commitment: "confirmed" })).data.status, SubmissionStatus.Accepted);
 
   // A second vote is refused: the error comes back by name and message.
-  await assert.rejects(send(reviewer, [getSubmissionAttestInstruction({ ...common, reviewer, bounty, submission, hash, approve: true })]), (err: unknown) => {
+  await assert.rejects(send(reviewer, [getSubmissionAttestInstruction({ ...common, reviewer, bounty, submission, hash, approve: true, reasonCode: 0, reasonUri: null })]), (err: unknown) => {
     assert.ok(isSolanaError(err, SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE), String(err));
     const logs = (err.context as { logs?: string[] }).logs ?? [];
     // The code, from the transaction error; its name and message, from the logs and the client.

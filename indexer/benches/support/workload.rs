@@ -95,6 +95,13 @@ fn event_data(event: &DatabountyEvent) -> Vec<u8> {
         SubmissionRejected(e) => e.data(),
         SubmissionPaid(e) => e.data(),
         SubmissionClosed(e) => e.data(),
+        SubmissionBondPosted(e) => e.data(),
+        SubmissionBondReturned(e) => e.data(),
+        SubmissionBondForfeited(e) => e.data(),
+        ReviewFeesReserved(e) => e.data(),
+        ReviewFeeClaimed(e) => e.data(),
+        BountyExtended(e) => e.data(),
+        ReviewerReplaced(e) => e.data(),
     }
 }
 
@@ -210,6 +217,8 @@ impl Generator {
             review_deadline: self.clock + 172_800,
             permanent_delegate_allowed: false,
             created_at: self.clock,
+            review_fee: 0,
+            submission_bond: 0,
         };
         let funded = ev::BountyFunded {
             bounty: life.bounty,
@@ -377,6 +386,9 @@ impl Generator {
                         rejections,
                         status,
                         attested_at: self.clock,
+                        reviewer_generation: 0,
+                        reason_code: 0,
+                        reason_uri: None,
                     },
                 )];
                 if decided {

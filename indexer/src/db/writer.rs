@@ -360,7 +360,11 @@ fn submission_of(event: &DatabountyEvent) -> Option<anchor_lang::prelude::Pubkey
         SubmissionRejected(e) => Some(e.submission),
         SubmissionPaid(e) => Some(e.submission),
         SubmissionClosed(e) => Some(e.submission),
+        SubmissionBondPosted(e) => Some(e.submission),
+        SubmissionBondReturned(e) => Some(e.submission),
+        SubmissionBondForfeited(e) => Some(e.submission),
+        ReviewFeesReserved(e) => Some(e.submission),
         BountyCreated(_) | BountyFunded(_) | BountyCancelled(_) | BountyRefunded(_)
-        | BountyClosed(_) => None,
+        | BountyClosed(_) | ReviewFeeClaimed(_) | BountyExtended(_) | ReviewerReplaced(_) => None,
     }
 }

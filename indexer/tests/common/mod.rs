@@ -289,6 +289,8 @@ impl Chain {
             review_deadline: now + 7_200,
             allow_permanent_delegate: false,
             initial_funding: funding,
+            review_fee: 0,
+            submission_bond: 0,
         };
         let create = |nonce, funding| {
             ix::bounty_create(

@@ -12,10 +12,11 @@ pub const SEED_SUBMISSION: &[u8] = b"submission";
 pub const MAX_URI_LEN: usize = 200;
 /// Most reviewers a bounty can list. Reviewers travel in `bounty_create`'s instruction
 /// data (32 bytes each), and a cluster refuses transactions over 1,232 bytes: with a
-/// 200-byte URI, initial funding, a fee payer other than the creator (two signatures) and
-/// a priority fee (two compute-budget instructions), 12 reviewers make 1,230 bytes. Votes
-/// are bitmaps in a `u32`. See docs/PROGRAM.md.
-pub const MAX_REVIEWERS: usize = 12;
+/// 200-byte URI, initial funding, a review fee and a submission bond, a fee payer other
+/// than the creator (two signatures) and a priority fee (two compute-budget
+/// instructions), 11 reviewers make 1,214 bytes and 12 would make 1,246. Votes are
+/// bitmaps in a `u32`. See docs/PROGRAM.md.
+pub const MAX_REVIEWERS: usize = 11;
 
 /// The SPL Memo program (v3). Payouts to a Token-2022 account that requires incoming
 /// transfer memos are preceded by a memo CPI to it.
@@ -23,7 +24,7 @@ pub const MEMO_PROGRAM_ID: anchor_lang::prelude::Pubkey =
     anchor_lang::pubkey!("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr");
 
 /// Domain separator of a bounty's terms hash (see `Bounty::terms_hash`).
-pub const TERMS_HASH_DOMAIN: &[u8] = b"databounty/terms/v1";
+pub const TERMS_HASH_DOMAIN: &[u8] = b"databounty/terms/v2";
 
 /// Domain separator of the submission hash (see the SDK's `submission_hash`).
 pub const SUBMISSION_HASH_DOMAIN: &[u8] = b"databounty/submission/v1";

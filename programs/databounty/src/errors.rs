@@ -27,7 +27,7 @@ pub enum BountyError {
     ZeroMaxWinners,
     #[msg("reward_per_submission × max_winners does not fit in a u64")]
     BudgetOverflow,
-    #[msg("a bounty needs between 1 and 32 reviewers")]
+    #[msg("a bounty needs between 1 and 11 reviewers")]
     InvalidReviewerCount,
     #[msg("the reviewer list names the same key twice")]
     DuplicateReviewer,
@@ -122,7 +122,7 @@ pub enum BountyError {
     // --- added later; appended so that earlier error codes never move ---
     #[msg("the review window (review_deadline − submission_deadline) is longer than 180 days")]
     ReviewWindowTooLong,
-    #[msg("invariant: the vault's tracked balance is below the reserved rewards")]
+    #[msg("invariant: the vault's tracked balance is below what it owes (reserved rewards, owed review fees, held bonds)")]
     InvariantVaultBelowReserved,
     #[msg("invariant: more submissions paid than accepted")]
     InvariantPaidAboveAccepted,
@@ -142,4 +142,44 @@ pub enum BountyError {
     MintTransferHookAuthority,
     #[msg("a payout or refund goes to the payee's associated token account unless the payee signs for another")]
     PayoutAccountNotAssociated,
+
+    // --- fair work: review fees, bonds, reasons, extensions, replacements ---
+    #[msg("the vault lacks unreserved funds for the reviewers' fees of this rejection; top up the bounty and vote again")]
+    InsufficientFundsForReviewFees,
+    #[msg("no review fees are owed to this reviewer")]
+    NoReviewFeesOwed,
+    #[msg("the fee account is not a token account of the reviewer for this mint")]
+    WrongFeeAccount,
+    #[msg("review fees are still owed (to this reviewer, or any); claim them first with review_fee_claim, which anyone may send")]
+    ReviewFeesOwed,
+    #[msg("this bounty asks a submission bond: pass the vault, the mint, the token program and the contributor's token account")]
+    BondAccountsMissing,
+    #[msg("the bond account is not a token account of the contributor for this mint")]
+    WrongBondAccount,
+    #[msg("returning this submission's bond needs the payer, vault, mint, token and associated-token programs, system program, memo program and the contributor's token account")]
+    BondReturnAccountsMissing,
+    #[msg("bonds of submissions are still held")]
+    BondsHeld,
+    #[msg("a reason can be given only with a rejection")]
+    ReasonOnlyForRejections,
+    #[msg("the reason uri is longer than 200 bytes")]
+    ReasonUriTooLong,
+    #[msg("the new submission deadline is earlier than the current one")]
+    SubmissionDeadlineShortened,
+    #[msg("the new review deadline is earlier than the current one")]
+    ReviewDeadlineShortened,
+    #[msg("max_winners can only grow")]
+    MaxWinnersReduced,
+    #[msg("a reviewer cannot vote on their own submission")]
+    ContributorCannotReview,
+    #[msg("invariant: the reviewer list names the same key twice")]
+    InvariantDuplicateReviewers,
+    #[msg("invariant: fees_owed or reviewer_generations is not parallel to reviewers")]
+    InvariantReviewerSlots,
+    #[msg("invariant: fees_reserved differs from the sum of fees_owed")]
+    InvariantFeesReservedMismatch,
+    #[msg("invariant: bonds_received differs from held + returned + forfeited")]
+    InvariantBondsMismatch,
+    #[msg("invariant: a fee shortfall is locked for pending work while none is pending")]
+    InvariantShortfallWithoutPending,
 }

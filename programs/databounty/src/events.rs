@@ -25,6 +25,10 @@ pub struct BountyCreated {
     pub review_deadline: i64,
     pub permanent_delegate_allowed: bool,
     pub created_at: i64,
+    /// Earned per vote that agrees with a decision (0: unpaid).
+    pub review_fee: u64,
+    /// Asked with each submission (0: none).
+    pub submission_bond: u64,
 }
 
 #[event]
@@ -116,6 +120,12 @@ pub struct SubmissionAttested {
     /// The submission's status after this vote.
     pub status: SubmissionStatus,
     pub attested_at: i64,
+    /// The slot's generation the vote was cast under (see `ReviewerReplaced`).
+    pub reviewer_generation: u32,
+    /// A rejection's reason code (0: none), also kept on the submission account.
+    pub reason_code: u16,
+    /// A rejection's reason URI, kept only in this event.
+    pub reason_uri: Option<String>,
 }
 
 #[event]
@@ -176,4 +186,116 @@ pub struct SubmissionClosed {
     pub pending: u32,
     pub open_submission_accounts: u32,
     pub closed_at: i64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionBondPosted {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub contributor: Pubkey,
+    /// The bounty's `submission_bond`, sent by the contributor.
+    pub requested: u64,
+    /// Measured increase of the vault (requested minus any transfer fee): the bond held.
+    pub received: u64,
+    pub bonds_held_before: u64,
+    pub bonds_held_after: u64,
+    pub posted_at: i64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionBondReturned {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub contributor: Pubkey,
+    pub contributor_token_account: Pubkey,
+    /// Amount that left the vault (the bond held).
+    pub amount: u64,
+    /// Measured increase of the contributor's account (amount minus any transfer fee).
+    pub received: u64,
+    pub bonds_held_before: u64,
+    pub bonds_held_after: u64,
+    pub bonds_returned: u64,
+    pub returned_at: i64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionBondForfeited {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    pub contributor: Pubkey,
+    /// The bond, now part of the bounty's funds.
+    pub amount: u64,
+    pub bonds_held_before: u64,
+    pub bonds_held_after: u64,
+    pub bonds_forfeited: u64,
+    pub forfeited_at: i64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewFeesReserved {
+    pub bounty: Pubkey,
+    pub submission: Pubkey,
+    /// Whether the decision was an acceptance (else a rejection).
+    pub accepted: bool,
+    /// The reviewers whose counted votes agreed with the decision, each owed `fee`.
+    pub reviewers: Vec<Pubkey>,
+    /// Their slots in the bounty's reviewer list, in the same order.
+    pub reviewer_indexes: Vec<u8>,
+    pub fee: u64,
+    /// `fee × reviewers`.
+    pub amount: u64,
+    pub fees_reserved_before: u64,
+    pub fees_reserved_after: u64,
+    pub decided_at: i64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewFeeClaimed {
+    pub bounty: Pubkey,
+    pub reviewer: Pubkey,
+    pub reviewer_index: u8,
+    pub reviewer_token_account: Pubkey,
+    /// Amount that left the vault (everything owed to the reviewer).
+    pub amount: u64,
+    /// Measured increase of the reviewer's account (amount minus any transfer fee).
+    pub received: u64,
+    pub fees_reserved_before: u64,
+    pub fees_reserved_after: u64,
+    /// The bounty's `fees_paid` after this claim.
+    pub fees_paid: u64,
+    pub claimed_at: i64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BountyExtended {
+    pub bounty: Pubkey,
+    pub creator: Pubkey,
+    pub submission_deadline_before: i64,
+    pub submission_deadline_after: i64,
+    pub review_deadline_before: i64,
+    pub review_deadline_after: i64,
+    pub max_winners_before: u32,
+    pub max_winners_after: u32,
+    pub extended_at: i64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewerReplaced {
+    pub bounty: Pubkey,
+    pub creator: Pubkey,
+    pub reviewer_index: u8,
+    pub old_reviewer: Pubkey,
+    pub new_reviewer: Pubkey,
+    /// The slot's generation; votes cast under `generation_before` stop counting on
+    /// pending submissions.
+    pub generation_before: u32,
+    pub generation_after: u32,
+    pub replaced_at: i64,
 }

@@ -32,7 +32,8 @@ pub mod databounty {
         instructions::bounty_fund(ctx, amount)
     }
 
-    /// Registers a submission hash; the bounty must be open, before its submission deadline.
+    /// Registers a submission hash, with the bounty's bond if it asks one; the bounty must
+    /// be open, before its submission deadline.
     pub fn submission_create(
         ctx: Context<SubmissionCreate>,
         args: SubmissionCreateArgs,
@@ -66,14 +67,36 @@ pub mod databounty {
         instructions::bounty_refund(ctx)
     }
 
-    /// Closes a paid, rejected or expired submission, rent to its contributor, once the
-    /// bounty takes no more submissions.
+    /// Closes a paid, rejected or expired submission, rent (and an undecided one's bond)
+    /// to its contributor, once the bounty takes no more submissions.
     pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
         instructions::submission_close(ctx)
     }
 
-    /// Closes a bounty whose vault is empty and whose submissions are all closed.
+    /// Closes a bounty whose vault is empty, whose submissions are all closed and whose
+    /// review fees are all claimed.
     pub fn bounty_close(ctx: Context<BountyClose>) -> Result<()> {
         instructions::bounty_close(ctx)
+    }
+
+    /// Pays a listed reviewer every review fee owed, to their associated token account
+    /// (created if missing), or to another of their token accounts if they sign.
+    pub fn review_fee_claim(ctx: Context<ReviewFeeClaim>) -> Result<()> {
+        instructions::review_fee_claim(ctx)
+    }
+
+    /// Moves an open bounty's deadlines later and adds winner slots, before its
+    /// submission deadline and while a slot is left; only its creator.
+    pub fn bounty_extend(ctx: Context<BountyExtend>, args: BountyExtendArgs) -> Result<()> {
+        instructions::bounty_extend(ctx, args)
+    }
+
+    /// Gives a reviewer's slot to a key not listed yet, once the old reviewer's fees are
+    /// claimed; only the bounty's creator.
+    pub fn bounty_reviewer_replace(
+        ctx: Context<BountyReviewerReplace>,
+        args: BountyReviewerReplaceArgs,
+    ) -> Result<()> {
+        instructions::bounty_reviewer_replace(ctx, args)
     }
 }

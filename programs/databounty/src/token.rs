@@ -43,6 +43,21 @@ pub fn transfer<'info>(
     token_interface::transfer_checked(ctx, amount, mint.decimals)
 }
 
+/// Moves `amount` from `source` into `vault` and returns the vault's measured increase,
+/// so that a Token-2022 transfer fee is never counted as received.
+pub fn deposit_measured<'info>(
+    token_program: &AccountInfo<'info>,
+    source: &AccountInfo<'info>,
+    mint: &InterfaceAccount<'info, Mint>,
+    vault: &AccountInfo<'info>,
+    authority: &AccountInfo<'info>,
+    amount: u64,
+) -> Result<u64> {
+    let before = token_amount(vault)?;
+    transfer(token_program, source, mint, vault, authority, &[], amount)?;
+    checked_sub(token_amount(vault)?, before)
+}
+
 /// The accounts a payout from the vault touches besides the bounty and its vault.
 pub struct Payout<'a, 'info> {
     /// Signs the transaction; pays the rent of the payee's associated token account if

@@ -1,12 +1,17 @@
 mod test_bounty_cancel;
 mod test_bounty_close;
 mod test_bounty_create;
+mod test_bounty_extend;
 mod test_bounty_fund;
 mod test_bounty_refund;
 mod test_properties;
+mod test_rejection_reasons;
+mod test_review_fee;
+mod test_reviewer_replace;
 mod test_scenarios;
 mod test_security;
 mod test_submission_attest;
+mod test_submission_bond;
 mod test_submission_close;
 mod test_submission_create;
 mod test_submission_release;

@@ -49,6 +49,8 @@ async fn creates_and_funds(kind: MintKind) {
                 review_deadline: setup.args.review_deadline,
                 permanent_delegate_allowed: false,
                 created_at: now,
+                review_fee: 0,
+                submission_bond: 0,
             }),
             DatabountyEvent::BountyFunded(BountyFunded {
                 bounty: setup.bounty,

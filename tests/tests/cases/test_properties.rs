@@ -1,13 +1,15 @@
 //! Stateful property test: random sequences of every instruction, valid and invalid
-//! mixed, across two bounties, several contributors and reviewers, on SPL Token,
-//! Token-2022 and a transfer-fee mint. After every step the invariants of SPEC §1 and
-//! the conservation of tokens must hold.
+//! mixed, across three bounties, several contributors and reviewers, on SPL Token,
+//! Token-2022 and a transfer-fee mint, with and without review fees and submission
+//! bonds. After every step the invariants of SPEC §1 and the conservation of tokens
+//! (rewards, refunds, fees and bonds included) must hold.
 //!
 //! The generator keeps a model of live accounts (each submission's status, who voted)
 //! and picks most targets from it, so that steps mostly succeed and runs reach the
 //! states where bugs live: dozens of submissions, bounties filling every winner slot,
-//! payouts interleaved with refunds, cancels with pending work, closes. A minority of
-//! steps stay deliberately invalid (random targets, outsiders, wrong hashes).
+//! payouts interleaved with refunds, cancels with pending work, closes, fee claims,
+//! extensions and reviewer replacements. A minority of steps stay deliberately invalid
+//! (random targets, outsiders, wrong hashes, shortened deadlines).
 //!
 //! `PROPTEST_CASES` (default 6) and `PROPTEST_STEPS` (default 60) scale it up;
 //! `PROPTEST_SEED` shifts the seeds. A failure names its seed.
@@ -49,6 +51,8 @@ impl Rng {
 
 /// Contributors per case.
 const CONTRIBUTORS: usize = 6;
+/// Bounties per case (same creator and mint).
+const BOUNTIES: usize = 3;
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -77,6 +81,14 @@ struct Reached {
     submission_closes: usize,
     bounty_closes: usize,
     top_ups_after_cancel: usize,
+    fees_reserved: u64,
+    fee_claims: usize,
+    bonds_posted: usize,
+    bonds_returned: usize,
+    bonds_forfeited: usize,
+    rejections_with_reasons: usize,
+    extensions: usize,
+    replacements: usize,
 }
 
 struct World {
@@ -91,7 +103,13 @@ struct World {
     minted: u64,
     paid: HashSet<Pubkey>,
     votes: HashSet<(Pubkey, Pubkey)>,
-    received: HashMap<Pubkey, u64>,
+    /// What each contributor's token account must hold: bonds minted, less bonds
+    /// posted, plus rewards and bonds received.
+    expected: HashMap<Pubkey, u64>,
+    /// Every key that was ever a reviewer (their fee accounts hold tokens too).
+    reviewer_keys: HashSet<Pubkey>,
+    /// Keys named by a replacement in flight, until its event installs them.
+    new_reviewers: HashMap<Pubkey, Keypair>,
     steps_ok: usize,
     model: HashMap<Pubkey, Model>,
     reached: Reached,
@@ -107,6 +125,16 @@ impl World {
         let mut env = TestEnv::new().await;
         let mut rng = Rng(seed);
         let reward = [1, 1_000, 1_000_000][rng.below(3)];
+        let review_fee = if rng.chance(60) {
+            (reward / 50).max(1)
+        } else {
+            0
+        };
+        let submission_bond = if rng.chance(60) {
+            (reward / 4).max(1)
+        } else {
+            0
+        };
         let params = BountyParams {
             reviewers: 3,
             quorum: 2,
@@ -114,17 +142,21 @@ impl World {
             max_winners: 2 + rng.below(3) as u32,
             initial_funding: reward * (1 + rng.below(5) as u64),
             allow_permanent_delegate: false,
+            review_fee,
+            submission_bond,
         };
         let first = env.bounty_with(kind, params.clone()).await;
-        // A second bounty of the same creator and mint, so cross-bounty mixes happen.
-        let now = env.now().await;
-        let args = first.parties.args(now, &params, 1);
-        let bounty = first.parties.bounty_address(&args);
-        env.try_create(&first.parties, args.clone())
-            .await
-            .expect("second bounty");
-        let second = BountySetup {
-            parties: Parties {
+        // More bounties of the same creator and mint, so cross-bounty mixes happen.
+        let mut bounties = vec![first];
+        for nonce in 1..BOUNTIES as u64 {
+            let first = &bounties[0];
+            let now = env.now().await;
+            let args = first.parties.args(now, &params, nonce);
+            let bounty = first.parties.bounty_address(&args);
+            env.try_create(&first.parties, args.clone())
+                .await
+                .expect("another bounty");
+            let parties = Parties {
                 kind,
                 mint: first.parties.mint,
                 token_program: first.parties.token_program,
@@ -136,28 +168,42 @@ impl World {
                     .iter()
                     .map(|r| r.insecure_clone())
                     .collect(),
-            },
-            args,
-            bounty,
-            created: vec![],
-        };
-        let mut contributors = Vec::new();
-        for _ in 0..CONTRIBUTORS {
-            contributors.push(env.contributor(&first).await);
+            };
+            bounties.push(BountySetup {
+                parties,
+                args,
+                bounty,
+                created: vec![],
+            });
         }
+        let mut contributors = Vec::new();
+        let mut expected = HashMap::new();
+        for _ in 0..CONTRIBUTORS {
+            let contributor = env.contributor(&bounties[0]).await;
+            expected.insert(contributor.ata, submission_bond * CONTRIBUTOR_BONDS);
+            contributors.push(contributor);
+        }
+        let reviewer_keys = bounties[0]
+            .parties
+            .reviewers
+            .iter()
+            .map(|r| r.pubkey())
+            .collect();
         let outsider = env.funded_keypair(1).await;
         Self {
             env,
             rng,
-            bounties: vec![first, second],
+            bounties,
             closed_bounties: HashSet::new(),
             contributors,
             submissions: Vec::new(),
             outsider,
-            minted: CREATOR_TOKENS,
+            minted: CREATOR_TOKENS + CONTRIBUTORS as u64 * submission_bond * CONTRIBUTOR_BONDS,
             paid: HashSet::new(),
             votes: HashSet::new(),
-            received: HashMap::new(),
+            expected,
+            reviewer_keys,
+            new_reviewers: HashMap::new(),
             steps_ok: 0,
             model: HashMap::new(),
             reached: Reached::default(),
@@ -183,12 +229,15 @@ impl World {
         let action = [
             (8, 0),
             (22, 1),
-            (36, 3),
-            (12, 5),
+            (33, 3),
+            (10, 5),
             (2, 6),
             (6, 7),
             (7, 8),
-            (7, 9),
+            (5, 10),
+            (2, 11),
+            (2, 12),
+            (3, 9),
         ]
         .iter()
         .scan(0, |acc, &(weight, action)| {
@@ -268,7 +317,20 @@ impl World {
                 ("submit", result.map(|s| s.events))
             }
             3 | 4 => {
-                let Some(s) = self.pick(|m| m == Model::Pending) else {
+                // Mostly complete a quorum already begun, so that bounties fill up.
+                let begun: Vec<usize> = (0..self.submissions.len())
+                    .filter(|&i| {
+                        let address = self.submissions[i].1.address;
+                        self.model.get(&address) == Some(&Model::Pending)
+                            && self.votes.iter().any(|(s, _)| *s == address)
+                    })
+                    .collect();
+                let s = if !begun.is_empty() && self.rng.chance(60) {
+                    Some(begun[self.rng.below(begun.len())])
+                } else {
+                    self.pick(|m| m == Model::Pending)
+                };
+                let Some(s) = s else {
                     return self.wait().await;
                 };
                 let (sb, submitted, _) = &self.submissions[s];
@@ -294,18 +356,27 @@ impl World {
                     hash[0] ^= 1;
                 }
                 let approve = self.rng.chance(75);
-                // Sometimes with the other bounty.
+                // Sometimes with another bounty.
                 let bounty = if self.rng.chance(4) {
-                    self.bounties[1 - sb].bounty
+                    self.bounties[(sb + 1) % BOUNTIES].bounty
                 } else {
                     self.bounties[*sb].bounty
                 };
-                let vote = ix::submission_attest(
+                // Half the rejections give a reason; a few approvals try to, and fail.
+                let (code, uri) = if (!approve && self.rng.chance(50)) || self.rng.chance(2) {
+                    let uri = self.rng.chance(50).then(|| "ipfs://why".to_string());
+                    (1 + self.rng.below(9) as u16, uri)
+                } else {
+                    (0, None)
+                };
+                let vote = ix::submission_attest_with_reason(
                     &voter.pubkey(),
                     &bounty,
                     &submitted.address,
                     hash,
                     approve,
+                    code,
+                    uri,
                 );
                 (
                     "attest",
@@ -350,6 +421,22 @@ impl World {
                 )
             }
             7 => {
+                // Mostly a bounty whose refund point has come.
+                let now = self.env.now().await;
+                let due: Vec<usize> = (0..BOUNTIES)
+                    .filter(|&i| {
+                        let setup = &self.bounties[i];
+                        !self.closed_bounties.contains(&setup.bounty)
+                            && (self.cancelled.contains(&setup.bounty)
+                                || now >= setup.args.submission_deadline)
+                    })
+                    .collect();
+                let setup = if !due.is_empty() && self.rng.chance(80) {
+                    &self.bounties[due[self.rng.below(due.len())]]
+                } else {
+                    setup
+                };
+                let p = &setup.parties;
                 let refund = ix::bounty_refund(
                     &self.env.payer().pubkey(),
                     &setup.bounty,
@@ -373,8 +460,20 @@ impl World {
                     } else {
                         self.outsider.pubkey()
                     };
-                    let close =
-                        ix::submission_close(&self.bounties[*sb].bounty, &submitted.address, &to);
+                    let setup = &self.bounties[*sb];
+                    let close = if setup.args.submission_bond > 0 && self.rng.chance(95) {
+                        crank_only(ix::submission_close_returning_bond(
+                            &self.env.payer().pubkey(),
+                            &setup.bounty,
+                            &submitted.address,
+                            &to,
+                            &setup.parties.mint,
+                            &setup.parties.token_program,
+                            None,
+                        ))
+                    } else {
+                        ix::submission_close(&setup.bounty, &submitted.address, &to)
+                    };
                     (
                         "close submission",
                         self.env.send_with_events(&[close], &[]).await,
@@ -392,6 +491,105 @@ impl World {
                         self.env.send_with_events(&[close], &[&creator]).await,
                     )
                 }
+            }
+            10 => {
+                // Mostly a reviewer who is owed fees.
+                let owed = self
+                    .env
+                    .anchor_account::<databounty::state::Bounty>(&setup.bounty)
+                    .await
+                    .map(|bounty| bounty.fees_owed)
+                    .unwrap_or_default();
+                let owed: Vec<usize> = (0..owed.len()).filter(|&i| owed[i] > 0).collect();
+                let reviewer = if !owed.is_empty() && self.rng.chance(90) {
+                    p.reviewers[owed[self.rng.below(owed.len())]].pubkey()
+                } else if self.rng.chance(80) {
+                    p.reviewers[self.rng.below(3)].pubkey()
+                } else {
+                    self.outsider.pubkey()
+                };
+                let claim = ix::review_fee_claim(
+                    &self.env.payer().pubkey(),
+                    &setup.bounty,
+                    &reviewer,
+                    &p.mint,
+                    &p.token_program,
+                    None,
+                );
+                ("claim fees", self.env.send_with_events(&[claim], &[]).await)
+            }
+            11 => {
+                let signer = if self.rng.chance(90) {
+                    p.creator.insecure_clone()
+                } else {
+                    self.outsider.insecure_clone()
+                };
+                let (s, r, w) = (
+                    setup.args.submission_deadline,
+                    setup.args.review_deadline,
+                    setup.args.max_winners,
+                );
+                // Mostly later; sometimes an attempt to shorten.
+                let (s, r, w) = if self.rng.chance(85) {
+                    let later = self.rng.below(900) as i64;
+                    (
+                        s + later,
+                        r + later + self.rng.below(900) as i64,
+                        w + self.rng.below(3) as u32,
+                    )
+                } else {
+                    (s - 1, r, w)
+                };
+                let extend = ix::bounty_extend(
+                    &signer.pubkey(),
+                    &setup.bounty,
+                    databounty::instructions::BountyExtendArgs {
+                        submission_deadline: s,
+                        review_deadline: r,
+                        max_winners: w,
+                    },
+                );
+                (
+                    "extend",
+                    self.env.send_with_events(&[extend], &[&signer]).await,
+                )
+            }
+            12 => {
+                // The creator replaces a reviewer, claiming their fees first in the same
+                // transaction; sometimes with a listed key, which is refused.
+                let slot = self.rng.below(3);
+                let old = p.reviewers[slot].pubkey();
+                let new = if self.rng.chance(90) {
+                    Keypair::new()
+                } else {
+                    p.reviewers[(slot + 1) % 3].insecure_clone()
+                };
+                let owed = self
+                    .env
+                    .anchor_account::<databounty::state::Bounty>(&setup.bounty)
+                    .await
+                    .is_some_and(|bounty| bounty.fees_owed.get(slot).is_some_and(|f| *f > 0));
+                let mut ixs = Vec::new();
+                if owed {
+                    ixs.push(ix::review_fee_claim(
+                        &self.env.payer().pubkey(),
+                        &setup.bounty,
+                        &old,
+                        &p.mint,
+                        &p.token_program,
+                        None,
+                    ));
+                }
+                let creator = p.creator.insecure_clone();
+                ixs.push(ix::bounty_reviewer_replace(
+                    &creator.pubkey(),
+                    &setup.bounty,
+                    &old,
+                    &new.pubkey(),
+                ));
+                let result = self.env.send_with_events(&ixs, &[&creator]).await;
+                self.new_reviewers.insert(new.pubkey(), new);
+                ("replace reviewer", result)
             }
             _ => self.wait().await,
         }
@@ -486,9 +684,85 @@ impl World {
                     self.model.insert(e.submission, Model::Paid);
                     assert!(self.paid.insert(e.submission), "paid twice: {e:?}");
                     *self
-                        .received
+                        .expected
                         .entry(e.contributor_token_account)
                         .or_default() += e.received;
+                }
+                DatabountyEvent::SubmissionBondPosted(e) => {
+                    self.reached.bonds_posted += 1;
+                    let contributor = self
+                        .contributors
+                        .iter()
+                        .find(|c| c.key.pubkey() == e.contributor)
+                        .expect("a contributor posted it");
+                    let balance = self.expected.entry(contributor.ata).or_default();
+                    *balance = balance
+                        .checked_sub(e.requested)
+                        .expect("a contributor posts only bonds it holds");
+                }
+                DatabountyEvent::SubmissionBondReturned(e) => {
+                    self.reached.bonds_returned += 1;
+                    *self
+                        .expected
+                        .entry(e.contributor_token_account)
+                        .or_default() += e.received;
+                }
+                DatabountyEvent::SubmissionBondForfeited(_) => {
+                    self.reached.bonds_forfeited += 1;
+                }
+                DatabountyEvent::ReviewFeesReserved(e) => {
+                    self.reached.fees_reserved += e.amount;
+                    let setup = self
+                        .bounties
+                        .iter()
+                        .find(|s| s.bounty == e.bounty)
+                        .expect("known bounty");
+                    for reviewer in &e.reviewers {
+                        assert!(
+                            setup
+                                .parties
+                                .reviewers
+                                .iter()
+                                .any(|r| r.pubkey() == *reviewer),
+                            "only current reviewers earn: {e:?}"
+                        );
+                        assert!(
+                            self.votes.contains(&(e.submission, *reviewer)),
+                            "only voters earn: {e:?}"
+                        );
+                    }
+                }
+                DatabountyEvent::ReviewFeeClaimed(_) => self.reached.fee_claims += 1,
+                DatabountyEvent::BountyExtended(e) => {
+                    self.reached.extensions += 1;
+                    let setup = self
+                        .bounties
+                        .iter_mut()
+                        .find(|s| s.bounty == e.bounty)
+                        .expect("known bounty");
+                    assert!(
+                        e.submission_deadline_after >= e.submission_deadline_before
+                            && e.review_deadline_after >= e.review_deadline_before
+                            && e.max_winners_after >= e.max_winners_before,
+                        "only forward: {e:?}"
+                    );
+                    setup.args.submission_deadline = e.submission_deadline_after;
+                    setup.args.review_deadline = e.review_deadline_after;
+                    setup.args.max_winners = e.max_winners_after;
+                }
+                DatabountyEvent::ReviewerReplaced(e) => {
+                    self.reached.replacements += 1;
+                    let new = self
+                        .new_reviewers
+                        .remove(&e.new_reviewer)
+                        .expect("the replacement's key");
+                    self.reviewer_keys.insert(e.new_reviewer);
+                    let setup = self
+                        .bounties
+                        .iter_mut()
+                        .find(|s| s.bounty == e.bounty)
+                        .expect("known bounty");
+                    setup.parties.reviewers[usize::from(e.reviewer_index)] = new;
                 }
                 DatabountyEvent::SubmissionAttested(e) => {
                     assert!(
@@ -501,9 +775,17 @@ impl World {
                         .find(|s| s.bounty == e.bounty)
                         .expect("known bounty");
                     assert!(
-                        setup.args.reviewers.contains(&e.reviewer),
+                        setup
+                            .parties
+                            .reviewers
+                            .iter()
+                            .any(|r| r.pubkey() == e.reviewer),
                         "outsider voted: {e:?}"
                     );
+                    assert!(!e.approve || e.reason_code == 0, "reason on an approval");
+                    if e.reason_code > 0 {
+                        self.reached.rejections_with_reasons += 1;
+                    }
                 }
                 DatabountyEvent::BountyClosed(e) => {
                     self.closed_bounties.insert(e.bounty);
@@ -518,6 +800,16 @@ impl World {
     async fn check(&mut self) {
         let mut accounts = vec![self.bounties[0].parties.creator_ata];
         accounts.extend(self.contributors.iter().map(|c| c.ata));
+        let (mint, program) = (
+            self.bounties[0].parties.mint,
+            self.bounties[0].parties.token_program,
+        );
+        for reviewer in &self.reviewer_keys {
+            let fee_account = databounty_sdk::accounts::ata(reviewer, &mint, &program);
+            if self.env.exists(&fee_account).await {
+                accounts.push(fee_account);
+            }
+        }
         for i in 0..self.bounties.len() {
             let address = self.bounties[i].bounty;
             if self.closed_bounties.contains(&address) {
@@ -551,8 +843,8 @@ impl World {
             let balance = self.env.token_balance(&contributor.ata).await;
             assert_eq!(
                 balance,
-                self.received.get(&contributor.ata).copied().unwrap_or(0),
-                "contributors hold exactly what they were paid"
+                self.expected.get(&contributor.ata).copied().unwrap_or(0),
+                "contributors hold exactly their bonds and what they were paid"
             );
         }
     }
@@ -577,8 +869,11 @@ async fn run_case(kind: MintKind, seed: u64, steps: u64) {
         }
         world.check().await;
     }
+    let first = &world.bounties[0].args;
     println!(
-        "seed {seed} ({kind:?}): {steps} steps, {} succeeded, {} submissions, {} paid, {} votes",
+        "seed {seed} ({kind:?}, fee {}, bond {}): {steps} steps, {} succeeded, {} submissions, {} paid, {} votes",
+        first.review_fee,
+        first.submission_bond,
         world.steps_ok,
         world.submissions.len(),
         world.paid.len(),

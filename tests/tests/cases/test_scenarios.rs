@@ -15,6 +15,7 @@ async fn full_lifecycle(kind: MintKind) {
         max_winners: 3,
         initial_funding: 10_000_000,
         allow_permanent_delegate: false,
+        ..Default::default()
     };
     let setup = env.bounty_with(kind, params).await;
     let creator = setup.parties.creator.insecure_clone();

@@ -34,6 +34,9 @@ async fn quorum_accepts_and_reserves(kind: MintKind) {
             rejections: 0,
             status: SubmissionStatus::Pending,
             attested_at: now,
+            reviewer_generation: 0,
+            reason_code: 0,
+            reason_uri: None,
         })]
     );
     assert_eq!(env.bounty_state(&setup.bounty).await.reserved, 0);

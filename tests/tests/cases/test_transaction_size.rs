@@ -5,7 +5,7 @@
 //! compute-budget instructions) as wallets add — and assert that it fits.
 
 use databounty::constants::{MAX_REVIEWERS, MAX_URI_LEN};
-use databounty::instructions::BountyCreateArgs;
+use databounty::instructions::{BountyCreateArgs, BountyExtendArgs};
 use databounty_sdk::instructions as ix;
 use databounty_sdk::pda;
 use databounty_tests::*;
@@ -56,6 +56,8 @@ pub fn largest_bounty_create(
         review_deadline: i64::MAX,
         allow_permanent_delegate: true,
         initial_funding: u64::MAX,
+        review_fee: u64::MAX,
+        submission_bond: u64::MAX,
     };
     ix::bounty_create(
         &payer.pubkey(),
@@ -157,6 +159,83 @@ fn every_largest_transaction_fits_a_packet() {
                 ix::bounty_close(&creator.pubkey(), &bounty, &mint, &token_program),
                 vec![&creator],
             ),
+            (
+                "submission_create with a bond",
+                ix::submission_create_with_bond(
+                    &contributor.pubkey(),
+                    &bounty,
+                    hash,
+                    Some("x".repeat(MAX_URI_LEN)),
+                    [1; 32],
+                    ix::BondAccounts {
+                        mint,
+                        token_program,
+                        token_account: other,
+                    },
+                ),
+                vec![&contributor],
+            ),
+            (
+                "submission_attest with a reason",
+                ix::submission_attest_with_reason(
+                    &reviewer.pubkey(),
+                    &bounty,
+                    &submission,
+                    hash,
+                    false,
+                    u16::MAX,
+                    Some("x".repeat(MAX_URI_LEN)),
+                ),
+                vec![&reviewer],
+            ),
+            (
+                "submission_close returning a bond",
+                ix::submission_close_returning_bond(
+                    &payer.pubkey(),
+                    &bounty,
+                    &submission,
+                    &contributor.pubkey(),
+                    &mint,
+                    &token_program,
+                    other,
+                ),
+                vec![&contributor],
+            ),
+            (
+                "review_fee_claim",
+                ix::review_fee_claim(
+                    &payer.pubkey(),
+                    &bounty,
+                    &reviewer.pubkey(),
+                    &mint,
+                    &token_program,
+                    other,
+                ),
+                vec![&reviewer],
+            ),
+            (
+                "bounty_extend",
+                ix::bounty_extend(
+                    &creator.pubkey(),
+                    &bounty,
+                    BountyExtendArgs {
+                        submission_deadline: i64::MAX,
+                        review_deadline: i64::MAX,
+                        max_winners: u32::MAX,
+                    },
+                ),
+                vec![&creator],
+            ),
+            (
+                "bounty_reviewer_replace",
+                ix::bounty_reviewer_replace(
+                    &creator.pubkey(),
+                    &bounty,
+                    &reviewer.pubkey(),
+                    &Pubkey::new_unique(),
+                ),
+                vec![&creator],
+            ),
         ];
         for (name, instruction, signers) in cases {
             let size = signed_size(&[instruction], &payer, &signers);
@@ -166,6 +245,26 @@ fn every_largest_transaction_fits_a_packet() {
                 "{name}'s largest transaction is {size} bytes, over the {PACKET_DATA_SIZE}-byte packet"
             );
         }
+        // A replacement whose old reviewer is owed fees goes with a claim for them.
+        let claim_and_replace = [
+            ix::review_fee_claim(
+                &payer.pubkey(),
+                &bounty,
+                &reviewer.pubkey(),
+                &mint,
+                &token_program,
+                other,
+            ),
+            ix::bounty_reviewer_replace(
+                &creator.pubkey(),
+                &bounty,
+                &reviewer.pubkey(),
+                &Pubkey::new_unique(),
+            ),
+        ];
+        let size = signed_size(&claim_and_replace, &payer, &[&reviewer, &creator]);
+        println!("review_fee_claim + bounty_reviewer_replace: {size} bytes with 3 signatures");
+        assert!(size <= PACKET_DATA_SIZE, "claim and replace: {size} bytes");
     }
 }
 

@@ -39,6 +39,8 @@ impl BountyClose<'_> {
     fn validate(&self) -> Result<()> {
         require!(self.vault.amount == 0, BountyError::VaultNotEmpty);
         require!(self.bounty.reserved == 0, BountyError::FundsReserved);
+        require!(self.bounty.fees_reserved == 0, BountyError::ReviewFeesOwed);
+        require!(self.bounty.bonds_held == 0, BountyError::BondsHeld);
         require!(
             self.bounty.open_submission_accounts == 0,
             BountyError::SubmissionAccountsOpen

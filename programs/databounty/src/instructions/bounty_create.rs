@@ -25,6 +25,10 @@ pub struct BountyCreateArgs {
     pub allow_permanent_delegate: bool,
     /// Deposited from `creator_token_account` in the same call; 0 for none.
     pub initial_funding: u64,
+    /// Earned by each reviewer whose vote agrees with a decision; 0 for unpaid reviews.
+    pub review_fee: u64,
+    /// Escrowed with each submission, returned unless it is rejected; 0 for none.
+    pub submission_bond: u64,
 }
 
 #[event_cpi]
@@ -70,8 +74,11 @@ impl BountyCreate<'_> {
         );
         require!(args.reward_per_submission > 0, BountyError::ZeroReward);
         require!(args.max_winners > 0, BountyError::ZeroMaxWinners);
-        args.reward_per_submission
-            .checked_mul(u64::from(args.max_winners))
+        // Every winner's reward and fees, and a rejection's fees, must fit a u64.
+        args.review_fee
+            .checked_mul(args.reviewers.len() as u64)
+            .and_then(|fees| fees.checked_add(args.reward_per_submission))
+            .and_then(|cost| cost.checked_mul(u64::from(args.max_winners)))
             .ok_or(BountyError::BudgetOverflow)?;
 
         // Reviewers and quorum
@@ -128,6 +135,7 @@ pub fn bounty_create(ctx: Context<BountyCreate>, args: BountyCreateArgs) -> Resu
     let accounts = &ctx.accounts;
     let bounty_info = accounts.bounty.to_account_info();
     let bounty_key = bounty_info.key();
+    let reviewer_count = args.reviewers.len();
     let mut bounty = Bounty {
         creator: accounts.creator.key(),
         dataset_id: args.dataset_id,
@@ -155,6 +163,17 @@ pub fn bounty_create(ctx: Context<BountyCreate>, args: BountyCreateArgs) -> Resu
         status: BountyStatus::Open,
         bump: ctx.bumps.bounty,
         vault_bump: ctx.bumps.vault,
+        review_fee: args.review_fee,
+        submission_bond: args.submission_bond,
+        fees_reserved: 0,
+        fees_paid: 0,
+        bonds_received: 0,
+        bonds_held: 0,
+        bonds_returned: 0,
+        bonds_forfeited: 0,
+        pending_fee_shortfall: 0,
+        fees_owed: vec![0; reviewer_count],
+        reviewer_generations: vec![0; reviewer_count],
     };
 
     let payer = accounts.payer.to_account_info();
@@ -199,6 +218,8 @@ pub fn bounty_create(ctx: Context<BountyCreate>, args: BountyCreateArgs) -> Resu
         review_deadline: bounty.review_deadline,
         permanent_delegate_allowed: bounty.permanent_delegate_allowed,
         created_at: now,
+        review_fee: bounty.review_fee,
+        submission_bond: bounty.submission_bond,
     };
     emit_cpi!(created);
 

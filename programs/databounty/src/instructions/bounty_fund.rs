@@ -4,8 +4,8 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::constants::{SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::BountyFunded;
-use crate::state::{checked_sub, Bounty};
-use crate::token::{check_mint_policy, token_amount, transfer};
+use crate::state::Bounty;
+use crate::token::{check_mint_policy, deposit_measured};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -80,9 +80,7 @@ pub(crate) fn deposit<'info>(
     amount: u64,
     now: i64,
 ) -> Result<BountyFunded> {
-    let before = token_amount(vault)?;
-    transfer(token_program, source, mint, vault, authority, &[], amount)?;
-    let received = checked_sub(token_amount(vault)?, before)?;
+    let received = deposit_measured(token_program, source, mint, vault, authority, amount)?;
     bounty.record_funding(received)?;
     Ok(BountyFunded {
         bounty: bounty_key,

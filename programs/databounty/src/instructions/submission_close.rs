@@ -1,9 +1,12 @@
 use anchor_lang::prelude::*;
+use anchor_spl::associated_token::AssociatedToken;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
-use crate::constants::{SEED_BOUNTY, SEED_SUBMISSION};
+use crate::constants::{MEMO_PROGRAM_ID, SEED_BOUNTY, SEED_SUBMISSION};
 use crate::errors::BountyError;
-use crate::events::SubmissionClosed;
+use crate::events::{SubmissionBondReturned, SubmissionClosed};
 use crate::state::{Bounty, Submission, SubmissionStatus};
+use crate::token::Payout;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -23,12 +26,34 @@ pub struct SubmissionClose<'info> {
         bump = submission.bump,
     )]
     pub submission: Box<Account<'info, Submission>>,
-    /// CHECK: only receives the rent; `has_one = contributor` ties it to the submission.
+    /// CHECK: receives the rent (and a returned bond's tokens, through its token
+    /// account); `has_one = contributor` ties it to the submission. Signs only to choose
+    /// a bond destination other than their associated token account.
     #[account(mut)]
     pub contributor: UncheckedAccount<'info>,
+    // Needed only to return the bond of a submission closed undecided.
+    /// Anyone; pays the rent of the contributor's associated token account if missing.
+    #[account(mut)]
+    pub payer: Option<Signer<'info>>,
+    #[account(mut, address = bounty.vault @ BountyError::WrongPayoutAccount)]
+    pub vault: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    #[account(address = bounty.mint @ BountyError::WrongPayoutAccount)]
+    pub mint: Option<Box<InterfaceAccount<'info, Mint>>>,
+    /// CHECK: the contributor's associated token account (created if missing), or another
+    /// token account of theirs if they sign; checked by `Payout::prepare` in the handler.
+    #[account(mut)]
+    pub contributor_token_account: Option<UncheckedAccount<'info>>,
+    #[account(address = bounty.token_program @ BountyError::WrongPayoutAccount)]
+    pub token_program: Option<Interface<'info, TokenInterface>>,
+    pub associated_token_program: Option<Program<'info, AssociatedToken>>,
+    pub system_program: Option<Program<'info, System>>,
+    /// CHECK: the SPL Memo program, by address; called only for a destination that
+    /// requires incoming transfer memos.
+    #[account(address = MEMO_PROGRAM_ID)]
+    pub memo_program: Option<UncheckedAccount<'info>>,
 }
 
-impl SubmissionClose<'_> {
+impl<'info> SubmissionClose<'info> {
     fn validate(&self) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         require!(
@@ -43,16 +68,71 @@ impl SubmissionClose<'_> {
         );
         Ok(())
     }
+
+    /// Returns an undecided submission's bond to the contributor; returns what arrived.
+    fn return_bond(&self, bond: u64) -> Result<u64> {
+        let (
+            Some(payer),
+            Some(vault),
+            Some(mint),
+            Some(destination),
+            Some(token_program),
+            Some(associated_token_program),
+            Some(system_program),
+            Some(memo_program),
+        ) = (
+            &self.payer,
+            &self.vault,
+            &self.mint,
+            &self.contributor_token_account,
+            &self.token_program,
+            &self.associated_token_program,
+            &self.system_program,
+            &self.memo_program,
+        )
+        else {
+            return err!(BountyError::BondReturnAccountsMissing);
+        };
+        let payout = Payout {
+            payer,
+            payee: &self.contributor,
+            destination,
+            mint,
+            token_program,
+            associated_token_program,
+            system_program,
+            memo_program,
+        };
+        payout.prepare(BountyError::WrongPayoutAccount)?;
+        payout.pay_from_vault(
+            &self.bounty,
+            vault,
+            b"databounty: bond of a submission closed undecided",
+            bond,
+        )
+    }
 }
 
 /// Returns a final (paid, rejected or expired) submission's rent to its contributor once
-/// the bounty takes no more submissions; anyone may crank it.
+/// the bounty takes no more submissions, and an undecided one's bond; anyone may crank it.
 #[access_control(ctx.accounts.validate())]
 pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
+    let was_pending = ctx.accounts.submission.status == SubmissionStatus::Pending;
+    // Rejected bonds were forfeited and paid ones returned: only undecided ones remain.
+    let bond = if was_pending {
+        ctx.accounts.submission.bond
+    } else {
+        0
+    };
+    let received = if bond > 0 {
+        ctx.accounts.return_bond(bond)?
+    } else {
+        0
+    };
+    let bonds_held_before = ctx.accounts.bounty.bonds_held;
     let submission = &ctx.accounts.submission;
     let bounty = &mut ctx.accounts.bounty;
-    let was_pending = submission.status == SubmissionStatus::Pending;
     // Pending with every winner slot taken (and votes still open): it can never win, so
     // it closes as rejected. Pending past the review deadline closes as expired (Pending).
     let final_status = if was_pending && !bounty.review_closed(now) {
@@ -60,7 +140,26 @@ pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
     } else {
         submission.status
     };
-    bounty.record_close(was_pending)?;
+    bounty.record_close(was_pending, bond)?;
+    if bond > 0 {
+        let returned = SubmissionBondReturned {
+            bounty: bounty.key(),
+            submission: submission.key(),
+            contributor: submission.contributor,
+            contributor_token_account: ctx
+                .accounts
+                .contributor_token_account
+                .as_ref()
+                .map_or_else(Pubkey::default, |a| a.key()),
+            amount: bond,
+            received,
+            bonds_held_before,
+            bonds_held_after: bounty.bonds_held,
+            bonds_returned: bounty.bonds_returned,
+            returned_at: now,
+        };
+        emit_cpi!(returned);
+    }
     let event = SubmissionClosed {
         bounty: bounty.key(),
         submission: submission.key(),

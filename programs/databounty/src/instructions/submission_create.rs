@@ -1,10 +1,12 @@
 use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::constants::{MAX_URI_LEN, SEED_BOUNTY, SEED_SUBMISSION};
 use crate::errors::BountyError;
-use crate::events::SubmissionCreated;
+use crate::events::{SubmissionBondPosted, SubmissionCreated};
 use crate::pda_account::{self, is_unused};
 use crate::state::{Bounty, BountyStatus, Submission, SubmissionStatus};
+use crate::token::{check_mint_policy, deposit_measured};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct SubmissionCreateArgs {
@@ -20,7 +22,7 @@ pub struct SubmissionCreateArgs {
 #[derive(Accounts)]
 #[instruction(args: SubmissionCreateArgs)]
 pub struct SubmissionCreate<'info> {
-    /// Pays the submission's rent and gets it back when it closes.
+    /// Pays the submission's rent and gets it back when it closes; posts the bond.
     #[account(mut)]
     pub contributor: Signer<'info>,
     #[account(
@@ -38,6 +40,19 @@ pub struct SubmissionCreate<'info> {
     )]
     pub submission: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
+    // The bond's accounts, needed only when the bounty asks a bond.
+    #[account(mut, address = bounty.vault @ BountyError::WrongBondAccount)]
+    pub vault: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    #[account(address = bounty.mint @ BountyError::WrongBondAccount)]
+    pub mint: Option<Box<InterfaceAccount<'info, Mint>>>,
+    #[account(
+        mut,
+        constraint = contributor_token_account.owner == contributor.key() @ BountyError::WrongBondAccount,
+        constraint = contributor_token_account.mint == bounty.mint @ BountyError::WrongBondAccount,
+    )]
+    pub contributor_token_account: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    #[account(address = bounty.token_program @ BountyError::WrongBondAccount)]
+    pub token_program: Option<Interface<'info, TokenInterface>>,
 }
 
 impl SubmissionCreate<'_> {
@@ -74,16 +89,59 @@ impl SubmissionCreate<'_> {
             bounty.reviewer_index(&self.contributor.key()).is_none(),
             BountyError::ReviewerCannotSubmit
         );
+
+        // Bond
+        if bounty.submission_bond > 0 {
+            require!(
+                self.vault.is_some()
+                    && self.mint.is_some()
+                    && self.contributor_token_account.is_some()
+                    && self.token_program.is_some(),
+                BountyError::BondAccountsMissing
+            );
+        }
         Ok(())
+    }
+
+    /// Moves the bounty's bond from the contributor into the vault; returns what arrived.
+    fn post_bond(&self) -> Result<u64> {
+        let requested = self.bounty.submission_bond;
+        let (Some(vault), Some(mint), Some(source), Some(token_program)) = (
+            &self.vault,
+            &self.mint,
+            &self.contributor_token_account,
+            &self.token_program,
+        ) else {
+            require!(requested == 0, BountyError::BondAccountsMissing);
+            return Ok(0);
+        };
+        if requested == 0 {
+            return Ok(0);
+        }
+        // Extension authorities can change a mint after creation: check it again.
+        check_mint_policy(
+            &mint.to_account_info(),
+            self.bounty.permanent_delegate_allowed,
+        )?;
+        deposit_measured(
+            &token_program.to_account_info(),
+            &source.to_account_info(),
+            mint,
+            &vault.to_account_info(),
+            &self.contributor.to_account_info(),
+            requested,
+        )
     }
 }
 
-/// Registers the hash of delivered data for review.
+/// Registers the hash of delivered data for review, with the bounty's bond if it asks one.
 #[access_control(ctx.accounts.validate(&args))]
 pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
+    let bond = ctx.accounts.post_bond()?;
+    let bonds_held_before = ctx.accounts.bounty.bonds_held;
     let bounty = &mut ctx.accounts.bounty;
-    bounty.record_submission()?;
+    bounty.record_submission(bond)?;
 
     let submission = Submission {
         bounty: bounty.key(),
@@ -96,6 +154,9 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
         status: SubmissionStatus::Pending,
         decided_at: 0,
         bump: ctx.bumps.submission,
+        bond,
+        vote_generations: vec![0; bounty.reviewers.len()],
+        rejection_reasons: vec![0; bounty.reviewers.len()],
     };
     let submission_info = ctx.accounts.submission.to_account_info();
     let bounty_key = bounty.key();
@@ -121,7 +182,7 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
     let event = SubmissionCreated {
         bounty: bounty.key(),
         submission: submission_info.key(),
-        contributor: ctx.accounts.contributor.key(),
+        contributor: contributor_key,
         hash: args.hash,
         uri: submission.uri,
         submissions: bounty.submissions,
@@ -130,5 +191,18 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
         created_at: now,
     };
     emit_cpi!(event);
+    if bounty.submission_bond > 0 {
+        let posted = SubmissionBondPosted {
+            bounty: bounty_key,
+            submission: submission_info.key(),
+            contributor: contributor_key,
+            requested: bounty.submission_bond,
+            received: bond,
+            bonds_held_before,
+            bonds_held_after: bounty.bonds_held,
+            posted_at: now,
+        };
+        emit_cpi!(posted);
+    }
     ctx.accounts.bounty.invariant()
 }

@@ -4,7 +4,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::constants::{MEMO_PROGRAM_ID, SEED_BOUNTY, SEED_SUBMISSION, SEED_VAULT};
 use crate::errors::BountyError;
-use crate::events::SubmissionPaid;
+use crate::events::{SubmissionBondReturned, SubmissionPaid};
 use crate::state::{Bounty, Submission, SubmissionStatus};
 use crate::token::Payout;
 
@@ -73,9 +73,9 @@ impl<'info> SubmissionRelease<'info> {
     }
 }
 
-/// Pays an accepted submission's reward to the contributor; anyone may crank it, to the
-/// contributor's associated token account (created if missing, paid by the crank), or to
-/// another of their token accounts when the contributor signs.
+/// Pays an accepted submission's reward, and returns its bond, to the contributor; anyone
+/// may crank it, to the contributor's associated token account (created if missing, paid
+/// by the crank), or to another of their token accounts when the contributor signs.
 #[access_control(ctx.accounts.validate())]
 pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
@@ -108,5 +108,34 @@ pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
         paid_at: now,
     };
     emit_cpi!(event);
+
+    let bond = ctx.accounts.submission.bond;
+    if bond > 0 {
+        let accounts = &ctx.accounts;
+        let received = accounts.payout().pay_from_vault(
+            &accounts.bounty,
+            &accounts.vault,
+            b"databounty: bond returned with an accepted submission's reward",
+            bond,
+        )?;
+        let bonds_held_before = ctx.accounts.bounty.bonds_held;
+        let bounty = &mut ctx.accounts.bounty;
+        bounty.record_bond_return(bond)?;
+        let submission = &mut ctx.accounts.submission;
+        submission.bond = 0;
+        let returned = SubmissionBondReturned {
+            bounty: bounty.key(),
+            submission: submission.key(),
+            contributor: submission.contributor,
+            contributor_token_account: ctx.accounts.contributor_token_account.key(),
+            amount: bond,
+            received,
+            bonds_held_before,
+            bonds_held_after: bounty.bonds_held,
+            bonds_returned: bounty.bonds_returned,
+            returned_at: now,
+        };
+        emit_cpi!(returned);
+    }
     ctx.accounts.bounty.invariant()
 }

@@ -2,7 +2,9 @@ use anchor_lang::prelude::*;
 
 use solana_sha256_hasher::hashv;
 
-use crate::constants::{MAX_REVIEWERS, MAX_URI_LEN, SEED_BOUNTY, TERMS_HASH_DOMAIN};
+use crate::constants::{
+    MAX_REVIEWERS, MAX_REVIEW_WINDOW, MAX_URI_LEN, SEED_BOUNTY, TERMS_HASH_DOMAIN,
+};
 use crate::errors::BountyError;
 
 /// Whether a bounty still takes submissions and funding.
@@ -69,6 +71,32 @@ pub struct Bounty {
     pub status: BountyStatus,
     pub bump: u8,
     pub vault_bump: u8,
+    /// Earned per vote that agreed with a decision (0: reviews are unpaid).
+    pub review_fee: u64,
+    /// Asked of each submission, escrowed until it is decided (0: no bond).
+    pub submission_bond: u64,
+    /// Review fees owed and not claimed yet: the sum of `fees_owed`.
+    pub fees_reserved: u64,
+    /// Review fees paid out to reviewers.
+    pub fees_paid: u64,
+    /// Bonds that arrived in the vault (after any transfer fee).
+    pub bonds_received: u64,
+    /// Bonds of submissions not settled yet (pending, or accepted and not paid).
+    pub bonds_held: u64,
+    /// Bonds paid back to contributors.
+    pub bonds_returned: u64,
+    /// Bonds of rejected submissions, now part of the bounty's funds.
+    pub bonds_forfeited: u64,
+    /// Sum over pending submissions of what rejecting one costs in fees beyond its own
+    /// bond (`rejection_shortfall`); kept back from refunds (see `locked_for_pending`).
+    pub pending_fee_shortfall: u64,
+    /// Review fees owed to each reviewer slot, parallel to `reviewers`.
+    #[max_len(MAX_REVIEWERS)]
+    pub fees_owed: Vec<u64>,
+    /// How often each reviewer slot was given a new key, parallel to `reviewers`; a vote
+    /// counts only while the generation it was cast under is the slot's current one.
+    #[max_len(MAX_REVIEWERS)]
+    pub reviewer_generations: Vec<u32>,
 }
 
 impl Bounty {
@@ -88,9 +116,9 @@ impl Bounty {
 
     /// SHA-256 of everything a contributor agrees to by submitting: the task (metadata
     /// URI), the token, the reward and winner count, the reviewer set and quorum, the
-    /// deadlines and the permanent-delegate opt-in. `submission_create` must name it, so
-    /// that a bounty closed and re-created at the same address with other terms refuses
-    /// submissions sent under the old ones.
+    /// deadlines, the permanent-delegate opt-in, the review fee and the submission bond.
+    /// `submission_create` must name it, so that a bounty re-created at the same address,
+    /// extended, or given a new reviewer refuses submissions sent under the old terms.
     pub fn terms_hash(&self) -> [u8; 32] {
         let uri_len = (self.metadata_uri.len() as u32).to_le_bytes();
         let reviewer_count = [self.reviewers.len() as u8];
@@ -107,9 +135,17 @@ impl Bounty {
         let submission_deadline = self.submission_deadline.to_le_bytes();
         let review_deadline = self.review_deadline.to_le_bytes();
         let delegate = [u8::from(self.permanent_delegate_allowed)];
+        let review_fee = self.review_fee.to_le_bytes();
+        let bond = self.submission_bond.to_le_bytes();
         parts.extend_from_slice(&[&reward, &winners, &quorum, &reviewer_count]);
         parts.extend(self.reviewers.iter().map(|r| r.as_ref()));
-        parts.extend_from_slice(&[&submission_deadline, &review_deadline, &delegate]);
+        parts.extend_from_slice(&[
+            &submission_deadline,
+            &review_deadline,
+            &delegate,
+            &review_fee,
+            &bond,
+        ]);
         hashv(&parts).to_bytes()
     }
 
@@ -118,19 +154,62 @@ impl Bounty {
         self.reviewers.iter().position(|r| r == key)
     }
 
-    /// What the bounty believes its vault holds: `funded − released − refunded`.
+    /// What the bounty believes its vault holds: `funded + bonds_received − released −
+    /// refunded − fees_paid − bonds_returned`.
     pub fn tracked_balance(&self) -> Result<u64> {
         self.funded
-            .checked_sub(self.released)
+            .checked_add(self.bonds_received)
+            .and_then(|v| v.checked_sub(self.released))
             .and_then(|v| v.checked_sub(self.refunded))
+            .and_then(|v| v.checked_sub(self.fees_paid))
+            .and_then(|v| v.checked_sub(self.bonds_returned))
+            .ok_or_else(|| error!(BountyError::MathOverflow))
+    }
+
+    /// What the vault owes already: reserved rewards, owed review fees, held bonds.
+    pub fn owed(&self) -> Result<u64> {
+        self.reserved
+            .checked_add(self.fees_reserved)
+            .and_then(|v| v.checked_add(self.bonds_held))
             .ok_or_else(|| error!(BountyError::MathOverflow))
     }
 
     /// Tracked funds not owed to anyone yet.
     pub fn unreserved(&self) -> Result<u64> {
         self.tracked_balance()?
-            .checked_sub(self.reserved)
+            .checked_sub(self.owed()?)
             .ok_or_else(|| error!(BountyError::MathOverflow))
+    }
+
+    /// `review_fee × votes`: what a decision with `votes` agreeing votes reserves.
+    pub fn fees_for(&self, votes: u32) -> Result<u64> {
+        self.review_fee
+            .checked_mul(u64::from(votes))
+            .ok_or_else(|| error!(BountyError::MathOverflow))
+    }
+
+    /// What accepting one submission reserves: its reward and a fee per approval
+    /// (`quorum` of them at the deciding vote).
+    pub fn acceptance_cost(&self) -> Result<u64> {
+        checked_add(
+            self.reward_per_submission,
+            self.fees_for(u32::from(self.quorum))?,
+        )
+    }
+
+    /// The fees of a rejection: it is decided when `reviewers − quorum + 1` valid
+    /// rejections make the quorum unreachable, and each earns the fee.
+    pub fn rejection_fees(&self) -> Result<u64> {
+        let votes = (self.reviewers.len() + 1)
+            .checked_sub(usize::from(self.quorum))
+            .ok_or(BountyError::MathOverflow)?;
+        self.fees_for(u32::try_from(votes).map_err(|_| BountyError::MathOverflow)?)
+    }
+
+    /// What rejecting a submission that posted `bond` costs the bounty's own funds: its
+    /// fees less the bond it forfeits.
+    pub fn rejection_shortfall(&self, bond: u64) -> Result<u64> {
+        Ok(self.rejection_fees()?.saturating_sub(bond))
     }
 
     /// Whether `submission_create` can still succeed: open, before the deadline, and a
@@ -158,9 +237,13 @@ impl Bounty {
         !self.review_closed(now) && self.accepted < self.max_winners
     }
 
-    /// What pending work can still claim beyond `reserved`:
-    /// `min(pending, max_winners − accepted) × reward`, and nothing once votes close.
-    /// Junk submissions therefore never lock more than the winner slots left.
+    /// What pending work can still claim beyond what is owed:
+    /// `min(pending, max_winners − accepted) × (reward + quorum × fee)` for the
+    /// acceptances still possible, plus `pending_fee_shortfall` for rejections whose fees
+    /// exceed their own bond; nothing once votes close or every slot is taken (pending
+    /// work is then moot and closes with its bond returned). Each decision lowers this by
+    /// at least what it reserves, so decisions after a refund always find their funds.
+    /// Junk submissions lock only the winner slots left, plus their unbonded fees.
     pub fn locked_for_pending(&self, now: i64) -> Result<u64> {
         if !self.pending_can_win(now) {
             return Ok(0);
@@ -170,48 +253,170 @@ impl Bounty {
             .checked_sub(self.accepted)
             .ok_or(BountyError::MathOverflow)?;
         u64::from(self.pending.min(slots))
-            .checked_mul(self.reward_per_submission)
+            .checked_mul(self.acceptance_cost()?)
+            .and_then(|v| v.checked_add(self.pending_fee_shortfall))
             .ok_or_else(|| error!(BountyError::MathOverflow))
     }
 
     /// What `bounty_refund` may pay out of a vault holding `vault_amount`: everything not
-    /// reserved for accepted work nor claimable by pending work.
+    /// owed (rewards, fees, bonds) nor claimable by pending work.
     pub fn refundable(&self, vault_amount: u64, now: i64) -> Result<u64> {
         Ok(vault_amount
-            .saturating_sub(self.reserved)
+            .saturating_sub(self.owed()?)
             .saturating_sub(self.locked_for_pending(now)?))
     }
 
     // --- every counter change, one method each ---
 
-    /// `submission_create`: one more submission, pending, with an open account.
-    pub fn record_submission(&mut self) -> Result<()> {
+    /// `submission_create`: one more submission, pending, with an open account, whose
+    /// `bond` (as received) the vault now holds for it.
+    pub fn record_submission(&mut self, bond: u64) -> Result<()> {
         self.submissions = inc(self.submissions)?;
         self.pending = inc(self.pending)?;
         self.open_submission_accounts = inc(self.open_submission_accounts)?;
+        self.bonds_received = checked_add(self.bonds_received, bond)?;
+        self.bonds_held = checked_add(self.bonds_held, bond)?;
+        self.pending_fee_shortfall =
+            checked_add(self.pending_fee_shortfall, self.rejection_shortfall(bond)?)?;
         Ok(())
     }
 
-    /// A submission reached quorum: takes a winner slot and reserves its reward.
-    pub fn record_acceptance(&mut self) -> Result<()> {
+    /// A submission that posted `bond` reached quorum: takes a winner slot, reserves its
+    /// reward and a fee for each reviewer in `approvers` (a bitmap over the slots). The
+    /// bond stays held until the reward is paid.
+    pub fn record_acceptance(&mut self, approvers: u32, bond: u64) -> Result<()> {
         require!(
             self.accepted < self.max_winners,
             BountyError::NoWinnerSlotsLeft
         );
+        let fees = self.fees_for(approvers.count_ones())?;
         require!(
-            self.unreserved()? >= self.reward_per_submission,
+            self.unreserved()? >= checked_add(self.reward_per_submission, fees)?,
             BountyError::InsufficientUnreservedFunds
         );
         self.reserved = checked_add(self.reserved, self.reward_per_submission)?;
+        self.accrue_fees(approvers)?;
         self.accepted = inc(self.accepted)?;
+        self.leave_pending(bond)
+    }
+
+    /// A pending submission that posted `bond` became unable to reach quorum: the bond
+    /// joins the bounty's funds, and each reviewer in `rejecters` earns the fee. Fails,
+    /// undoing the vote, when the funds cannot cover those fees.
+    pub fn record_rejection(&mut self, rejecters: u32, bond: u64) -> Result<()> {
+        self.bonds_held = checked_sub(self.bonds_held, bond)?;
+        self.bonds_forfeited = checked_add(self.bonds_forfeited, bond)?;
+        require!(
+            self.unreserved()? >= self.fees_for(rejecters.count_ones())?,
+            BountyError::InsufficientFundsForReviewFees
+        );
+        self.accrue_fees(rejecters)?;
+        self.leave_pending(bond)
+    }
+
+    /// One submission less is pending: it no longer needs its share of the lock.
+    fn leave_pending(&mut self, bond: u64) -> Result<()> {
         self.pending = dec(self.pending)?;
+        self.pending_fee_shortfall =
+            checked_sub(self.pending_fee_shortfall, self.rejection_shortfall(bond)?)?;
         Ok(())
     }
 
-    /// A pending submission's quorum became unreachable.
-    pub fn record_rejection(&mut self) -> Result<()> {
-        self.pending = dec(self.pending)?;
+    /// Owes `review_fee` to every slot set in `voters`.
+    fn accrue_fees(&mut self, voters: u32) -> Result<()> {
+        for (slot, owed) in self.fees_owed.iter_mut().enumerate() {
+            let bit = u32::try_from(slot).map_or(0, |s| 1u32.checked_shl(s).unwrap_or(0));
+            if voters & bit != 0 {
+                *owed = checked_add(*owed, self.review_fee)?;
+                self.fees_reserved = checked_add(self.fees_reserved, self.review_fee)?;
+            }
+        }
         Ok(())
+    }
+
+    /// `review_fee_claim`: everything owed to reviewer slot `index` is paid out; returns it.
+    pub fn record_fee_claim(&mut self, index: usize) -> Result<u64> {
+        let owed = self
+            .fees_owed
+            .get_mut(index)
+            .ok_or(BountyError::NotAReviewer)?;
+        let amount = *owed;
+        require!(amount > 0, BountyError::NoReviewFeesOwed);
+        *owed = 0;
+        self.fees_reserved = checked_sub(self.fees_reserved, amount)?;
+        self.fees_paid = checked_add(self.fees_paid, amount)?;
+        Ok(amount)
+    }
+
+    /// A settled submission's `bond` went back to its contributor.
+    pub fn record_bond_return(&mut self, bond: u64) -> Result<()> {
+        self.bonds_held = checked_sub(self.bonds_held, bond)?;
+        self.bonds_returned = checked_add(self.bonds_returned, bond)?;
+        Ok(())
+    }
+
+    /// `bounty_extend`: deadlines and winner slots may only grow, the review window
+    /// stays bounded, and the budget must still fit a u64. The caller checks that the
+    /// bounty still takes submissions, so no submission account was closed yet (a closed
+    /// hash could otherwise be registered again).
+    pub fn record_extension(
+        &mut self,
+        submission_deadline: i64,
+        review_deadline: i64,
+        max_winners: u32,
+    ) -> Result<()> {
+        require!(
+            submission_deadline >= self.submission_deadline,
+            BountyError::SubmissionDeadlineShortened
+        );
+        require!(
+            review_deadline >= self.review_deadline,
+            BountyError::ReviewDeadlineShortened
+        );
+        require!(
+            submission_deadline <= review_deadline,
+            BountyError::InvalidDeadlines
+        );
+        require!(
+            review_deadline
+                .checked_sub(submission_deadline)
+                .is_some_and(|window| window <= MAX_REVIEW_WINDOW),
+            BountyError::ReviewWindowTooLong
+        );
+        require!(
+            max_winners >= self.max_winners,
+            BountyError::MaxWinnersReduced
+        );
+        self.acceptance_cost()?
+            .checked_mul(u64::from(max_winners))
+            .ok_or(BountyError::BudgetOverflow)?;
+        self.submission_deadline = submission_deadline;
+        self.review_deadline = review_deadline;
+        self.max_winners = max_winners;
+        Ok(())
+    }
+
+    /// `bounty_reviewer_replace`: `new` takes `old`'s slot under a new generation, so
+    /// `old`'s votes on pending submissions stop counting. `new` must not be listed
+    /// already (one key, one vote), and `old` must have claimed every fee it earned
+    /// (claims are permissionless, so this cannot block the creator). Returns the slot.
+    pub fn replace_reviewer(&mut self, old: &Pubkey, new: &Pubkey) -> Result<usize> {
+        let index = self.reviewer_index(old).ok_or(BountyError::NotAReviewer)?;
+        require!(
+            self.reviewer_index(new).is_none(),
+            BountyError::DuplicateReviewer
+        );
+        require!(
+            self.fees_owed.get(index).copied() == Some(0),
+            BountyError::ReviewFeesOwed
+        );
+        let generation = self
+            .reviewer_generations
+            .get_mut(index)
+            .ok_or(BountyError::NotAReviewer)?;
+        *generation = generation.checked_add(1).ok_or(BountyError::MathOverflow)?;
+        self.reviewers[index] = *new;
+        Ok(index)
     }
 
     /// An accepted submission's reward left the vault.
@@ -247,10 +452,12 @@ impl Bounty {
         Ok(())
     }
 
-    /// A submission account closed; `was_pending` if it was still undecided.
-    pub fn record_close(&mut self, was_pending: bool) -> Result<()> {
+    /// A submission account closed; `was_pending` if it was still undecided, in which
+    /// case its `bond` went back to the contributor.
+    pub fn record_close(&mut self, was_pending: bool, bond: u64) -> Result<()> {
         if was_pending {
-            self.pending = dec(self.pending)?;
+            self.leave_pending(bond)?;
+            self.record_bond_return(bond)?;
         }
         self.open_submission_accounts = dec(self.open_submission_accounts)?;
         Ok(())
@@ -260,7 +467,7 @@ impl Bounty {
     pub fn invariant(&self) -> Result<()> {
         let tracked = self.tracked_balance()?;
         require!(
-            tracked >= self.reserved,
+            tracked >= self.owed()?,
             BountyError::InvariantVaultBelowReserved
         );
         require!(
@@ -289,6 +496,39 @@ impl Bounty {
         require!(
             self.quorum >= 1 && usize::from(self.quorum) <= self.reviewers.len(),
             BountyError::InvariantInvalidQuorum
+        );
+        let distinct = self
+            .reviewers
+            .iter()
+            .enumerate()
+            .all(|(i, r)| !self.reviewers[..i].contains(r));
+        require!(distinct, BountyError::InvariantDuplicateReviewers);
+        require!(
+            self.fees_owed.len() == self.reviewers.len()
+                && self.reviewer_generations.len() == self.reviewers.len(),
+            BountyError::InvariantReviewerSlots
+        );
+        let fees_owed = self
+            .fees_owed
+            .iter()
+            .try_fold(0u64, |sum, fee| sum.checked_add(*fee))
+            .ok_or(BountyError::MathOverflow)?;
+        require!(
+            self.fees_reserved == fees_owed,
+            BountyError::InvariantFeesReservedMismatch
+        );
+        let settled = self
+            .bonds_held
+            .checked_add(self.bonds_returned)
+            .and_then(|v| v.checked_add(self.bonds_forfeited))
+            .ok_or(BountyError::MathOverflow)?;
+        require!(
+            self.bonds_received == settled,
+            BountyError::InvariantBondsMismatch
+        );
+        require!(
+            self.pending > 0 || self.pending_fee_shortfall == 0,
+            BountyError::InvariantShortfallWithoutPending
         );
         Ok(())
     }

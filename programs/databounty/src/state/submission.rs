@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::MAX_URI_LEN;
+use crate::constants::{MAX_REVIEWERS, MAX_URI_LEN};
 use crate::errors::BountyError;
 
 /// Where a submission stands in review.
@@ -45,25 +45,66 @@ pub struct Submission {
     /// When quorum was reached or became unreachable; 0 while pending.
     pub decided_at: i64,
     pub bump: u8,
+    /// Bond held for this submission (as received after any transfer fee); 0 once it
+    /// was returned or forfeited.
+    pub bond: u64,
+    /// Per reviewer slot, the slot's generation when its vote was recorded. A vote
+    /// counts only while this equals the bounty's `reviewer_generations` entry: a
+    /// replaced reviewer's votes on pending work stop counting (see `record_vote`).
+    #[max_len(MAX_REVIEWERS)]
+    pub vote_generations: Vec<u32>,
+    /// Per reviewer slot, the reason code given with a rejection (0: none). The reason
+    /// URI travels only in the `SubmissionAttested` event.
+    #[max_len(MAX_REVIEWERS)]
+    pub rejection_reasons: Vec<u16>,
 }
 
 impl Submission {
+    /// Approvals recorded (stale ones included until the next vote clears them).
     pub fn approval_count(&self) -> u8 {
         self.approvals.count_ones() as u8
     }
 
+    /// Rejections recorded (stale ones included until the next vote clears them).
     pub fn rejection_count(&self) -> u8 {
         self.rejections.count_ones() as u8
     }
 
-    /// Records reviewer `index`'s vote and says whether it decided the submission.
-    /// The caller applies the decision, so that a failed reservation undoes the vote.
+    /// Bitmap of the slots whose recorded vote was cast by the slot's current reviewer,
+    /// given the bounty's `reviewer_generations`.
+    pub fn current_votes(&self, generations: &[u32]) -> u32 {
+        generations
+            .iter()
+            .enumerate()
+            .filter(|&(slot, generation)| self.vote_generations.get(slot) == Some(generation))
+            .fold(0u32, |mask, (slot, _)| {
+                mask | u32::try_from(slot).map_or(0, |s| 1u32.checked_shl(s).unwrap_or(0))
+            })
+            & (self.approvals | self.rejections)
+    }
+
+    /// Approvals that count: cast by the slots' current reviewers.
+    pub fn counted_approvals(&self, generations: &[u32]) -> u32 {
+        self.approvals & self.current_votes(generations)
+    }
+
+    /// Rejections that count: cast by the slots' current reviewers.
+    pub fn counted_rejections(&self, generations: &[u32]) -> u32 {
+        self.rejections & self.current_votes(generations)
+    }
+
+    /// Records reviewer `index`'s vote (with a rejection's `reason_code`) under the
+    /// bounty's `generations` and says whether it decided the submission. Votes of
+    /// replaced reviewers are cleared first: they no longer count, and the slot's new
+    /// reviewer may vote. The caller applies the decision, so that a failed reservation
+    /// undoes the vote.
     pub fn record_vote(
         &mut self,
         index: usize,
         approve: bool,
+        reason_code: u16,
         quorum: u8,
-        reviewer_count: usize,
+        generations: &[u32],
     ) -> Result<VoteOutcome> {
         require!(
             self.status == SubmissionStatus::Pending,
@@ -72,6 +113,10 @@ impl Submission {
         let bit = 1u32
             .checked_shl(u32::try_from(index).map_err(|_| BountyError::NotAReviewer)?)
             .ok_or(BountyError::NotAReviewer)?;
+        let generation = *generations.get(index).ok_or(BountyError::NotAReviewer)?;
+        let current = self.current_votes(generations);
+        self.approvals &= current;
+        self.rejections &= current;
         require!(
             (self.approvals | self.rejections) & bit == 0,
             BountyError::AlreadyAttested
@@ -81,7 +126,13 @@ impl Submission {
         } else {
             self.rejections |= bit;
         }
-        let max_reachable = reviewer_count.saturating_sub(usize::from(self.rejection_count()));
+        self.vote_generations.resize(generations.len(), 0);
+        self.rejection_reasons.resize(generations.len(), 0);
+        self.vote_generations[index] = generation;
+        self.rejection_reasons[index] = reason_code;
+        let max_reachable = generations
+            .len()
+            .saturating_sub(usize::from(self.rejection_count()));
         Ok(if self.approval_count() >= quorum {
             VoteOutcome::ReachedQuorum
         } else if max_reachable < usize::from(quorum) {
@@ -118,60 +169,70 @@ mod tests {
             status: SubmissionStatus::Pending,
             decided_at: 0,
             bump: 255,
+            bond: 0,
+            vote_generations: vec![0; 5],
+            rejection_reasons: vec![0; 5],
         }
+    }
+
+    fn vote(s: &mut Submission, index: usize, approve: bool, quorum: u8, n: usize) -> VoteOutcome {
+        s.record_vote(index, approve, 0, quorum, &vec![0; n])
+            .unwrap()
     }
 
     #[test]
     fn quorum_of_three_among_five() {
         let mut s = pending();
-        assert_eq!(
-            s.record_vote(0, true, 3, 5).unwrap(),
-            VoteOutcome::StillPending
-        );
-        assert_eq!(
-            s.record_vote(1, false, 3, 5).unwrap(),
-            VoteOutcome::StillPending
-        );
-        assert_eq!(
-            s.record_vote(2, false, 3, 5).unwrap(),
-            VoteOutcome::StillPending
-        );
+        assert_eq!(vote(&mut s, 0, true, 3, 5), VoteOutcome::StillPending);
+        assert_eq!(vote(&mut s, 1, false, 3, 5), VoteOutcome::StillPending);
+        assert_eq!(vote(&mut s, 2, false, 3, 5), VoteOutcome::StillPending);
         // Two rejections leave 5 − 2 = 3 possible approvals: quorum is still reachable.
-        assert_eq!(
-            s.record_vote(3, true, 3, 5).unwrap(),
-            VoteOutcome::StillPending
-        );
-        assert_eq!(
-            s.record_vote(4, true, 3, 5).unwrap(),
-            VoteOutcome::ReachedQuorum
-        );
+        assert_eq!(vote(&mut s, 3, true, 3, 5), VoteOutcome::StillPending);
+        assert_eq!(vote(&mut s, 4, true, 3, 5), VoteOutcome::ReachedQuorum);
     }
 
     #[test]
     fn rejects_once_quorum_is_out_of_reach() {
         let mut s = pending();
         for i in 0..2 {
-            assert_eq!(
-                s.record_vote(i, false, 3, 5).unwrap(),
-                VoteOutcome::StillPending
-            );
+            assert_eq!(vote(&mut s, i, false, 3, 5), VoteOutcome::StillPending);
         }
-        assert_eq!(
-            s.record_vote(2, false, 3, 5).unwrap(),
-            VoteOutcome::QuorumUnreachable
-        );
+        assert_eq!(vote(&mut s, 2, false, 3, 5), VoteOutcome::QuorumUnreachable);
     }
 
     #[test]
     fn one_vote_per_reviewer_and_index_bounds() {
         let mut s = pending();
-        s.record_vote(31, true, 2, 32).unwrap();
-        assert!(s.record_vote(31, false, 2, 32).is_err());
+        let generations = vec![0; 32];
+        s.record_vote(31, true, 0, 2, &generations).unwrap();
+        assert!(s.record_vote(31, false, 0, 2, &generations).is_err());
         assert!(
-            s.record_vote(32, true, 2, 32).is_err(),
+            s.record_vote(32, true, 0, 2, &[0; 33]).is_err(),
             "no bit 32 in a u32"
         );
         assert_eq!(s.approvals, 1 << 31);
+    }
+
+    #[test]
+    fn a_replaced_reviewers_vote_stops_counting() {
+        let mut s = pending();
+        let mut generations = vec![0; 3];
+        s.record_vote(0, true, 0, 2, &generations).unwrap();
+        generations[0] = 1;
+        assert_eq!(s.counted_approvals(&generations), 0, "stale");
+        assert_eq!(
+            s.record_vote(1, true, 0, 2, &generations).unwrap(),
+            VoteOutcome::StillPending,
+            "the stale approval does not make a quorum"
+        );
+        assert_eq!(s.approvals, 0b10, "the stale bit was cleared");
+        assert_eq!(
+            s.record_vote(0, false, 7, 2, &generations).unwrap(),
+            VoteOutcome::StillPending,
+            "the new reviewer of slot 0 votes"
+        );
+        assert_eq!(s.rejection_reasons[0], 7);
+        assert_eq!(s.counted_rejections(&generations), 0b1);
     }
 
     #[test]

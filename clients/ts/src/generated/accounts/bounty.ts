@@ -116,6 +116,34 @@ export type Bounty = {
   status: BountyStatus;
   bump: number;
   vaultBump: number;
+  /** Earned per vote that agreed with a decision (0: reviews are unpaid). */
+  reviewFee: bigint;
+  /** Asked of each submission, escrowed until it is decided (0: no bond). */
+  submissionBond: bigint;
+  /** Review fees owed and not claimed yet: the sum of `fees_owed`. */
+  feesReserved: bigint;
+  /** Review fees paid out to reviewers. */
+  feesPaid: bigint;
+  /** Bonds that arrived in the vault (after any transfer fee). */
+  bondsReceived: bigint;
+  /** Bonds of submissions not settled yet (pending, or accepted and not paid). */
+  bondsHeld: bigint;
+  /** Bonds paid back to contributors. */
+  bondsReturned: bigint;
+  /** Bonds of rejected submissions, now part of the bounty's funds. */
+  bondsForfeited: bigint;
+  /**
+   * Sum over pending submissions of what rejecting one costs in fees beyond its own
+   * bond (`rejection_shortfall`); kept back from refunds (see `locked_for_pending`).
+   */
+  pendingFeeShortfall: bigint;
+  /** Review fees owed to each reviewer slot, parallel to `reviewers`. */
+  feesOwed: Array<bigint>;
+  /**
+   * How often each reviewer slot was given a new key, parallel to `reviewers`; a vote
+   * counts only while the generation it was cast under is the slot's current one.
+   */
+  reviewerGenerations: Array<number>;
 };
 
 export type BountyArgs = {
@@ -168,6 +196,34 @@ export type BountyArgs = {
   status: BountyStatusArgs;
   bump: number;
   vaultBump: number;
+  /** Earned per vote that agreed with a decision (0: reviews are unpaid). */
+  reviewFee: number | bigint;
+  /** Asked of each submission, escrowed until it is decided (0: no bond). */
+  submissionBond: number | bigint;
+  /** Review fees owed and not claimed yet: the sum of `fees_owed`. */
+  feesReserved: number | bigint;
+  /** Review fees paid out to reviewers. */
+  feesPaid: number | bigint;
+  /** Bonds that arrived in the vault (after any transfer fee). */
+  bondsReceived: number | bigint;
+  /** Bonds of submissions not settled yet (pending, or accepted and not paid). */
+  bondsHeld: number | bigint;
+  /** Bonds paid back to contributors. */
+  bondsReturned: number | bigint;
+  /** Bonds of rejected submissions, now part of the bounty's funds. */
+  bondsForfeited: number | bigint;
+  /**
+   * Sum over pending submissions of what rejecting one costs in fees beyond its own
+   * bond (`rejection_shortfall`); kept back from refunds (see `locked_for_pending`).
+   */
+  pendingFeeShortfall: number | bigint;
+  /** Review fees owed to each reviewer slot, parallel to `reviewers`. */
+  feesOwed: Array<number | bigint>;
+  /**
+   * How often each reviewer slot was given a new key, parallel to `reviewers`; a vote
+   * counts only while the generation it was cast under is the slot's current one.
+   */
+  reviewerGenerations: Array<number>;
 };
 
 /** Gets the encoder for {@link BountyArgs} account data. */
@@ -201,6 +257,17 @@ export function getBountyEncoder(): Encoder<BountyArgs> {
       ["status", getBountyStatusEncoder()],
       ["bump", getU8Encoder()],
       ["vaultBump", getU8Encoder()],
+      ["reviewFee", getU64Encoder()],
+      ["submissionBond", getU64Encoder()],
+      ["feesReserved", getU64Encoder()],
+      ["feesPaid", getU64Encoder()],
+      ["bondsReceived", getU64Encoder()],
+      ["bondsHeld", getU64Encoder()],
+      ["bondsReturned", getU64Encoder()],
+      ["bondsForfeited", getU64Encoder()],
+      ["pendingFeeShortfall", getU64Encoder()],
+      ["feesOwed", getArrayEncoder(getU64Encoder())],
+      ["reviewerGenerations", getArrayEncoder(getU32Encoder())],
     ]),
     (value) => ({ ...value, discriminator: BOUNTY_DISCRIMINATOR }),
   );
@@ -236,6 +303,17 @@ export function getBountyDecoder(): Decoder<Bounty> {
     ["status", getBountyStatusDecoder()],
     ["bump", getU8Decoder()],
     ["vaultBump", getU8Decoder()],
+    ["reviewFee", getU64Decoder()],
+    ["submissionBond", getU64Decoder()],
+    ["feesReserved", getU64Decoder()],
+    ["feesPaid", getU64Decoder()],
+    ["bondsReceived", getU64Decoder()],
+    ["bondsHeld", getU64Decoder()],
+    ["bondsReturned", getU64Decoder()],
+    ["bondsForfeited", getU64Decoder()],
+    ["pendingFeeShortfall", getU64Decoder()],
+    ["feesOwed", getArrayDecoder(getU64Decoder())],
+    ["reviewerGenerations", getArrayDecoder(getU32Decoder())],
   ]);
 }
 

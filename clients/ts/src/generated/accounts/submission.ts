@@ -19,6 +19,8 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
+  getArrayDecoder,
+  getArrayEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getI64Decoder,
@@ -27,8 +29,12 @@ import {
   getOptionEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
   getU32Decoder,
   getU32Encoder,
+  getU64Decoder,
+  getU64Encoder,
   getU8Decoder,
   getU8Encoder,
   getUtf8Decoder,
@@ -81,6 +87,22 @@ export type Submission = {
   /** When quorum was reached or became unreachable; 0 while pending. */
   decidedAt: bigint;
   bump: number;
+  /**
+   * Bond held for this submission (as received after any transfer fee); 0 once it
+   * was returned or forfeited.
+   */
+  bond: bigint;
+  /**
+   * Per reviewer slot, the slot's generation when its vote was recorded. A vote
+   * counts only while this equals the bounty's `reviewer_generations` entry: a
+   * replaced reviewer's votes on pending work stop counting (see `record_vote`).
+   */
+  voteGenerations: Array<number>;
+  /**
+   * Per reviewer slot, the reason code given with a rejection (0: none). The reason
+   * URI travels only in the `SubmissionAttested` event.
+   */
+  rejectionReasons: Array<number>;
 };
 
 export type SubmissionArgs = {
@@ -100,6 +122,22 @@ export type SubmissionArgs = {
   /** When quorum was reached or became unreachable; 0 while pending. */
   decidedAt: number | bigint;
   bump: number;
+  /**
+   * Bond held for this submission (as received after any transfer fee); 0 once it
+   * was returned or forfeited.
+   */
+  bond: number | bigint;
+  /**
+   * Per reviewer slot, the slot's generation when its vote was recorded. A vote
+   * counts only while this equals the bounty's `reviewer_generations` entry: a
+   * replaced reviewer's votes on pending work stop counting (see `record_vote`).
+   */
+  voteGenerations: Array<number>;
+  /**
+   * Per reviewer slot, the reason code given with a rejection (0: none). The reason
+   * URI travels only in the `SubmissionAttested` event.
+   */
+  rejectionReasons: Array<number>;
 };
 
 /** Gets the encoder for {@link SubmissionArgs} account data. */
@@ -122,6 +160,9 @@ export function getSubmissionEncoder(): Encoder<SubmissionArgs> {
       ["status", getSubmissionStatusEncoder()],
       ["decidedAt", getI64Encoder()],
       ["bump", getU8Encoder()],
+      ["bond", getU64Encoder()],
+      ["voteGenerations", getArrayEncoder(getU32Encoder())],
+      ["rejectionReasons", getArrayEncoder(getU16Encoder())],
     ]),
     (value) => ({ ...value, discriminator: SUBMISSION_DISCRIMINATOR }),
   );
@@ -144,6 +185,9 @@ export function getSubmissionDecoder(): Decoder<Submission> {
     ["status", getSubmissionStatusDecoder()],
     ["decidedAt", getI64Decoder()],
     ["bump", getU8Decoder()],
+    ["bond", getU64Decoder()],
+    ["voteGenerations", getArrayDecoder(getU32Decoder())],
+    ["rejectionReasons", getArrayDecoder(getU16Decoder())],
   ]);
 }
 

@@ -32,7 +32,7 @@ export const DATABOUNTY_ERROR__ZERO_REWARD = 0x1776; // 6006
 export const DATABOUNTY_ERROR__ZERO_MAX_WINNERS = 0x1777; // 6007
 /** BudgetOverflow: reward_per_submission × max_winners does not fit in a u64 */
 export const DATABOUNTY_ERROR__BUDGET_OVERFLOW = 0x1778; // 6008
-/** InvalidReviewerCount: a bounty needs between 1 and 32 reviewers */
+/** InvalidReviewerCount: a bounty needs between 1 and 11 reviewers */
 export const DATABOUNTY_ERROR__INVALID_REVIEWER_COUNT = 0x1779; // 6009
 /** DuplicateReviewer: the reviewer list names the same key twice */
 export const DATABOUNTY_ERROR__DUPLICATE_REVIEWER = 0x177a; // 6010
@@ -106,7 +106,7 @@ export const DATABOUNTY_ERROR__MATH_OVERFLOW = 0x179b; // 6043
 export const DATABOUNTY_ERROR__INVARIANT_VIOLATED = 0x179c; // 6044
 /** ReviewWindowTooLong: the review window (review_deadline − submission_deadline) is longer than 180 days */
 export const DATABOUNTY_ERROR__REVIEW_WINDOW_TOO_LONG = 0x179d; // 6045
-/** InvariantVaultBelowReserved: invariant: the vault's tracked balance is below the reserved rewards */
+/** InvariantVaultBelowReserved: invariant: the vault's tracked balance is below what it owes (reserved rewards, owed review fees, held bonds) */
 export const DATABOUNTY_ERROR__INVARIANT_VAULT_BELOW_RESERVED = 0x179e; // 6046
 /** InvariantPaidAboveAccepted: invariant: more submissions paid than accepted */
 export const DATABOUNTY_ERROR__INVARIANT_PAID_ABOVE_ACCEPTED = 0x179f; // 6047
@@ -126,30 +126,79 @@ export const DATABOUNTY_ERROR__TERMS_CHANGED = 0x17a5; // 6053
 export const DATABOUNTY_ERROR__MINT_TRANSFER_HOOK_AUTHORITY = 0x17a6; // 6054
 /** PayoutAccountNotAssociated: a payout or refund goes to the payee's associated token account unless the payee signs for another */
 export const DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED = 0x17a7; // 6055
+/** InsufficientFundsForReviewFees: the vault lacks unreserved funds for the reviewers' fees of this rejection; top up the bounty and vote again */
+export const DATABOUNTY_ERROR__INSUFFICIENT_FUNDS_FOR_REVIEW_FEES = 0x17a8; // 6056
+/** NoReviewFeesOwed: no review fees are owed to this reviewer */
+export const DATABOUNTY_ERROR__NO_REVIEW_FEES_OWED = 0x17a9; // 6057
+/** WrongFeeAccount: the fee account is not a token account of the reviewer for this mint */
+export const DATABOUNTY_ERROR__WRONG_FEE_ACCOUNT = 0x17aa; // 6058
+/** ReviewFeesOwed: review fees are still owed (to this reviewer, or any); claim them first with review_fee_claim, which anyone may send */
+export const DATABOUNTY_ERROR__REVIEW_FEES_OWED = 0x17ab; // 6059
+/** BondAccountsMissing: this bounty asks a submission bond: pass the vault, the mint, the token program and the contributor's token account */
+export const DATABOUNTY_ERROR__BOND_ACCOUNTS_MISSING = 0x17ac; // 6060
+/** WrongBondAccount: the bond account is not a token account of the contributor for this mint */
+export const DATABOUNTY_ERROR__WRONG_BOND_ACCOUNT = 0x17ad; // 6061
+/** BondReturnAccountsMissing: returning this submission's bond needs the payer, vault, mint, token and associated-token programs, system program, memo program and the contributor's token account */
+export const DATABOUNTY_ERROR__BOND_RETURN_ACCOUNTS_MISSING = 0x17ae; // 6062
+/** BondsHeld: bonds of submissions are still held */
+export const DATABOUNTY_ERROR__BONDS_HELD = 0x17af; // 6063
+/** ReasonOnlyForRejections: a reason can be given only with a rejection */
+export const DATABOUNTY_ERROR__REASON_ONLY_FOR_REJECTIONS = 0x17b0; // 6064
+/** ReasonUriTooLong: the reason uri is longer than 200 bytes */
+export const DATABOUNTY_ERROR__REASON_URI_TOO_LONG = 0x17b1; // 6065
+/** SubmissionDeadlineShortened: the new submission deadline is earlier than the current one */
+export const DATABOUNTY_ERROR__SUBMISSION_DEADLINE_SHORTENED = 0x17b2; // 6066
+/** ReviewDeadlineShortened: the new review deadline is earlier than the current one */
+export const DATABOUNTY_ERROR__REVIEW_DEADLINE_SHORTENED = 0x17b3; // 6067
+/** MaxWinnersReduced: max_winners can only grow */
+export const DATABOUNTY_ERROR__MAX_WINNERS_REDUCED = 0x17b4; // 6068
+/** ContributorCannotReview: a reviewer cannot vote on their own submission */
+export const DATABOUNTY_ERROR__CONTRIBUTOR_CANNOT_REVIEW = 0x17b5; // 6069
+/** InvariantDuplicateReviewers: invariant: the reviewer list names the same key twice */
+export const DATABOUNTY_ERROR__INVARIANT_DUPLICATE_REVIEWERS = 0x17b6; // 6070
+/** InvariantReviewerSlots: invariant: fees_owed or reviewer_generations is not parallel to reviewers */
+export const DATABOUNTY_ERROR__INVARIANT_REVIEWER_SLOTS = 0x17b7; // 6071
+/** InvariantFeesReservedMismatch: invariant: fees_reserved differs from the sum of fees_owed */
+export const DATABOUNTY_ERROR__INVARIANT_FEES_RESERVED_MISMATCH = 0x17b8; // 6072
+/** InvariantBondsMismatch: invariant: bonds_received differs from held + returned + forfeited */
+export const DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH = 0x17b9; // 6073
+/** InvariantShortfallWithoutPending: invariant: a fee shortfall is locked for pending work while none is pending */
+export const DATABOUNTY_ERROR__INVARIANT_SHORTFALL_WITHOUT_PENDING = 0x17ba; // 6074
 
 export type DatabountyError =
   | typeof DATABOUNTY_ERROR__ALREADY_ATTESTED
+  | typeof DATABOUNTY_ERROR__BOND_ACCOUNTS_MISSING
+  | typeof DATABOUNTY_ERROR__BOND_RETURN_ACCOUNTS_MISSING
+  | typeof DATABOUNTY_ERROR__BONDS_HELD
   | typeof DATABOUNTY_ERROR__BOUNTY_ALREADY_EXISTS
   | typeof DATABOUNTY_ERROR__BOUNTY_NOT_OPEN
   | typeof DATABOUNTY_ERROR__BOUNTY_STILL_TAKING_SUBMISSIONS
   | typeof DATABOUNTY_ERROR__BUDGET_OVERFLOW
+  | typeof DATABOUNTY_ERROR__CONTRIBUTOR_CANNOT_REVIEW
   | typeof DATABOUNTY_ERROR__DUPLICATE_REVIEWER
   | typeof DATABOUNTY_ERROR__FUNDING_ACCOUNT_MISSING
   | typeof DATABOUNTY_ERROR__FUNDS_RESERVED
   | typeof DATABOUNTY_ERROR__HASH_MISMATCH
+  | typeof DATABOUNTY_ERROR__INSUFFICIENT_FUNDS_FOR_REVIEW_FEES
   | typeof DATABOUNTY_ERROR__INSUFFICIENT_UNRESERVED_FUNDS
   | typeof DATABOUNTY_ERROR__INVALID_DEADLINES
   | typeof DATABOUNTY_ERROR__INVALID_QUORUM
   | typeof DATABOUNTY_ERROR__INVALID_REVIEWER_COUNT
+  | typeof DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH
+  | typeof DATABOUNTY_ERROR__INVARIANT_DUPLICATE_REVIEWERS
+  | typeof DATABOUNTY_ERROR__INVARIANT_FEES_RESERVED_MISMATCH
   | typeof DATABOUNTY_ERROR__INVARIANT_INVALID_QUORUM
   | typeof DATABOUNTY_ERROR__INVARIANT_OPEN_ACCOUNTS_ABOVE_SUBMISSIONS
   | typeof DATABOUNTY_ERROR__INVARIANT_PAID_ABOVE_ACCEPTED
   | typeof DATABOUNTY_ERROR__INVARIANT_PENDING_ABOVE_SUBMISSIONS
   | typeof DATABOUNTY_ERROR__INVARIANT_RESERVED_MISMATCH
+  | typeof DATABOUNTY_ERROR__INVARIANT_REVIEWER_SLOTS
+  | typeof DATABOUNTY_ERROR__INVARIANT_SHORTFALL_WITHOUT_PENDING
   | typeof DATABOUNTY_ERROR__INVARIANT_TOO_MANY_WINNERS
   | typeof DATABOUNTY_ERROR__INVARIANT_VAULT_BELOW_RESERVED
   | typeof DATABOUNTY_ERROR__INVARIANT_VIOLATED
   | typeof DATABOUNTY_ERROR__MATH_OVERFLOW
+  | typeof DATABOUNTY_ERROR__MAX_WINNERS_REDUCED
   | typeof DATABOUNTY_ERROR__METADATA_URI_TOO_LONG
   | typeof DATABOUNTY_ERROR__MINT_DEFAULT_FROZEN
   | typeof DATABOUNTY_ERROR__MINT_NON_TRANSFERABLE
@@ -157,18 +206,24 @@ export type DatabountyError =
   | typeof DATABOUNTY_ERROR__MINT_TRANSFER_HOOK
   | typeof DATABOUNTY_ERROR__MINT_TRANSFER_HOOK_AUTHORITY
   | typeof DATABOUNTY_ERROR__MINT_UNSUPPORTED_EXTENSION
+  | typeof DATABOUNTY_ERROR__NO_REVIEW_FEES_OWED
   | typeof DATABOUNTY_ERROR__NOT_A_REVIEWER
   | typeof DATABOUNTY_ERROR__NOT_CREATOR
   | typeof DATABOUNTY_ERROR__NOTHING_TO_REFUND
   | typeof DATABOUNTY_ERROR__NO_WINNER_SLOTS_LEFT
   | typeof DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED
+  | typeof DATABOUNTY_ERROR__REASON_ONLY_FOR_REJECTIONS
+  | typeof DATABOUNTY_ERROR__REASON_URI_TOO_LONG
   | typeof DATABOUNTY_ERROR__REFUND_NOT_YET_ALLOWED
   | typeof DATABOUNTY_ERROR__REVIEW_DEADLINE_PASSED
+  | typeof DATABOUNTY_ERROR__REVIEW_DEADLINE_SHORTENED
   | typeof DATABOUNTY_ERROR__REVIEWER_CANNOT_SUBMIT
+  | typeof DATABOUNTY_ERROR__REVIEW_FEES_OWED
   | typeof DATABOUNTY_ERROR__REVIEW_WINDOW_TOO_LONG
   | typeof DATABOUNTY_ERROR__SUBMISSION_ACCOUNTS_OPEN
   | typeof DATABOUNTY_ERROR__SUBMISSION_ALREADY_EXISTS
   | typeof DATABOUNTY_ERROR__SUBMISSION_DEADLINE_PASSED
+  | typeof DATABOUNTY_ERROR__SUBMISSION_DEADLINE_SHORTENED
   | typeof DATABOUNTY_ERROR__SUBMISSION_NOT_ACCEPTED
   | typeof DATABOUNTY_ERROR__SUBMISSION_NOT_FINAL
   | typeof DATABOUNTY_ERROR__SUBMISSION_NOT_PENDING
@@ -176,8 +231,10 @@ export type DatabountyError =
   | typeof DATABOUNTY_ERROR__TERMS_CHANGED
   | typeof DATABOUNTY_ERROR__URI_TOO_LONG
   | typeof DATABOUNTY_ERROR__VAULT_NOT_EMPTY
+  | typeof DATABOUNTY_ERROR__WRONG_BOND_ACCOUNT
   | typeof DATABOUNTY_ERROR__WRONG_BOUNTY
   | typeof DATABOUNTY_ERROR__WRONG_CONTRIBUTOR
+  | typeof DATABOUNTY_ERROR__WRONG_FEE_ACCOUNT
   | typeof DATABOUNTY_ERROR__WRONG_FUNDING_ACCOUNT
   | typeof DATABOUNTY_ERROR__WRONG_PAYOUT_ACCOUNT
   | typeof DATABOUNTY_ERROR__WRONG_REFUND_ACCOUNT
@@ -189,27 +246,38 @@ let databountyErrorMessages: Record<DatabountyError, string> | undefined;
 if (process.env["NODE_ENV"] !== "production") {
   databountyErrorMessages = {
     [DATABOUNTY_ERROR__ALREADY_ATTESTED]: `this reviewer has already voted on this submission`,
+    [DATABOUNTY_ERROR__BOND_ACCOUNTS_MISSING]: `this bounty asks a submission bond: pass the vault, the mint, the token program and the contributor's token account`,
+    [DATABOUNTY_ERROR__BOND_RETURN_ACCOUNTS_MISSING]: `returning this submission's bond needs the payer, vault, mint, token and associated-token programs, system program, memo program and the contributor's token account`,
+    [DATABOUNTY_ERROR__BONDS_HELD]: `bonds of submissions are still held`,
     [DATABOUNTY_ERROR__BOUNTY_ALREADY_EXISTS]: `a bounty with this creator, dataset_id and nonce already exists`,
     [DATABOUNTY_ERROR__BOUNTY_NOT_OPEN]: `the bounty is not open (it was cancelled, and no pending work can still use funds)`,
     [DATABOUNTY_ERROR__BOUNTY_STILL_TAKING_SUBMISSIONS]: `submission accounts close once the bounty stops taking submissions, so a closed hash cannot be submitted again`,
     [DATABOUNTY_ERROR__BUDGET_OVERFLOW]: `reward_per_submission × max_winners does not fit in a u64`,
+    [DATABOUNTY_ERROR__CONTRIBUTOR_CANNOT_REVIEW]: `a reviewer cannot vote on their own submission`,
     [DATABOUNTY_ERROR__DUPLICATE_REVIEWER]: `the reviewer list names the same key twice`,
     [DATABOUNTY_ERROR__FUNDING_ACCOUNT_MISSING]: `initial funding needs the creator's token account for this mint`,
     [DATABOUNTY_ERROR__FUNDS_RESERVED]: `rewards are still reserved for accepted submissions`,
     [DATABOUNTY_ERROR__HASH_MISMATCH]: `the attested hash differs from the submission's hash`,
+    [DATABOUNTY_ERROR__INSUFFICIENT_FUNDS_FOR_REVIEW_FEES]: `the vault lacks unreserved funds for the reviewers' fees of this rejection; top up the bounty and vote again`,
     [DATABOUNTY_ERROR__INSUFFICIENT_UNRESERVED_FUNDS]: `the vault lacks unreserved funds for another reward; top up the bounty and attest again`,
     [DATABOUNTY_ERROR__INVALID_DEADLINES]: `deadlines must satisfy now < submission_deadline <= review_deadline`,
     [DATABOUNTY_ERROR__INVALID_QUORUM]: `quorum must be between 1 and the number of reviewers`,
-    [DATABOUNTY_ERROR__INVALID_REVIEWER_COUNT]: `a bounty needs between 1 and 32 reviewers`,
+    [DATABOUNTY_ERROR__INVALID_REVIEWER_COUNT]: `a bounty needs between 1 and 11 reviewers`,
+    [DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH]: `invariant: bonds_received differs from held + returned + forfeited`,
+    [DATABOUNTY_ERROR__INVARIANT_DUPLICATE_REVIEWERS]: `invariant: the reviewer list names the same key twice`,
+    [DATABOUNTY_ERROR__INVARIANT_FEES_RESERVED_MISMATCH]: `invariant: fees_reserved differs from the sum of fees_owed`,
     [DATABOUNTY_ERROR__INVARIANT_INVALID_QUORUM]: `invariant: quorum is not between 1 and the number of reviewers`,
     [DATABOUNTY_ERROR__INVARIANT_OPEN_ACCOUNTS_ABOVE_SUBMISSIONS]: `invariant: more submission accounts open than ever created`,
     [DATABOUNTY_ERROR__INVARIANT_PAID_ABOVE_ACCEPTED]: `invariant: more submissions paid than accepted`,
     [DATABOUNTY_ERROR__INVARIANT_PENDING_ABOVE_SUBMISSIONS]: `invariant: more submissions pending than ever created`,
     [DATABOUNTY_ERROR__INVARIANT_RESERVED_MISMATCH]: `invariant: reserved differs from (accepted − paid) × reward`,
+    [DATABOUNTY_ERROR__INVARIANT_REVIEWER_SLOTS]: `invariant: fees_owed or reviewer_generations is not parallel to reviewers`,
+    [DATABOUNTY_ERROR__INVARIANT_SHORTFALL_WITHOUT_PENDING]: `invariant: a fee shortfall is locked for pending work while none is pending`,
     [DATABOUNTY_ERROR__INVARIANT_TOO_MANY_WINNERS]: `invariant: more submissions accepted than max_winners`,
-    [DATABOUNTY_ERROR__INVARIANT_VAULT_BELOW_RESERVED]: `invariant: the vault's tracked balance is below the reserved rewards`,
+    [DATABOUNTY_ERROR__INVARIANT_VAULT_BELOW_RESERVED]: `invariant: the vault's tracked balance is below what it owes (reserved rewards, owed review fees, held bonds)`,
     [DATABOUNTY_ERROR__INVARIANT_VIOLATED]: `the bounty's accounting invariant does not hold`,
     [DATABOUNTY_ERROR__MATH_OVERFLOW]: `arithmetic overflow or underflow in the bounty's accounting`,
+    [DATABOUNTY_ERROR__MAX_WINNERS_REDUCED]: `max_winners can only grow`,
     [DATABOUNTY_ERROR__METADATA_URI_TOO_LONG]: `metadata_uri is longer than 200 bytes`,
     [DATABOUNTY_ERROR__MINT_DEFAULT_FROZEN]: `mints whose new accounts start frozen cannot fund a bounty`,
     [DATABOUNTY_ERROR__MINT_NON_TRANSFERABLE]: `non-transferable mints cannot fund a bounty`,
@@ -217,18 +285,24 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__MINT_TRANSFER_HOOK]: `mints with a transfer hook program cannot fund a bounty`,
     [DATABOUNTY_ERROR__MINT_TRANSFER_HOOK_AUTHORITY]: `the mint's transfer-hook authority could set a hook program later; mints with one cannot fund a bounty`,
     [DATABOUNTY_ERROR__MINT_UNSUPPORTED_EXTENSION]: `the mint carries a Token-2022 extension this program does not support`,
+    [DATABOUNTY_ERROR__NO_REVIEW_FEES_OWED]: `no review fees are owed to this reviewer`,
     [DATABOUNTY_ERROR__NOT_A_REVIEWER]: `the signer is not a reviewer of this bounty`,
     [DATABOUNTY_ERROR__NOT_CREATOR]: `the signer is not the bounty's creator`,
     [DATABOUNTY_ERROR__NOTHING_TO_REFUND]: `nothing unreserved is left in the vault to refund`,
     [DATABOUNTY_ERROR__NO_WINNER_SLOTS_LEFT]: `every winner slot of this bounty is taken`,
     [DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED]: `a payout or refund goes to the payee's associated token account unless the payee signs for another`,
+    [DATABOUNTY_ERROR__REASON_ONLY_FOR_REJECTIONS]: `a reason can be given only with a rejection`,
+    [DATABOUNTY_ERROR__REASON_URI_TOO_LONG]: `the reason uri is longer than 200 bytes`,
     [DATABOUNTY_ERROR__REFUND_NOT_YET_ALLOWED]: `refunds open once the bounty is cancelled or its submission deadline has passed`,
     [DATABOUNTY_ERROR__REVIEW_DEADLINE_PASSED]: `the review deadline has passed`,
+    [DATABOUNTY_ERROR__REVIEW_DEADLINE_SHORTENED]: `the new review deadline is earlier than the current one`,
     [DATABOUNTY_ERROR__REVIEWER_CANNOT_SUBMIT]: `a reviewer of this bounty cannot submit to it`,
+    [DATABOUNTY_ERROR__REVIEW_FEES_OWED]: `review fees are still owed (to this reviewer, or any); claim them first with review_fee_claim, which anyone may send`,
     [DATABOUNTY_ERROR__REVIEW_WINDOW_TOO_LONG]: `the review window (review_deadline − submission_deadline) is longer than 180 days`,
     [DATABOUNTY_ERROR__SUBMISSION_ACCOUNTS_OPEN]: `submission accounts of this bounty are still open`,
     [DATABOUNTY_ERROR__SUBMISSION_ALREADY_EXISTS]: `this contributor already registered this hash with this bounty`,
     [DATABOUNTY_ERROR__SUBMISSION_DEADLINE_PASSED]: `the submission deadline has passed`,
+    [DATABOUNTY_ERROR__SUBMISSION_DEADLINE_SHORTENED]: `the new submission deadline is earlier than the current one`,
     [DATABOUNTY_ERROR__SUBMISSION_NOT_ACCEPTED]: `the submission is not accepted`,
     [DATABOUNTY_ERROR__SUBMISSION_NOT_FINAL]: `the submission is not final (paid, rejected, or expired)`,
     [DATABOUNTY_ERROR__SUBMISSION_NOT_PENDING]: `the submission is not pending`,
@@ -236,8 +310,10 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__TERMS_CHANGED]: `the bounty's terms differ from those the submission accepted (it was re-created?)`,
     [DATABOUNTY_ERROR__URI_TOO_LONG]: `submission uri is longer than 200 bytes`,
     [DATABOUNTY_ERROR__VAULT_NOT_EMPTY]: `the vault still holds tokens`,
+    [DATABOUNTY_ERROR__WRONG_BOND_ACCOUNT]: `the bond account is not a token account of the contributor for this mint`,
     [DATABOUNTY_ERROR__WRONG_BOUNTY]: `the submission belongs to another bounty`,
     [DATABOUNTY_ERROR__WRONG_CONTRIBUTOR]: `the account is not the submission's contributor`,
+    [DATABOUNTY_ERROR__WRONG_FEE_ACCOUNT]: `the fee account is not a token account of the reviewer for this mint`,
     [DATABOUNTY_ERROR__WRONG_FUNDING_ACCOUNT]: `the funding account is not a token account of the signer for this mint`,
     [DATABOUNTY_ERROR__WRONG_PAYOUT_ACCOUNT]: `the payout account is not a token account of the contributor for this mint`,
     [DATABOUNTY_ERROR__WRONG_REFUND_ACCOUNT]: `the refund account is not a token account of the creator for this mint`,

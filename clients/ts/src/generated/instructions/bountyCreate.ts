@@ -139,6 +139,10 @@ export type BountyCreateInstructionData = {
   allowPermanentDelegate: boolean;
   /** Deposited from `creator_token_account` in the same call; 0 for none. */
   initialFunding: bigint;
+  /** Earned by each reviewer whose vote agrees with a decision; 0 for unpaid reviews. */
+  reviewFee: bigint;
+  /** Escrowed with each submission, returned unless it is rejected; 0 for none. */
+  submissionBond: bigint;
 };
 
 export type BountyCreateInstructionDataArgs = {
@@ -155,6 +159,10 @@ export type BountyCreateInstructionDataArgs = {
   allowPermanentDelegate: boolean;
   /** Deposited from `creator_token_account` in the same call; 0 for none. */
   initialFunding: number | bigint;
+  /** Earned by each reviewer whose vote agrees with a decision; 0 for unpaid reviews. */
+  reviewFee: number | bigint;
+  /** Escrowed with each submission, returned unless it is rejected; 0 for none. */
+  submissionBond: number | bigint;
 };
 
 export function getBountyCreateInstructionDataEncoder(): Encoder<BountyCreateInstructionDataArgs> {
@@ -172,6 +180,8 @@ export function getBountyCreateInstructionDataEncoder(): Encoder<BountyCreateIns
       ["reviewDeadline", getI64Encoder()],
       ["allowPermanentDelegate", getBooleanEncoder()],
       ["initialFunding", getU64Encoder()],
+      ["reviewFee", getU64Encoder()],
+      ["submissionBond", getU64Encoder()],
     ]),
     (value) => ({ ...value, discriminator: BOUNTY_CREATE_DISCRIMINATOR }),
   );
@@ -191,6 +201,8 @@ export function getBountyCreateInstructionDataDecoder(): Decoder<BountyCreateIns
     ["reviewDeadline", getI64Decoder()],
     ["allowPermanentDelegate", getBooleanDecoder()],
     ["initialFunding", getU64Decoder()],
+    ["reviewFee", getU64Decoder()],
+    ["submissionBond", getU64Decoder()],
   ]);
 }
 
@@ -240,6 +252,8 @@ export type BountyCreateAsyncInput<
   reviewDeadline: BountyCreateInstructionDataArgs["reviewDeadline"];
   allowPermanentDelegate: BountyCreateInstructionDataArgs["allowPermanentDelegate"];
   initialFunding: BountyCreateInstructionDataArgs["initialFunding"];
+  reviewFee: BountyCreateInstructionDataArgs["reviewFee"];
+  submissionBond: BountyCreateInstructionDataArgs["submissionBond"];
 };
 
 export async function getBountyCreateInstructionAsync<
@@ -397,6 +411,8 @@ export type BountyCreateInput<
   reviewDeadline: BountyCreateInstructionDataArgs["reviewDeadline"];
   allowPermanentDelegate: BountyCreateInstructionDataArgs["allowPermanentDelegate"];
   initialFunding: BountyCreateInstructionDataArgs["initialFunding"];
+  reviewFee: BountyCreateInstructionDataArgs["reviewFee"];
+  submissionBond: BountyCreateInstructionDataArgs["submissionBond"];
 };
 
 export function getBountyCreateInstruction<

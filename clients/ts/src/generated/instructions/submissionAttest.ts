@@ -7,6 +7,8 @@
  */
 
 import {
+  addDecoderSizePrefix,
+  addEncoderSizePrefix,
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
@@ -14,20 +16,30 @@ import {
   getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
+  getOptionDecoder,
+  getOptionEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
+  getU32Decoder,
+  getU32Encoder,
+  getUtf8Decoder,
+  getUtf8Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
   type AccountMeta,
   type AccountSignerMeta,
   type Address,
-  type FixedSizeCodec,
-  type FixedSizeDecoder,
-  type FixedSizeEncoder,
+  type Codec,
+  type Decoder,
+  type Encoder,
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
+  type Option,
+  type OptionOrNullable,
   type ReadonlyAccount,
   type ReadonlySignerAccount,
   type ReadonlyUint8Array,
@@ -87,6 +99,10 @@ export type SubmissionAttestInstructionData = {
   hash: ReadonlyUint8Array;
   /** Approve (true) or reject (false). */
   approve: boolean;
+  /** Why a rejection: a code of the reviewers' choosing (0: none); kept on the submission. */
+  reasonCode: number;
+  /** Where a rejection's reasons are explained; travels only in the event. */
+  reasonUri: Option<string>;
 };
 
 export type SubmissionAttestInstructionDataArgs = {
@@ -94,28 +110,44 @@ export type SubmissionAttestInstructionDataArgs = {
   hash: ReadonlyUint8Array;
   /** Approve (true) or reject (false). */
   approve: boolean;
+  /** Why a rejection: a code of the reviewers' choosing (0: none); kept on the submission. */
+  reasonCode: number;
+  /** Where a rejection's reasons are explained; travels only in the event. */
+  reasonUri: OptionOrNullable<string>;
 };
 
-export function getSubmissionAttestInstructionDataEncoder(): FixedSizeEncoder<SubmissionAttestInstructionDataArgs> {
+export function getSubmissionAttestInstructionDataEncoder(): Encoder<SubmissionAttestInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["hash", fixEncoderSize(getBytesEncoder(), 32)],
       ["approve", getBooleanEncoder()],
+      ["reasonCode", getU16Encoder()],
+      [
+        "reasonUri",
+        getOptionEncoder(
+          addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder()),
+        ),
+      ],
     ]),
     (value) => ({ ...value, discriminator: SUBMISSION_ATTEST_DISCRIMINATOR }),
   );
 }
 
-export function getSubmissionAttestInstructionDataDecoder(): FixedSizeDecoder<SubmissionAttestInstructionData> {
+export function getSubmissionAttestInstructionDataDecoder(): Decoder<SubmissionAttestInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["hash", fixDecoderSize(getBytesDecoder(), 32)],
     ["approve", getBooleanDecoder()],
+    ["reasonCode", getU16Decoder()],
+    [
+      "reasonUri",
+      getOptionDecoder(addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())),
+    ],
   ]);
 }
 
-export function getSubmissionAttestInstructionDataCodec(): FixedSizeCodec<
+export function getSubmissionAttestInstructionDataCodec(): Codec<
   SubmissionAttestInstructionDataArgs,
   SubmissionAttestInstructionData
 > {
@@ -139,6 +171,8 @@ export type SubmissionAttestInput<
   program: Address<TAccountProgram>;
   hash: SubmissionAttestInstructionDataArgs["hash"];
   approve: SubmissionAttestInstructionDataArgs["approve"];
+  reasonCode: SubmissionAttestInstructionDataArgs["reasonCode"];
+  reasonUri: SubmissionAttestInstructionDataArgs["reasonUri"];
 };
 
 export function getSubmissionAttestInstruction<

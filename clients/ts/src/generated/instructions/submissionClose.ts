@@ -18,6 +18,7 @@ import {
   SolanaError,
   transformEncoder,
   type AccountMeta,
+  type AccountSignerMeta,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
@@ -27,7 +28,9 @@ import {
   type InstructionWithData,
   type ReadonlyAccount,
   type ReadonlyUint8Array,
+  type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
@@ -49,6 +52,17 @@ export type SubmissionCloseInstruction<
   TAccountBounty extends string | AccountMeta<string> = string,
   TAccountSubmission extends string | AccountMeta<string> = string,
   TAccountContributor extends string | AccountMeta<string> = string,
+  TAccountPayer extends string | AccountMeta<string> = string,
+  TAccountVault extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
+  TAccountContributorTokenAccount extends string | AccountMeta<string> = string,
+  TAccountTokenProgram extends string | AccountMeta<string> = string,
+  TAccountAssociatedTokenProgram extends string | AccountMeta<string> =
+    "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
+  TAccountMemoProgram extends string | AccountMeta<string> =
+    "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr",
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -65,6 +79,31 @@ export type SubmissionCloseInstruction<
       TAccountContributor extends string
         ? WritableAccount<TAccountContributor>
         : TAccountContributor,
+      TAccountPayer extends string
+        ? WritableSignerAccount<TAccountPayer> &
+            AccountSignerMeta<TAccountPayer>
+        : TAccountPayer,
+      TAccountVault extends string
+        ? WritableAccount<TAccountVault>
+        : TAccountVault,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
+      TAccountContributorTokenAccount extends string
+        ? WritableAccount<TAccountContributorTokenAccount>
+        : TAccountContributorTokenAccount,
+      TAccountTokenProgram extends string
+        ? ReadonlyAccount<TAccountTokenProgram>
+        : TAccountTokenProgram,
+      TAccountAssociatedTokenProgram extends string
+        ? ReadonlyAccount<TAccountAssociatedTokenProgram>
+        : TAccountAssociatedTokenProgram,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
+      TAccountMemoProgram extends string
+        ? ReadonlyAccount<TAccountMemoProgram>
+        : TAccountMemoProgram,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -108,12 +147,35 @@ export type SubmissionCloseInput<
   TAccountBounty extends string = string,
   TAccountSubmission extends string = string,
   TAccountContributor extends string = string,
+  TAccountPayer extends string = string,
+  TAccountVault extends string = string,
+  TAccountMint extends string = string,
+  TAccountContributorTokenAccount extends string = string,
+  TAccountTokenProgram extends string = string,
+  TAccountAssociatedTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
+  TAccountMemoProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
   bounty: Address<TAccountBounty>;
   submission: Address<TAccountSubmission>;
+  /**
+   * account); `has_one = contributor` ties it to the submission. Signs only to choose
+   * a bond destination other than their associated token account.
+   */
   contributor: Address<TAccountContributor>;
+  /** Anyone; pays the rent of the contributor's associated token account if missing. */
+  payer?: TransactionSigner<TAccountPayer>;
+  vault?: Address<TAccountVault>;
+  mint?: Address<TAccountMint>;
+  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+  contributorTokenAccount?: Address<TAccountContributorTokenAccount>;
+  tokenProgram?: Address<TAccountTokenProgram>;
+  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
+  systemProgram?: Address<TAccountSystemProgram>;
+  /** requires incoming transfer memos. */
+  memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
 };
@@ -122,6 +184,14 @@ export function getSubmissionCloseInstruction<
   TAccountBounty extends string,
   TAccountSubmission extends string,
   TAccountContributor extends string,
+  TAccountPayer extends string,
+  TAccountVault extends string,
+  TAccountMint extends string,
+  TAccountContributorTokenAccount extends string,
+  TAccountTokenProgram extends string,
+  TAccountAssociatedTokenProgram extends string,
+  TAccountSystemProgram extends string,
+  TAccountMemoProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DATABOUNTY_PROGRAM_ADDRESS,
@@ -130,6 +200,14 @@ export function getSubmissionCloseInstruction<
     TAccountBounty,
     TAccountSubmission,
     TAccountContributor,
+    TAccountPayer,
+    TAccountVault,
+    TAccountMint,
+    TAccountContributorTokenAccount,
+    TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -139,6 +217,14 @@ export function getSubmissionCloseInstruction<
   TAccountBounty,
   TAccountSubmission,
   TAccountContributor,
+  TAccountPayer,
+  TAccountVault,
+  TAccountMint,
+  TAccountContributorTokenAccount,
+  TAccountTokenProgram,
+  TAccountAssociatedTokenProgram,
+  TAccountSystemProgram,
+  TAccountMemoProgram,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -150,6 +236,20 @@ export function getSubmissionCloseInstruction<
     bounty: { value: input.bounty ?? null, isWritable: true },
     submission: { value: input.submission ?? null, isWritable: true },
     contributor: { value: input.contributor ?? null, isWritable: true },
+    payer: { value: input.payer ?? null, isWritable: true },
+    vault: { value: input.vault ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
+    contributorTokenAccount: {
+      value: input.contributorTokenAccount ?? null,
+      isWritable: true,
+    },
+    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    associatedTokenProgram: {
+      value: input.associatedTokenProgram ?? null,
+      isWritable: false,
+    },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+    memoProgram: { value: input.memoProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -158,12 +258,37 @@ export function getSubmissionCloseInstruction<
     ResolvedInstructionAccount
   >;
 
+  // Resolve default values.
+  if (!accounts.associatedTokenProgram.value) {
+    accounts.associatedTokenProgram.value =
+      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
+  if (!accounts.memoProgram.value) {
+    accounts.memoProgram.value =
+      "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr" as Address<"MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta("bounty", accounts.bounty),
       getAccountMeta("submission", accounts.submission),
       getAccountMeta("contributor", accounts.contributor),
+      getAccountMeta("payer", accounts.payer),
+      getAccountMeta("vault", accounts.vault),
+      getAccountMeta("mint", accounts.mint),
+      getAccountMeta(
+        "contributorTokenAccount",
+        accounts.contributorTokenAccount,
+      ),
+      getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
+      getAccountMeta("memoProgram", accounts.memoProgram),
       getAccountMeta("eventAuthority", accounts.eventAuthority),
       getAccountMeta("program", accounts.program),
     ],
@@ -174,6 +299,14 @@ export function getSubmissionCloseInstruction<
     TAccountBounty,
     TAccountSubmission,
     TAccountContributor,
+    TAccountPayer,
+    TAccountVault,
+    TAccountMint,
+    TAccountContributorTokenAccount,
+    TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram,
+    TAccountMemoProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -187,9 +320,24 @@ export type ParsedSubmissionCloseInstruction<
   accounts: {
     bounty: TAccountMetas[0];
     submission: TAccountMetas[1];
+    /**
+     * account); `has_one = contributor` ties it to the submission. Signs only to choose
+     * a bond destination other than their associated token account.
+     */
     contributor: TAccountMetas[2];
-    eventAuthority: TAccountMetas[3];
-    program: TAccountMetas[4];
+    /** Anyone; pays the rent of the contributor's associated token account if missing. */
+    payer?: TAccountMetas[3] | undefined;
+    vault?: TAccountMetas[4] | undefined;
+    mint?: TAccountMetas[5] | undefined;
+    /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+    contributorTokenAccount?: TAccountMetas[6] | undefined;
+    tokenProgram?: TAccountMetas[7] | undefined;
+    associatedTokenProgram?: TAccountMetas[8] | undefined;
+    systemProgram?: TAccountMetas[9] | undefined;
+    /** requires incoming transfer memos. */
+    memoProgram?: TAccountMetas[10] | undefined;
+    eventAuthority: TAccountMetas[11];
+    program: TAccountMetas[12];
   };
   data: SubmissionCloseInstructionData;
 };
@@ -202,12 +350,12 @@ export function parseSubmissionCloseInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSubmissionCloseInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 13) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 5,
+        expectedAccountMetas: 13,
       },
     );
   }
@@ -217,12 +365,26 @@ export function parseSubmissionCloseInstruction<
     accountIndex += 1;
     return accountMeta;
   };
+  const getNextOptionalAccount = () => {
+    const accountMeta = getNextAccount();
+    return accountMeta.address === DATABOUNTY_PROGRAM_ADDRESS
+      ? undefined
+      : accountMeta;
+  };
   return {
     programAddress: instruction.programAddress,
     accounts: {
       bounty: getNextAccount(),
       submission: getNextAccount(),
       contributor: getNextAccount(),
+      payer: getNextOptionalAccount(),
+      vault: getNextOptionalAccount(),
+      mint: getNextOptionalAccount(),
+      contributorTokenAccount: getNextOptionalAccount(),
+      tokenProgram: getNextOptionalAccount(),
+      associatedTokenProgram: getNextOptionalAccount(),
+      systemProgram: getNextOptionalAccount(),
+      memoProgram: getNextOptionalAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

@@ -64,6 +64,10 @@ export type SubmissionCreateInstruction<
   TAccountSubmission extends string | AccountMeta<string> = string,
   TAccountSystemProgram extends string | AccountMeta<string> =
     "11111111111111111111111111111111",
+  TAccountVault extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
+  TAccountContributorTokenAccount extends string | AccountMeta<string> = string,
+  TAccountTokenProgram extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -84,6 +88,18 @@ export type SubmissionCreateInstruction<
       TAccountSystemProgram extends string
         ? ReadonlyAccount<TAccountSystemProgram>
         : TAccountSystemProgram,
+      TAccountVault extends string
+        ? WritableAccount<TAccountVault>
+        : TAccountVault,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
+      TAccountContributorTokenAccount extends string
+        ? WritableAccount<TAccountContributorTokenAccount>
+        : TAccountContributorTokenAccount,
+      TAccountTokenProgram extends string
+        ? ReadonlyAccount<TAccountTokenProgram>
+        : TAccountTokenProgram,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -161,15 +177,23 @@ export type SubmissionCreateInput<
   TAccountBounty extends string = string,
   TAccountSubmission extends string = string,
   TAccountSystemProgram extends string = string,
+  TAccountVault extends string = string,
+  TAccountMint extends string = string,
+  TAccountContributorTokenAccount extends string = string,
+  TAccountTokenProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
-  /** Pays the submission's rent and gets it back when it closes. */
+  /** Pays the submission's rent and gets it back when it closes; posts the bond. */
   contributor: TransactionSigner<TAccountContributor>;
   bounty: Address<TAccountBounty>;
   /** Bound to the contributor, so that copying a pending hash blocks nobody. */
   submission: Address<TAccountSubmission>;
   systemProgram?: Address<TAccountSystemProgram>;
+  vault?: Address<TAccountVault>;
+  mint?: Address<TAccountMint>;
+  contributorTokenAccount?: Address<TAccountContributorTokenAccount>;
+  tokenProgram?: Address<TAccountTokenProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
   hash: SubmissionCreateInstructionDataArgs["hash"];
@@ -182,6 +206,10 @@ export function getSubmissionCreateInstruction<
   TAccountBounty extends string,
   TAccountSubmission extends string,
   TAccountSystemProgram extends string,
+  TAccountVault extends string,
+  TAccountMint extends string,
+  TAccountContributorTokenAccount extends string,
+  TAccountTokenProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DATABOUNTY_PROGRAM_ADDRESS,
@@ -191,6 +219,10 @@ export function getSubmissionCreateInstruction<
     TAccountBounty,
     TAccountSubmission,
     TAccountSystemProgram,
+    TAccountVault,
+    TAccountMint,
+    TAccountContributorTokenAccount,
+    TAccountTokenProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -201,6 +233,10 @@ export function getSubmissionCreateInstruction<
   TAccountBounty,
   TAccountSubmission,
   TAccountSystemProgram,
+  TAccountVault,
+  TAccountMint,
+  TAccountContributorTokenAccount,
+  TAccountTokenProgram,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -213,6 +249,13 @@ export function getSubmissionCreateInstruction<
     bounty: { value: input.bounty ?? null, isWritable: true },
     submission: { value: input.submission ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+    vault: { value: input.vault ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
+    contributorTokenAccount: {
+      value: input.contributorTokenAccount ?? null,
+      isWritable: true,
+    },
+    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -237,6 +280,13 @@ export function getSubmissionCreateInstruction<
       getAccountMeta("bounty", accounts.bounty),
       getAccountMeta("submission", accounts.submission),
       getAccountMeta("systemProgram", accounts.systemProgram),
+      getAccountMeta("vault", accounts.vault),
+      getAccountMeta("mint", accounts.mint),
+      getAccountMeta(
+        "contributorTokenAccount",
+        accounts.contributorTokenAccount,
+      ),
+      getAccountMeta("tokenProgram", accounts.tokenProgram),
       getAccountMeta("eventAuthority", accounts.eventAuthority),
       getAccountMeta("program", accounts.program),
     ],
@@ -250,6 +300,10 @@ export function getSubmissionCreateInstruction<
     TAccountBounty,
     TAccountSubmission,
     TAccountSystemProgram,
+    TAccountVault,
+    TAccountMint,
+    TAccountContributorTokenAccount,
+    TAccountTokenProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -261,14 +315,18 @@ export type ParsedSubmissionCreateInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Pays the submission's rent and gets it back when it closes. */
+    /** Pays the submission's rent and gets it back when it closes; posts the bond. */
     contributor: TAccountMetas[0];
     bounty: TAccountMetas[1];
     /** Bound to the contributor, so that copying a pending hash blocks nobody. */
     submission: TAccountMetas[2];
     systemProgram: TAccountMetas[3];
-    eventAuthority: TAccountMetas[4];
-    program: TAccountMetas[5];
+    vault?: TAccountMetas[4] | undefined;
+    mint?: TAccountMetas[5] | undefined;
+    contributorTokenAccount?: TAccountMetas[6] | undefined;
+    tokenProgram?: TAccountMetas[7] | undefined;
+    eventAuthority: TAccountMetas[8];
+    program: TAccountMetas[9];
   };
   data: SubmissionCreateInstructionData;
 };
@@ -281,12 +339,12 @@ export function parseSubmissionCreateInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSubmissionCreateInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 10) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 6,
+        expectedAccountMetas: 10,
       },
     );
   }
@@ -296,6 +354,12 @@ export function parseSubmissionCreateInstruction<
     accountIndex += 1;
     return accountMeta;
   };
+  const getNextOptionalAccount = () => {
+    const accountMeta = getNextAccount();
+    return accountMeta.address === DATABOUNTY_PROGRAM_ADDRESS
+      ? undefined
+      : accountMeta;
+  };
   return {
     programAddress: instruction.programAddress,
     accounts: {
@@ -303,6 +367,10 @@ export function parseSubmissionCreateInstruction<
       bounty: getNextAccount(),
       submission: getNextAccount(),
       systemProgram: getNextAccount(),
+      vault: getNextOptionalAccount(),
+      mint: getNextOptionalAccount(),
+      contributorTokenAccount: getNextOptionalAccount(),
+      tokenProgram: getNextOptionalAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

@@ -45,8 +45,11 @@ import {
   getBountyCancelInstruction,
   getBountyCloseInstructionAsync,
   getBountyCreateInstructionAsync,
+  getBountyExtendInstruction,
   getBountyFundInstructionAsync,
   getBountyRefundInstructionAsync,
+  getBountyReviewerReplaceInstruction,
+  getReviewFeeClaimInstructionAsync,
   getSubmissionAttestInstruction,
   getSubmissionCloseInstruction,
   getSubmissionCreateInstruction,
@@ -54,8 +57,11 @@ import {
   parseBountyCancelInstruction,
   parseBountyCloseInstruction,
   parseBountyCreateInstruction,
+  parseBountyExtendInstruction,
   parseBountyFundInstruction,
   parseBountyRefundInstruction,
+  parseBountyReviewerReplaceInstruction,
+  parseReviewFeeClaimInstruction,
   parseSubmissionAttestInstruction,
   parseSubmissionCloseInstruction,
   parseSubmissionCreateInstruction,
@@ -63,17 +69,23 @@ import {
   type BountyCancelInput,
   type BountyCloseAsyncInput,
   type BountyCreateAsyncInput,
+  type BountyExtendInput,
   type BountyFundAsyncInput,
   type BountyRefundAsyncInput,
+  type BountyReviewerReplaceInput,
   type ParsedBountyCancelInstruction,
   type ParsedBountyCloseInstruction,
   type ParsedBountyCreateInstruction,
+  type ParsedBountyExtendInstruction,
   type ParsedBountyFundInstruction,
   type ParsedBountyRefundInstruction,
+  type ParsedBountyReviewerReplaceInstruction,
+  type ParsedReviewFeeClaimInstruction,
   type ParsedSubmissionAttestInstruction,
   type ParsedSubmissionCloseInstruction,
   type ParsedSubmissionCreateInstruction,
   type ParsedSubmissionReleaseInstruction,
+  type ReviewFeeClaimAsyncInput,
   type SubmissionAttestInput,
   type SubmissionCloseInput,
   type SubmissionCreateInput,
@@ -125,8 +137,11 @@ export enum DatabountyInstruction {
   BountyCancel,
   BountyClose,
   BountyCreate,
+  BountyExtend,
   BountyFund,
   BountyRefund,
+  BountyReviewerReplace,
+  ReviewFeeClaim,
   SubmissionAttest,
   SubmissionClose,
   SubmissionCreate,
@@ -174,6 +189,17 @@ export function identifyDatabountyInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([81, 13, 123, 170, 71, 23, 153, 127]),
+      ),
+      0,
+    )
+  ) {
+    return DatabountyInstruction.BountyExtend;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([202, 157, 123, 80, 72, 156, 44, 135]),
       ),
       0,
@@ -191,6 +217,28 @@ export function identifyDatabountyInstruction(
     )
   ) {
     return DatabountyInstruction.BountyRefund;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([79, 153, 73, 216, 100, 103, 58, 221]),
+      ),
+      0,
+    )
+  ) {
+    return DatabountyInstruction.BountyReviewerReplace;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([129, 93, 79, 64, 127, 177, 232, 172]),
+      ),
+      0,
+    )
+  ) {
+    return DatabountyInstruction.ReviewFeeClaim;
   }
   if (
     containsBytes(
@@ -255,11 +303,20 @@ export type ParsedDatabountyInstruction<
       instructionType: DatabountyInstruction.BountyCreate;
     } & ParsedBountyCreateInstruction<TProgram>)
   | ({
+      instructionType: DatabountyInstruction.BountyExtend;
+    } & ParsedBountyExtendInstruction<TProgram>)
+  | ({
       instructionType: DatabountyInstruction.BountyFund;
     } & ParsedBountyFundInstruction<TProgram>)
   | ({
       instructionType: DatabountyInstruction.BountyRefund;
     } & ParsedBountyRefundInstruction<TProgram>)
+  | ({
+      instructionType: DatabountyInstruction.BountyReviewerReplace;
+    } & ParsedBountyReviewerReplaceInstruction<TProgram>)
+  | ({
+      instructionType: DatabountyInstruction.ReviewFeeClaim;
+    } & ParsedReviewFeeClaimInstruction<TProgram>)
   | ({
       instructionType: DatabountyInstruction.SubmissionAttest;
     } & ParsedSubmissionAttestInstruction<TProgram>)
@@ -299,6 +356,13 @@ export function parseDatabountyInstruction<TProgram extends string>(
         ...parseBountyCreateInstruction(instruction),
       };
     }
+    case DatabountyInstruction.BountyExtend: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DatabountyInstruction.BountyExtend,
+        ...parseBountyExtendInstruction(instruction),
+      };
+    }
     case DatabountyInstruction.BountyFund: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -311,6 +375,20 @@ export function parseDatabountyInstruction<TProgram extends string>(
       return {
         instructionType: DatabountyInstruction.BountyRefund,
         ...parseBountyRefundInstruction(instruction),
+      };
+    }
+    case DatabountyInstruction.BountyReviewerReplace: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DatabountyInstruction.BountyReviewerReplace,
+        ...parseBountyReviewerReplaceInstruction(instruction),
+      };
+    }
+    case DatabountyInstruction.ReviewFeeClaim: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DatabountyInstruction.ReviewFeeClaim,
+        ...parseReviewFeeClaimInstruction(instruction),
       };
     }
     case DatabountyInstruction.SubmissionAttest: {
@@ -377,6 +455,9 @@ export type DatabountyPluginInstructions = {
     input: MakeOptional<BountyCreateAsyncInput, "payer">,
   ) => ReturnType<typeof getBountyCreateInstructionAsync> &
     SelfPlanAndSendFunctions;
+  bountyExtend: (
+    input: BountyExtendInput,
+  ) => ReturnType<typeof getBountyExtendInstruction> & SelfPlanAndSendFunctions;
   bountyFund: (
     input: BountyFundAsyncInput,
   ) => ReturnType<typeof getBountyFundInstructionAsync> &
@@ -384,6 +465,14 @@ export type DatabountyPluginInstructions = {
   bountyRefund: (
     input: MakeOptional<BountyRefundAsyncInput, "payer">,
   ) => ReturnType<typeof getBountyRefundInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  bountyReviewerReplace: (
+    input: BountyReviewerReplaceInput,
+  ) => ReturnType<typeof getBountyReviewerReplaceInstruction> &
+    SelfPlanAndSendFunctions;
+  reviewFeeClaim: (
+    input: MakeOptional<ReviewFeeClaimAsyncInput, "payer">,
+  ) => ReturnType<typeof getReviewFeeClaimInstructionAsync> &
     SelfPlanAndSendFunctions;
   submissionAttest: (
     input: SubmissionAttestInput,
@@ -441,6 +530,11 @@ export function databountyProgram() {
                 payer: input.payer ?? client.payer,
               }),
             ),
+          bountyExtend: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getBountyExtendInstruction(input),
+            ),
           bountyFund: (input) =>
             addSelfPlanAndSendFunctions(
               client,
@@ -450,6 +544,19 @@ export function databountyProgram() {
             addSelfPlanAndSendFunctions(
               client,
               getBountyRefundInstructionAsync({
+                ...input,
+                payer: input.payer ?? client.payer,
+              }),
+            ),
+          bountyReviewerReplace: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getBountyReviewerReplaceInstruction(input),
+            ),
+          reviewFeeClaim: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getReviewFeeClaimInstructionAsync({
                 ...input,
                 payer: input.payer ?? client.payer,
               }),

@@ -61,6 +61,10 @@ export type BountyCreated = {
   reviewDeadline: bigint;
   permanentDelegateAllowed: boolean;
   createdAt: bigint;
+  /** Earned per vote that agrees with a decision (0: unpaid). */
+  reviewFee: bigint;
+  /** Asked with each submission (0: none). */
+  submissionBond: bigint;
 };
 
 export type BountyCreatedArgs = {
@@ -80,6 +84,10 @@ export type BountyCreatedArgs = {
   reviewDeadline: number | bigint;
   permanentDelegateAllowed: boolean;
   createdAt: number | bigint;
+  /** Earned per vote that agrees with a decision (0: unpaid). */
+  reviewFee: number | bigint;
+  /** Asked with each submission (0: none). */
+  submissionBond: number | bigint;
 };
 
 export function getBountyCreatedEncoder(): Encoder<BountyCreatedArgs> {
@@ -101,6 +109,8 @@ export function getBountyCreatedEncoder(): Encoder<BountyCreatedArgs> {
       ["reviewDeadline", getI64Encoder()],
       ["permanentDelegateAllowed", getBooleanEncoder()],
       ["createdAt", getI64Encoder()],
+      ["reviewFee", getU64Encoder()],
+      ["submissionBond", getU64Encoder()],
     ]),
     [
       getConstantEncoder(
@@ -131,6 +141,8 @@ export function getBountyCreatedDecoder(): Decoder<BountyCreated> {
       ["reviewDeadline", getI64Decoder()],
       ["permanentDelegateAllowed", getBooleanDecoder()],
       ["createdAt", getI64Decoder()],
+      ["reviewFee", getU64Decoder()],
+      ["submissionBond", getU64Decoder()],
     ]),
     [
       getConstantDecoder(

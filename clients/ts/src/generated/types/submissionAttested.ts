@@ -7,6 +7,8 @@
  */
 
 import {
+  addDecoderSizePrefix,
+  addEncoderSizePrefix,
   combineCodec,
   fixEncoderSize,
   getAddressDecoder,
@@ -20,14 +22,24 @@ import {
   getHiddenPrefixEncoder,
   getI64Decoder,
   getI64Encoder,
+  getOptionDecoder,
+  getOptionEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
+  getU32Decoder,
+  getU32Encoder,
   getU8Decoder,
   getU8Encoder,
+  getUtf8Decoder,
+  getUtf8Encoder,
   type Address,
-  type FixedSizeCodec,
-  type FixedSizeDecoder,
-  type FixedSizeEncoder,
+  type Codec,
+  type Decoder,
+  type Encoder,
+  type Option,
+  type OptionOrNullable,
 } from "@solana/kit";
 import {
   getSubmissionStatusDecoder,
@@ -49,6 +61,12 @@ export type SubmissionAttested = {
   /** The submission's status after this vote. */
   status: SubmissionStatus;
   attestedAt: bigint;
+  /** The slot's generation the vote was cast under (see `ReviewerReplaced`). */
+  reviewerGeneration: number;
+  /** A rejection's reason code (0: none), also kept on the submission account. */
+  reasonCode: number;
+  /** A rejection's reason URI, kept only in this event. */
+  reasonUri: Option<string>;
 };
 
 export type SubmissionAttestedArgs = {
@@ -63,9 +81,15 @@ export type SubmissionAttestedArgs = {
   /** The submission's status after this vote. */
   status: SubmissionStatusArgs;
   attestedAt: number | bigint;
+  /** The slot's generation the vote was cast under (see `ReviewerReplaced`). */
+  reviewerGeneration: number;
+  /** A rejection's reason code (0: none), also kept on the submission account. */
+  reasonCode: number;
+  /** A rejection's reason URI, kept only in this event. */
+  reasonUri: OptionOrNullable<string>;
 };
 
-export function getSubmissionAttestedEncoder(): FixedSizeEncoder<SubmissionAttestedArgs> {
+export function getSubmissionAttestedEncoder(): Encoder<SubmissionAttestedArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
       ["bounty", getAddressEncoder()],
@@ -77,6 +101,14 @@ export function getSubmissionAttestedEncoder(): FixedSizeEncoder<SubmissionAttes
       ["rejections", getU8Encoder()],
       ["status", getSubmissionStatusEncoder()],
       ["attestedAt", getI64Encoder()],
+      ["reviewerGeneration", getU32Encoder()],
+      ["reasonCode", getU16Encoder()],
+      [
+        "reasonUri",
+        getOptionEncoder(
+          addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder()),
+        ),
+      ],
     ]),
     [
       getConstantEncoder(
@@ -88,7 +120,7 @@ export function getSubmissionAttestedEncoder(): FixedSizeEncoder<SubmissionAttes
   );
 }
 
-export function getSubmissionAttestedDecoder(): FixedSizeDecoder<SubmissionAttested> {
+export function getSubmissionAttestedDecoder(): Decoder<SubmissionAttested> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
       ["bounty", getAddressDecoder()],
@@ -100,6 +132,14 @@ export function getSubmissionAttestedDecoder(): FixedSizeDecoder<SubmissionAttes
       ["rejections", getU8Decoder()],
       ["status", getSubmissionStatusDecoder()],
       ["attestedAt", getI64Decoder()],
+      ["reviewerGeneration", getU32Decoder()],
+      ["reasonCode", getU16Decoder()],
+      [
+        "reasonUri",
+        getOptionDecoder(
+          addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder()),
+        ),
+      ],
     ]),
     [
       getConstantDecoder(
@@ -111,7 +151,7 @@ export function getSubmissionAttestedDecoder(): FixedSizeDecoder<SubmissionAttes
   );
 }
 
-export function getSubmissionAttestedCodec(): FixedSizeCodec<
+export function getSubmissionAttestedCodec(): Codec<
   SubmissionAttestedArgs,
   SubmissionAttested
 > {

@@ -1,0 +1,112 @@
+use anchor_lang::prelude::*;
+use anchor_spl::associated_token::AssociatedToken;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use crate::constants::{MEMO_PROGRAM_ID, SEED_BOUNTY, SEED_VAULT};
+use crate::errors::BountyError;
+use crate::events::ReviewFeeClaimed;
+use crate::state::Bounty;
+use crate::token::Payout;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct ReviewFeeClaim<'info> {
+    /// Anyone; pays the rent of the reviewer's associated token account if missing.
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(
+        mut,
+        seeds = [SEED_BOUNTY, bounty.creator.as_ref(), bounty.dataset_id.as_ref(), &bounty.nonce.to_le_bytes()],
+        bump = bounty.bump,
+        has_one = vault,
+        has_one = mint,
+        has_one = token_program,
+    )]
+    pub bounty: Box<Account<'info, Bounty>>,
+    #[account(mut, seeds = [SEED_VAULT, bounty.key().as_ref()], bump = bounty.vault_bump)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// CHECK: a listed reviewer (checked in `validate`); signs only to choose a
+    /// destination other than their associated token account.
+    pub reviewer: UncheckedAccount<'info>,
+    /// CHECK: the reviewer's associated token account (created if missing), or another
+    /// token account of theirs if they sign; checked by `Payout::prepare` in the handler.
+    #[account(mut)]
+    pub reviewer_token_account: UncheckedAccount<'info>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub associated_token_program: Program<'info, AssociatedToken>,
+    pub system_program: Program<'info, System>,
+    /// CHECK: the SPL Memo program, by address; called only for a destination that
+    /// requires incoming transfer memos.
+    #[account(address = MEMO_PROGRAM_ID)]
+    pub memo_program: UncheckedAccount<'info>,
+}
+
+impl<'info> ReviewFeeClaim<'info> {
+    fn payout(&self) -> Payout<'_, 'info> {
+        Payout {
+            payer: &self.payer,
+            payee: &self.reviewer,
+            destination: &self.reviewer_token_account,
+            mint: &self.mint,
+            token_program: &self.token_program,
+            associated_token_program: &self.associated_token_program,
+            system_program: &self.system_program,
+            memo_program: &self.memo_program,
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        // Reviewer (a replaced one claimed everything before leaving the list)
+        let index = self
+            .bounty
+            .reviewer_index(&self.reviewer.key())
+            .ok_or(BountyError::NotAReviewer)?;
+        require!(
+            self.bounty.fees_owed.get(index).copied().unwrap_or(0) > 0,
+            BountyError::NoReviewFeesOwed
+        );
+        Ok(())
+    }
+}
+
+/// Pays a reviewer every review fee owed to them; anyone may crank it, to the reviewer's
+/// associated token account (created if missing, paid by the crank), or to another of
+/// their token accounts when the reviewer signs.
+#[access_control(ctx.accounts.validate())]
+pub fn review_fee_claim(ctx: Context<ReviewFeeClaim>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let reviewer = ctx.accounts.reviewer.key();
+    let index = ctx
+        .accounts
+        .bounty
+        .reviewer_index(&reviewer)
+        .ok_or(BountyError::NotAReviewer)?;
+    let fees_reserved_before = ctx.accounts.bounty.fees_reserved;
+    let amount = ctx.accounts.bounty.record_fee_claim(index)?;
+    let accounts = &ctx.accounts;
+    let payout = accounts.payout();
+    payout.prepare(BountyError::WrongFeeAccount)?;
+    let received = payout.pay_from_vault(
+        &accounts.bounty,
+        &accounts.vault,
+        b"databounty: review fees",
+        amount,
+    )?;
+
+    let bounty = &ctx.accounts.bounty;
+    let event = ReviewFeeClaimed {
+        bounty: bounty.key(),
+        reviewer,
+        reviewer_index: u8::try_from(index).map_err(|_| BountyError::NotAReviewer)?,
+        reviewer_token_account: ctx.accounts.reviewer_token_account.key(),
+        amount,
+        received,
+        fees_reserved_before,
+        fees_reserved_after: bounty.fees_reserved,
+        fees_paid: bounty.fees_paid,
+        claimed_at: now,
+    };
+    emit_cpi!(event);
+    ctx.accounts.bounty.invariant()
+}

@@ -1,0 +1,336 @@
+//! Review fees: reserved for the reviewers whose vote agreed with a decision, claimed
+//! permissionlessly, never refundable while owed.
+
+use databounty::errors::BountyError;
+use databounty::events::{ReviewFeeClaimed, ReviewFeesReserved};
+use databounty::state::SubmissionStatus;
+use databounty_sdk::accounts::ata;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_tests::*;
+use solana_sdk::signature::{Keypair, Signer};
+
+const REWARD: u64 = 1_000_000;
+const FEE: u64 = 10_000;
+
+fn paid_reviews(initial_funding: u64) -> BountyParams {
+    BountyParams {
+        reward: REWARD,
+        review_fee: FEE,
+        initial_funding,
+        ..Default::default()
+    }
+}
+
+fn reviewers(setup: &BountySetup) -> Vec<Keypair> {
+    setup
+        .parties
+        .reviewers
+        .iter()
+        .map(|r| r.insecure_clone())
+        .collect()
+}
+
+fn fees_reserved(events: &[DatabountyEvent]) -> Option<&ReviewFeesReserved> {
+    events.iter().find_map(|e| match e {
+        DatabountyEvent::ReviewFeesReserved(e) => Some(e),
+        _ => None,
+    })
+}
+
+/// Only the votes that agreed with the outcome earn; each reviewer claims once.
+async fn agreeing_reviewers_earn_and_claim(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
+    let r = reviewers(&setup);
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.try_attest(&setup, &r[0], &submitted, false)
+        .await
+        .expect("dissent");
+    env.try_attest(&setup, &r[1], &submitted, true)
+        .await
+        .expect("approve");
+    let events = env
+        .try_attest(&setup, &r[2], &submitted, true)
+        .await
+        .expect("quorum");
+    let reserved = fees_reserved(&events).expect("fees reserved at the decision");
+    assert!(reserved.accepted);
+    assert_eq!(reserved.reviewers, vec![r[1].pubkey(), r[2].pubkey()]);
+    assert_eq!(reserved.reviewer_indexes, vec![1, 2]);
+    assert_eq!(
+        (
+            reserved.amount,
+            reserved.fees_reserved_before,
+            reserved.fees_reserved_after
+        ),
+        (2 * FEE, 0, 2 * FEE)
+    );
+    let bounty = env.bounty_state(&setup.bounty).await;
+    assert_eq!(
+        bounty.fees_owed,
+        vec![0, FEE, FEE],
+        "the dissenter earns nothing"
+    );
+    env.assert_books_balance(&setup).await;
+
+    // The dissenter has nothing to claim; an approver is paid once, to a new ATA.
+    assert_bounty_error(
+        env.try_claim_fees(&setup, &r[0].pubkey(), None, &[]).await,
+        BountyError::NoReviewFeesOwed,
+    );
+    let to = ata(
+        &r[1].pubkey(),
+        &setup.parties.mint,
+        &setup.parties.token_program,
+    );
+    let events = env
+        .try_claim_fees(&setup, &r[1].pubkey(), None, &[])
+        .await
+        .expect("claim");
+    assert_eq!(
+        events,
+        vec![DatabountyEvent::ReviewFeeClaimed(ReviewFeeClaimed {
+            bounty: setup.bounty,
+            reviewer: r[1].pubkey(),
+            reviewer_index: 1,
+            reviewer_token_account: to,
+            amount: FEE,
+            received: FEE,
+            fees_reserved_before: 2 * FEE,
+            fees_reserved_after: FEE,
+            fees_paid: FEE,
+            claimed_at: env.now().await,
+        })]
+    );
+    assert_eq!(env.token_balance(&to).await, FEE);
+    assert_bounty_error(
+        env.try_claim_fees(&setup, &r[1].pubkey(), None, &[]).await,
+        BountyError::NoReviewFeesOwed,
+    );
+    assert_eq!(env.token_balance(&to).await, FEE, "claimed once");
+    env.assert_books_balance(&setup).await;
+}
+
+/// A fee goes only to its reviewer: not to another reviewer's account, not to an outsider.
+async fn a_fee_goes_only_to_its_reviewer(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
+    let r = reviewers(&setup);
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.votes(&setup, &submitted, 2, true).await;
+    let p = &setup.parties;
+    let (mint, program) = (p.mint, p.token_program);
+    let thief_account = env.token_account(&r[2].pubkey(), &mint, &program).await;
+    assert_bounty_error(
+        env.try_claim_fees(&setup, &r[0].pubkey(), Some(thief_account), &[])
+            .await,
+        BountyError::WrongFeeAccount,
+    );
+    assert_bounty_error(
+        env.try_claim_fees(&setup, &r[2].pubkey(), None, &[]).await,
+        BountyError::NoReviewFeesOwed,
+    );
+    let outsider = env.funded_keypair(1).await;
+    assert_bounty_error(
+        env.try_claim_fees(&setup, &outsider.pubkey(), None, &[])
+            .await,
+        BountyError::NotAReviewer,
+    );
+    assert_eq!(env.token_balance(&thief_account).await, 0);
+}
+
+/// A crank pays the reviewer's associated account; another account needs their signature.
+async fn another_account_needs_the_reviewers_signature(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
+    let r = reviewers(&setup);
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.votes(&setup, &submitted, 2, true).await;
+    let (mint, program) = (setup.parties.mint, setup.parties.token_program);
+    let other = env
+        .other_token_account(&r[0].pubkey(), &mint, &program)
+        .await;
+    assert_bounty_error(
+        env.try_claim_fees(&setup, &r[0].pubkey(), Some(other), &[])
+            .await,
+        BountyError::PayoutAccountNotAssociated,
+    );
+    env.try_claim_fees(&setup, &r[0].pubkey(), Some(other), &[&r[0]])
+        .await
+        .expect("the reviewer signs for another account");
+    assert_eq!(env.token_balance(&other).await, FEE);
+}
+
+/// A Token-2022 account requiring incoming memos is paid (the SPL Token run is the control).
+async fn an_account_requiring_memos_is_paid_its_fees(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
+    let r = reviewers(&setup);
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.votes(&setup, &submitted, 2, true).await;
+    let (mint, program) = (setup.parties.mint, setup.parties.token_program);
+    let account = env.token_account(&r[0].pubkey(), &mint, &program).await;
+    if kind != MintKind::Spl {
+        env.require_memos(&r[0], &account).await;
+    }
+    env.try_claim_fees(&setup, &r[0].pubkey(), None, &[])
+        .await
+        .expect("claim with a memo");
+    assert_eq!(env.token_balance(&account).await, FEE);
+}
+
+/// Acceptance reserves the reward and the approvers' fees: short of either, the deciding
+/// vote fails and can be sent again after a top-up.
+async fn acceptance_needs_funds_for_reward_and_fees(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, paid_reviews(REWARD + FEE)).await;
+    let r = reviewers(&setup);
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.try_attest(&setup, &r[0], &submitted, true)
+        .await
+        .expect("first vote");
+    assert_bounty_error(
+        env.try_attest(&setup, &r[1], &submitted, true).await,
+        BountyError::InsufficientUnreservedFunds,
+    );
+    let (creator, source) = (
+        setup.parties.creator.insecure_clone(),
+        setup.parties.creator_ata,
+    );
+    env.try_fund(&setup, &creator, &source, FEE)
+        .await
+        .expect("top-up");
+    env.try_attest(&setup, &r[1], &submitted, true)
+        .await
+        .expect("accepted after the top-up");
+    assert_eq!(
+        env.submission_state(&submitted.address).await.status,
+        SubmissionStatus::Accepted
+    );
+    env.assert_books_balance(&setup).await;
+}
+
+/// A rejection reserves the rejecters' fees: without funds the deciding vote fails, and
+/// goes through after a top-up.
+async fn a_rejection_that_cannot_pay_its_fees_waits(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, paid_reviews(FEE)).await;
+    let r = reviewers(&setup);
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"junk").await;
+    env.try_attest(&setup, &r[0], &submitted, false)
+        .await
+        .expect("first rejection");
+    assert_bounty_error(
+        env.try_attest(&setup, &r[1], &submitted, false).await,
+        BountyError::InsufficientFundsForReviewFees,
+    );
+    let state = env.submission_state(&submitted.address).await;
+    assert_eq!(
+        (state.rejections, state.status),
+        (0b1, SubmissionStatus::Pending),
+        "the failed vote left no trace"
+    );
+    let (creator, source) = (
+        setup.parties.creator.insecure_clone(),
+        setup.parties.creator_ata,
+    );
+    env.try_fund(&setup, &creator, &source, FEE)
+        .await
+        .expect("top-up");
+    let events = env
+        .try_attest(&setup, &r[1], &submitted, false)
+        .await
+        .expect("rejected after the top-up");
+    let reserved = fees_reserved(&events).expect("fees reserved");
+    assert!(!reserved.accepted);
+    assert_eq!(reserved.reviewers, vec![r[0].pubkey(), r[1].pubkey()]);
+    assert_eq!(
+        env.bounty_state(&setup.bounty).await.fees_owed,
+        vec![FEE, FEE, 0]
+    );
+    env.assert_books_balance(&setup).await;
+}
+
+/// A refund racing reserved fees: the creator gets only what nobody is owed, and every
+/// reviewer can still claim afterwards.
+async fn a_refund_cannot_take_reserved_fees(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let extra = 123_456;
+    let setup = env
+        .bounty_with(kind, paid_reviews(REWARD + 2 * FEE + extra))
+        .await;
+    let r = reviewers(&setup);
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.votes(&setup, &submitted, 2, true).await;
+    let creator = setup.parties.creator.insecure_clone();
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let events = env
+        .try_refund(&setup, &setup.parties.creator_ata.clone())
+        .await
+        .expect("refund");
+    let DatabountyEvent::BountyRefunded(refunded) = &events[0] else {
+        panic!("refund event: {events:?}");
+    };
+    assert_eq!(refunded.amount, extra, "owed fees stay in the vault");
+    for reviewer in &r[..2] {
+        env.try_claim_fees(&setup, &reviewer.pubkey(), None, &[])
+            .await
+            .expect("claim after the refund");
+    }
+    env.try_release(&setup, &submitted, &contributor.ata)
+        .await
+        .expect("release after the refund");
+    let vault = env.bounty_state(&setup.bounty).await.vault;
+    assert_eq!(env.token_balance(&vault).await, 0, "everyone was paid");
+    env.assert_books_balance(&setup).await;
+}
+
+/// Pending work keeps back from refunds what its decisions can still reserve: fees of
+/// the acceptances still possible and of rejections beyond their bonds.
+async fn pending_decisions_keep_their_fees_from_refunds(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, paid_reviews(10 * REWARD)).await;
+    let r = reviewers(&setup);
+    let mut submitted = Vec::new();
+    for content in [b"a", b"b", b"c"] {
+        let contributor = env.contributor(&setup).await;
+        submitted.push(env.submit(&setup, &contributor.key, content).await);
+    }
+    env.past_submission_deadline(&setup).await;
+    let events = env
+        .try_refund(&setup, &setup.parties.creator_ata.clone())
+        .await
+        .expect("refund");
+    let DatabountyEvent::BountyRefunded(refunded) = &events[0] else {
+        panic!("refund event: {events:?}");
+    };
+    // Two winner slots at reward + 2 fees, and three rejections at 2 fees each.
+    let locked = 2 * (REWARD + 2 * FEE) + 3 * 2 * FEE;
+    assert_eq!(refunded.amount, 10 * REWARD - locked);
+    env.votes(&setup, &submitted[0], 2, true).await;
+    env.votes(&setup, &submitted[1], 2, true).await;
+    for reviewer in &r[..2] {
+        env.try_attest(&setup, reviewer, &submitted[2], false)
+            .await
+            .expect("the rejection finds its fees");
+    }
+    env.assert_books_balance(&setup).await;
+}
+
+on_both_token_programs! {
+    agreeing_reviewers_earn_the_fee_and_claim_it_once => agreeing_reviewers_earn_and_claim;
+    a_reviewer_cannot_claim_another_reviewers_fee => a_fee_goes_only_to_its_reviewer;
+    another_fee_account_needs_the_reviewers_signature => another_account_needs_the_reviewers_signature;
+    an_account_requiring_memos_is_paid_its_fees => an_account_requiring_memos_is_paid_its_fees;
+    acceptance_waits_for_funds_for_reward_and_fees => acceptance_needs_funds_for_reward_and_fees;
+    a_rejection_that_cannot_pay_its_fees_waits_for_a_top_up => a_rejection_that_cannot_pay_its_fees_waits;
+    a_refund_cannot_take_reserved_fees => a_refund_cannot_take_reserved_fees;
+    pending_decisions_keep_their_fees_from_refunds => pending_decisions_keep_their_fees_from_refunds;
+}

@@ -1,0 +1,271 @@
+//! Submission bonds: escrowed apart from rewards, returned on acceptance or when the
+//! submission closes undecided, forfeited to the bounty on rejection.
+
+use databounty::errors::BountyError;
+use databounty::events::{SubmissionBondPosted, SubmissionBondReturned};
+use databounty::state::SubmissionStatus;
+use databounty_sdk::events::DatabountyEvent;
+use databounty_sdk::instructions as ix;
+use databounty_tests::*;
+use solana_sdk::signature::{Keypair, Signer};
+
+const BOND: u64 = 50_000;
+
+fn bonded() -> BountyParams {
+    BountyParams {
+        submission_bond: BOND,
+        ..Default::default()
+    }
+}
+
+fn reviewers(setup: &BountySetup) -> Vec<Keypair> {
+    setup
+        .parties
+        .reviewers
+        .iter()
+        .map(|r| r.insecure_clone())
+        .collect()
+}
+
+fn bond_returned(events: &[DatabountyEvent]) -> Option<&SubmissionBondReturned> {
+    events.iter().find_map(|e| match e {
+        DatabountyEvent::SubmissionBondReturned(e) => Some(e),
+        _ => None,
+    })
+}
+
+/// The bond goes into the vault at submission, apart from the rewards, and comes back
+/// with the reward.
+async fn a_bond_comes_back_with_the_reward(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, bonded()).await;
+    let contributor = env.contributor(&setup).await;
+    let start = env.token_balance(&contributor.ata).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    assert_eq!(
+        submitted.events[1],
+        DatabountyEvent::SubmissionBondPosted(SubmissionBondPosted {
+            bounty: setup.bounty,
+            submission: submitted.address,
+            contributor: contributor.key.pubkey(),
+            requested: BOND,
+            received: BOND,
+            bonds_held_before: 0,
+            bonds_held_after: BOND,
+            posted_at: env.now().await,
+        })
+    );
+    assert_eq!(env.token_balance(&contributor.ata).await, start - BOND);
+    assert_eq!(env.submission_state(&submitted.address).await.bond, BOND);
+    env.assert_books_balance(&setup).await;
+    env.votes(&setup, &submitted, 2, true).await;
+    let events = env
+        .try_release(&setup, &submitted, &contributor.ata)
+        .await
+        .expect("release");
+    let returned = bond_returned(&events).expect("bond returned");
+    assert_eq!((returned.amount, returned.received), (BOND, BOND));
+    let reward = setup.args.reward_per_submission;
+    assert_eq!(env.token_balance(&contributor.ata).await, start + reward);
+    let bounty = env.bounty_state(&setup.bounty).await;
+    assert_eq!((bounty.bonds_held, bounty.bonds_returned), (0, BOND));
+    env.assert_books_balance(&setup).await;
+}
+
+/// A rejected submission's bond joins the bounty's funds, and so the creator's refund.
+async fn a_rejected_bond_is_forfeited(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, bonded()).await;
+    let contributor = env.contributor(&setup).await;
+    let start = env.token_balance(&contributor.ata).await;
+    let submitted = env.submit(&setup, &contributor.key, b"junk").await;
+    env.votes(&setup, &submitted, 2, false).await;
+    let state = env.submission_state(&submitted.address).await;
+    assert_eq!((state.status, state.bond), (SubmissionStatus::Rejected, 0));
+    let bounty = env.bounty_state(&setup.bounty).await;
+    assert_eq!((bounty.bonds_held, bounty.bonds_forfeited), (0, BOND));
+    env.assert_books_balance(&setup).await;
+    let creator = setup.parties.creator.insecure_clone();
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let events = env
+        .try_refund(&setup, &setup.parties.creator_ata.clone())
+        .await
+        .expect("refund");
+    let DatabountyEvent::BountyRefunded(refunded) = &events[0] else {
+        panic!("refund event: {events:?}");
+    };
+    assert_eq!(refunded.amount, setup.args.initial_funding + BOND);
+    env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
+        .await
+        .expect("a rejected submission closes without token accounts");
+    assert_eq!(env.token_balance(&contributor.ata).await, start - BOND);
+    env.assert_books_balance(&setup).await;
+}
+
+/// A submission that expired undecided gets its bond back when it closes.
+async fn an_expired_bond_is_returned_at_close(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, bonded()).await;
+    let contributor = env.contributor(&setup).await;
+    let start = env.token_balance(&contributor.ata).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    env.past_review_deadline(&setup).await;
+    assert_bounty_error(
+        env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
+            .await,
+        BountyError::BondReturnAccountsMissing,
+    );
+    let events = env
+        .try_close_returning_bond(&setup, &submitted, None, &[])
+        .await
+        .expect("close");
+    let returned = bond_returned(&events).expect("bond returned");
+    assert_eq!(returned.contributor_token_account, contributor.ata);
+    assert_eq!(env.token_balance(&contributor.ata).await, start);
+    assert!(!env.exists(&submitted.address).await);
+    env.assert_books_balance(&setup).await;
+}
+
+/// Pending work of a full bounty can no longer win: it closes with its bond returned.
+async fn a_bond_that_can_no_longer_win_is_returned(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let params = BountyParams {
+        max_winners: 1,
+        ..bonded()
+    };
+    let setup = env.bounty_with(kind, params).await;
+    let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
+    let winner = env.submit(&setup, &a.key, b"a").await;
+    let loser = env.submit(&setup, &b.key, b"b").await;
+    env.votes(&setup, &winner, 2, true).await;
+    let start = env.token_balance(&b.ata).await;
+    env.try_close_returning_bond(&setup, &loser, None, &[])
+        .await
+        .expect("close");
+    assert_eq!(env.token_balance(&b.ata).await, start + BOND);
+    env.assert_books_balance(&setup).await;
+}
+
+/// The bond must come from the contributor's own account, and its accounts must be passed.
+async fn the_bond_needs_the_contributors_account(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, bonded()).await;
+    let contributor = env.contributor(&setup).await;
+    let other = env.contributor(&setup).await;
+    let terms = env.terms(&setup).await;
+    let key = contributor.key.insecure_clone();
+    let without = ix::submission_create(&key.pubkey(), &setup.bounty, [1; 32], None, terms);
+    assert_bounty_error(
+        env.send(&[without], &[&key]).await,
+        BountyError::BondAccountsMissing,
+    );
+    let p = &setup.parties;
+    let from_other = ix::submission_create_with_bond(
+        &key.pubkey(),
+        &setup.bounty,
+        [1; 32],
+        None,
+        terms,
+        ix::BondAccounts {
+            mint: p.mint,
+            token_program: p.token_program,
+            token_account: Some(other.ata),
+        },
+    );
+    assert_bounty_error(
+        env.send(&[from_other], &[&key]).await,
+        BountyError::WrongBondAccount,
+    );
+}
+
+/// Refunds never take held bonds: the vault keeps them until they are returned.
+async fn a_refund_cannot_take_held_bonds(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let setup = env.bounty_with(kind, bonded()).await;
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let creator = setup.parties.creator.insecure_clone();
+    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.past_review_deadline(&setup).await;
+    let events = env
+        .try_refund(&setup, &setup.parties.creator_ata.clone())
+        .await
+        .expect("refund");
+    let DatabountyEvent::BountyRefunded(refunded) = &events[0] else {
+        panic!("refund event: {events:?}");
+    };
+    assert_eq!(
+        refunded.amount, setup.args.initial_funding,
+        "the bond stays"
+    );
+    let vault = env.bounty_state(&setup.bounty).await.vault;
+    assert_eq!(env.token_balance(&vault).await, BOND);
+    env.try_close_returning_bond(&setup, &submitted, None, &[])
+        .await
+        .expect("the bond is still there to return");
+    env.assert_books_balance(&setup).await;
+}
+
+on_both_token_programs! {
+    a_bond_is_escrowed_and_returned_with_the_reward => a_bond_comes_back_with_the_reward;
+    a_rejected_submissions_bond_is_forfeited_to_the_bounty => a_rejected_bond_is_forfeited;
+    an_expired_submissions_bond_is_returned_at_close => an_expired_bond_is_returned_at_close;
+    a_submission_that_can_no_longer_win_gets_its_bond_back => a_bond_that_can_no_longer_win_is_returned;
+    the_bond_comes_from_the_contributors_own_account => the_bond_needs_the_contributors_account;
+    a_refund_cannot_take_held_bonds => a_refund_cannot_take_held_bonds;
+}
+
+/// Under a 1% transfer fee the vault holds what arrived: the bond as received is held,
+/// returned, and the books equal the vault at every step.
+#[tokio::test]
+async fn bonds_are_conserved_under_a_transfer_fee() {
+    let mut env = TestEnv::new().await;
+    let kind = MintKind::TransferFee {
+        bps: 100,
+        max: 1_000_000,
+    };
+    let params = BountyParams {
+        review_fee: 1_000,
+        ..bonded()
+    };
+    let setup = env.bounty_with(kind, params).await;
+    let r = reviewers(&setup);
+    let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
+    let accepted = env.submit(&setup, &a.key, b"a").await;
+    let rejected = env.submit(&setup, &b.key, b"b").await;
+    let received = BOND - BOND / 100;
+    assert_eq!(env.submission_state(&accepted.address).await.bond, received);
+    assert_eq!(
+        env.bounty_state(&setup.bounty).await.bonds_received,
+        2 * received
+    );
+    env.assert_books_balance(&setup).await;
+    env.votes(&setup, &accepted, 2, true).await;
+    env.votes(&setup, &rejected, 2, false).await;
+    env.assert_books_balance(&setup).await;
+    let events = env
+        .try_release(&setup, &accepted, &a.ata)
+        .await
+        .expect("release");
+    let returned = bond_returned(&events).expect("bond returned");
+    assert_eq!(returned.amount, received);
+    assert_eq!(returned.received, received - received.div_ceil(100));
+    let owed = env.bounty_state(&setup.bounty).await.fees_owed;
+    for (reviewer, fee) in r.iter().zip(owed) {
+        if fee > 0 {
+            env.try_claim_fees(&setup, &reviewer.pubkey(), None, &[])
+                .await
+                .expect("claim");
+        }
+    }
+    let bounty = env.bounty_state(&setup.bounty).await;
+    assert_eq!(
+        (
+            bounty.bonds_held,
+            bounty.bonds_returned,
+            bounty.bonds_forfeited
+        ),
+        (0, received, received)
+    );
+    env.assert_books_balance(&setup).await;
+}
