@@ -27,7 +27,7 @@ pub struct CreateArgs {
     /// How many submissions can be accepted and paid at most
     #[arg(long)]
     max_winners: u32,
-    /// A reviewer's address; repeat for each (at most 12, so that the transaction fits a packet)
+    /// A reviewer's address; repeat for each (at most 11, so that the transaction fits a packet)
     #[arg(long = "reviewer", required = true)]
     reviewers: Vec<Pubkey>,
     /// Approvals needed to accept
@@ -54,6 +54,14 @@ pub struct CreateArgs {
     /// Accept a mint whose permanent delegate could move escrowed tokens
     #[arg(long)]
     allow_permanent_delegate: bool,
+    /// Paid to each reviewer whose vote agrees with a decision, in tokens; reserved at the
+    /// decision and claimed with `claim-fee` (0: reviews are unpaid)
+    #[arg(long, default_value = "0")]
+    review_fee: String,
+    /// Bond each submission posts, in tokens: returned with the reward or when the
+    /// submission closes undecided, forfeited to the bounty on rejection (0: no bond)
+    #[arg(long, default_value = "0")]
+    submission_bond: String,
 }
 
 fn dataset_id(text: &str) -> Result<[u8; 32]> {
@@ -74,6 +82,9 @@ pub async fn run(client: &Client, args: CreateArgs) -> Result<Output> {
     let now = client.chain_time().await?;
     let reward = amount::parse(&args.reward, mint.decimals)?;
     let fund = amount::parse(&args.fund, mint.decimals)?;
+    let review_fee = amount::parse(&args.review_fee, mint.decimals).context("--review-fee")?;
+    let submission_bond =
+        amount::parse(&args.submission_bond, mint.decimals).context("--submission-bond")?;
     let create_args = BountyCreateArgs {
         dataset_id: dataset_id(&args.dataset_id)?,
         nonce: args.nonce,
@@ -86,8 +97,8 @@ pub async fn run(client: &Client, args: CreateArgs) -> Result<Output> {
         review_deadline: parse_deadline(&args.review_deadline, now)?,
         allow_permanent_delegate: args.allow_permanent_delegate,
         initial_funding: fund,
-        review_fee: 0,
-        submission_bond: 0,
+        review_fee,
+        submission_bond,
     };
     let bounty = pda::bounty(
         &creator.pubkey(),
@@ -111,12 +122,21 @@ pub async fn run(client: &Client, args: CreateArgs) -> Result<Output> {
         create_args,
     );
     let signature = client.send("bounty_create", &[instruction], &[]).await?;
+    let tokens = |v: u64| amount::format(v, mint.decimals);
     Ok(Output {
         text: format!(
-            "created bounty {bounty}\n  vault {}\n  funded {} tokens\n  signature {signature}",
+            "created bounty {bounty}\n  vault {}\n  funded {} tokens\n  review fee {} per agreeing vote, submission bond {}\n  signature {signature}",
             pda::vault(&bounty),
-            amount::format(fund, mint.decimals)
+            tokens(fund),
+            tokens(review_fee),
+            tokens(submission_bond),
         ),
-        json: json!({ "bounty": bounty.to_string(), "vault": pda::vault(&bounty).to_string(), "signature": signature.to_string() }),
+        json: json!({
+            "bounty": bounty.to_string(),
+            "vault": pda::vault(&bounty).to_string(),
+            "review_fee": review_fee,
+            "submission_bond": submission_bond,
+            "signature": signature.to_string(),
+        }),
     })
 }

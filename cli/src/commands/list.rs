@@ -78,7 +78,10 @@ async fn successful_signatures(client: &Client, address: &Pubkey) -> Result<Vec<
 }
 
 /// Events of the program in transactions that touched `address`, oldest first.
-async fn events_touching(client: &Client, address: &Pubkey) -> Result<Vec<DatabountyEvent>> {
+pub(crate) async fn events_touching(
+    client: &Client,
+    address: &Pubkey,
+) -> Result<Vec<DatabountyEvent>> {
     let mut events = Vec::new();
     for signature in successful_signatures(client, address).await? {
         let config = RpcTransactionConfig {

@@ -16,12 +16,15 @@ pub mod airdrop;
 pub mod bounty_cancel;
 pub mod bounty_close;
 pub mod bounty_create;
+pub mod bounty_extend;
 pub mod bounty_fund;
 pub mod bounty_refund;
+pub mod bounty_reviewer_replace;
 pub mod hash;
 pub mod keygen;
 pub mod list;
 pub mod localnet;
+pub mod review_fee_claim;
 pub mod show;
 pub mod submission_attest;
 pub mod submission_close;
@@ -76,6 +79,12 @@ pub enum ChainCommand {
     CloseSubmission(submission_close::CloseSubmissionArgs),
     /// Close an empty bounty and its vault, rent to the creator
     Close(bounty_close::CloseArgs),
+    /// Move a bounty's deadlines later or add winner slots (creator, while it takes submissions)
+    Extend(bounty_extend::ExtendArgs),
+    /// Give a reviewer's slot to a new key; the old one's votes on pending work stop counting
+    ReplaceReviewer(bounty_reviewer_replace::ReplaceReviewerArgs),
+    /// Pay a reviewer the review fees a bounty owes them (anyone may)
+    ClaimFee(review_fee_claim::ClaimFeeArgs),
     /// Show a bounty or a submission
     Show(show::ShowArgs),
     /// List bounties, or the submissions of one bounty
@@ -118,6 +127,9 @@ impl ChainCommand {
             Self::Refund(args) => bounty_refund::run(client, args).await,
             Self::CloseSubmission(args) => submission_close::run(client, args).await,
             Self::Close(args) => bounty_close::run(client, args).await,
+            Self::Extend(args) => bounty_extend::run(client, args).await,
+            Self::ReplaceReviewer(args) => bounty_reviewer_replace::run(client, args).await,
+            Self::ClaimFee(args) => review_fee_claim::run(client, args).await,
             Self::Show(args) => show::run(client, args).await,
             Self::List(command) => list::run(client, command).await,
         }

@@ -1,10 +1,13 @@
-//! `close-submission`: a final submission's rent back to its contributor.
+//! `close-submission`: a final submission's rent back to its contributor, and the bond
+//! of one that closes undecided.
 
 use anchor_lang::prelude::Pubkey;
 use anyhow::Result;
 use clap::Args;
-use databounty_sdk::instructions as ix;
+use databounty::state::SubmissionStatus;
+use databounty_sdk::{amount, instructions as ix};
 use serde_json::json;
+use solana_sdk::signature::Signer;
 
 use crate::client::Client;
 use crate::output::Output;
@@ -23,13 +26,45 @@ pub async fn run(
 ) -> Result<Output> {
     let submission = client.submission(&address).await?;
     let rent = client.account(&address).await?.map_or(0, |a| a.lamports);
-    let instruction = ix::submission_close(&submission.bounty, &address, &submission.contributor);
+    // Only an undecided submission still holds its bond here (a paid one's came back at
+    // release, a rejected one's was forfeited); the program then needs the accounts to
+    // return it, to the contributor's associated token account (created at the crank's
+    // cost if missing).
+    let bond = if submission.status == SubmissionStatus::Pending {
+        submission.bond
+    } else {
+        0
+    };
+    let (instruction, bond_text) = if bond > 0 {
+        let payer = client.settings.keypair()?;
+        let (bounty, mint) = client.bounty_and_mint(&submission.bounty).await?;
+        let instruction = ix::submission_close_returning_bond(
+            &payer.pubkey(),
+            &submission.bounty,
+            &address,
+            &submission.contributor,
+            &bounty.mint,
+            &mint.token_program,
+            None,
+        );
+        let text = format!("; bond of {} returned", amount::format(bond, mint.decimals));
+        (instruction, text)
+    } else {
+        let instruction =
+            ix::submission_close(&submission.bounty, &address, &submission.contributor);
+        (instruction, String::new())
+    };
     let signature = client.send("submission_close", &[instruction], &[]).await?;
     Ok(Output {
         text: format!(
-            "closed {address}; {rent} lamports back to {}",
+            "closed {address}; {rent} lamports back to {}{bond_text}",
             submission.contributor
         ),
-        json: json!({ "submission": address.to_string(), "rent_returned": rent, "signature": signature.to_string() }),
+        json: json!({
+            "submission": address.to_string(),
+            "rent_returned": rent,
+            "bond_returned": bond,
+            "signature": signature.to_string(),
+        }),
     })
 }

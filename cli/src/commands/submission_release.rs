@@ -1,4 +1,4 @@
-//! `release`: pay an accepted submission to its contributor.
+//! `release`: pay an accepted submission to its contributor, with its bond back.
 
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Result};
@@ -49,12 +49,28 @@ pub async fn run(client: &Client, args: ReleaseArgs) -> Result<Output> {
     let signature = client
         .send("submission_release", &[instruction], &[])
         .await?;
+    // The same instruction returns the bond it held, right after the reward.
+    let bond = submission.bond;
+    let bond_text = if bond > 0 {
+        format!(
+            "\n  returned its bond of {}",
+            amount::format(bond, mint.decimals)
+        )
+    } else {
+        String::new()
+    };
     Ok(Output {
         text: format!(
-            "paid {} to {} for {address}\n  signature {signature}",
+            "paid {} to {} for {address}{bond_text}\n  signature {signature}",
             amount::format(bounty.reward_per_submission, mint.decimals),
             submission.contributor
         ),
-        json: json!({ "submission": address.to_string(), "amount": bounty.reward_per_submission, "to": to.to_string(), "signature": signature.to_string() }),
+        json: json!({
+            "submission": address.to_string(),
+            "amount": bounty.reward_per_submission,
+            "bond_returned": bond,
+            "to": to.to_string(),
+            "signature": signature.to_string(),
+        }),
     })
 }

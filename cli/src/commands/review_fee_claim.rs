@@ -1,0 +1,61 @@
+//! `claim-fee`: everything a bounty owes a reviewer in review fees, to their associated
+//! token account.
+
+use anchor_lang::prelude::Pubkey;
+use anyhow::{bail, Result};
+use clap::Args;
+use databounty_sdk::accounts::ata;
+use databounty_sdk::{amount, instructions as ix};
+use serde_json::json;
+use solana_sdk::signature::Signer;
+
+use crate::client::Client;
+use crate::output::Output;
+
+#[derive(Args)]
+pub struct ClaimFeeArgs {
+    /// The bounty that owes the fees (anyone may claim; the fees go to the reviewer)
+    bounty: Pubkey,
+    /// The reviewer to pay [default: the keypair's address]
+    #[arg(long)]
+    reviewer: Option<Pubkey>,
+}
+
+pub async fn run(client: &Client, args: ClaimFeeArgs) -> Result<Output> {
+    let address = args.bounty;
+    let payer = client.settings.keypair()?.pubkey();
+    let reviewer = args.reviewer.unwrap_or(payer);
+    let (bounty, mint) = client.bounty_and_mint(&address).await?;
+    let Some(index) = bounty.reviewer_index(&reviewer) else {
+        bail!("{reviewer} is not a reviewer of bounty {address} (a replaced reviewer's fees were claimed at the replacement)");
+    };
+    let owed = bounty.fees_owed.get(index).copied().unwrap_or(0);
+    if owed == 0 {
+        bail!("bounty {address} owes reviewer {reviewer} no review fees");
+    }
+    // The program creates the reviewer's associated token account if missing, at the
+    // crank's cost.
+    let instruction = ix::review_fee_claim(
+        &payer,
+        &address,
+        &reviewer,
+        &bounty.mint,
+        &mint.token_program,
+        None,
+    );
+    let to = ata(&reviewer, &bounty.mint, &mint.token_program);
+    let signature = client.send("review_fee_claim", &[instruction], &[]).await?;
+    Ok(Output {
+        text: format!(
+            "paid {} in review fees to {reviewer} ({to})\n  signature {signature}",
+            amount::format(owed, mint.decimals)
+        ),
+        json: json!({
+            "bounty": address.to_string(),
+            "reviewer": reviewer.to_string(),
+            "amount": owed,
+            "to": to.to_string(),
+            "signature": signature.to_string(),
+        }),
+    })
+}
