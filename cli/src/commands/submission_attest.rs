@@ -29,11 +29,11 @@ pub struct AttestArgs {
     reject: bool,
     /// With --reject: why, as a code the bounty's reviewers agree on (1 to 65535), kept
     /// on the submission account
-    #[arg(long, requires = "reject", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, conflicts_with = "approve", value_parser = clap::value_parser!(u16).range(1..))]
     reason_code: Option<u16>,
     /// With --reject: where the reasons are explained (at most 200 bytes), kept in the
     /// vote's event
-    #[arg(long, requires = "reject")]
+    #[arg(long, conflicts_with = "approve")]
     reason_uri: Option<String>,
 }
 
