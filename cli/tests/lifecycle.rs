@@ -315,3 +315,372 @@ async fn bad_input_gets_a_clear_error() {
         "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
     );
 }
+
+/// The fair-work path (issue 14) from the terminal: a bounty with a review fee and a
+/// submission bond, extended (and a shortening refused), a rejection with its reason
+/// shown by `show`, fees claimed, a reviewer replaced while a vote of theirs is pending,
+/// bonds returned (with a reward, and at the close of an undecided submission) and one
+/// forfeited; every token accounted for at the end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal() {
+    let chain = Chain::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        url: chain.url.clone(),
+        dir: dir.path().to_path_buf(),
+    };
+    let people = [
+        "creator", "alice", "bob", "carol", "dave", "r1", "r2", "r3", "r4", "stranger",
+    ];
+    for who in people {
+        let path = dir.path().join(format!("{who}.json"));
+        cli.ok(who, &["keygen", path.to_str().unwrap()]).await;
+        cli.ok(who, &["airdrop", "2"]).await;
+    }
+    let mint = cli
+        .ok("creator", &["token", "create-mint", "--decimals", "6"])
+        .await["mint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cli.ok("creator", &["token", "mint", &mint, "100"]).await;
+    // Each contributor holds 5 tokens, enough for a bond of 0.5.
+    for who in ["alice", "bob", "carol", "dave"] {
+        let owner = cli.address(who).await;
+        cli.ok("creator", &["token", "mint", &mint, "5", "--to", &owner])
+            .await;
+    }
+    let [r1, r2, r3, r4] = [
+        cli.address("r1").await,
+        cli.address("r2").await,
+        cli.address("r3").await,
+        cli.address("r4").await,
+    ];
+
+    // 2 per winner, one winner to begin with; 0.1 per agreeing vote; a bond of 0.5
+    // (at least (3 − 2 + 1) × 0.1, so that a junk submission's fees are its own).
+    let created = cli
+        .ok(
+            "creator",
+            &[
+                "create",
+                "--mint",
+                &mint,
+                "--reward",
+                "2",
+                "--max-winners",
+                "1",
+                "--quorum",
+                "2",
+                "--reviewer",
+                &r1,
+                "--reviewer",
+                &r2,
+                "--reviewer",
+                &r3,
+                "--submission-deadline",
+                "+1h",
+                "--review-deadline",
+                "+2h",
+                "--dataset-id",
+                &"cd".repeat(32),
+                "--fund",
+                "10",
+                "--review-fee",
+                "0.1",
+                "--submission-bond",
+                "0.5",
+            ],
+        )
+        .await;
+    let bounty = created["bounty"].as_str().unwrap().to_string();
+    let shown = cli.ok("stranger", &["show", &bounty]).await;
+    assert_eq!(shown["review_fee"], 100_000);
+    assert_eq!(shown["submission_bond"], 500_000);
+    let deadlines = |shown: &Value| {
+        (
+            shown["submission_deadline"].as_i64().unwrap(),
+            shown["review_deadline"].as_i64().unwrap(),
+        )
+    };
+    let (submission_deadline, review_deadline) = deadlines(&shown);
+
+    // Extended: an hour more for each deadline and a second winner. Deadlines never move
+    // earlier, and only the creator extends.
+    let extended = cli
+        .ok(
+            "creator",
+            &[
+                "extend",
+                &bounty,
+                "--submission-deadline",
+                &(submission_deadline + 3600).to_string(),
+                "--review-deadline",
+                &(review_deadline + 3600).to_string(),
+                "--max-winners",
+                "2",
+            ],
+        )
+        .await;
+    assert_eq!(extended["max_winners"], 2);
+    let shown = cli.ok("stranger", &["show", &bounty]).await;
+    assert_eq!(
+        deadlines(&shown),
+        (submission_deadline + 3600, review_deadline + 3600)
+    );
+    assert_eq!(shown["max_winners"], 2);
+    cli.refused(
+        "creator",
+        &["extend", &bounty, "--submission-deadline", "+30m"],
+        "the new submission deadline is earlier than the current one (SubmissionDeadlineShortened",
+    )
+    .await;
+    cli.refused(
+        "creator",
+        &["extend", &bounty, "--max-winners", "1"],
+        "max_winners can only grow (MaxWinnersReduced",
+    )
+    .await;
+    cli.refused("creator", &["extend", &bounty], "--max-winners")
+        .await;
+    cli.refused(
+        "stranger",
+        &["extend", &bounty, "--max-winners", "3"],
+        "NotCreator",
+    )
+    .await;
+
+    // Four deliveries, each posting its bond; a contributor without tokens is told why.
+    let data = dir.path().join("data");
+    for who in ["alice", "bob", "carol", "dave", "stranger"] {
+        write(
+            &data.join(format!("{who}.jsonl")),
+            &format!("{{\"by\": \"{who}\"}}\n"),
+        );
+    }
+    let file = |who: &str| data.join(format!("{who}.jsonl"));
+    cli.refused(
+        "stranger",
+        &["submit", &bounty, file("stranger").to_str().unwrap()],
+        "this bounty asks a bond of 0.5 tokens",
+    )
+    .await;
+    let mut submissions = std::collections::HashMap::new();
+    for who in ["alice", "bob", "carol", "dave"] {
+        let submitted = cli
+            .ok(who, &["submit", &bounty, file(who).to_str().unwrap()])
+            .await;
+        assert_eq!(submitted["bond"], 500_000);
+        assert_eq!(cli.balance(&mint, who).await, 4_500_000);
+        submissions.insert(who, submitted["submission"].as_str().unwrap().to_string());
+    }
+    let [alice, bob, carol, dave] =
+        ["alice", "bob", "carol", "dave"].map(|w| submissions[w].clone());
+    let attest = |who: &'static str, submission: &str, of: &str, extra: &[&str]| {
+        let mut args = vec![
+            "attest".to_string(),
+            submission.to_string(),
+            file(of).to_str().unwrap().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let cli = &cli;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            cli.ok(who, &args).await
+        }
+    };
+
+    // alice: accepted by r1 and r2, who are each owed a fee.
+    attest("r1", &alice, "alice", &["--approve"]).await;
+    let accepted = attest("r2", &alice, "alice", &["--approve"]).await;
+    assert_eq!(accepted["status"], "Accepted");
+
+    // bob: rejected with reasons, the bond forfeited to the bounty.
+    cli.refused(
+        "r1",
+        &[
+            "attest",
+            &bob,
+            file("bob").to_str().unwrap(),
+            "--approve",
+            "--reason-code",
+            "3",
+        ],
+        "'--approve' cannot be used with '--reason-code",
+    )
+    .await;
+    attest(
+        "r1",
+        &bob,
+        "bob",
+        &[
+            "--reject",
+            "--reason-code",
+            "3",
+            "--reason-uri",
+            "ipfs://why-bob",
+        ],
+    )
+    .await;
+    let rejected = attest("r3", &bob, "bob", &["--reject", "--reason-code", "7"]).await;
+    assert_eq!(rejected["status"], "Rejected");
+    let shown = cli.ok("stranger", &["show", &bob]).await;
+    assert_eq!(shown["status"], "Rejected");
+    assert_eq!(
+        (
+            shown["bond"].as_u64(),
+            shown["bond_posted"].as_u64(),
+            shown["bond_forfeited"].as_u64()
+        ),
+        (Some(0), Some(500_000), Some(500_000))
+    );
+    let votes = shown["votes"].as_array().unwrap();
+    assert_eq!(votes.len(), 2);
+    assert_eq!(
+        (
+            &votes[0]["reviewer"],
+            &votes[0]["reason_code"],
+            &votes[0]["reason_uri"]
+        ),
+        (
+            &Value::from(r1.clone()),
+            &Value::from(3),
+            &Value::from("ipfs://why-bob")
+        )
+    );
+    assert_eq!(
+        (
+            &votes[1]["index"],
+            &votes[1]["reason_code"],
+            &votes[1]["reason_uri"]
+        ),
+        (&Value::from(2), &Value::from(7), &Value::Null)
+    );
+
+    // r1 earned two fees (an approval of alice, a rejection of bob); anyone claims them,
+    // once.
+    cli.refused(
+        "stranger",
+        &["claim-fee", &bounty],
+        "is not a reviewer of bounty",
+    )
+    .await;
+    let claimed = cli
+        .ok("stranger", &["claim-fee", &bounty, "--reviewer", &r1])
+        .await;
+    assert_eq!(claimed["amount"], 200_000);
+    assert_eq!(cli.balance(&mint, "r1").await, 200_000);
+    cli.refused(
+        "stranger",
+        &["claim-fee", &bounty, "--reviewer", &r1],
+        "owes reviewer",
+    )
+    .await;
+
+    // carol: r3 approves, then is replaced by r4 (r3's fee for bob is paid first, in the
+    // same transaction). r3's pending approval stops counting: r2's approval alone is no
+    // quorum; r4's makes one.
+    attest("r3", &carol, "carol", &["--approve"]).await;
+    let replaced = cli
+        .ok(
+            "creator",
+            &["replace-reviewer", &bounty, "--old", &r3, "--new", &r4],
+        )
+        .await;
+    assert_eq!(
+        (
+            &replaced["index"],
+            &replaced["generation"],
+            &replaced["fees_claimed"]
+        ),
+        (&Value::from(2), &Value::from(1), &Value::from(100_000))
+    );
+    assert_eq!(cli.balance(&mint, "r3").await, 100_000);
+    let shown = cli.ok("stranger", &["show", &bounty]).await;
+    assert_eq!(shown["reviewers"][2], r4.as_str());
+    assert_eq!(
+        (
+            &shown["reviewer_slots"][2]["generation"],
+            &shown["reviewer_slots"][2]["fees_owed"]
+        ),
+        (&Value::from(1), &Value::from(0))
+    );
+    let shown = cli.ok("stranger", &["show", &carol]).await;
+    assert_eq!(shown["votes"][0]["counted"], false);
+    cli.refused(
+        "r3",
+        &[
+            "attest",
+            &carol,
+            file("carol").to_str().unwrap(),
+            "--approve",
+        ],
+        "NotAReviewer",
+    )
+    .await;
+    cli.refused(
+        "creator",
+        &["replace-reviewer", &bounty, "--index", "3", "--new", &r3],
+        "--index 3: bounty",
+    )
+    .await;
+    cli.refused(
+        "creator",
+        &["replace-reviewer", &bounty, "--index", "0", "--new", &r2],
+        "is already a reviewer",
+    )
+    .await;
+    let still = attest("r2", &carol, "carol", &["--approve"]).await;
+    assert_eq!(
+        (&still["status"], &still["approvals"]),
+        (&Value::from("Pending"), &Value::from(1))
+    );
+    let accepted = attest("r4", &carol, "carol", &["--approve"]).await;
+    assert_eq!(accepted["status"], "Accepted");
+
+    // Releases pay the reward and return the bond: 5 − 0.5 + 2 + 0.5.
+    for (who, submission) in [("alice", &alice), ("carol", &carol)] {
+        let released = cli.ok("stranger", &["release", submission]).await;
+        assert_eq!(released["bond_returned"], 500_000);
+        assert_eq!(cli.balance(&mint, who).await, 7_000_000);
+    }
+
+    // Both winner slots are taken: dave's submission can no longer win and closes
+    // undecided, its bond returned; bob's forfeited bond stays with the bounty.
+    let closed = cli.ok("stranger", &["close-submission", &dave]).await;
+    assert_eq!(closed["bond_returned"], 500_000);
+    assert_eq!(cli.balance(&mint, "dave").await, 5_000_000);
+    let closed = cli.ok("stranger", &["close-submission", &bob]).await;
+    assert_eq!(closed["bond_returned"], 0);
+    assert_eq!(cli.balance(&mint, "bob").await, 4_500_000);
+    for submission in [&alice, &carol] {
+        cli.ok("stranger", &["close-submission", submission]).await;
+    }
+
+    // r2 (alice, carol) and r4 (carol) claim the rest; the creator gets back what is
+    // left: 10 funded + 0.5 forfeited − 4 rewards − 0.6 fees.
+    for (who, key) in [("r2", &r2), ("r4", &r4)] {
+        cli.ok("stranger", &["claim-fee", &bounty, "--reviewer", key])
+            .await;
+        let expected = if who == "r2" { 200_000 } else { 100_000 };
+        assert_eq!(cli.balance(&mint, who).await, expected);
+    }
+    let shown = cli.ok("stranger", &["show", &bounty]).await;
+    assert_eq!(
+        [
+            "bonds_received",
+            "bonds_held",
+            "bonds_returned",
+            "bonds_forfeited",
+            "fees_reserved",
+            "fees_paid"
+        ]
+        .map(|k| shown[k].as_u64().unwrap()),
+        [2_000_000, 0, 1_500_000, 500_000, 0, 600_000]
+    );
+    cli.ok("creator", &["cancel", &bounty]).await;
+    let refunded = cli.ok("stranger", &["refund", &bounty]).await;
+    assert_eq!(refunded["refunded"], 5_900_000);
+    assert_eq!(cli.balance(&mint, "creator").await, 90_000_000 + 5_900_000);
+    cli.ok("creator", &["close", &bounty]).await;
+}
