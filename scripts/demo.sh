@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo (README "Run the demo"): a whole bounty lifecycle on the local chain through
-# the CLI — three contributors, three reviewers — indexed into Postgres, ending with
-# analyst queries. Needs only Rust; PostgreSQL is set up by scripts/postgres.sh.
+# the CLI — three contributors, three reviewers — then a bounty with review fees and
+# submission bonds, indexed into Postgres, ending with analyst queries. Needs only
+# Rust; PostgreSQL is set up by scripts/postgres.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -107,6 +108,40 @@ for s in "$sub_alice" "$sub_bob" "$sub_carol"; do run poster close-submission "$
 run poster list submissions "$bounty"
 run poster show "$bounty"
 run poster close "$bounty"
+
+say "fair work: a bounty that pays reviewers 1 per agreeing vote and asks each submission a bond of 5"
+for who in alice bob carol; do run poster token mint "$mint" 10 --to "$("$cli" -k "$work/$who.json" address)" >/dev/null; done
+printf 'images/0003.jpg\n' >"$work/dataset/manifest2.txt"
+fair=$(json poster bounty create --mint "$mint" --reward 20 --max-winners 1 --quorum 2 \
+  --reviewer "$("$cli" -k "$work/rev1.json" address)" --reviewer "$("$cli" -k "$work/rev2.json" address)" \
+  --reviewer "$("$cli" -k "$work/rev3.json" address)" \
+  --submission-deadline +1h --review-deadline +2h --dataset-id "$work/dataset/manifest2.txt" \
+  --metadata-uri "ipfs://label-birds" --fund 50 --review-fee 1 --submission-bond 5)
+echo "  bounty $fair"
+printf '{"image":"0003.jpg","label":"heron"}\n' >"$work/alice/birds.jsonl"
+printf '{"image":"0003.jpg","label":"cat"}\n' >"$work/bob/birds.jsonl"
+printf '{"image":"0003.jpg","label":"egret"}\n' >"$work/carol/birds.jsonl"
+submitted=$(run alice submit "$fair" "$work/alice/birds.jsonl")
+echo "$submitted"
+fair_alice=$(sed -n 's/^submitted //p' <<<"$submitted")
+fair_bob=$(json bob submission submit "$fair" "$work/bob/birds.jsonl")
+fair_carol=$(json carol submission submit "$fair" "$work/carol/birds.jsonl")
+echo "  bob   $fair_bob"; echo "  carol $fair_carol   (each posted a bond of 5)"
+run rev1 attest "$fair_alice" "$work/alice/birds.jsonl" --approve
+run rev2 attest "$fair_alice" "$work/alice/birds.jsonl" --approve
+run rev1 attest "$fair_bob" "$work/bob/birds.jsonl" --reject --reason-code 2 --reason-uri "ipfs://review-notes/bob-birds"
+run rev3 attest "$fair_bob" "$work/bob/birds.jsonl" --reject --reason-code 2
+echo "# bob's submission: rejected, with the reviewers' reasons; its bond is forfeited to the bounty"
+run poster show "$fair_bob"
+echo "# alice's reward comes with her bond back; carol's submission can no longer win (the one slot is taken): closing it returns her bond"
+run bob release "$fair_alice"
+run bob close-submission "$fair_carol"
+echo "# balances: alice 25 (first bounty) + 10 minted + 20 reward, her bond back; bob 10 minted − 5 forfeited; carol 25 + 10, her bond back"
+for who in alice bob carol; do printf '  %-5s %s\n' "$who" "$("$cli" -k "$work/$who.json" token balance "$mint")"; done
+echo "# fees owed per reviewer: rev1 and rev2 agreed with the acceptance, rev1 and rev3 with the rejection"
+run poster show "$fair"
+echo "# anyone pays the reviewers what they earned, to their associated token accounts"
+for who in rev1 rev2 rev3; do run bob claim-fee "$fair" --reviewer "$("$cli" -k "$work/$who.json" address)"; done
 
 say "indexing the chain into Postgres ($demo_url)"
 sleep 1  # let the last slots finalize
