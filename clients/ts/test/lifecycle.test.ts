@@ -22,6 +22,7 @@ import {
   signTransactionMessageWithSigners,
   SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM,
   SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE,
+  type Address,
   type Instruction,
   type Signature,
   type TransactionSigner,
@@ -46,14 +47,23 @@ import {
   findBountyPda,
   findEventAuthorityPda,
   findSubmissionPda,
+  findVaultPda,
   getBountyCreatedDecoder,
   getBountyCreateInstructionAsync,
   getDatabountyErrorMessage,
+  getReviewFeeClaimedDecoder,
+  getReviewFeeClaimInstructionAsync,
+  getReviewFeesReservedDecoder,
   getSubmissionAcceptedDecoder,
+  getSubmissionAttestedDecoder,
   getSubmissionAttestInstruction,
+  getSubmissionBondForfeitedDecoder,
+  getSubmissionBondPostedDecoder,
+  getSubmissionBondReturnedDecoder,
   getSubmissionCreatedDecoder,
   getSubmissionCreateInstruction,
   getSubmissionPaidDecoder,
+  getSubmissionRejectedDecoder,
   getSubmissionReleaseInstructionAsync,
   isDatabountyError,
   SubmissionStatus,
@@ -90,7 +100,8 @@ before(async () => {
 });
 after(() => chain?.stop());
 
-test("a bounty from creation to payout through the generated client", async () => {
+/** An RPC connection to the local chain, and how the tests send and read transactions. */
+function connect() {
   const rpc = createSolanaRpc(chain.url);
   const rpcSubscriptions = createSolanaRpcSubscriptions(chain.wsUrl);
   const sendAndConfirm = sendAndConfirmTransactionFactory({ rpc, rpcSubscriptions });
@@ -115,6 +126,36 @@ test("a bounty from creation to payout through the generated client", async () =
     assert.ok(tx, `transaction ${signature}`);
     return eventData(tx as never);
   }
+  async function balance(owner: Address, mint: Address): Promise<bigint> {
+    const [ata] = await findAssociatedTokenPda({ owner, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+    const { value } = await rpc.getTokenAccountBalance(ata, { commitment: "confirmed" }).send();
+    return BigInt(value.amount);
+  }
+  return { rpc, send, events, airdrop, balance };
+}
+
+/** A test token with 6 decimals whose authority is `authority`. */
+async function createMint(send: ReturnType<typeof connect>["send"], rpc: ReturnType<typeof connect>["rpc"], authority: TransactionSigner, mint: TransactionSigner) {
+  const space = 82n;
+  const rent = await rpc.getMinimumBalanceForRentExemption(space).send();
+  await send(authority, [
+    getCreateAccountInstruction({ payer: authority, newAccount: mint, lamports: rent, space, programAddress: TOKEN_PROGRAM_ADDRESS }),
+    getInitializeMint2Instruction({ mint: mint.address, decimals: 6, mintAuthority: authority.address }),
+  ]);
+}
+
+/** Mints `amount` base units to `owner`'s associated token account, created on the way. */
+async function mintTo(send: ReturnType<typeof connect>["send"], authority: TransactionSigner, mint: Address, owner: Address, amount: bigint) {
+  const [ata] = await findAssociatedTokenPda({ owner, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  await send(authority, [
+    getCreateAssociatedTokenIdempotentInstruction({ payer: authority, ata, owner, mint }),
+    getMintToInstruction({ mint, token: ata, mintAuthority: authority, amount }),
+  ]);
+  return ata;
+}
+
+test("a bounty from creation to payout through the generated client", async () => {
+  const { rpc, send, events, airdrop } = connect();
 
   const [creator, contributor, reviewer, mint] = await Promise.all([
     generateKeyPairSigner(),
@@ -127,15 +168,8 @@ test("a bounty from creation to payout through the generated client", async () =
   }
 
   // A test token: 6 decimals, 1000 tokens to the creator.
-  const space = 82n;
-  const rent = await rpc.getMinimumBalanceForRentExemption(space).send();
-  const [creatorAta] = await findAssociatedTokenPda({ owner: creator.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
-  await send(creator, [
-    getCreateAccountInstruction({ payer: creator, newAccount: mint, lamports: rent, space, programAddress: TOKEN_PROGRAM_ADDRESS }),
-    getInitializeMint2Instruction({ mint: mint.address, decimals: 6, mintAuthority: creator.address }),
-    getCreateAssociatedTokenIdempotentInstruction({ payer: creator, ata: creatorAta, owner: creator.address, mint: mint.address }),
-    getMintToInstruction({ mint: mint.address, token: creatorAta, mintAuthority: creator, amount: 1_000_000_000n }),
-  ]);
+  await createMint(send, rpc, creator, mint);
+  const creatorAta = await mintTo(send, creator, mint.address, creator.address, 1_000_000_000n);
 
   // Create and fund a bounty: 2 tokens per accepted submission, one reviewer.
   const { value: slot } = { value: await rpc.getSlot({ commitment: "confirmed" }).send() };
@@ -248,4 +282,146 @@ test("a bounty from creation to payout through the generated client", async () =
   assert.equal(listed.length, 1);
   account = decodeBounty({ address: listed[0].pubkey, ...listed[0].account, data: Buffer.from(listed[0].account.data[0], "base64") } as never);
   assert.equal(account.data.paid, 1);
+});
+
+test("fair work through the generated client: review fees, bonds and a rejection's reason", async () => {
+  const { rpc, send, events, airdrop, balance } = connect();
+  const [creator, good, junk, reviewer, mint] = await Promise.all([
+    generateKeyPairSigner(),
+    generateKeyPairSigner(),
+    generateKeyPairSigner(),
+    generateKeyPairSigner(),
+    generateKeyPairSigner(),
+  ]);
+  for (const who of [creator, good, junk, reviewer]) {
+    await airdrop({ recipientAddress: who.address, lamports: lamports(2_000_000_000n), commitment: "confirmed" });
+  }
+  await createMint(send, rpc, creator, mint);
+  const creatorAta = await mintTo(send, creator, mint.address, creator.address, 100_000_000n);
+  // Each contributor holds 5 tokens: the bond of 0.5 comes out of them.
+  for (const who of [good, junk]) await mintTo(send, creator, mint.address, who.address, 5_000_000n);
+
+  // 2 per winner, 0.1 per agreeing vote, a bond of 0.5; one reviewer decides alone.
+  const now = BigInt((await rpc.getBlockTime(await rpc.getSlot({ commitment: "confirmed" }).send()).send()) ?? BigInt(Math.floor(Date.now() / 1000)));
+  const datasetId = new Uint8Array(32).fill(9);
+  const bounty = await findBountyPda(creator.address, datasetId, 0n);
+  const [vault] = await findVaultPda({ bounty });
+  const common = { eventAuthority: await findEventAuthorityPda(), program: DATABOUNTY_PROGRAM_ADDRESS };
+  const created = await send(creator, [
+    await getBountyCreateInstructionAsync({
+      ...common,
+      payer: creator,
+      creator,
+      bounty,
+      mint: mint.address,
+      creatorTokenAccount: creatorAta,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+      datasetId,
+      nonce: 0n,
+      metadataUri: "ipfs://fair-work",
+      rewardPerSubmission: 2_000_000n,
+      maxWinners: 2,
+      reviewers: [reviewer.address],
+      quorum: 1,
+      submissionDeadline: now + 3600n,
+      reviewDeadline: now + 7200n,
+      allowPermanentDelegate: false,
+      initialFunding: 10_000_000n,
+      reviewFee: 100_000n,
+      submissionBond: 500_000n,
+    }),
+  ]);
+  const [createdEvent] = pick(await events(created), getBountyCreatedDecoder());
+  assert.equal(createdEvent.reviewFee, 100_000n);
+  assert.equal(createdEvent.submissionBond, 500_000n);
+  const terms = termsHash((await fetchBounty(rpc, bounty, { commitment: "confirmed" })).data);
+
+  // Each contributor registers a hash and posts the bond through the optional accounts.
+  async function submit(contributor: TransactionSigner, fill: number) {
+    const hash = submissionHash(bounty, contributor.address, new Uint8Array(32).fill(fill));
+    const submission = await findSubmissionPda(bounty, contributor.address, hash);
+    const [contributorTokenAccount] = await findAssociatedTokenPda({ owner: contributor.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+    const signature = await send(contributor, [
+      getSubmissionCreateInstruction({
+        ...common,
+        contributor,
+        bounty,
+        submission,
+        vault,
+        mint: mint.address,
+        contributorTokenAccount,
+        tokenProgram: TOKEN_PROGRAM_ADDRESS,
+        hash,
+        uri: null,
+        terms,
+      }),
+    ]);
+    const [posted] = pick(await events(signature), getSubmissionBondPostedDecoder());
+    assert.equal(posted.submission, submission);
+    assert.equal(posted.received, 500_000n);
+    assert.equal(await balance(contributor.address, mint.address), 4_500_000n);
+    return { hash, submission };
+  }
+  const goodWork = await submit(good, 1);
+  const junkWork = await submit(junk, 2);
+
+  // The junk is rejected with a reason: the code is on the account and in the event, the
+  // URI only in the event; the bond is forfeited and pays the reviewer's fee.
+  const rejected = await send(reviewer, [
+    getSubmissionAttestInstruction({ ...common, reviewer, bounty, ...junkWork, approve: false, reasonCode: 4, reasonUri: "ipfs://review-notes/junk" }),
+  ]);
+  const rejectionEvents = await events(rejected);
+  const [attested] = pick(rejectionEvents, getSubmissionAttestedDecoder());
+  assert.equal(attested.reasonCode, 4);
+  assert.deepEqual(attested.reasonUri, { __option: "Some", value: "ipfs://review-notes/junk" });
+  assert.equal(pick(rejectionEvents, getSubmissionRejectedDecoder())[0].submission, junkWork.submission);
+  const [forfeited] = pick(rejectionEvents, getSubmissionBondForfeitedDecoder());
+  assert.equal(forfeited.amount, 500_000n);
+  const [rejectionFees] = pick(rejectionEvents, getReviewFeesReservedDecoder());
+  assert.deepEqual([rejectionFees.accepted, rejectionFees.reviewers, rejectionFees.amount], [false, [reviewer.address], 100_000n]);
+  const junkAccount = await fetchSubmission(rpc, junkWork.submission, { commitment: "confirmed" });
+  assert.equal(junkAccount.data.status, SubmissionStatus.Rejected);
+  assert.deepEqual([junkAccount.data.bond, junkAccount.data.rejectionReasons], [0n, [4]]);
+
+  // The good work is accepted and released: reward and bond back (5 − 0.5 + 2 + 0.5).
+  await send(reviewer, [getSubmissionAttestInstruction({ ...common, reviewer, bounty, ...goodWork, approve: true, reasonCode: 0, reasonUri: null })]);
+  const [goodAta] = await findAssociatedTokenPda({ owner: good.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  const released = await send(creator, [
+    await getSubmissionReleaseInstructionAsync({
+      ...common,
+      payer: creator,
+      bounty,
+      submission: goodWork.submission,
+      mint: mint.address,
+      contributor: good.address,
+      contributorTokenAccount: goodAta,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+    }),
+  ]);
+  const [returned] = pick(await events(released), getSubmissionBondReturnedDecoder());
+  assert.equal(returned.amount, 500_000n);
+  assert.equal(await balance(good.address, mint.address), 7_000_000n);
+
+  // Anyone claims the reviewer's two fees (one per decision) into its associated token
+  // account, created on the way.
+  const [reviewerAta] = await findAssociatedTokenPda({ owner: reviewer.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  const claimed = await send(creator, [
+    await getReviewFeeClaimInstructionAsync({
+      ...common,
+      payer: creator,
+      bounty,
+      mint: mint.address,
+      reviewer: reviewer.address,
+      reviewerTokenAccount: reviewerAta,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+    }),
+  ]);
+  const [claim] = pick(await events(claimed), getReviewFeeClaimedDecoder());
+  assert.deepEqual([claim.reviewer, claim.amount, claim.feesPaid], [reviewer.address, 200_000n, 200_000n]);
+  assert.equal(await balance(reviewer.address, mint.address), 200_000n);
+  const after = (await fetchBounty(rpc, bounty, { commitment: "confirmed" })).data;
+  assert.deepEqual(
+    [after.feesOwed, after.feesReserved, after.bondsReceived, after.bondsReturned, after.bondsForfeited, after.bondsHeld],
+    [[0n], 0n, 1_000_000n, 500_000n, 500_000n, 0n],
+  );
 });
