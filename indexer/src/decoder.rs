@@ -135,6 +135,7 @@ pub fn event_json(event: &DatabountyEvent) -> Value {
             "reviewers": e.reviewers.iter().map(key).collect::<Vec<_>>(), "quorum": e.quorum,
             "submission_deadline": e.submission_deadline, "review_deadline": e.review_deadline,
             "permanent_delegate_allowed": e.permanent_delegate_allowed, "created_at": e.created_at,
+            "review_fee": amount(e.review_fee), "submission_bond": amount(e.submission_bond),
         }),
         BountyFunded(e) => json!({
             "bounty": key(&e.bounty), "funder": key(&e.funder), "mint": key(&e.mint),
@@ -165,6 +166,8 @@ pub fn event_json(event: &DatabountyEvent) -> Value {
             "bounty": key(&e.bounty), "submission": key(&e.submission), "reviewer": key(&e.reviewer),
             "reviewer_index": e.reviewer_index, "approve": e.approve, "approvals": e.approvals,
             "rejections": e.rejections, "status": format!("{:?}", e.status), "attested_at": e.attested_at,
+            "reviewer_generation": e.reviewer_generation, "reason_code": e.reason_code,
+            "reason_uri": e.reason_uri.as_deref().map(storable_text),
         }),
         SubmissionAccepted(e) => json!({
             "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
@@ -186,15 +189,51 @@ pub fn event_json(event: &DatabountyEvent) -> Value {
             "final_status": format!("{:?}", e.final_status), "rent_returned": amount(e.rent_returned),
             "pending": e.pending, "open_submission_accounts": e.open_submission_accounts, "closed_at": e.closed_at,
         }),
-        // Fair-work events (fees, bonds, extensions, replacements): not projected yet.
-        SubmissionBondPosted(_)
-        | SubmissionBondReturned(_)
-        | SubmissionBondForfeited(_)
-        | ReviewFeesReserved(_)
-        | ReviewFeeClaimed(_)
-        | BountyExtended(_)
-        | ReviewerReplaced(_) => {
-            json!({ "bounty": key(&event.bounty()) })
-        }
+        SubmissionBondPosted(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
+            "requested": amount(e.requested), "received": amount(e.received),
+            "bonds_held_before": amount(e.bonds_held_before), "bonds_held_after": amount(e.bonds_held_after),
+            "posted_at": e.posted_at,
+        }),
+        SubmissionBondReturned(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
+            "contributor_token_account": key(&e.contributor_token_account), "amount": amount(e.amount),
+            "received": amount(e.received), "bonds_held_before": amount(e.bonds_held_before),
+            "bonds_held_after": amount(e.bonds_held_after), "bonds_returned": amount(e.bonds_returned),
+            "returned_at": e.returned_at,
+        }),
+        SubmissionBondForfeited(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
+            "amount": amount(e.amount), "bonds_held_before": amount(e.bonds_held_before),
+            "bonds_held_after": amount(e.bonds_held_after), "bonds_forfeited": amount(e.bonds_forfeited),
+            "forfeited_at": e.forfeited_at,
+        }),
+        ReviewFeesReserved(e) => json!({
+            "bounty": key(&e.bounty), "submission": key(&e.submission), "accepted": e.accepted,
+            "reviewers": e.reviewers.iter().map(key).collect::<Vec<_>>(), "reviewer_indexes": e.reviewer_indexes,
+            "fee": amount(e.fee), "amount": amount(e.amount), "fees_reserved_before": amount(e.fees_reserved_before),
+            "fees_reserved_after": amount(e.fees_reserved_after), "decided_at": e.decided_at,
+        }),
+        ReviewFeeClaimed(e) => json!({
+            "bounty": key(&e.bounty), "reviewer": key(&e.reviewer), "reviewer_index": e.reviewer_index,
+            "reviewer_token_account": key(&e.reviewer_token_account), "amount": amount(e.amount),
+            "received": amount(e.received), "fees_reserved_before": amount(e.fees_reserved_before),
+            "fees_reserved_after": amount(e.fees_reserved_after), "fees_paid": amount(e.fees_paid),
+            "claimed_at": e.claimed_at,
+        }),
+        BountyExtended(e) => json!({
+            "bounty": key(&e.bounty), "creator": key(&e.creator),
+            "submission_deadline_before": e.submission_deadline_before,
+            "submission_deadline_after": e.submission_deadline_after,
+            "review_deadline_before": e.review_deadline_before, "review_deadline_after": e.review_deadline_after,
+            "max_winners_before": e.max_winners_before, "max_winners_after": e.max_winners_after,
+            "extended_at": e.extended_at,
+        }),
+        ReviewerReplaced(e) => json!({
+            "bounty": key(&e.bounty), "creator": key(&e.creator), "reviewer_index": e.reviewer_index,
+            "old_reviewer": key(&e.old_reviewer), "new_reviewer": key(&e.new_reviewer),
+            "generation_before": e.generation_before, "generation_after": e.generation_after,
+            "replaced_at": e.replaced_at,
+        }),
     }
 }

@@ -67,7 +67,28 @@ pub struct BountyPatch {
     pub status: Option<&'static str>,
     pub cancelled_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// Fair work: fees and bonds (the program's counters), and what an extension moved.
+    pub fair: FairWorkPatch,
     pub updated: Position,
+}
+
+/// The bounty columns the fair-work events set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FairWorkPatch {
+    pub fees_reserved: Option<u64>,
+    pub fees_paid: Option<u64>,
+    pub bonds_held: Option<u64>,
+    pub bonds_returned: Option<u64>,
+    pub bonds_forfeited: Option<u64>,
+    pub submission_deadline: Option<i64>,
+    pub review_deadline: Option<i64>,
+    pub max_winners: Option<u32>,
+}
+
+impl FairWorkPatch {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -78,7 +99,25 @@ pub struct SubmissionPatch {
     pub decided_at: Option<i64>,
     pub paid_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// The bond the vault received, and what became of it.
+    pub bond: Option<u64>,
+    pub bond_status: Option<&'static str>,
     pub updated: Position,
+}
+
+/// One movement of a submission's bond.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BondMovement {
+    pub bounty: String,
+    pub submission: String,
+    pub contributor: String,
+    /// `posted`, `returned` or `forfeited`.
+    pub kind: &'static str,
+    pub amount: u64,
+    /// What arrived where it went (after any transfer fee); none for a forfeit, which
+    /// stays in the vault.
+    pub received: Option<u64>,
+    pub at: i64,
 }
 
 /// An append-only ledger row: the event, where it happened, and the incarnations it
@@ -104,6 +143,11 @@ pub struct Changes {
     pub refunds: Vec<Entry<ev::BountyRefunded>>,
     pub payouts: Vec<Entry<ev::SubmissionPaid>>,
     pub attestations: Vec<Entry<ev::SubmissionAttested>>,
+    pub fee_awards: Vec<Entry<ev::ReviewFeesReserved>>,
+    pub fee_claims: Vec<Entry<ev::ReviewFeeClaimed>>,
+    pub bond_movements: Vec<Entry<BondMovement>>,
+    /// Reviewer slots given to a new key, in chain order (applied one by one).
+    pub replacements: Vec<Entry<ev::ReviewerReplaced>>,
 }
 
 /// One decoded event with where it happened.
@@ -270,14 +314,99 @@ impl Changes {
                 }
                 s.closed_at = Some(e.closed_at);
             }
-            // Fair-work events (fees, bonds, extensions, replacements): not projected yet.
-            SubmissionBondPosted(_)
-            | SubmissionBondReturned(_)
-            | SubmissionBondForfeited(_)
-            | ReviewFeesReserved(_)
-            | ReviewFeeClaimed(_)
-            | BountyExtended(_)
-            | ReviewerReplaced(_) => {}
+            SubmissionBondPosted(e) => {
+                let submission = e.submission.to_string();
+                let movement = BondMovement {
+                    bounty: bounty.clone(),
+                    submission: submission.clone(),
+                    contributor: e.contributor.to_string(),
+                    kind: "posted",
+                    amount: e.requested,
+                    received: Some(e.received),
+                    at: e.posted_at,
+                };
+                self.bond_movements
+                    .push(entry(&located, known, Some(&submission), movement));
+                self.bounty((bounty.clone(), known.bounty(&bounty)), at)
+                    .fair
+                    .bonds_held = Some(e.bonds_held_after);
+                let s = self.submission((submission.clone(), known.submission(&submission)), at);
+                s.bond = Some(e.received);
+                s.bond_status = Some("Held");
+            }
+            SubmissionBondReturned(e) => {
+                let submission = e.submission.to_string();
+                let movement = BondMovement {
+                    bounty: bounty.clone(),
+                    submission: submission.clone(),
+                    contributor: e.contributor.to_string(),
+                    kind: "returned",
+                    amount: e.amount,
+                    received: Some(e.received),
+                    at: e.returned_at,
+                };
+                self.bond_movements
+                    .push(entry(&located, known, Some(&submission), movement));
+                let fair = &mut self
+                    .bounty((bounty.clone(), known.bounty(&bounty)), at)
+                    .fair;
+                fair.bonds_held = Some(e.bonds_held_after);
+                fair.bonds_returned = Some(e.bonds_returned);
+                self.submission((submission.clone(), known.submission(&submission)), at)
+                    .bond_status = Some("Returned");
+            }
+            SubmissionBondForfeited(e) => {
+                let submission = e.submission.to_string();
+                let movement = BondMovement {
+                    bounty: bounty.clone(),
+                    submission: submission.clone(),
+                    contributor: e.contributor.to_string(),
+                    kind: "forfeited",
+                    amount: e.amount,
+                    received: None,
+                    at: e.forfeited_at,
+                };
+                self.bond_movements
+                    .push(entry(&located, known, Some(&submission), movement));
+                let fair = &mut self
+                    .bounty((bounty.clone(), known.bounty(&bounty)), at)
+                    .fair;
+                fair.bonds_held = Some(e.bonds_held_after);
+                fair.bonds_forfeited = Some(e.bonds_forfeited);
+                self.submission((submission.clone(), known.submission(&submission)), at)
+                    .bond_status = Some("Forfeited");
+            }
+            ReviewFeesReserved(e) => {
+                let submission = e.submission.to_string();
+                self.fee_awards
+                    .push(entry(&located, known, Some(&submission), e.clone()));
+                self.bounty((bounty.clone(), known.bounty(&bounty)), at)
+                    .fair
+                    .fees_reserved = Some(e.fees_reserved_after);
+            }
+            ReviewFeeClaimed(e) => {
+                self.fee_claims
+                    .push(entry(&located, known, None, e.clone()));
+                let fair = &mut self
+                    .bounty((bounty.clone(), known.bounty(&bounty)), at)
+                    .fair;
+                fair.fees_reserved = Some(e.fees_reserved_after);
+                fair.fees_paid = Some(e.fees_paid);
+            }
+            BountyExtended(e) => {
+                let fair = &mut self
+                    .bounty((bounty.clone(), known.bounty(&bounty)), at)
+                    .fair;
+                fair.submission_deadline = Some(e.submission_deadline_after);
+                fair.review_deadline = Some(e.review_deadline_after);
+                fair.max_winners = Some(e.max_winners_after);
+            }
+            ReviewerReplaced(e) => {
+                self.replacements
+                    .push(entry(&located, known, None, e.clone()));
+                // The position moves on, so an older event read late cannot undo it.
+                self.bounty((bounty.clone(), known.bounty(&bounty)), at);
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The decoder on a recorded `getTransaction` reply from the local chain (a
-//! `bounty_create` that funded in the same call), and on variants of it.
+//! `bounty_create` that funded in the same call: `databounty create ... --fund 100` on a
+//! 6-decimal mint, then `getTransaction` with `encoding: json`), and on variants of it.
+//! Re-record it when an event's layout changes.
 
 #![allow(deprecated)]
 
@@ -55,7 +57,7 @@ fn decodes_the_recorded_events_in_order() {
     };
     assert_eq!(
         (funded.requested, funded.received, funded.funded),
-        (10_000_000, 10_000_000, 10_000_000)
+        (100_000_000, 100_000_000, 100_000_000)
     );
     let Ok(DatabountyEvent::BountyCreated(created)) = &rows[0].event else {
         panic!()
@@ -63,10 +65,15 @@ fn decodes_the_recorded_events_in_order() {
     assert_eq!(created.bounty, funded.bounty);
     let fields = event_json(rows[0].event.as_ref().unwrap());
     assert_eq!(
-        fields["reward_per_submission"], "2500000",
+        fields["reward_per_submission"], "25000000",
         "u64 amounts travel as strings"
     );
-    assert_eq!(fields["dataset_id"], "c".repeat(64));
+    assert_eq!(
+        fields["dataset_id"],
+        databounty_sdk::hash::hex(&created.dataset_id),
+        "hashes travel as hex"
+    );
+    assert_eq!(fields["review_fee"], "0");
 }
 
 #[test]

@@ -8,9 +8,8 @@ mod common;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::{checkpoint, index, Chain, Lifecycle};
+use common::{checkpoint, index, serve, Chain, Lifecycle};
 use databounty::instructions::BountyCreateArgs;
-use databounty_indexer::api::{router, ApiState};
 use databounty_indexer::db::{Checkpoint, Db, Writer};
 use databounty_indexer::decoder::{decode, EventRow, Position, TransactionUpdate};
 use databounty_indexer::metrics::Metrics;
@@ -709,18 +708,6 @@ async fn a_relanded_transaction_is_read_again(pool: PgPool) {
         count(&pool, "SELECT count(*) FROM events WHERE NOT finalized").await,
         0
     );
-}
-
-async fn serve(db: &Db, metrics: &Metrics, stall_after: Duration) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(ApiState {
-        db: db.clone(),
-        metrics: metrics.clone(),
-        stall_after,
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    url
 }
 
 /// Item 9: the live loop against a node that only answers garbage fails its passes,

@@ -8,9 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anchor_lang::AccountDeserialize;
 use common::Chain;
-use common::{checkpoint, index as run_once};
+use common::{checkpoint, index as run_once, serve};
 use databounty::state::{Bounty, Submission};
-use databounty_indexer::api::{router, ApiState};
 use databounty_indexer::db::{Checkpoint, Db};
 use databounty_indexer::decoder::TransactionUpdate;
 use databounty_indexer::metrics::Metrics;
@@ -227,14 +226,7 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
     assert_eq!(funding.get::<String, _>(3), "5000000");
 
     // The HTTP API over the same data.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(ApiState {
-        db: db.clone(),
-        metrics: metrics.clone(),
-        stall_after: std::time::Duration::from_secs(60),
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = serve(&db, &metrics, std::time::Duration::from_secs(60)).await;
     let get = |path: String| {
         let url = url.clone();
         async move { reqwest::get(format!("{url}{path}")).await.unwrap() }
@@ -671,4 +663,249 @@ async fn batch_size_does_not_change_the_result(pool: PgPool) {
         snapshots.push(snapshot(&pool).await);
     }
     assert_eq!(snapshots[0], snapshots[1]);
+}
+
+/// Fair work indexed: a bounty with a review fee and a bond; one submission accepted
+/// (its bond returned with the reward), one rejected with a reason (its bond
+/// forfeited); both fees claimed; the deadlines extended; a reviewer replaced. The
+/// bounty row equals the account, and every fee and bond movement is a ledger row.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool) {
+    use databounty::instructions::{BountyCreateArgs, BountyExtendArgs};
+    use databounty_sdk::instructions::{self as ix, BondAccounts};
+    use databounty_sdk::{accounts, pda};
+    let program = anchor_spl::token::ID;
+    let chain = Chain::start().await;
+    let creator = chain.funded().await;
+    let (mint, creator_ata, _) = chain.token(&creator).await;
+    let reviewers = [chain.funded().await, chain.funded().await];
+    let contributors = [chain.funded().await, chain.funded().await];
+    for who in &contributors {
+        let ixs = accounts::mint_to_owner_ixs(
+            &creator.pubkey(),
+            &creator.pubkey(),
+            &who.pubkey(),
+            &mint,
+            &program,
+            1_000_000,
+        )
+        .unwrap();
+        chain.send(&ixs, &creator, &[]).await;
+    }
+    let now = chain.chain_time().await;
+    let args = BountyCreateArgs {
+        dataset_id: [4u8; 32],
+        nonce: 0,
+        metadata_uri: "ipfs://fair".into(),
+        reward_per_submission: 10_000,
+        max_winners: 2,
+        reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
+        // Both must approve; one rejection decides.
+        quorum: 2,
+        submission_deadline: now + 3_600,
+        review_deadline: now + 7_200,
+        allow_permanent_delegate: false,
+        initial_funding: 100_000,
+        review_fee: 1_000,
+        submission_bond: 500,
+    };
+    let create = ix::bounty_create(
+        &creator.pubkey(),
+        &creator.pubkey(),
+        &mint,
+        &program,
+        Some(creator_ata),
+        args,
+    );
+    chain.send(&[create], &creator, &[]).await;
+    let bounty = pda::bounty(&creator.pubkey(), &[4u8; 32], 0);
+    let bond = BondAccounts {
+        mint,
+        token_program: program,
+        token_account: None,
+    };
+    let mut submissions = Vec::new();
+    for who in &contributors {
+        let hash = [who.pubkey().to_bytes()[0] | 1; 32];
+        let terms = chain.terms(&bounty).await;
+        let create =
+            ix::submission_create_with_bond(&who.pubkey(), &bounty, hash, None, terms, bond);
+        chain.send(&[create], who, &[]).await;
+        submissions.push((pda::submission(&bounty, &who.pubkey(), &hash), hash));
+    }
+    let [(accepted, accepted_hash), (rejected, rejected_hash)] = submissions[..] else {
+        unreachable!("two submissions")
+    };
+    for reviewer in &reviewers {
+        chain
+            .vote(reviewer, &bounty, &accepted, accepted_hash, true)
+            .await;
+    }
+    let reject = ix::submission_attest_with_reason(
+        &reviewers[1].pubkey(),
+        &bounty,
+        &rejected,
+        rejected_hash,
+        false,
+        7,
+        Some("ipfs://why\0".into()),
+    );
+    chain.send(&[reject], &reviewers[1], &[]).await;
+    chain
+        .release(
+            &creator,
+            &bounty,
+            &accepted,
+            &mint,
+            &contributors[0].pubkey(),
+        )
+        .await;
+    for reviewer in &reviewers {
+        let claim = ix::review_fee_claim(
+            &creator.pubkey(),
+            &bounty,
+            &reviewer.pubkey(),
+            &mint,
+            &program,
+            None,
+        );
+        chain.send(&[claim], &creator, &[]).await;
+    }
+    let extend = ix::bounty_extend(
+        &creator.pubkey(),
+        &bounty,
+        BountyExtendArgs {
+            submission_deadline: now + 4_000,
+            review_deadline: now + 8_000,
+            max_winners: 3,
+        },
+    );
+    chain.send(&[extend], &creator, &[]).await;
+    let newcomer = Pubkey::new_unique();
+    let replace = ix::bounty_reviewer_replace(
+        &creator.pubkey(),
+        &bounty,
+        &reviewers[1].pubkey(),
+        &newcomer,
+    );
+    chain.send(&[replace], &creator, &[]).await;
+    chain.wait_finalized().await;
+    let db = Db::from_pool(pool.clone());
+    run_once(
+        &source(&chain, CommitmentConfig::finalized()),
+        &db,
+        &config(false),
+        &Metrics::default(),
+    )
+    .await
+    .unwrap();
+
+    let account = chain.rpc.get_account(&bounty).await.unwrap();
+    let on_chain = Bounty::try_deserialize(&mut account.data.as_slice()).unwrap();
+    let row = sqlx::query(
+        "SELECT review_fee::text, submission_bond::text, fees_reserved::text, fees_paid::text, bonds_held::text,
+                bonds_returned::text, bonds_forfeited::text, submission_deadline_unix, review_deadline_unix,
+                max_winners, reviewers, reviewer_generations, funded::text, released::text
+         FROM bounties WHERE bounty = $1",
+    )
+    .bind(bounty.to_string())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let amounts: Vec<String> = (0..7).map(|i| row.get::<String, _>(i)).collect();
+    let expected = [
+        on_chain.review_fee,
+        on_chain.submission_bond,
+        on_chain.fees_reserved,
+        on_chain.fees_paid,
+        on_chain.bonds_held,
+        on_chain.bonds_returned,
+        on_chain.bonds_forfeited,
+    ];
+    assert_eq!(amounts, expected.map(|v| v.to_string()));
+    assert_eq!(amounts, ["1000", "500", "0", "3000", "0", "500", "500"]);
+    assert_eq!(row.get::<i64, _>(7), on_chain.submission_deadline);
+    assert_eq!(row.get::<i64, _>(8), on_chain.review_deadline);
+    assert_eq!(row.get::<i64, _>(9), i64::from(on_chain.max_winners));
+    let reviewers_row: Vec<String> = row.get(10);
+    let on_chain_reviewers: Vec<String> =
+        on_chain.reviewers.iter().map(|r| r.to_string()).collect();
+    assert_eq!(reviewers_row, on_chain_reviewers);
+    assert_eq!(reviewers_row[1], newcomer.to_string());
+    let generations: Vec<i32> = row.get(11);
+    let on_chain_generations: Vec<i32> = on_chain
+        .reviewer_generations
+        .iter()
+        .map(|g| i32::try_from(*g).unwrap())
+        .collect();
+    assert_eq!(generations, on_chain_generations);
+    assert_eq!(row.get::<String, _>(12), on_chain.funded.to_string());
+    assert_eq!(row.get::<String, _>(13), on_chain.released.to_string());
+
+    let bonds: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT submission, bond::text, bond_status FROM submissions ORDER BY bond_status",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        bonds,
+        [
+            (rejected.to_string(), "500".into(), Some("Forfeited".into())),
+            (accepted.to_string(), "500".into(), Some("Returned".into())),
+        ]
+    );
+    let moves: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, amount::text FROM bond_movements ORDER BY slot, pos")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let kinds: Vec<&str> = moves.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["posted", "posted", "forfeited", "returned"]);
+    let reason: (i32, Option<String>, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT reason_code, reason_uri, reason_uri_raw FROM attestations WHERE submission = $1",
+    )
+    .bind(rejected.to_string())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(reason.0, 7);
+    assert_eq!(reason.1.as_deref(), Some("ipfs://why\u{FFFD}"));
+    assert_eq!(reason.2.as_deref(), Some(&b"ipfs://why\0"[..]));
+    let earnings: Vec<(String, i64, String, String)> = sqlx::query_as(
+        "SELECT reviewer, agreed, fees_earned::text, fees_claimed::text FROM reviewer_agreement ORDER BY reviewer",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    // The first agreed once (the acceptance), the second twice (and the rejection).
+    let mut expected: Vec<(String, i64, String, String)> = [(0, 1, "1000"), (1, 2, "2000")]
+        .map(|(i, agreed, fees)| {
+            (
+                reviewers[i].pubkey().to_string(),
+                agreed,
+                fees.into(),
+                fees.into(),
+            )
+        })
+        .to_vec();
+    expected.sort();
+    assert_eq!(earnings, expected);
+
+    let url = serve(&db, &Metrics::default(), std::time::Duration::from_secs(60)).await;
+    let page: Value = reqwest::get(format!("{url}/bounties/{bounty}/submissions"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let reasons: Vec<&Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["rejection_reasons"].as_array().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0]["code"], 7);
+    assert_eq!(reasons[0]["reviewer"], reviewers[1].pubkey().to_string());
 }

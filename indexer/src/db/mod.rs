@@ -10,6 +10,7 @@
 //! are cast to their Rust type (`as &[Option<T>]`) and their SQL type is checked by
 //! Postgres when they run.
 
+pub mod fair_work;
 pub mod log;
 pub mod state;
 pub mod summaries;

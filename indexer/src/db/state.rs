@@ -9,7 +9,7 @@ use databounty_sdk::events::decode_event;
 use databounty_sdk::hash::hex;
 use sqlx::PgConnection;
 
-use super::{numeric, pg_time, summaries, DbError};
+use super::{fair_work, numeric, pg_time, summaries, DbError};
 use crate::decoder::{storable_text, Position};
 use crate::projection::{project, Changes, Incarnations, Located};
 
@@ -55,6 +55,7 @@ pub async fn write(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbE
     let decided = newly_decided(conn, changes).await?;
     patch_submissions(conn, changes).await?;
     insert_ledgers(conn, changes).await?;
+    fair_work::write(conn, changes).await?;
     summaries::add(conn, changes, &decided).await
 }
 
@@ -107,14 +108,15 @@ async fn insert_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(
         "INSERT INTO bounties (bounty, incarnation, creator, dataset_id, nonce, metadata_uri, metadata_uri_raw, mint,
              token_program, vault, reward_per_submission, max_winners, reviewers, quorum, submission_deadline_unix,
              submission_deadline, review_deadline_unix, review_deadline, permanent_delegate_allowed, status, created_at,
-             created_slot, updated_slot, updated_pos)
+             created_slot, updated_slot, updated_pos, review_fee, submission_bond, reviewer_generations)
          SELECT b, i, c, d, nn::numeric, u, ur, m, tp, v, r::numeric, mw, string_to_array(rv, ','), q, sdu, sd, rdu, rd,
-                pd, 'Open', ca, sl, sl, p
+                pd, 'Open', ca, sl, sl, p, rf::numeric, sb::numeric,
+                array_fill(0, ARRAY[cardinality(string_to_array(rv, ','))])
          FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::text[],
                      $9::text[], $10::text[], $11::text[], $12::int8[], $13::text[], $14::int2[], $15::int8[],
                      $16::timestamptz[], $17::int8[], $18::timestamptz[], $19::bool[], $20::timestamptz[],
-                     $21::int8[], $22::int8[])
-              AS u(b, i, c, d, nn, u, ur, m, tp, v, r, mw, rv, q, sdu, sd, rdu, rd, pd, ca, sl, p)
+                     $21::int8[], $22::int8[], $23::text[], $24::text[])
+              AS u(b, i, c, d, nn, u, ur, m, tp, v, r, mw, rv, q, sdu, sd, rdu, rd, pd, ca, sl, p, rf, sb)
          ON CONFLICT (bounty, incarnation) DO NOTHING",
         &col(&|b| b.event.bounty.to_string()),
         &n.iter().map(|b| b.incarnation).collect::<Vec<_>>(),
@@ -138,6 +140,8 @@ async fn insert_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(
         &n.iter().map(|b| pg_time(b.event.created_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
         &n.iter().map(|b| b.position.slot_i64()).collect::<Vec<_>>(),
         &n.iter().map(|b| b.position.within_slot()).collect::<Vec<_>>(),
+        &col(&|b| numeric(b.event.review_fee)),
+        &col(&|b| numeric(b.event.submission_bond)),
     )
     .execute(conn)
     .await?;
@@ -384,11 +388,13 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
         let (sig, _ix, _inner, slot, pos, inc) = common!(f);
         sqlx::query!(
             "INSERT INTO attestations (signature, slot, pos, bounty_incarnation, bounty, submission,
-                 submission_incarnation, reviewer, reviewer_index, approve, attested_at)
-             SELECT s, sl, p, bi, b, sub, si, r, ri, a, t
+                 submission_incarnation, reviewer, reviewer_index, approve, attested_at, reviewer_generation,
+                 reason_code, reason_uri, reason_uri_raw)
+             SELECT s, sl, p, bi, b, sub, si, r, ri, a, t, g, rc, ru, rur
              FROM UNNEST($1::text[], $2::int8[], $3::int8[], $4::int4[], $5::text[], $6::text[], $7::int4[], $8::text[],
-                         $9::int2[], $10::bool[], $11::timestamptz[])
-                  AS u(s, sl, p, bi, b, sub, si, r, ri, a, t)
+                         $9::int2[], $10::bool[], $11::timestamptz[], $12::int4[], $13::int4[], $14::text[],
+                         $15::bytea[])
+                  AS u(s, sl, p, bi, b, sub, si, r, ri, a, t, g, rc, ru, rur)
              ON CONFLICT DO NOTHING",
             &sig,
             &slot,
@@ -401,6 +407,16 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
             &f.iter().map(|r| i16::from(r.event.reviewer_index)).collect::<Vec<_>>(),
             &f.iter().map(|r| r.event.approve).collect::<Vec<_>>(),
             &f.iter().map(|r| pg_time(r.event.attested_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
+            &f.iter()
+                .map(|r| i32::try_from(r.event.reviewer_generation).unwrap_or(i32::MAX))
+                .collect::<Vec<_>>(),
+            &f.iter().map(|r| i32::from(r.event.reason_code)).collect::<Vec<_>>(),
+            &f.iter()
+                .map(|r| r.event.reason_uri.as_deref().map(|u| storable_text(u).into_owned()))
+                .collect::<Vec<_>>() as &[Option<String>],
+            &f.iter()
+                .map(|r| r.event.reason_uri.clone().map(String::into_bytes))
+                .collect::<Vec<_>>() as &[Option<Vec<u8>>],
         )
         .execute(&mut *conn)
         .await?;
@@ -418,6 +434,15 @@ pub async fn replay(conn: &mut PgConnection, bounties: &HashSet<String>) -> Resu
     let involved = summaries::involved(conn, &keys).await?;
     // One statement per table (rather than a loop over table names) so each is checked.
     sqlx::query!("DELETE FROM attestations WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM fee_awards WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM fee_claims WHERE bounty = ANY($1)", &keys)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM bond_movements WHERE bounty = ANY($1)", &keys)
         .execute(&mut *conn)
         .await?;
     sqlx::query!("DELETE FROM fundings WHERE bounty = ANY($1)", &keys)

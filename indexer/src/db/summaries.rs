@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use sqlx::PgConnection;
 
-use super::DbError;
+use super::{fair_work, DbError};
 use crate::projection::Changes;
 
 /// Brings the summaries up to date with `changes`, just written, which decided the
@@ -30,6 +30,7 @@ pub async fn add(
         .chain(changes.bounties.keys().map(|(b, _)| b.clone()))
         .collect();
     recount_datasets(conn, &bounties.into_iter().collect::<Vec<_>>()).await?;
+    recount_reviewer_fees(conn, &fair_work::fee_reviewers(changes)).await?;
     let (submissions, incarnations): (Vec<String>, Vec<i32>) = decided.iter().cloned().unzip();
     if submissions.is_empty() {
         return Ok(());
@@ -121,6 +122,30 @@ async fn recount_contributors(
     Ok(())
 }
 
+/// Sets each reviewer's fees earned and claimed from the fee ledgers (a reviewer with
+/// fees but no decided votes yet gets a row of its own).
+async fn recount_reviewer_fees(
+    conn: &mut PgConnection,
+    reviewers: &[String],
+) -> Result<(), DbError> {
+    if reviewers.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        "INSERT INTO reviewer_totals (reviewer, votes, agreed, fees_earned, fees_claimed)
+         SELECT r.reviewer, 0, 0,
+                coalesce((SELECT sum(fee) FROM fee_awards a WHERE a.reviewer = r.reviewer), 0),
+                coalesce((SELECT sum(amount) FROM fee_claims c WHERE c.reviewer = r.reviewer), 0)
+         FROM UNNEST($1::text[]) AS r(reviewer)
+         ON CONFLICT (reviewer) DO UPDATE SET fees_earned = EXCLUDED.fees_earned,
+             fees_claimed = EXCLUDED.fees_claimed",
+        reviewers,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Who a set of bounties' summaries involve, read before their rows are replaced.
 pub struct Involved {
     contributors: Vec<String>,
@@ -183,6 +208,7 @@ pub async fn recount(conn: &mut PgConnection, before: Involved) -> Result<(), Db
     )
     .execute(&mut *conn)
     .await?;
+    recount_reviewer_fees(conn, &reviewers).await?;
     recount_datasets(conn, &bounties).await?;
     sqlx::query!(
         "DELETE FROM bounty_quorum WHERE bounty = ANY($1)",

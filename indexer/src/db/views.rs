@@ -27,7 +27,10 @@ const BOUNTY_JSON: &str = "jsonb_build_object('bounty', bounty, 'incarnation', i
      'reserved', reserved::text, 'released', released::text, 'refunded', refunded::text, 'submissions', submissions, \
      'pending', pending, 'accepted', accepted, 'paid', paid, 'open_submission_accounts', open_submission_accounts, \
      'submission_deadline', submission_deadline_unix::text, 'review_deadline', review_deadline_unix::text, \
-     'created_at', created_at, 'metadata_uri', metadata_uri, 'updated_slot', updated_slot)";
+     'created_at', created_at, 'metadata_uri', metadata_uri, 'updated_slot', updated_slot, \
+     'review_fee', review_fee::text, 'submission_bond', submission_bond::text, 'fees_reserved', fees_reserved::text, \
+     'fees_paid', fees_paid::text, 'bonds_held', bonds_held::text, 'bonds_returned', bonds_returned::text, \
+     'bonds_forfeited', bonds_forfeited::text, 'reviewer_generations', reviewer_generations)";
 
 const PAYOUT_JSON: &str = "jsonb_build_object('bounty', bounty, 'bounty_incarnation', bounty_incarnation, \
      'submission', submission, 'submission_incarnation', submission_incarnation, 'amount', amount::text, \
@@ -36,7 +39,12 @@ const PAYOUT_JSON: &str = "jsonb_build_object('bounty', bounty, 'bounty_incarnat
 const SUBMISSION_JSON: &str = "jsonb_build_object('submission', submission, 'incarnation', incarnation, \
      'bounty', bounty, 'bounty_incarnation', bounty_incarnation, 'contributor', contributor, 'hash', hash, 'uri', uri, \
      'status', status, 'approvals', approvals, 'rejections', rejections, 'created_at', created_at, \
-     'decided_at', decided_at, 'paid_at', paid_at, 'closed_at', closed_at, 'updated_slot', updated_slot)";
+     'decided_at', decided_at, 'paid_at', paid_at, 'closed_at', closed_at, 'updated_slot', updated_slot, \
+     'bond', bond::text, 'bond_status', bond_status, 'rejection_reasons', \
+     (SELECT coalesce(jsonb_agg(jsonb_build_object('reviewer', a.reviewer, 'code', a.reason_code, 'uri', a.reason_uri) \
+         ORDER BY a.slot, a.pos), '[]') FROM attestations a \
+      WHERE a.submission = submissions.submission AND a.submission_incarnation = submissions.incarnation \
+        AND NOT a.approve))";
 
 /// Where a page starts: after skipping `offset` rows, or after the row whose cursor a
 /// previous page returned (keyset paging: one index descent at any depth).
@@ -235,7 +243,8 @@ impl Db {
             .await,
             View::ReviewerAgreement => sqlx::query_scalar!(
                 r#"SELECT jsonb_build_object('reviewer', reviewer, 'votes', votes, 'agreed', agreed,
-                'agreement', agreement) AS "item!" FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2"#,
+                'agreement', agreement, 'fees_earned', fees_earned::text, 'fees_claimed', fees_claimed::text)
+                AS "item!" FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2"#,
                 limit,
                 offset,
             )

@@ -22,6 +22,19 @@ use solana_sdk::transaction::Transaction;
 
 pub mod proxy;
 
+/// Serves the HTTP API over `db` on a free local port; returns its base URL.
+pub async fn serve(db: &Db, metrics: &Metrics, stall_after: Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = databounty_indexer::api::router(databounty_indexer::api::ApiState {
+        db: db.clone(),
+        metrics: metrics.clone(),
+        stall_after,
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
 pub const FINALITY_SLOTS: u64 = 3;
 
 /// One pass as the indexer makes it, holding the writer lock for the pass.
