@@ -182,4 +182,6 @@ pub enum BountyError {
     InvariantBondsMismatch,
     #[msg("invariant: a fee shortfall is locked for pending work while none is pending")]
     InvariantShortfallWithoutPending,
+    #[msg("this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it")]
+    ReviewerJoinedAfterSubmission,
 }

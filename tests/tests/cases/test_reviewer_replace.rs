@@ -18,8 +18,8 @@ fn reviewers(setup: &BountySetup) -> Vec<Keypair> {
         .collect()
 }
 
-/// A stale approval does not make a quorum with a current one; the new reviewer votes in
-/// the slot; the old key can no longer vote.
+/// A stale approval does not make a quorum with a current one; the old key can no longer
+/// vote; the new reviewer votes on work submitted after the replacement, not before.
 async fn a_replaced_reviewers_vote_stops_counting(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
@@ -65,13 +65,56 @@ async fn a_replaced_reviewers_vote_stops_counting(kind: MintKind) {
         env.try_attest(&setup, &r[0], &submitted, true).await,
         BountyError::NotAReviewer,
     );
-    env.try_attest(&setup, &new, &submitted, true)
+    assert_bounty_error(
+        env.try_attest(&setup, &new, &submitted, true).await,
+        BountyError::ReviewerJoinedAfterSubmission,
+    );
+    let later = env.submit(&setup, &contributor.key, b"later labels").await;
+    env.try_attest(&setup, &new, &later, true)
         .await
-        .expect("the new reviewer votes in the slot");
+        .expect("the new reviewer votes on later work");
+    env.try_attest(&setup, &r[1], &later, true)
+        .await
+        .expect("a second approval");
     assert_eq!(
-        env.submission_state(&submitted.address).await.status,
+        env.submission_state(&later.address).await.status,
         SubmissionStatus::Accepted
     );
+    env.assert_books_balance(&setup).await;
+}
+
+/// The creator cannot name its own reviewers to reject pending work and keep its bond:
+/// keys given a slot after the work was submitted cannot vote on it, and the bond stays
+/// held for the contributor.
+async fn new_reviewers_cannot_decide_earlier_work(kind: MintKind) {
+    let mut env = TestEnv::new().await;
+    let params = BountyParams {
+        submission_bond: 1_000,
+        ..Default::default()
+    };
+    let setup = env.bounty_with(kind, params).await;
+    let r = reviewers(&setup);
+    let contributor = env.contributor(&setup).await;
+    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let creator = setup.parties.creator.insecure_clone();
+    let mut puppets = Vec::new();
+    for old in &r[..2] {
+        let puppet = env.funded_keypair(1).await;
+        env.try_replace_reviewer(&setup, &creator, &old.pubkey(), &puppet.pubkey())
+            .await
+            .expect("replace");
+        puppets.push(puppet);
+    }
+    for puppet in &puppets {
+        assert_bounty_error(
+            env.try_attest(&setup, puppet, &submitted, false).await,
+            BountyError::ReviewerJoinedAfterSubmission,
+        );
+    }
+    let state = env.submission_state(&submitted.address).await;
+    assert_eq!(state.status, SubmissionStatus::Pending);
+    assert!(state.bond > 0, "the bond is still the contributor's");
+    assert_eq!(env.bounty_state(&setup.bounty).await.bonds_forfeited, 0);
     env.assert_books_balance(&setup).await;
 }
 
@@ -185,6 +228,7 @@ async fn a_contributor_cannot_review_their_own_work(kind: MintKind) {
 
 on_both_token_programs! {
     a_replaced_reviewers_stale_vote_stops_counting => a_replaced_reviewers_vote_stops_counting;
+    reviewers_named_later_cannot_decide_earlier_work => new_reviewers_cannot_decide_earlier_work;
     decided_work_and_owed_fees_survive_a_replacement => decided_work_and_owed_fees_are_untouched;
     only_the_creator_replaces_a_reviewer => only_the_creator_replaces;
     a_listed_key_cannot_take_a_second_slot => the_new_key_must_not_be_listed;

@@ -155,7 +155,9 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
         decided_at: 0,
         bump: ctx.bumps.submission,
         bond,
-        vote_generations: vec![0; bounty.reviewers.len()],
+        // The reviewers this work is submitted to: a slot replaced later cannot vote on
+        // it (see `Submission::record_vote`).
+        vote_generations: bounty.reviewer_generations.clone(),
         rejection_reasons: vec![0; bounty.reviewers.len()],
     };
     let submission_info = ctx.accounts.submission.to_account_info();

@@ -48,9 +48,11 @@ pub struct Submission {
     /// Bond held for this submission (as received after any transfer fee); 0 once it
     /// was returned or forfeited.
     pub bond: u64,
-    /// Per reviewer slot, the slot's generation when its vote was recorded. A vote
-    /// counts only while this equals the bounty's `reviewer_generations` entry: a
-    /// replaced reviewer's votes on pending work stop counting (see `record_vote`).
+    /// Per reviewer slot, the slot's generation when the work was submitted. A slot's
+    /// vote counts only while the bounty's `reviewer_generations` entry still equals it,
+    /// and a slot replaced since cannot vote: a replaced reviewer's votes on pending work
+    /// stop counting, and reviewers the creator names later decide only later work (see
+    /// `record_vote`).
     #[max_len(MAX_REVIEWERS)]
     pub vote_generations: Vec<u32>,
     /// Per reviewer slot, the reason code given with a rejection (0: none). The reason
@@ -95,9 +97,11 @@ impl Submission {
 
     /// Records reviewer `index`'s vote (with a rejection's `reason_code`) under the
     /// bounty's `generations` and says whether it decided the submission. Votes of
-    /// replaced reviewers are cleared first: they no longer count, and the slot's new
-    /// reviewer may vote. The caller applies the decision, so that a failed reservation
-    /// undoes the vote.
+    /// replaced reviewers are cleared first: they no longer count. A slot replaced since
+    /// the work was submitted cannot vote on it: otherwise a creator could name its own
+    /// reviewers to reject pending work and take its bonds. Such work is decided by the
+    /// remaining original reviewers or expires with its bond returned. The caller applies
+    /// the decision, so that a failed reservation undoes the vote.
     pub fn record_vote(
         &mut self,
         index: usize,
@@ -114,6 +118,10 @@ impl Submission {
             .checked_shl(u32::try_from(index).map_err(|_| BountyError::NotAReviewer)?)
             .ok_or(BountyError::NotAReviewer)?;
         let generation = *generations.get(index).ok_or(BountyError::NotAReviewer)?;
+        require!(
+            self.vote_generations.get(index) == Some(&generation),
+            BountyError::ReviewerJoinedAfterSubmission
+        );
         let current = self.current_votes(generations);
         self.approvals &= current;
         self.rejections &= current;
@@ -126,9 +134,7 @@ impl Submission {
         } else {
             self.rejections |= bit;
         }
-        self.vote_generations.resize(generations.len(), 0);
         self.rejection_reasons.resize(generations.len(), 0);
-        self.vote_generations[index] = generation;
         self.rejection_reasons[index] = reason_code;
         let max_reachable = generations
             .len()

@@ -93,9 +93,11 @@ export type Submission = {
    */
   bond: bigint;
   /**
-   * Per reviewer slot, the slot's generation when its vote was recorded. A vote
-   * counts only while this equals the bounty's `reviewer_generations` entry: a
-   * replaced reviewer's votes on pending work stop counting (see `record_vote`).
+   * Per reviewer slot, the slot's generation when the work was submitted. A slot's
+   * vote counts only while the bounty's `reviewer_generations` entry still equals it,
+   * and a slot replaced since cannot vote: a replaced reviewer's votes on pending work
+   * stop counting, and reviewers the creator names later decide only later work (see
+   * `record_vote`).
    */
   voteGenerations: Array<number>;
   /**
@@ -128,9 +130,11 @@ export type SubmissionArgs = {
    */
   bond: number | bigint;
   /**
-   * Per reviewer slot, the slot's generation when its vote was recorded. A vote
-   * counts only while this equals the bounty's `reviewer_generations` entry: a
-   * replaced reviewer's votes on pending work stop counting (see `record_vote`).
+   * Per reviewer slot, the slot's generation when the work was submitted. A slot's
+   * vote counts only while the bounty's `reviewer_generations` entry still equals it,
+   * and a slot replaced since cannot vote: a replaced reviewer's votes on pending work
+   * stop counting, and reviewers the creator names later decide only later work (see
+   * `record_vote`).
    */
   voteGenerations: Array<number>;
   /**

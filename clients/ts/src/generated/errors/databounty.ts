@@ -164,6 +164,8 @@ export const DATABOUNTY_ERROR__INVARIANT_FEES_RESERVED_MISMATCH = 0x17b8; // 607
 export const DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH = 0x17b9; // 6073
 /** InvariantShortfallWithoutPending: invariant: a fee shortfall is locked for pending work while none is pending */
 export const DATABOUNTY_ERROR__INVARIANT_SHORTFALL_WITHOUT_PENDING = 0x17ba; // 6074
+/** ReviewerJoinedAfterSubmission: this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it */
+export const DATABOUNTY_ERROR__REVIEWER_JOINED_AFTER_SUBMISSION = 0x17bb; // 6075
 
 export type DatabountyError =
   | typeof DATABOUNTY_ERROR__ALREADY_ATTESTED
@@ -218,6 +220,7 @@ export type DatabountyError =
   | typeof DATABOUNTY_ERROR__REVIEW_DEADLINE_PASSED
   | typeof DATABOUNTY_ERROR__REVIEW_DEADLINE_SHORTENED
   | typeof DATABOUNTY_ERROR__REVIEWER_CANNOT_SUBMIT
+  | typeof DATABOUNTY_ERROR__REVIEWER_JOINED_AFTER_SUBMISSION
   | typeof DATABOUNTY_ERROR__REVIEW_FEES_OWED
   | typeof DATABOUNTY_ERROR__REVIEW_WINDOW_TOO_LONG
   | typeof DATABOUNTY_ERROR__SUBMISSION_ACCOUNTS_OPEN
@@ -297,6 +300,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__REVIEW_DEADLINE_PASSED]: `the review deadline has passed`,
     [DATABOUNTY_ERROR__REVIEW_DEADLINE_SHORTENED]: `the new review deadline is earlier than the current one`,
     [DATABOUNTY_ERROR__REVIEWER_CANNOT_SUBMIT]: `a reviewer of this bounty cannot submit to it`,
+    [DATABOUNTY_ERROR__REVIEWER_JOINED_AFTER_SUBMISSION]: `this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it`,
     [DATABOUNTY_ERROR__REVIEW_FEES_OWED]: `review fees are still owed (to this reviewer, or any); claim them first with review_fee_claim, which anyone may send`,
     [DATABOUNTY_ERROR__REVIEW_WINDOW_TOO_LONG]: `the review window (review_deadline − submission_deadline) is longer than 180 days`,
     [DATABOUNTY_ERROR__SUBMISSION_ACCOUNTS_OPEN]: `submission accounts of this bounty are still open`,
