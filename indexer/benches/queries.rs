@@ -277,7 +277,7 @@ async fn main() {
         ),
         (
             "/time-to-quorum",
-            cold(&|i| format!("/time-to-quorum?limit=50&offset={}", deep(counts.1, i))),
+            cold(&|i| format!("/time-to-quorum?limit=50&offset={}", shallow(counts.1, i))),
             warm("/time-to-quorum?limit=50".into()),
         ),
         (
