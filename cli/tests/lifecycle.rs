@@ -579,7 +579,8 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
 
     // carol: r3 approves, then is replaced by r4 (r3's fee for bob is paid first, in the
     // same transaction). r3's pending approval stops counting: r2's approval alone is no
-    // quorum; r4's makes one.
+    // quorum. r4 joined after carol submitted, so it cannot decide her work; r1's
+    // approval makes the quorum.
     attest("r3", &carol, "carol", &["--approve"]).await;
     let replaced = cli
         .ok(
@@ -635,7 +636,18 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
         (&still["status"], &still["approvals"]),
         (&Value::from("Pending"), &Value::from(1))
     );
-    let accepted = attest("r4", &carol, "carol", &["--approve"]).await;
+    cli.refused(
+        "r4",
+        &[
+            "attest",
+            &carol,
+            file("carol").to_str().unwrap(),
+            "--approve",
+        ],
+        "ReviewerJoinedAfterSubmission",
+    )
+    .await;
+    let accepted = attest("r1", &carol, "carol", &["--approve"]).await;
     assert_eq!(accepted["status"], "Accepted");
 
     // Releases pay the reward and return the bond: 5 − 0.5 + 2 + 0.5.
@@ -657,12 +669,11 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
         cli.ok("stranger", &["close-submission", submission]).await;
     }
 
-    // r2 (alice, carol) and r4 (carol) claim the rest; the creator gets back what is
+    // r2 (alice, carol) and r1 (carol) claim the rest; the creator gets back what is
     // left: 10 funded + 0.5 forfeited − 4 rewards − 0.6 fees.
-    for (who, key) in [("r2", &r2), ("r4", &r4)] {
+    for (who, key, expected) in [("r2", &r2, 200_000), ("r1", &r1, 300_000)] {
         cli.ok("stranger", &["claim-fee", &bounty, "--reviewer", key])
             .await;
-        let expected = if who == "r2" { 200_000 } else { 100_000 };
         assert_eq!(cli.balance(&mint, who).await, expected);
     }
     let shown = cli.ok("stranger", &["show", &bounty]).await;
