@@ -524,6 +524,117 @@ mod tests {
     }
 
     #[test]
+    fn fair_work_sets_counters_bond_fates_ledgers_and_replacements() {
+        let b = Pubkey::new_unique();
+        let sub = Pubkey::new_unique();
+        let who = Pubkey::new_unique();
+        let reviewer = Pubkey::new_unique();
+        let events = [
+            (1, created(b, 0)),
+            (
+                2,
+                DatabountyEvent::SubmissionBondPosted(ev::SubmissionBondPosted {
+                    bounty: b,
+                    submission: sub,
+                    contributor: who,
+                    requested: 10,
+                    received: 9,
+                    bonds_held_before: 0,
+                    bonds_held_after: 9,
+                    posted_at: 2,
+                }),
+            ),
+            (
+                3,
+                DatabountyEvent::SubmissionBondForfeited(ev::SubmissionBondForfeited {
+                    bounty: b,
+                    submission: sub,
+                    contributor: who,
+                    amount: 9,
+                    bonds_held_before: 9,
+                    bonds_held_after: 0,
+                    bonds_forfeited: 9,
+                    forfeited_at: 3,
+                }),
+            ),
+            (
+                3,
+                DatabountyEvent::ReviewFeesReserved(ev::ReviewFeesReserved {
+                    bounty: b,
+                    submission: sub,
+                    accepted: false,
+                    reviewers: vec![reviewer],
+                    reviewer_indexes: vec![0],
+                    fee: 4,
+                    amount: 4,
+                    fees_reserved_before: 0,
+                    fees_reserved_after: 4,
+                    decided_at: 3,
+                }),
+            ),
+            (
+                4,
+                DatabountyEvent::BountyExtended(ev::BountyExtended {
+                    bounty: b,
+                    creator: who,
+                    submission_deadline_before: 1,
+                    submission_deadline_after: 5,
+                    review_deadline_before: 6,
+                    review_deadline_after: 9,
+                    max_winners_before: 1,
+                    max_winners_after: 2,
+                    extended_at: 4,
+                }),
+            ),
+            (
+                5,
+                DatabountyEvent::ReviewerReplaced(ev::ReviewerReplaced {
+                    bounty: b,
+                    creator: who,
+                    reviewer_index: 0,
+                    old_reviewer: reviewer,
+                    new_reviewer: Pubkey::new_unique(),
+                    generation_before: 0,
+                    generation_after: 1,
+                    replaced_at: 5,
+                }),
+            ),
+        ];
+        let mut known = Incarnations::default();
+        known.submissions.insert(sub.to_string(), 1);
+        let changes = run(known, &events);
+        let fair = &changes.bounties[&(b.to_string(), 1)].fair;
+        assert_eq!(
+            (fair.bonds_held, fair.bonds_forfeited, fair.fees_reserved),
+            (Some(0), Some(9), Some(4))
+        );
+        assert_eq!(
+            (
+                fair.submission_deadline,
+                fair.review_deadline,
+                fair.max_winners
+            ),
+            (Some(5), Some(9), Some(2))
+        );
+        assert_eq!(changes.bounties[&(b.to_string(), 1)].updated, at(5));
+        let s = &changes.submissions[&(sub.to_string(), 1)];
+        assert_eq!((s.bond, s.bond_status), (Some(9), Some("Forfeited")));
+        let kinds: Vec<_> = changes
+            .bond_movements
+            .iter()
+            .map(|m| m.event.kind)
+            .collect();
+        assert_eq!(kinds, ["posted", "forfeited"]);
+        assert_eq!(changes.bond_movements[0].event.received, Some(9));
+        assert_eq!(changes.fee_awards.len(), 1);
+        assert_eq!(changes.replacements.len(), 1);
+        assert!(changes
+            .bond_movements
+            .iter()
+            .all(|m| m.submission_incarnation == 1));
+    }
+
+    #[test]
     fn incarnations_continue_from_what_is_stored() {
         let b = Pubkey::new_unique();
         let mut known = Incarnations::default();
