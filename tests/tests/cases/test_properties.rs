@@ -211,11 +211,16 @@ struct World {
     /// The case's reviewers, named by every new bounty.
     reviewers: Vec<Keypair>,
     next_nonce: u64,
+    /// Steps in the case: a bounty's plan is sized to them.
+    steps: u64,
     contributors: Vec<Contributor>,
     /// (bounty index, submission, contributor index)
     submissions: Vec<(usize, Submitted, usize)>,
     /// The content each submission hashed, to send it again.
     contents: HashMap<Pubkey, [u8; 4]>,
+    /// The reviewer keys listed when each submission was made: a slot given a new key
+    /// since cannot vote on it.
+    panels: HashMap<Pubkey, Vec<Pubkey>>,
     outsider: Keypair,
     minted: u64,
     paid: HashSet<Pubkey>,
@@ -239,7 +244,7 @@ struct World {
 }
 
 impl World {
-    async fn new(kind: MintKind, seed: u64) -> Self {
+    async fn new(kind: MintKind, seed: u64, steps: u64) -> Self {
         let mut env = TestEnv::new().await;
         let mut rng = Rng(seed);
         let reward = [1, 1_000, 1_000_000][rng.below(3)];
@@ -288,9 +293,11 @@ impl World {
             params,
             reviewers,
             next_nonce: 1,
+            steps,
             contributors,
             submissions: Vec::new(),
             contents: HashMap::new(),
+            panels: HashMap::new(),
             outsider,
             minted: CREATOR_TOKENS + CONTRIBUTORS as u64 * submission_bond * CONTRIBUTOR_BONDS,
             paid: HashSet::new(),
@@ -310,32 +317,37 @@ impl World {
             next_content: 0,
             refusals: HashMap::new(),
         };
-        let plan = world.new_plan();
+        // The first bounties collect less, so that they end one after the other and a
+        // new lifecycle starts early in the case, not all at its end.
+        let plan = world.new_plan(1, BOUNTIES as u64);
         world.plans.push(plan);
         // More bounties of the same creator and mint, so cross-bounty mixes happen.
-        for _ in 1..BOUNTIES {
-            let (name, result) = world.create().await;
+        for n in 1..BOUNTIES as u64 {
+            let (name, result) = world.create(n + 1).await;
             let events = result.unwrap_or_else(|e| panic!("{name}: {e:?}"));
             world.record(&events);
         }
         world
     }
 
-    fn new_plan(&mut self) -> Plan {
+    /// A plan collecting about `share` of a full share of submissions, sized to the
+    /// steps: 6 to 13 in a case of 120 steps.
+    fn new_plan(&mut self, share: u64, of: u64) -> Plan {
         let ending = match self.rng.below(100) {
             0..=44 => Ending::Fill,
             45..=79 => Ending::Cancel,
             _ => Ending::Expire,
         };
         Plan {
-            submissions: 5 + self.rng.below(7) as u32,
+            submissions: ((6 + self.rng.below(8) as u64) * self.steps * share / (120 * of)).max(2)
+                as u32,
             ending,
         }
     }
 
     /// Creates another bounty of the case's creator and mint under a new nonce, with
     /// its own winner count, funding and (staggered) deadlines.
-    async fn create(&mut self) -> Outcome {
+    async fn create(&mut self, share: u64) -> Outcome {
         let nonce = self.next_nonce;
         self.next_nonce += 1;
         let mut params = self.params.clone();
@@ -366,7 +378,7 @@ impl World {
                 bounty,
                 created: vec![],
             });
-            let plan = self.new_plan();
+            let plan = self.new_plan(share, BOUNTIES as u64);
             self.plans.push(plan);
         }
         ("create", result)
@@ -479,6 +491,7 @@ impl World {
                 out.push((weight, Action::Claim(b, slot)));
             }
             let pending = self.of_bounty(b, |m| m == Model::Pending);
+            let mut undecidable = false;
             if can_win && !pending.is_empty() {
                 // Approvals fill the winner slots, after which the pending rest is moot
                 // and closes without votes; rejections stay common enough to forfeit
@@ -489,7 +502,9 @@ impl World {
                     _ => 75,
                 };
                 let weight = if collecting { 24 } else { 30 * ending };
-                if let Some((s, slot)) = self.ballot(b, &pending) {
+                let ballot = self.ballot(b, &pending);
+                undecidable = ballot.is_none();
+                if let Some((s, slot)) = ballot {
                     let approve = self.rng.chance(approve_percent);
                     // A deciding vote fails when the vault cannot pay what it reserves:
                     // top the bounty up first.
@@ -507,12 +522,13 @@ impl World {
             }
             if open {
                 if collecting {
-                    out.push((30, Action::Submit(b)));
+                    out.push((40, Action::Submit(b)));
                 } else {
                     match plan.ending {
-                        Ending::Fill | Ending::Cancel if pending.is_empty() => {
+                        Ending::Fill if pending.is_empty() || undecidable => {
                             out.push((15, Action::Submit(b)))
                         }
+                        Ending::Cancel if pending.is_empty() => out.push((15, Action::Submit(b))),
                         Ending::Fill => {}
                         Ending::Cancel => out.push((25, Action::Cancel(b))),
                         Ending::Expire => {
@@ -533,9 +549,11 @@ impl World {
                     // Full before its deadline: a cancel lets the refund come now.
                     out.push((20, Action::Cancel(b)));
                 }
-                if plan.ending == Ending::Expire && can_win && !pending.is_empty() {
+                if can_win && !pending.is_empty() && (plan.ending == Ending::Expire || undecidable)
+                {
+                    // Expiring by plan, or work nobody left may vote on.
                     let jump = self.jump(now, b, state.review_deadline, live);
-                    out.push((4, jump));
+                    out.push((if undecidable { 20 } else { 4 }, jump));
                 }
                 if state.status == BountyStatus::Cancelled && can_win && !pending.is_empty() {
                     out.push((2, Action::Fund(b)));
@@ -559,31 +577,44 @@ impl World {
         out
     }
 
-    /// A pending submission of bounty `b` and a listed reviewer who has not voted on it:
-    /// mostly one whose quorum has begun, so that decisions come.
+    /// Reviewer slots of bounty `b` that may still vote on submission `s`: listed when it
+    /// was made and not voted yet.
+    fn voters(&self, b: usize, s: usize) -> Vec<usize> {
+        let address = self.submissions[s].1.address;
+        let panel = &self.panels[&address];
+        let reviewers = &self.bounties[b].parties.reviewers;
+        (0..reviewers.len())
+            .filter(|&r| {
+                let key = reviewers[r].pubkey();
+                panel.get(r) == Some(&key) && !self.votes.contains(&(address, key))
+            })
+            .collect()
+    }
+
+    /// A pending submission of bounty `b` and a reviewer slot that may vote on it: mostly
+    /// one whose quorum has begun, so that decisions come. None when no pending work
+    /// can be voted on (its reviewers were replaced): it waits for its review deadline.
     fn ballot(&mut self, b: usize, pending: &[usize]) -> Option<(usize, usize)> {
-        let reviewers: Vec<Pubkey> = self.bounties[b]
-            .parties
-            .reviewers
-            .iter()
-            .map(|r| r.pubkey())
-            .collect();
-        let voted =
-            |s: usize, key: &Pubkey| self.votes.contains(&(self.submissions[s].1.address, *key));
-        let begun: Vec<usize> = pending
+        let open: Vec<usize> = pending
             .iter()
             .copied()
-            .filter(|&s| reviewers.iter().any(|r| voted(s, r)))
+            .filter(|&s| !self.voters(b, s).is_empty())
+            .collect();
+        let begun: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&s| {
+                let address = self.submissions[s].1.address;
+                self.votes.iter().any(|(voted, _)| *voted == address)
+            })
             .collect();
         let s = if !begun.is_empty() && self.rng.chance(70) {
-            begun[self.rng.below(begun.len())]
+            self.rng.one_of(&begun)?
         } else {
-            pending[self.rng.below(pending.len())]
+            self.rng.one_of(&open)?
         };
-        let fresh: Vec<usize> = (0..reviewers.len())
-            .filter(|&r| !voted(s, &reviewers[r]))
-            .collect();
-        self.rng.one_of(&fresh).map(|slot| (s, slot))
+        let voters = self.voters(b, s);
+        self.rng.one_of(&voters).map(|slot| (s, slot))
     }
 
     /// Moves the clock to `to`, a deadline bounty `b` is meant to pass; but first extends
@@ -608,7 +639,7 @@ impl World {
     async fn act(&mut self, action: Action, live: &[Live]) -> Outcome {
         let state_of = |b: usize| &live.iter().find(|l| l.index == b).expect("live").state;
         match action {
-            Action::Create => self.create().await,
+            Action::Create => self.create(BOUNTIES as u64).await,
             Action::Wait(to) => {
                 self.env.set_time(to).await;
                 ("wait", Ok(vec![]))
@@ -1025,6 +1056,13 @@ impl World {
             Ok(submitted) => {
                 let events = submitted.events;
                 self.contents.insert(submitted.address, content);
+                let panel = self.bounties[b]
+                    .parties
+                    .reviewers
+                    .iter()
+                    .map(|r| r.pubkey())
+                    .collect();
+                self.panels.insert(submitted.address, panel);
                 self.submissions.push((
                     b,
                     Submitted {
@@ -1422,7 +1460,7 @@ struct CaseFigures {
 }
 
 async fn run_case(kind: MintKind, seed: u64, steps: u64) -> CaseFigures {
-    let mut world = World::new(kind, seed).await;
+    let mut world = World::new(kind, seed, steps).await;
     world.check().await;
     for step in 0..steps {
         let (action, invalid, result) = world.step().await;
