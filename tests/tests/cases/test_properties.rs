@@ -237,7 +237,6 @@ struct World {
     model: HashMap<Pubkey, Model>,
     reached: Reached,
     cancelled: HashSet<Pubkey>,
-    full: HashSet<Pubkey>,
     next_content: u32,
     /// How often each action was refused, by error code: shows what the run exercised.
     refusals: HashMap<(&'static str, u32), usize>,
@@ -313,7 +312,6 @@ impl World {
                 ..Reached::default()
             },
             cancelled: HashSet::new(),
-            full: HashSet::new(),
             next_content: 0,
             refusals: HashMap::new(),
         };
@@ -1254,7 +1252,6 @@ impl World {
                     let setup = self.bounties.iter().find(|s| s.bounty == e.bounty);
                     if setup.is_some_and(|s| e.accepted == s.args.max_winners) {
                         self.reached.full_bounties += 1;
-                        self.full.insert(e.bounty);
                     }
                 }
                 DatabountyEvent::SubmissionRejected(e) => {
