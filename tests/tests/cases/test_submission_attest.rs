@@ -248,7 +248,8 @@ async fn acceptance_waits_for_funds(kind: MintKind) {
     assert_eq!(env.bounty_state(&setup.bounty).await.reserved, 2_000_000);
 }
 
-/// Two pending submissions, one winner slot: the second quorum finds no slot.
+/// Two pending submissions, one winner slot: once the first takes it, the second can
+/// no longer win and takes no votes (it closes with its bond returned instead).
 async fn acceptance_needs_a_slot(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env
@@ -263,7 +264,6 @@ async fn acceptance_needs_a_slot(kind: MintKind) {
     let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
     let first = env.submit(&setup, &a.key, b"a").await;
     let second = env.submit(&setup, &b.key, b"b").await;
-    env.votes(&setup, &first, 2, true).await;
     let reviewers: Vec<_> = setup
         .parties
         .reviewers
@@ -273,11 +273,19 @@ async fn acceptance_needs_a_slot(kind: MintKind) {
     env.try_attest(&setup, &reviewers[0], &second, true)
         .await
         .expect("vote");
-    assert_bounty_error(
-        env.try_attest(&setup, &reviewers[1], &second, true).await,
-        BountyError::NoWinnerSlotsLeft,
-    );
+    env.votes(&setup, &first, 2, true).await;
+    for approve in [true, false] {
+        assert_bounty_error(
+            env.try_attest(&setup, &reviewers[1], &second, approve)
+                .await,
+            BountyError::NoWinnerSlotsLeft,
+        );
+    }
     assert_eq!(env.bounty_state(&setup.bounty).await.accepted, 1);
+    assert_eq!(
+        env.submission_state(&second.address).await.status,
+        SubmissionStatus::Pending
+    );
 }
 
 on_both_token_programs! {

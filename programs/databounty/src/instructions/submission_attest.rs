@@ -57,6 +57,12 @@ impl SubmissionAttest<'_> {
             !self.bounty.review_closed(now),
             BountyError::ReviewDeadlinePassed
         );
+        // Work that can no longer win is closed with its bond returned: a vote could
+        // only reject it, forfeiting the bond and earning a fee for nothing.
+        require!(
+            self.bounty.accepted < self.bounty.max_winners,
+            BountyError::NoWinnerSlotsLeft
+        );
         require!(args.hash == self.submission.hash, BountyError::HashMismatch);
         // A replacement could name a contributor as reviewer: never on their own work.
         require!(
