@@ -127,10 +127,12 @@ fair_alice=$(sed -n 's/^submitted //p' <<<"$submitted")
 fair_bob=$(json bob submission submit "$fair" "$work/bob/birds.jsonl")
 fair_carol=$(json carol submission submit "$fair" "$work/carol/birds.jsonl")
 echo "  bob   $fair_bob"; echo "  carol $fair_carol   (each posted a bond of 5)"
-run rev1 attest "$fair_alice" "$work/alice/birds.jsonl" --approve
-run rev2 attest "$fair_alice" "$work/alice/birds.jsonl" --approve
+# Reviews happen while the winner slot is open: once it is taken, the rest can no longer
+# win and take no votes (they close with their bonds returned).
 run rev1 attest "$fair_bob" "$work/bob/birds.jsonl" --reject --reason-code 2 --reason-uri "ipfs://review-notes/bob-birds"
 run rev3 attest "$fair_bob" "$work/bob/birds.jsonl" --reject --reason-code 2
+run rev1 attest "$fair_alice" "$work/alice/birds.jsonl" --approve
+run rev2 attest "$fair_alice" "$work/alice/birds.jsonl" --approve
 echo "# bob's submission: rejected, with the reviewers' reasons; its bond is forfeited to the bounty"
 run poster show "$fair_bob"
 echo "# alice's reward comes with her bond back; carol's submission can no longer win (the one slot is taken): closing it returns her bond"
