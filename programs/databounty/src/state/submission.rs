@@ -210,6 +210,7 @@ mod tests {
     fn one_vote_per_reviewer_and_index_bounds() {
         let mut s = pending();
         let generations = vec![0; 32];
+        s.vote_generations = generations.clone();
         s.record_vote(31, true, 0, 2, &generations).unwrap();
         assert!(s.record_vote(31, false, 0, 2, &generations).is_err());
         assert!(
@@ -232,13 +233,20 @@ mod tests {
             "the stale approval does not make a quorum"
         );
         assert_eq!(s.approvals, 0b10, "the stale bit was cleared");
-        assert_eq!(
-            s.record_vote(0, false, 7, 2, &generations).unwrap(),
-            VoteOutcome::StillPending,
-            "the new reviewer of slot 0 votes"
+        assert!(
+            s.record_vote(0, false, 7, 2, &generations).is_err(),
+            "slot 0 changed hands after the submission: its new reviewer does not vote on it"
         );
-        assert_eq!(s.rejection_reasons[0], 7);
-        assert_eq!(s.counted_rejections(&generations), 0b1);
+        // Work submitted after the replacement records slot 0's new generation.
+        let mut later = pending();
+        later.vote_generations = generations.clone();
+        assert_eq!(
+            later.record_vote(0, false, 7, 2, &generations).unwrap(),
+            VoteOutcome::StillPending,
+            "the new reviewer of slot 0 votes on later work"
+        );
+        assert_eq!(later.rejection_reasons[0], 7);
+        assert_eq!(later.counted_rejections(&generations), 0b1);
     }
 
     #[test]
