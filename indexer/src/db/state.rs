@@ -432,34 +432,21 @@ pub async fn replay(conn: &mut PgConnection, bounties: &HashSet<String>) -> Resu
     }
     let keys: Vec<String> = bounties.iter().cloned().collect();
     let involved = summaries::involved(conn, &keys).await?;
-    // One statement per table (rather than a loop over table names) so each is checked.
-    sqlx::query!("DELETE FROM attestations WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM fee_awards WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM fee_claims WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM bond_movements WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM fundings WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM payouts WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM refunds WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM submissions WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM bounties WHERE bounty = ANY($1)", &keys)
-        .execute(&mut *conn)
-        .await?;
+    // One checked statement, one round trip: every table's rows of these bounties.
+    sqlx::query!(
+        "WITH a AS (DELETE FROM attestations WHERE bounty = ANY($1)),
+              fa AS (DELETE FROM fee_awards WHERE bounty = ANY($1)),
+              fc AS (DELETE FROM fee_claims WHERE bounty = ANY($1)),
+              bm AS (DELETE FROM bond_movements WHERE bounty = ANY($1)),
+              f AS (DELETE FROM fundings WHERE bounty = ANY($1)),
+              p AS (DELETE FROM payouts WHERE bounty = ANY($1)),
+              r AS (DELETE FROM refunds WHERE bounty = ANY($1)),
+              s AS (DELETE FROM submissions WHERE bounty = ANY($1))
+         DELETE FROM bounties WHERE bounty = ANY($1)",
+        &keys,
+    )
+    .execute(&mut *conn)
+    .await?;
     let rows = sqlx::query!(
         "SELECT signature, slot, pos, instruction_index, inner_index, raw FROM events
          WHERE bounty = ANY($1) ORDER BY slot, pos",
