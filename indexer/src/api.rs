@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::db::{Db, Start, View};
+use crate::db::{comparable_unix, Db, Start, View};
 use crate::metrics::Metrics;
 
 #[derive(Clone)]
@@ -227,7 +227,10 @@ async fn bounties(
         .db
         .bounties_filtered(
             mint.as_deref(),
-            (filter.created_after, filter.created_before),
+            (
+                filter.created_after.map(comparable_unix),
+                filter.created_before.map(comparable_unix),
+            ),
             limit,
             &start,
         )

@@ -827,6 +827,13 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
         ("/bounties?after=1.x", 400),
         ("/bounties?after=z.key.1", 400),
         ("/bounties?after=1.key.1&offset=1", 400),
+        // Forged cursors are refused before they reach Postgres: a NUL byte, a part that
+        // is no address, an integer beyond its column.
+        ("/bounties?after=1.%00.1", 400),
+        (
+            "/bounties?after=1.11111111111111111111111111111111.99999999999",
+            400,
+        ),
         ("/contributors/earnings?after=1", 400),
         ("/bounties/not-a-key", 400),
         ("/bounties/not-a-key/submissions", 400),
@@ -1087,6 +1094,11 @@ async fn the_change_feed_and_filters(pool: PgPool) {
     assert_eq!(other["items"].as_array().unwrap().len(), 0);
     let later = get("/bounties?created_after=4102444800".into()).await;
     assert_eq!(later["items"].as_array().unwrap().len(), 0);
+    // Times no timestamp can hold compare as the ends of time, never as an error.
+    let never = get("/bounties?created_after=99999999999999999".into()).await;
+    assert_eq!(never["items"].as_array().unwrap().len(), 0, "{never}");
+    let ever = get("/bounties?created_after=-99999999999999999".into()).await;
+    assert_eq!(ever["items"].as_array().unwrap().len(), 2, "{ever}");
     let payouts = get(format!(
         "/contributors/{}/payouts",
         life.contributors[0].pubkey()

@@ -92,11 +92,19 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 /// (4713 BC onwards) and chrono (to year 262143) can hold. The raw integer is stored
 /// beside it wherever a user chose the value.
 pub fn pg_time(unix: i64) -> Option<DateTime<Utc>> {
-    const POSTGRES_MIN: i64 = -210_866_803_200;
-    if unix < POSTGRES_MIN {
+    if unix < POSTGRES_MIN_UNIX {
         return None;
     }
     DateTime::from_timestamp(unix, 0)
+}
+
+/// The earliest time Postgres holds (4713 BC), in unix seconds.
+const POSTGRES_MIN_UNIX: i64 = -210_866_803_200;
+
+/// Unix seconds moved into the range both Postgres and chrono hold, for comparisons
+/// with a timestamp column: a bound beyond it compares the same as the range's end.
+pub fn comparable_unix(unix: i64) -> i64 {
+    unix.clamp(POSTGRES_MIN_UNIX, DateTime::<Utc>::MAX_UTC.timestamp())
 }
 
 /// A u64 as Postgres numeric text (there is no unsigned bigint).

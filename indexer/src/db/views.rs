@@ -2,6 +2,9 @@
 //! JSON object per row. Amounts leave Postgres as strings (numeric(20,0) exceeds JSON's
 //! safe integers). Every ordering ends in a key, so pages never repeat or skip a row.
 
+use std::str::FromStr;
+
+use anchor_lang::prelude::Pubkey;
 use sqlx::Row;
 
 use super::Db;
@@ -126,6 +129,8 @@ impl Keyset {
     }
 
     /// Splits a cursor into its parts, checking each integer part.
+    /// Each part must fit its column, so that a forged cursor is refused here and never
+    /// reaches Postgres (a NUL byte or an out-of-range integer would fail the query).
     pub fn parse(&self, text: &str) -> Option<Vec<String>> {
         let parts: Vec<String> = text.split('.').map(str::to_string).collect();
         let fits = parts.len() == self.columns.len()
@@ -133,7 +138,9 @@ impl Keyset {
                 .iter()
                 .zip(self.columns)
                 .all(|(part, (_, ty))| match *ty {
-                    "text" => !part.is_empty(),
+                    // The text columns of every keyset are account addresses.
+                    "text" => Pubkey::from_str(part).is_ok(),
+                    "integer" => part.parse::<i32>().is_ok(),
                     _ => part.parse::<i64>().is_ok(),
                 });
         fits.then_some(parts)
