@@ -281,9 +281,10 @@ impl Db {
             )
             .fetch_all(pool)
             .await,
-            View::Bounties | View::Bounty | View::BountySubmissions | View::ContributorPayouts => {
-                unreachable!("{view:?} is read with SQL built for the page")
-            }
+            // Read with SQL built for the page (`View::sql`); never sent here.
+            View::Bounties | View::Bounty | View::BountySubmissions | View::ContributorPayouts => Err(
+                sqlx::Error::InvalidArgument(format!("{view:?} is not a summary view")),
+            ),
         }
     }
 }
