@@ -7,17 +7,21 @@
 //! with the history.
 //!
 //! `DATABASE_URL=postgres://... cargo bench -p databounty-indexer --bench backfill`
-//! (`BENCH_TRANSACTIONS`, default 10000; `BENCH_CONCURRENCY`, default 8). The last line
+//! (`BENCH_TRANSACTIONS`, default 10000; `BENCH_CONCURRENCY`, default 8; `BENCH_REPEATS`,
+//! default 3: each side's median is compared). The last line
 //! is `backfill: ratio=<x> peak_rss_mb=<y>`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/figures.rs"]
+mod figures;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::metrics::Metrics;
+use databounty_indexer::pipeline;
 use databounty_indexer::source::{RpcSource, Source};
 use databounty_localnet::{Localnet, LocalnetConfig};
 use databounty_sdk::{instructions as ix, pda};
@@ -26,14 +30,6 @@ use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
-use sqlx::{Connection, Executor, PgConnection};
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Sends `count` top-ups of `bounty`, many in flight, and waits until all are final.
 async fn fund(
@@ -81,25 +77,13 @@ async fn fund(
 /// `fresh`) the one the last run filled, where only its fixed costs remain: process
 /// start, connecting, migrations and a listing that finds nothing new. Returns its wall
 /// time and its peak resident memory in MiB.
-async fn indexer_once(
-    admin: &mut PgConnection,
-    base: &str,
-    rpc: &str,
-    concurrency: u64,
-    fresh: bool,
-) -> (f64, f64) {
+async fn indexer_once(base: &str, rpc: &str, concurrency: u64, fresh: bool) -> (f64, f64) {
     let name = "databounty_bench_backfill";
-    if fresh {
-        admin
-            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-            .await
-            .expect("drop");
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .expect("create");
-    }
-    let url = format!("{}/{name}", base.rsplit_once('/').map_or(base, |(b, _)| b));
+    let url = if fresh {
+        figures::recreate_database(base, name).await
+    } else {
+        figures::database_url(base, name)
+    };
     let exe = env!("CARGO_BIN_EXE_databounty-indexer");
     let started = Instant::now();
     let mut child = Command::new(exe)
@@ -110,14 +94,22 @@ async fn indexer_once(
             "--batch-size",
             "500",
         ])
-        .env("RUST_LOG", "warn")
+        // BENCH_INDEXER_LOG=sqlx=debug shows each statement with its time.
+        .env(
+            "RUST_LOG",
+            std::env::var("BENCH_INDEXER_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .spawn()
         .unwrap_or_else(|e| {
             panic!("{exe}: {e} (build it with cargo build --release -p databounty-indexer)")
         });
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak_kb = 0u64;
+    let mut cpu: f64 = 0.0;
+    let postgres_before = figures::postgres_cpu_seconds();
+    let chain_before = figures::cpu_seconds(std::process::id());
     loop {
+        cpu = cpu.max(figures::cpu_seconds(child.id()));
         if let Ok(status) = std::fs::read_to_string(&status_file) {
             if let Some(kb) = status
                 .lines()
@@ -134,10 +126,23 @@ async fn indexer_once(
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    (started.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0)
+    let wall = started.elapsed().as_secs_f64();
+    if fresh {
+        let chain = figures::cpu_seconds(std::process::id()) - chain_before;
+        // A backend's time reaches the server's parent process once it has exited.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Sampled every 20 ms: the last few ticks of the indexer's own time are missed.
+        println!(
+            "  indexer run: {wall:.2} s wall, CPU {cpu:.2} s indexer + {:.2} s Postgres + {chain:.2} s chain",
+            figures::postgres_cpu_seconds() - postgres_before
+        );
+    }
+    (wall, peak_kb as f64 / 1024.0)
 }
 
-/// Lists and fetches every transaction at `concurrency`, doing nothing with them.
+/// Lists and fetches every transaction at `concurrency`, doing nothing with them: the
+/// indexer's own listing stream (the next page listed while one is fetched) and the same
+/// number of requests in flight, so the ratio is what decoding and writing cost.
 async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
     let source = RpcSource::new(
         rpc,
@@ -146,14 +151,28 @@ async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
         Metrics::default(),
     );
     let started = Instant::now();
-    let listed = source.new_signatures(None).await.expect("listing");
-    let fetched = futures::stream::iter(listed.iter().filter(|s| !s.failed))
-        .map(|s| source.transaction(&s.signature))
+    let cpu_before = figures::cpu_seconds(std::process::id());
+    let plan = source.listing_plan(None).await.expect("listing");
+    let source = &source;
+    let listed = pipeline::listing(source, plan, None)
+        .map(|listed| async move {
+            let listed = listed.expect("listing");
+            if !listed.info.failed {
+                source
+                    .transaction(&listed.info.signature)
+                    .await
+                    .expect("fetched");
+            }
+        })
         .buffered(usize::try_from(concurrency).unwrap_or(8))
-        .collect::<Vec<_>>()
+        .count()
         .await;
-    assert!(fetched.iter().all(Result::is_ok));
-    (listed.len(), started.elapsed().as_secs_f64())
+    println!(
+        "  raw read: {:.2} s wall, CPU {:.2} s (this process: the chain serving and the reader)",
+        started.elapsed().as_secs_f64(),
+        figures::cpu_seconds(std::process::id()) - cpu_before
+    );
+    (listed, started.elapsed().as_secs_f64())
 }
 
 #[tokio::main]
@@ -162,9 +181,9 @@ async fn main() {
         eprintln!("set DATABASE_URL to a Postgres server (a database is created for the run)");
         std::process::exit(2);
     };
-    let total = env("BENCH_TRANSACTIONS", 10_000);
-    let concurrency = env("BENCH_CONCURRENCY", 8);
-    let mut admin = PgConnection::connect(&base).await.expect("connect");
+    let total = figures::setting("BENCH_TRANSACTIONS", 10_000);
+    let concurrency = figures::setting("BENCH_CONCURRENCY", 8);
+    let repeats = figures::setting("BENCH_REPEATS", 3).max(1);
     let localnet = Localnet::start(LocalnetConfig {
         bind: "127.0.0.1:0".parse().expect("address"),
         slot_time: Duration::from_millis(50),
@@ -212,8 +231,7 @@ async fn main() {
     let bounty = pda::bounty(&creator.pubkey(), &[6u8; 32], 0);
     let started = Instant::now();
     fund(&chain, &creator, &bounty, &mint, &ata, 0, total / 2).await;
-    let (_, half_rss) =
-        indexer_once(&mut admin, &base, &chain.localnet.url, concurrency, true).await;
+    let (_, half_rss) = indexer_once(&base, &chain.localnet.url, concurrency, true).await;
     fund(
         &chain,
         &creator,
@@ -229,13 +247,38 @@ async fn main() {
         total + 1,
         started.elapsed().as_secs_f64()
     );
-    let (listed, raw_seconds) = raw_read(&chain.localnet.url, concurrency).await;
-    let (whole_seconds, full_rss) =
-        indexer_once(&mut admin, &base, &chain.localnet.url, concurrency, true).await;
-    // Like with like: the raw read has no process to start and no schema to migrate, so
-    // the indexer's fixed costs (a second run that finds nothing new) are taken out.
-    let (fixed_seconds, _) =
-        indexer_once(&mut admin, &base, &chain.localnet.url, concurrency, false).await;
+    let idle_before = figures::cpu_seconds(std::process::id());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    println!(
+        "the chain alone (making slots, serving nothing): {:.2} CPU s per s",
+        (figures::cpu_seconds(std::process::id()) - idle_before) / 2.0
+    );
+    // Alternated and repeated, the median of each: one slow run (other work on the
+    // machine) does not decide the ratio.
+    let mut raw_runs = Vec::new();
+    let mut whole_runs = Vec::new();
+    let mut fixed_runs = Vec::new();
+    let mut listed = 0;
+    let mut full_rss: f64 = 0.0;
+    for _ in 0..repeats {
+        let (count, seconds) = raw_read(&chain.localnet.url, concurrency).await;
+        listed = count;
+        raw_runs.push(seconds);
+        let (seconds, rss) = indexer_once(&base, &chain.localnet.url, concurrency, true).await;
+        whole_runs.push(seconds);
+        full_rss = full_rss.max(rss);
+        // Like with like: the raw read has no process to start and no schema to
+        // migrate, so the indexer's fixed costs (a second run that finds nothing new)
+        // are taken out.
+        let (seconds, _) = indexer_once(&base, &chain.localnet.url, concurrency, false).await;
+        fixed_runs.push(seconds);
+    }
+    println!("runs (s): raw {raw_runs:.2?}, indexer {whole_runs:.2?}, fixed {fixed_runs:.2?}");
+    let (raw_seconds, whole_seconds, fixed_seconds) = (
+        figures::median(raw_runs),
+        figures::median(whole_runs),
+        figures::median(fixed_runs),
+    );
     let indexer_seconds = (whole_seconds - fixed_seconds).max(f64::EPSILON);
     let raw_rate = listed as f64 / raw_seconds;
     let indexer_rate = listed as f64 / indexer_seconds;
@@ -251,10 +294,7 @@ async fn main() {
     println!(
         "indexer peak RSS: {half_rss:.0} MiB at half the history, {full_rss:.0} MiB at the whole"
     );
-    admin
-        .execute("DROP DATABASE IF EXISTS databounty_bench_backfill WITH (FORCE)")
-        .await
-        .ok();
+    figures::drop_database(&base, "databounty_bench_backfill").await;
     println!(
         "backfill: ratio={:.2} peak_rss_mb={full_rss:.0}",
         indexer_rate / raw_rate

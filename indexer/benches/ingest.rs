@@ -12,6 +12,8 @@
 //! (`BENCH_EVENTS`, default 50000; `BENCH_BATCH` transactions per batch, default 500;
 //! `BENCH_REPEATS`, default 3). The last line is `ingest: sink/copy=<x> sink/per_row=<y>`.
 
+#[path = "support/figures.rs"]
+mod figures;
 #[path = "support/workload.rs"]
 mod workload;
 
@@ -25,26 +27,11 @@ use databounty_indexer::pipeline::TxRecord;
 use databounty_indexer::projection::{project, Changes, Incarnations, Located};
 use databounty_sdk::hash::hex;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{Connection, Executor, PgConnection};
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use sqlx::{Connection, PgConnection};
 
 /// A fresh database with the schema; returns its URL.
-async fn fresh(admin: &mut PgConnection, base: &str, name: &str) -> String {
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .expect("drop");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create");
-    let url = format!("{}/{name}", base.rsplit_once('/').map_or(base, |(b, _)| b));
+async fn fresh(base: &str, name: &str) -> String {
+    let url = figures::recreate_database(base, name).await;
     let pool = PgPoolOptions::new()
         .max_connections(2)
         .connect(&url)
@@ -405,11 +392,6 @@ async fn copy_state(conn: &mut PgConnection, changes: &Changes) {
     copy(conn, "COPY submissions (submission, incarnation, bounty, bounty_incarnation, contributor, hash, uri, uri_raw, status, approvals, rejections, created_at, decided_at, paid_at, closed_at, created_slot, created_pos, updated_slot, updated_pos) FROM STDIN", &submissions).await;
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 /// Every table's row count, to check two variants wrote the same rows.
 async fn row_counts(url: &str) -> Vec<i64> {
     let mut conn = PgConnection::connect(url).await.expect("connect");
@@ -439,23 +421,20 @@ async fn main() {
         eprintln!("set DATABASE_URL to a Postgres server (a database is created per variant)");
         std::process::exit(2);
     };
-    let events = env("BENCH_EVENTS", 50_000);
-    let batch = env("BENCH_BATCH", 500).max(1);
-    let repeats = env("BENCH_REPEATS", 3).max(1);
+    let events = figures::setting("BENCH_EVENTS", 50_000);
+    let batch = figures::setting("BENCH_BATCH", 500).max(1);
+    let repeats = figures::setting("BENCH_REPEATS", 3).max(1);
     let txs = workload::Generator::new(42).transactions(events);
     let n: usize = txs.iter().map(|t| t.rows.len()).sum();
     println!(
         "ingest benchmark: {n} events in {} transactions (realistic mix), batches of {batch} transactions, {repeats} runs each, median",
         txs.len()
     );
-    let mut admin = PgConnection::connect(&base)
-        .await
-        .expect("connect to DATABASE_URL");
     let mut rates: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
     let mut counts: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
     for _ in 0..repeats {
         for variant in ["sink", "copy", "per_row"] {
-            let url = fresh(&mut admin, &base, &format!("databounty_bench_{variant}")).await;
+            let url = fresh(&base, &format!("databounty_bench_{variant}")).await;
             let started = Instant::now();
             match variant {
                 "sink" => sink(&url, &txs, batch).await,
@@ -470,7 +449,7 @@ async fn main() {
     for (variant, r) in &rates {
         println!(
             "{variant:<8} median {:>9.0} events/s   (runs: {})",
-            median(r.clone()),
+            figures::median(r.clone()),
             r.iter()
                 .map(|x| format!("{x:.0}"))
                 .collect::<Vec<_>>()
@@ -486,17 +465,12 @@ async fn main() {
         "sink and per-row wrote the same rows"
     );
     for name in ["sink", "copy", "per_row"] {
-        admin
-            .execute(
-                format!("DROP DATABASE IF EXISTS databounty_bench_{name} WITH (FORCE)").as_str(),
-            )
-            .await
-            .ok();
+        figures::drop_database(&base, &format!("databounty_bench_{name}")).await;
     }
-    let sink = median(rates["sink"].clone());
+    let sink = figures::median(rates["sink"].clone());
     println!(
         "ingest: sink/copy={:.2} sink/per_row={:.1}",
-        sink / median(rates["copy"].clone()),
-        sink / median(rates["per_row"].clone())
+        sink / figures::median(rates["copy"].clone()),
+        sink / figures::median(rates["per_row"].clone())
     );
 }

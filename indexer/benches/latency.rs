@@ -10,6 +10,8 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/figures.rs"]
+mod figures;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -28,19 +30,6 @@ use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::Signer;
 use solana_sdk::transaction::Transaction;
-use sqlx::{Connection, Executor, PgConnection};
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 #[tokio::main]
 async fn main() {
@@ -48,22 +37,10 @@ async fn main() {
         eprintln!("set DATABASE_URL to a Postgres server (a database is created for the run)");
         std::process::exit(2);
     };
-    let tps = env("BENCH_TPS", 20).max(1);
-    let seconds = env("BENCH_SECONDS", 30).max(1);
+    let tps = figures::setting("BENCH_TPS", 20).max(1);
+    let seconds = figures::setting("BENCH_SECONDS", 30).max(1);
     let name = "databounty_bench_latency";
-    let mut admin = PgConnection::connect(&base).await.expect("connect");
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .expect("drop");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create");
-    let url = format!(
-        "{}/{name}",
-        base.rsplit_once('/').map_or(base.as_str(), |(b, _)| b)
-    );
+    let url = figures::recreate_database(&base, name).await;
     let db = Db::connect(&url).await.expect("connect");
     MIGRATOR.run(&db.pool).await.expect("migrate");
 
@@ -278,13 +255,10 @@ async fn main() {
         confirmed.len(),
         "every transaction was served"
     );
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .ok();
+    figures::drop_database(&base, name).await;
     println!(
         "latency: p50_ms={:.0} p99_ms={:.0}",
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99)
+        figures::percentile(&latencies, 0.5),
+        figures::percentile(&latencies, 0.99)
     );
 }

@@ -8,6 +8,8 @@
 //! (`BENCH_EVENTS`, default 1000000; `BENCH_REQUESTS`, default 200). The last line is
 //! `queries: worst_p95_ms=<x> endpoint=<name>`.
 
+#[path = "support/figures.rs"]
+mod figures;
 #[path = "support/workload.rs"]
 mod workload;
 
@@ -20,20 +22,9 @@ use sqlx::{Connection, Executor, PgConnection};
 
 const DATABASE: &str = "databounty_bench_queries";
 
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// The bench database, filled with at least `events` events (reused when it has them).
 async fn filled(base: &str, events: usize) -> String {
-    let url = format!(
-        "{}/{DATABASE}",
-        base.rsplit_once('/').map_or(base, |(b, _)| b)
-    );
-    let mut admin = PgConnection::connect(base).await.expect("connect");
+    let url = figures::database_url(base, DATABASE);
     let have: i64 = match PgConnection::connect(&url).await {
         Ok(mut conn) => sqlx::query_scalar("SELECT count(*) FROM events")
             .fetch_one(&mut conn)
@@ -52,14 +43,7 @@ async fn filled(base: &str, events: usize) -> String {
         println!("reusing {DATABASE} ({have} events)");
         return url;
     }
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)").as_str())
-        .await
-        .expect("drop");
-    admin
-        .execute(format!("CREATE DATABASE {DATABASE}").as_str())
-        .await
-        .expect("create");
+    figures::recreate_database(base, DATABASE).await;
     let db = migrated.await;
     let txs = workload::Generator::new(7).transactions(events);
     let n: usize = txs.iter().map(|t| t.rows.len()).sum();
@@ -99,11 +83,6 @@ async fn cursors(conn: &mut PgConnection, sql: &str, key: Option<&str>, total: i
     found
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 struct Measured {
     name: String,
     p50: f64,
@@ -128,8 +107,8 @@ async fn measure(client: &reqwest::Client, base: &str, name: &str, paths: &[Stri
     times.sort_by(f64::total_cmp);
     Measured {
         name: name.into(),
-        p50: percentile(&times, 0.5),
-        p95: percentile(&times, 0.95),
+        p50: figures::percentile(&times, 0.5),
+        p95: figures::percentile(&times, 0.95),
     }
 }
 
@@ -144,8 +123,8 @@ async fn measure_sql(conn: &mut PgConnection, name: &str, sql: &str, n: usize) -
     times.sort_by(f64::total_cmp);
     Measured {
         name: name.into(),
-        p50: percentile(&times, 0.5),
-        p95: percentile(&times, 0.95),
+        p50: figures::percentile(&times, 0.5),
+        p95: figures::percentile(&times, 0.95),
     }
 }
 
@@ -155,8 +134,8 @@ async fn main() {
         eprintln!("set DATABASE_URL to a Postgres server (the bench keeps a database there)");
         std::process::exit(2);
     };
-    let events = env("BENCH_EVENTS", 1_000_000);
-    let requests = env("BENCH_REQUESTS", 200).max(20);
+    let events = figures::setting("BENCH_EVENTS", 1_000_000);
+    let requests = figures::setting("BENCH_REQUESTS", 200).max(20);
     let url = filled(&base, events).await;
     let db = Db::connect_reader(&url).await.expect("connect");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

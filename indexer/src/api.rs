@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -102,15 +103,21 @@ pub fn router(state: ApiState) -> Router {
         .route("/bounties", get(bounties))
         .route("/bounties/{bounty}", get(bounty))
         .route("/bounties/{bounty}/submissions", get(bounty_submissions))
-        .route("/contributors/earnings", get(earnings))
+        .route(
+            "/contributors/earnings",
+            get(summary(View::ContributorEarnings)),
+        )
         .route(
             "/contributors/{contributor}/payouts",
             get(contributor_payouts),
         )
         .route("/events", get(events))
-        .route("/reviewers/agreement", get(agreement))
-        .route("/time-to-quorum", get(time_to_quorum))
-        .route("/datasets/funding", get(dataset_funding))
+        .route(
+            "/reviewers/agreement",
+            get(summary(View::ReviewerAgreement)),
+        )
+        .route("/time-to-quorum", get(summary(View::TimeToQuorum)))
+        .route("/datasets/funding", get(summary(View::DatasetFunding)))
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .with_state(state)
 }
@@ -330,30 +337,10 @@ async fn bounty_submissions(
     list(&state, View::BountySubmissions, Some(&key), page).await
 }
 
-async fn earnings(
-    State(state): State<ApiState>,
-    page: Result<Query<Page>, QueryRejection>,
-) -> ApiResult {
-    list(&state, View::ContributorEarnings, None, page).await
-}
-
-async fn agreement(
-    State(state): State<ApiState>,
-    page: Result<Query<Page>, QueryRejection>,
-) -> ApiResult {
-    list(&state, View::ReviewerAgreement, None, page).await
-}
-
-async fn time_to_quorum(
-    State(state): State<ApiState>,
-    page: Result<Query<Page>, QueryRejection>,
-) -> ApiResult {
-    list(&state, View::TimeToQuorum, None, page).await
-}
-
-async fn dataset_funding(
-    State(state): State<ApiState>,
-    page: Result<Query<Page>, QueryRejection>,
-) -> ApiResult {
-    list(&state, View::DatasetFunding, None, page).await
+/// The handler of a summary view: one page of it, by offset.
+fn summary(
+    view: View,
+) -> impl Fn(State<ApiState>, Result<Query<Page>, QueryRejection>) -> BoxFuture<'static, ApiResult> + Clone
+{
+    move |State(state), page| Box::pin(async move { list(&state, view, None, page).await })
 }

@@ -9,7 +9,7 @@
 use anchor_lang::prelude::Pubkey;
 use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::hash::hex;
-use databounty_sdk::transaction::{failed, find_events};
+use databounty_sdk::transaction::{failed, find_events, FoundEvent};
 use serde_json::{json, Value};
 use solana_transaction_status_client_types::EncodedConfirmedTransactionWithStatusMeta;
 
@@ -20,6 +20,9 @@ pub struct TransactionUpdate {
     pub slot: u64,
     pub block_time: Option<i64>,
     pub transaction: EncodedConfirmedTransactionWithStatusMeta,
+    /// The program's events, when the source already found them while checking the
+    /// reply (decoding them is most of the work of reading one); `None`: not yet.
+    pub events: Option<Vec<FoundEvent>>,
 }
 
 /// Where an event sits on the chain; ordering positions orders events as the chain
@@ -86,19 +89,20 @@ pub fn decode(program_id: &Pubkey, update: &TransactionUpdate, tx_index: u32) ->
         raw,
         event,
     };
+    let to_row = |f: &FoundEvent| {
+        let inner = i16::try_from(f.inner_index).unwrap_or(i16::MAX);
+        let event = f
+            .event
+            .as_ref()
+            .map(Clone::clone)
+            .map_err(|e| e.to_string());
+        row(i16::from(f.instruction_index), inner, f.data.clone(), event)
+    };
+    if let Some(found) = &update.events {
+        return found.iter().map(to_row).collect();
+    }
     match find_events(program_id, &update.transaction) {
-        Ok(found) => found
-            .into_iter()
-            .map(|f| {
-                let inner = i16::try_from(f.inner_index).unwrap_or(i16::MAX);
-                row(
-                    i16::from(f.instruction_index),
-                    inner,
-                    f.data,
-                    f.event.map_err(|e| e.to_string()),
-                )
-            })
-            .collect(),
+        Ok(found) => found.iter().map(to_row).collect(),
         // A transaction we cannot even read is kept as one undecodable row.
         Err(err) => vec![row(-1, -1, vec![], Err(err.to_string()))],
     }

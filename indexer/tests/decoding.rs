@@ -27,6 +27,7 @@ fn update(value: Value) -> TransactionUpdate {
         slot: transaction.slot,
         block_time: transaction.block_time,
         transaction,
+        events: None,
     }
 }
 

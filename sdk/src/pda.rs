@@ -41,5 +41,21 @@ pub fn event_authority() -> Pubkey {
 /// The event authority of a deployment at `program_id` (Anchor's `__event_authority`
 /// seed), for indexing the program under another id.
 pub fn event_authority_of(program_id: &Pubkey) -> Pubkey {
-    Pubkey::find_program_address(&[b"__event_authority"], program_id).0
+    if *program_id == ID {
+        return event_authority();
+    }
+    // Deriving costs a hash and a curve check per bump tried, and an indexer asks for
+    // every inner instruction it reads: the last deployment asked about is remembered.
+    static LAST: std::sync::Mutex<Option<(Pubkey, Pubkey)>> = std::sync::Mutex::new(None);
+    let mut last = LAST
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match *last {
+        Some((program, authority)) if program == *program_id => authority,
+        _ => {
+            let authority = Pubkey::find_program_address(&[b"__event_authority"], program_id).0;
+            *last = Some((*program_id, authority));
+            authority
+        }
+    }
 }

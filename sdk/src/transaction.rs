@@ -179,6 +179,10 @@ pub fn find_events(
                 continue;
             };
             let program = key(ix.program_id_index)?;
+            // Most inner instructions are token transfers: skip them before decoding.
+            if program != *program_id {
+                continue;
+            }
             let accounts = ix
                 .accounts
                 .iter()

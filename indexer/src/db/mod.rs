@@ -30,6 +30,10 @@ pub enum DbError {
     Sql(#[from] sqlx::Error),
     #[error("migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A write was abandoned (its task failed) and took the writer's connection, and
+    /// so its lock, with it: the writer must take the lock again.
+    #[error("the writer lost its connection with an abandoned write")]
+    WriterLost,
 }
 
 /// How a database failure should be handled.
@@ -51,6 +55,7 @@ impl DbError {
             DbError::Sql(err) => classify(err),
             DbError::Migrate(sqlx::migrate::MigrateError::Execute(err)) => classify(err),
             DbError::Migrate(_) => Failure::Fatal,
+            DbError::WriterLost => Failure::Transient,
         }
     }
 

@@ -34,6 +34,14 @@ pub struct Written {
 }
 
 pub struct Writer {
+    /// `None` after a write was abandoned mid-way (its task keeps the connection).
+    session: Option<Session>,
+}
+
+/// The writer's connection, holding the lock, and the source it writes for. Moved into
+/// a task of its own for each batch, so that storing one batch (the projection and the
+/// building of its rows take CPU) runs beside the reading of the next, not between.
+struct Session {
     conn: PgConnection,
     source: String,
 }
@@ -55,8 +63,10 @@ impl Writer {
             return Ok(None);
         }
         Ok(Some(Self {
-            conn,
-            source: source.to_string(),
+            session: Some(Session {
+                conn,
+                source: source.to_string(),
+            }),
         }))
     }
 
@@ -78,7 +88,71 @@ impl Writer {
         }
     }
 
+    fn session(&mut self) -> Result<&mut Session, DbError> {
+        self.session.as_mut().ok_or(DbError::WriterLost)
+    }
+
     pub async fn checkpoint(&mut self) -> Result<Option<Checkpoint>, DbError> {
+        self.session()?.checkpoint().await
+    }
+
+    /// Writes `txs` (in chain order) and moves the checkpoint past them. Refused
+    /// transactions are quarantined; any other failure is returned with nothing written
+    /// from the part that failed.
+    /// Transactions at or below slot `final_up_to` are recorded as final.
+    pub async fn write(&mut self, txs: &[TxRecord], final_up_to: u64) -> Result<Written, DbError> {
+        self.write_owned(txs.to_vec(), final_up_to).await
+    }
+
+    /// [`Writer::write`], in a task of its own.
+    #[tracing::instrument(skip_all, fields(transactions = txs.len()))]
+    pub async fn write_owned(
+        &mut self,
+        txs: Vec<TxRecord>,
+        final_up_to: u64,
+    ) -> Result<Written, DbError> {
+        let mut session = self.session.take().ok_or(DbError::WriterLost)?;
+        let task = tokio::spawn(async move {
+            let written = session.write(&txs, final_up_to).await;
+            (session, written)
+        });
+        // A task that panicked took the connection with it: the lock is gone too.
+        let (session, written) = task.await.map_err(|_| DbError::WriterLost)?;
+        self.session = Some(session);
+        written
+    }
+
+    /// Transactions read at `confirmed` whose slot is now at or below `max_slot`.
+    pub async fn unfinalized(&mut self, max_slot: u64) -> Result<Vec<(String, u64)>, DbError> {
+        self.session()?.unfinalized(max_slot).await
+    }
+
+    /// Whether `signature` is recorded as final.
+    pub async fn recorded_final(&mut self, signature: &str) -> Result<bool, DbError> {
+        self.session()?.recorded_final(signature).await
+    }
+
+    pub async fn mark_finalized(&mut self, signatures: &[String]) -> Result<(), DbError> {
+        self.session()?.mark_finalized(signatures).await
+    }
+
+    /// Removes the rows of transactions known not to be where they were read and
+    /// rebuilds every bounty they touched from the events that remain. If the
+    /// checkpoint named one of them, or lies at or after `rewind_before` (the slot a
+    /// transaction landed again in, to be read there), it moves back to the newest final
+    /// transaction recorded before that — not to the start of history. Returns the
+    /// events removed.
+    pub async fn roll_back(
+        &mut self,
+        signatures: &[String],
+        rewind_before: Option<u64>,
+    ) -> Result<usize, DbError> {
+        self.session()?.roll_back(signatures, rewind_before).await
+    }
+}
+
+impl Session {
+    async fn checkpoint(&mut self) -> Result<Option<Checkpoint>, DbError> {
         let row = sqlx::query!(
             "SELECT signature, slot, tx_index FROM checkpoints WHERE source = $1",
             &self.source,
@@ -92,12 +166,8 @@ impl Writer {
         }))
     }
 
-    /// Writes `txs` (in chain order) and moves the checkpoint past them. Refused
-    /// transactions are quarantined; any other failure is returned with nothing written
-    /// from the part that failed.
-    /// Transactions at or below slot `final_up_to` are recorded as final.
-    #[tracing::instrument(skip_all, fields(transactions = txs.len()))]
-    pub async fn write(&mut self, txs: &[TxRecord], final_up_to: u64) -> Result<Written, DbError> {
+    /// See [`Writer::write`]: refused transactions are found by halving and quarantined.
+    async fn write(&mut self, txs: &[TxRecord], final_up_to: u64) -> Result<Written, DbError> {
         let mut written = Written::default();
         let mut parts = vec![(0, txs.len())];
         while let Some((start, end)) = parts.pop() {
@@ -201,8 +271,7 @@ impl Writer {
         Ok((is_new.iter().filter(|n| **n).count(), unreadable))
     }
 
-    /// Transactions read at `confirmed` whose slot is now at or below `max_slot`.
-    pub async fn unfinalized(&mut self, max_slot: u64) -> Result<Vec<(String, u64)>, DbError> {
+    async fn unfinalized(&mut self, max_slot: u64) -> Result<Vec<(String, u64)>, DbError> {
         let rows = sqlx::query!(
             "SELECT signature, slot FROM transactions WHERE NOT finalized AND slot <= $1 ORDER BY slot, tx_index",
             i64::try_from(max_slot).unwrap_or(i64::MAX),
@@ -215,8 +284,7 @@ impl Writer {
             .collect())
     }
 
-    /// Whether `signature` is recorded as final.
-    pub async fn recorded_final(&mut self, signature: &str) -> Result<bool, DbError> {
+    async fn recorded_final(&mut self, signature: &str) -> Result<bool, DbError> {
         let finalized = sqlx::query_scalar!(
             "SELECT finalized FROM transactions WHERE signature = $1",
             signature,
@@ -226,48 +294,31 @@ impl Writer {
         Ok(finalized.unwrap_or(false))
     }
 
-    pub async fn mark_finalized(&mut self, signatures: &[String]) -> Result<(), DbError> {
-        let mut db = self.conn.begin().await?;
+    async fn mark_finalized(&mut self, signatures: &[String]) -> Result<(), DbError> {
         sqlx::query!(
-            "UPDATE events SET finalized = true WHERE signature = ANY($1)",
+            "WITH marked AS (UPDATE events SET finalized = true WHERE signature = ANY($1))
+             UPDATE transactions SET finalized = true WHERE signature = ANY($1)",
             signatures,
         )
-        .execute(&mut *db)
+        .execute(&mut self.conn)
         .await?;
-        sqlx::query!(
-            "UPDATE transactions SET finalized = true WHERE signature = ANY($1)",
-            signatures,
-        )
-        .execute(&mut *db)
-        .await?;
-        db.commit().await?;
         Ok(())
     }
 
-    /// Removes the rows of transactions known not to be where they were read and
-    /// rebuilds every bounty they touched from the events that remain. If the
-    /// checkpoint named one of them, or lies at or after `rewind_before` (the slot a
-    /// transaction landed again in, to be read there), it moves back to the newest final
-    /// transaction recorded before that — not to the start of history. Returns the
-    /// events removed.
+    /// See [`Writer::roll_back`].
     #[tracing::instrument(skip_all, fields(signatures = signatures.len()))]
-    pub async fn roll_back(
+    async fn roll_back(
         &mut self,
         signatures: &[String],
         rewind_before: Option<u64>,
     ) -> Result<usize, DbError> {
         let mut db = self.conn.begin().await?;
         let removed = sqlx::query_scalar!(
-            "DELETE FROM events WHERE signature = ANY($1) RETURNING bounty",
+            "WITH gone AS (DELETE FROM transactions WHERE signature = ANY($1))
+             DELETE FROM events WHERE signature = ANY($1) RETURNING bounty",
             signatures,
         )
         .fetch_all(&mut *db)
-        .await?;
-        sqlx::query!(
-            "DELETE FROM transactions WHERE signature = ANY($1)",
-            signatures,
-        )
-        .execute(&mut *db)
         .await?;
         let bounties: HashSet<String> = removed.iter().flatten().cloned().collect();
         state::replay(&mut db, &bounties).await?;

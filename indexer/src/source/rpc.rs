@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
 use databounty_sdk::paging::{for_each_page, PagingError, PAGE_LIMIT};
-use databounty_sdk::transaction::{find_events, program_instructions};
+use databounty_sdk::transaction::{find_events, program_instructions, FoundEvent};
 use serde_json::json;
 use solana_client::client_error::{ClientError, ClientErrorKind};
 use solana_client::nonblocking::rpc_client::RpcClient;
@@ -219,21 +219,22 @@ impl Source for RpcSource {
                     )
                 })
                 .await?;
-            let problem = match &reply {
-                None => Some("the node answered null".to_string()),
-                Some(tx) => check_reply(&self.program_id, signature, tx).err(),
+            let checked = match &reply {
+                None => Err("the node answered null".to_string()),
+                Some(tx) => check_reply(&self.program_id, signature, tx),
             };
-            match (reply, problem) {
-                (Some(tx), None) => {
+            match (reply, checked) {
+                (Some(tx), Ok(events)) => {
                     return Ok(TransactionUpdate {
                         signature: signature.to_string(),
                         slot: tx.slot,
                         block_time: tx.block_time,
                         transaction: tx,
+                        events,
                     })
                 }
-                (_, problem) => {
-                    let why = problem.unwrap_or_default();
+                (_, checked) => {
+                    let why = checked.err().unwrap_or_default();
                     self.metrics.rpc_error();
                     if attempt + 1 >= self.backoff.attempts {
                         self.metrics.missing_transaction();
@@ -343,12 +344,13 @@ impl Source for RpcSource {
 /// Why a `getTransaction` reply cannot stand for the transaction asked for: it is
 /// another transaction's, it has no status, its shape cannot be read, or it succeeded
 /// but an instruction of the program has no event under it (every instruction emits
-/// one, so a reply without them would read as "no events").
+/// one, so a reply without them would read as "no events"). Returns the events found
+/// (none looked for in a failed transaction).
 fn check_reply(
     program_id: &Pubkey,
     signature: &str,
     tx: &EncodedConfirmedTransactionWithStatusMeta,
-) -> Result<(), String> {
+) -> Result<Option<Vec<FoundEvent>>, String> {
     let first = match &tx.transaction.transaction {
         EncodedTransaction::Json(ui) => ui.signatures.first().cloned(),
         other => other
@@ -362,7 +364,7 @@ fn check_reply(
         return Err("the reply has no status meta".into());
     };
     if meta.err.is_some() {
-        return Ok(());
+        return Ok(None);
     }
     let found = find_events(program_id, tx).map_err(|e| e.to_string())?;
     for index in program_instructions(program_id, tx).map_err(|e| e.to_string())? {
@@ -372,5 +374,5 @@ fn check_reply(
             ));
         }
     }
-    Ok(())
+    Ok(Some(found))
 }
