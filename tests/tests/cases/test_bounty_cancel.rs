@@ -10,8 +10,8 @@ async fn creator_cancels(kind: MintKind) {
     let setup = env.bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
-    let events = env.try_cancel(&setup, &creator).await.expect("cancel");
+    let creator = setup.creator();
+    let events = env.cancel(&setup).await;
     let now = env.now().await;
     assert_eq!(
         events,
@@ -32,10 +32,8 @@ async fn creator_cancels(kind: MintKind) {
 async fn pending_work_stays_reviewable(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    env.cancel(&setup).await;
     env.votes(&setup, &submitted, 2, true).await;
     env.try_release(&setup, &submitted, &contributor.ata)
         .await
@@ -65,8 +63,8 @@ async fn only_the_creator_cancels(kind: MintKind) {
 async fn cancels_once(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let creator = setup.creator();
+    env.cancel(&setup).await;
     assert_bounty_error(
         env.try_cancel(&setup, &creator).await,
         BountyError::BountyNotOpen,

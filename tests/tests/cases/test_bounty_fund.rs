@@ -43,10 +43,7 @@ async fn anyone_funds(kind: MintKind) {
 async fn rejects_zero(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
     assert_bounty_error(
         env.try_fund(&setup, &creator, &ata, 0).await,
         BountyError::ZeroAmount,
@@ -56,11 +53,8 @@ async fn rejects_zero(kind: MintKind) {
 async fn rejects_a_cancelled_bounty(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
+    env.cancel(&setup).await;
     assert_bounty_error(
         env.try_fund(&setup, &creator, &ata, 10).await,
         BountyError::BountyNotOpen,
@@ -71,14 +65,8 @@ async fn rejects_a_cancelled_bounty(kind: MintKind) {
 async fn tops_up_after_the_submission_deadline(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
     env.past_submission_deadline(&setup).await;
-    env.try_fund(&setup, &creator, &ata, 10)
-        .await
-        .expect("top-up");
+    env.top_up(&setup, 10).await;
 }
 
 async fn rejects_someone_elses_token_account(kind: MintKind) {
@@ -96,24 +84,12 @@ async fn rejects_someone_elses_token_account(kind: MintKind) {
 /// fails, a top-up is still taken, and the reviewers' retry is accepted and paid.
 async fn tops_up_a_cancelled_bounty_with_pending_work(kind: MintKind) {
     let mut env = TestEnv::new().await;
-    let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                initial_funding: 0,
-                ..Default::default()
-            },
-        )
-        .await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let setup = env.bounty_with(kind, BountyParams::unfunded()).await;
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    env.cancel(&setup).await;
     env.votes(&setup, &submitted, 1, true).await;
-    let second = setup.parties.reviewers[1].insecure_clone();
+    let second = setup.reviewer(1);
     assert_bounty_error(
         env.try_attest(&setup, &second, &submitted, true).await,
         BountyError::InsufficientUnreservedFunds,
@@ -148,10 +124,7 @@ async fn the_mint_policy_is_checked_again_at_funding() {
 
     let mut env = TestEnv::new().await;
     let setup = env.bounty(MintKind::DefaultInitialized).await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
     env.try_fund(&setup, &creator, &ata, 10)
         .await
         .expect("fund while new accounts start initialized");
@@ -188,19 +161,8 @@ async fn credits_the_measured_amount_under_a_transfer_fee() {
         bps: 100,
         max: 1_000_000_000,
     };
-    let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                initial_funding: 0,
-                ..Default::default()
-            },
-        )
-        .await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
+    let setup = env.bounty_with(kind, BountyParams::unfunded()).await;
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
     let events = env
         .try_fund(&setup, &creator, &ata, 1_000_000)
         .await

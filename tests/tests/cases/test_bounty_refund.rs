@@ -7,8 +7,8 @@ use solana_sdk::signature::Signer;
 async fn refunds_a_cancelled_bounty(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let creator = setup.creator();
+    env.cancel(&setup).await;
     let events = env
         .try_refund(&setup, &setup.parties.creator_ata)
         .await
@@ -47,9 +47,7 @@ async fn not_while_open_and_taking_submissions(kind: MintKind) {
     );
     // Past the submission deadline with nothing pending, it opens without a cancel.
     env.past_submission_deadline(&setup).await;
-    env.try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    env.refund_to_creator(&setup).await;
 }
 
 fn refunded_amount(events: &[DatabountyEvent]) -> u64 {
@@ -65,7 +63,7 @@ async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await; // max_winners 2, funded 2 rewards
     let reward = setup.args.reward_per_submission;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     let ata = setup.parties.creator_ata;
     env.try_fund(&setup, &creator, &ata, 8 * reward)
         .await
@@ -75,7 +73,7 @@ async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
     for i in 0..5u8 {
         junk.push(env.submit(&setup, &spammer.key, &[i]).await);
     }
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.cancel(&setup).await;
     let events = env.try_refund(&setup, &ata).await.expect("refund");
     assert_eq!(
         refunded_amount(&events),
@@ -104,8 +102,7 @@ async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
 async fn keeps_reserved_rewards(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     env.past_submission_deadline(&setup).await;
     let events = env
@@ -205,7 +202,7 @@ async fn another_account_needs_the_creator(kind: MintKind) {
 async fn refunds_an_account_that_requires_memos(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     let ata = setup.parties.creator_ata;
     if kind != MintKind::Spl {
         env.require_memos(&creator, &ata).await;

@@ -268,12 +268,7 @@ impl World {
             submission_bond,
         };
         let first = env.bounty_with(kind, params.clone()).await;
-        let reviewers: Vec<Keypair> = first
-            .parties
-            .reviewers
-            .iter()
-            .map(|r| r.insecure_clone())
-            .collect();
+        let reviewers: Vec<Keypair> = first.reviewers();
         let mut contributors = Vec::new();
         let mut expected = HashMap::new();
         for _ in 0..CONTRIBUTORS {
@@ -660,7 +655,7 @@ impl World {
             Action::Vote(s, slot, approve) => {
                 let (sb, submitted, _) = &self.submissions[s];
                 let setup = &self.bounties[*sb];
-                let voter = setup.parties.reviewers[slot].insecure_clone();
+                let voter = setup.reviewer(slot);
                 // Half the rejections give a reason, half of those with a URI.
                 let (code, uri) = if !approve && self.rng.chance(50) {
                     let uri = self.rng.chance(50).then(|| "ipfs://why".to_string());
@@ -847,7 +842,7 @@ impl World {
                 };
                 let (sb, submitted, _) = &self.submissions[s];
                 let setup = &self.bounties[*sb];
-                let voter = setup.parties.reviewers[slot].insecure_clone();
+                let voter = setup.reviewer(slot);
                 let approve = self.rng.chance(50);
                 let vote = ix::submission_attest(
                     &voter.pubkey(),

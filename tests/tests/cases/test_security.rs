@@ -47,8 +47,7 @@ async fn creator_signature_required(kind: MintKind) {
 async fn reviewer_signature_required(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     let reviewer = setup.parties.reviewers[0].pubkey();
     let vote = unsigned(
         ix::submission_attest(
@@ -88,9 +87,8 @@ async fn funder_signature_required(kind: MintKind) {
 async fn type_cosplay_is_refused(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let creator = setup.creator();
     let cancel = ix::bounty_cancel(&creator.pubkey(), &submitted.address);
     assert_anchor_error(
         env.send(&[cancel], &[&creator]).await,
@@ -102,7 +100,7 @@ async fn type_cosplay_is_refused(kind: MintKind) {
 async fn look_alike_accounts_are_refused(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     let real = env.raw_account(&setup.bounty).await.expect("bounty");
 
     let foreign = Pubkey::new_unique();
@@ -132,8 +130,7 @@ async fn look_alike_accounts_are_refused(kind: MintKind) {
 async fn bumps_are_canonical(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     let bounty = env.bounty_state(&setup.bounty).await;
     let id = databounty::ID;
     let nonce = bounty.nonce.to_le_bytes();
@@ -215,11 +212,10 @@ async fn accounts_of_another_bounty_are_refused(kind: MintKind) {
 async fn the_vault_cannot_be_its_own_counterparty(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let vault = pda::vault(&setup.bounty);
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     assert_bounty_error(
         env.try_release(&setup, &submitted, &vault).await,
         BountyError::WrongPayoutAccount,
@@ -299,8 +295,7 @@ async fn another_mint_is_refused(kind: MintKind) {
 async fn closed_submissions_stay_closed(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     env.try_release(&setup, &submitted, &contributor.ata)
         .await
@@ -346,7 +341,7 @@ async fn closed_bounties_stay_closed(kind: MintKind) {
     let setup = env.bounty(kind).await;
     let p = &setup.parties;
     let creator = p.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.cancel(&setup).await;
     env.try_refund(&setup, &p.creator_ata)
         .await
         .expect("refund");
@@ -473,8 +468,7 @@ async fn a_fee_change_between_deposit_and_payout() {
         "1% of 2_000_000 withheld"
     );
 
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     let payer = env.payer();
     let raise = spl_token_2022::extension::transfer_fee::instruction::set_transfer_fee(
         &spl_token_2022::ID,
@@ -507,7 +501,7 @@ async fn a_fee_change_between_deposit_and_payout() {
 async fn a_reviewer_cannot_approve_their_own_work() {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(MintKind::Spl).await;
-    let reviewer = setup.parties.reviewers[0].insecure_clone();
+    let reviewer = setup.reviewer(0);
     assert_bounty_error(
         env.try_submit(&setup, &reviewer, b"mine").await,
         BountyError::ReviewerCannotSubmit,

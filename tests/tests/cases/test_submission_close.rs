@@ -8,8 +8,7 @@ use solana_sdk::signature::Signer;
 async fn closes_a_paid_submission(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     assert_bounty_error(
         env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
@@ -55,13 +54,7 @@ async fn closes_a_paid_submission(kind: MintKind) {
 async fn closes_the_pending_losers_of_a_full_bounty(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                max_winners: 1,
-                ..Default::default()
-            },
-        )
+        .bounty_with(kind, BountyParams::default().max_winners(1))
         .await;
     let winner = env.contributor(&setup).await;
     let loser = env.contributor(&setup).await;
@@ -96,11 +89,9 @@ async fn closes_the_pending_losers_of_a_full_bounty(kind: MintKind) {
 async fn closes_a_rejected_submission(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.cancel(&setup).await;
     // A cancelled bounty takes no submissions either, so its final ones can close.
     env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
         .await
@@ -112,8 +103,7 @@ async fn closes_a_rejected_submission(kind: MintKind) {
 async fn closes_an_expired_submission(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     assert_bounty_error(
         env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
             .await,
@@ -137,8 +127,7 @@ async fn closes_an_expired_submission(kind: MintKind) {
 async fn rent_goes_only_to_the_contributor(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
     let thief = env.funded_keypair(1).await;
     assert_bounty_error(

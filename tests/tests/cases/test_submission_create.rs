@@ -9,8 +9,7 @@ use solana_sdk::signature::Signer;
 async fn registers_a_hash(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     let now = env.now().await;
     assert_eq!(
         submitted.events,
@@ -57,8 +56,7 @@ async fn refuses_after_the_deadline(kind: MintKind) {
 async fn refuses_a_cancelled_bounty(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.cancel(&setup).await;
     let contributor = env.contributor(&setup).await;
     assert_bounty_error(
         env.try_submit(&setup, &contributor.key, b"x").await,
@@ -69,7 +67,7 @@ async fn refuses_a_cancelled_bounty(kind: MintKind) {
 async fn refuses_a_reviewer(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let reviewer = setup.parties.reviewers[0].insecure_clone();
+    let reviewer = setup.reviewer(0);
     assert_bounty_error(
         env.try_submit(&setup, &reviewer, b"mine").await,
         BountyError::ReviewerCannotSubmit,
@@ -79,16 +77,9 @@ async fn refuses_a_reviewer(kind: MintKind) {
 async fn refuses_when_every_slot_is_taken(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                max_winners: 1,
-                ..Default::default()
-            },
-        )
+        .bounty_with(kind, BountyParams::default().max_winners(1))
         .await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"first").await;
+    let (contributor, submitted) = env.contribute(&setup, b"first").await;
     env.votes(&setup, &submitted, 2, true).await;
     assert_bounty_error(
         env.try_submit(&setup, &contributor.key, b"second").await,
@@ -193,11 +184,9 @@ async fn refuses_terms_that_changed(kind: MintKind) {
     let contributor = env.contributor(&setup).await;
     let seen = env.terms(&setup).await;
 
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
-    env.try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    let creator = setup.creator();
+    env.cancel(&setup).await;
+    env.refund_to_creator(&setup).await;
     env.try_close_bounty(&setup, &creator).await.expect("close");
     let mut args = setup.args.clone();
     args.reward_per_submission = 1;

@@ -9,8 +9,7 @@ use solana_sdk::signature::Signer;
 async fn pays_the_contributor(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let events = env
         .try_release(&setup, &submitted, &contributor.ata)
@@ -44,8 +43,7 @@ async fn pays_the_contributor(kind: MintKind) {
 async fn pays_once(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     assert_bounty_error(
         env.try_release(&setup, &submitted, &contributor.ata).await,
         BountyError::SubmissionNotAccepted,
@@ -67,8 +65,7 @@ async fn pays_once(kind: MintKind) {
 async fn pays_only_the_contributor(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let thief = env.contributor(&setup).await;
     assert_bounty_error(
@@ -106,8 +103,7 @@ async fn creates_the_missing_associated_account(kind: MintKind) {
 async fn another_account_needs_the_contributor(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let p = &setup.parties;
     let (mint, program) = (p.mint, p.token_program);
@@ -173,8 +169,7 @@ async fn the_payee_bears_the_transfer_fee() {
     let setup = env.bounty_with(kind, params).await;
     // 3_000_000 sent, 30_000 withheld as fee.
     assert_eq!(env.bounty_state(&setup.bounty).await.funded, 2_970_000);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let events = env
         .try_release(&setup, &submitted, &contributor.ata)
