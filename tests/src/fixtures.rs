@@ -5,6 +5,7 @@ use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::hash::submission_hash;
 use databounty_sdk::{instructions as ix, pda};
 use solana_program_test::BanksClientError;
+use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 
@@ -172,6 +173,18 @@ impl Parties {
         }
     }
 
+    /// `bounty_create` of `args` by the creator from their token account, paid by `payer`.
+    pub fn create_ix(&self, payer: &Pubkey, args: BountyCreateArgs) -> Instruction {
+        ix::bounty_create(
+            payer,
+            &self.creator.pubkey(),
+            &self.mint,
+            &self.token_program,
+            Some(self.creator_ata),
+            args,
+        )
+    }
+
     pub fn bounty_address(&self, args: &BountyCreateArgs) -> Pubkey {
         pda::bounty(&self.creator.pubkey(), &args.dataset_id, args.nonce)
     }
@@ -211,15 +224,7 @@ impl TestEnv {
         parties: &Parties,
         args: BountyCreateArgs,
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let payer = self.payer();
-        let create = ix::bounty_create(
-            &payer.pubkey(),
-            &parties.creator.pubkey(),
-            &parties.mint,
-            &parties.token_program,
-            Some(parties.creator_ata),
-            args,
-        );
+        let create = parties.create_ix(&self.payer().pubkey(), args);
         self.send_with_events(&[create], &[&parties.creator]).await
     }
 

@@ -3,7 +3,7 @@
 use databounty::events::BountyRefunded;
 use databounty_sdk::events::DatabountyEvent;
 
-use crate::{BountySetup, Contributor, Submitted, TestEnv};
+use crate::{BountySetup, Contributor, MintKind, Submitted, TestEnv};
 
 /// The first event of `$variant` in `$events` (a slice of `DatabountyEvent`), if any.
 #[macro_export]
@@ -17,6 +17,23 @@ macro_rules! find_event {
 }
 
 impl TestEnv {
+    /// A new bank with a default bounty on a new mint of `kind`.
+    pub async fn with_bounty(kind: MintKind) -> (TestEnv, BountySetup) {
+        let mut env = TestEnv::new().await;
+        let setup = env.bounty(kind).await;
+        (env, setup)
+    }
+
+    /// [`Self::with_bounty`], and a new contributor's pending submission of `content`.
+    pub async fn with_submission(
+        kind: MintKind,
+        content: &[u8],
+    ) -> (TestEnv, BountySetup, Contributor, Submitted) {
+        let (mut env, setup) = Self::with_bounty(kind).await;
+        let (contributor, submitted) = env.contribute(&setup, content).await;
+        (env, setup, contributor, submitted)
+    }
+
     /// A new contributor, who submits `content`.
     pub async fn contribute(
         &mut self,

@@ -6,8 +6,7 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn creator_cancels(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     env.submit(&setup, &contributor.key, b"labels").await;
     let creator = setup.creator();
@@ -30,9 +29,7 @@ async fn creator_cancels(kind: MintKind) {
 
 /// Contributors' work is protected: pending submissions stay reviewable after a cancel.
 async fn pending_work_stays_reviewable(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.cancel(&setup).await;
     env.votes(&setup, &submitted, 2, true).await;
     env.try_release(&setup, &submitted, &contributor.ata)
@@ -51,8 +48,7 @@ async fn pending_work_stays_reviewable(kind: MintKind) {
 }
 
 async fn only_the_creator_cancels(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let stranger = env.funded_keypair(1).await;
     assert_bounty_error(
         env.try_cancel(&setup, &stranger).await,
@@ -61,8 +57,7 @@ async fn only_the_creator_cancels(kind: MintKind) {
 }
 
 async fn cancels_once(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let creator = setup.creator();
     env.cancel(&setup).await;
     assert_bounty_error(

@@ -5,8 +5,7 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn closes_an_empty_bounty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let creator = setup.creator();
     let vault = databounty_sdk::pda::vault(&setup.bounty);
     assert_bounty_error(
@@ -50,9 +49,7 @@ async fn only_the_creator_closes(kind: MintKind) {
 }
 
 async fn waits_for_submission_accounts(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
     env.past_submission_deadline(&setup).await;
     env.refund_to_creator(&setup).await;

@@ -178,8 +178,7 @@ async fn rejects_invalid_arguments(kind: MintKind) {
 }
 
 async fn refuses_the_same_bounty_twice(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let again = env.try_create(&setup.parties, setup.args.clone()).await;
     assert_bounty_error(again, BountyError::BountyAlreadyExists);
 }

@@ -11,8 +11,7 @@ use solana_sdk::signature::Signer;
 /// The extension is recorded with its before and after; submissions sent under the old
 /// terms are refused, under the new ones accepted; pending work gets the longer review.
 async fn extends_deadlines_and_winner_slots(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let (old_submission, old_review) = (setup.args.submission_deadline, setup.args.review_deadline);
     let contributor = env.contributor(&setup).await;
     let pending = env.submit(&setup, &contributor.key, b"early").await;
@@ -67,8 +66,7 @@ async fn extends_deadlines_and_winner_slots(kind: MintKind) {
 /// Shortening either deadline, shrinking the winner count, an inverted or unbounded
 /// review window: each refused by its own rule.
 async fn deadlines_only_move_forward(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let (s, r) = (setup.args.submission_deadline, setup.args.review_deadline);
     let creator = setup.creator();
     let cases = [
@@ -106,8 +104,7 @@ async fn deadlines_only_move_forward(kind: MintKind) {
 }
 
 async fn only_the_creator_extends(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let stranger = env.funded_keypair(1).await;
     let (s, r) = (setup.args.submission_deadline, setup.args.review_deadline);
     assert_bounty_error(

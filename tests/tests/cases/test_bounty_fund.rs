@@ -6,8 +6,7 @@ use solana_sdk::signature::Signer;
 
 /// Anyone can fund; the event and the books show what arrived.
 async fn anyone_funds(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let p = &setup.parties;
     let sponsor = env.funded_keypair(1).await;
     let sponsor_ata = env
@@ -41,8 +40,7 @@ async fn anyone_funds(kind: MintKind) {
 }
 
 async fn rejects_zero(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
     assert_bounty_error(
         env.try_fund(&setup, &creator, &ata, 0).await,
@@ -51,8 +49,7 @@ async fn rejects_zero(kind: MintKind) {
 }
 
 async fn rejects_a_cancelled_bounty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
     env.cancel(&setup).await;
     assert_bounty_error(
@@ -63,15 +60,13 @@ async fn rejects_a_cancelled_bounty(kind: MintKind) {
 
 /// Funding after the submission deadline is a top-up for reviewers waiting to accept.
 async fn tops_up_after_the_submission_deadline(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     env.past_submission_deadline(&setup).await;
     env.top_up(&setup, 10).await;
 }
 
 async fn rejects_someone_elses_token_account(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let thief = env.funded_keypair(1).await;
     let victim_ata = setup.parties.creator_ata;
     assert_bounty_error(

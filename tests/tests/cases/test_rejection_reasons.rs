@@ -6,8 +6,7 @@ use databounty_sdk::events::DatabountyEvent;
 use databounty_tests::*;
 
 async fn a_rejection_carries_its_reason(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let r = setup.reviewers();
     let (_, submitted) = env.contribute(&setup, b"labels").await;
     let uri = "x".repeat(MAX_URI_LEN);
@@ -31,8 +30,7 @@ async fn a_rejection_carries_its_reason(kind: MintKind) {
 }
 
 async fn reasons_are_bounded_and_only_for_rejections(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let r = setup.reviewers();
     let (_, submitted) = env.contribute(&setup, b"labels").await;
     assert_bounty_error(

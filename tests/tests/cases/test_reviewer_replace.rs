@@ -12,8 +12,7 @@ use solana_sdk::signature::Signer;
 /// A stale approval does not make a quorum with a current one; the old key can no longer
 /// vote; the new reviewer votes on work submitted after the replacement, not before.
 async fn a_replaced_reviewers_vote_stops_counting(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let r = setup.reviewers();
     let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.try_attest(&setup, &r[0], &submitted, true)
@@ -153,8 +152,7 @@ async fn decided_work_and_owed_fees_are_untouched(kind: MintKind) {
 }
 
 async fn only_the_creator_replaces(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let r = setup.reviewers();
     let stranger = env.funded_keypair(1).await;
     assert_bounty_error(
@@ -189,8 +187,7 @@ async fn the_new_key_must_not_be_listed(kind: MintKind) {
 
 /// A contributor made reviewer by a replacement cannot vote on their own submission.
 async fn a_contributor_cannot_review_their_own_work(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let r = setup.reviewers();
     let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     let creator = setup.creator();

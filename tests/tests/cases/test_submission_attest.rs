@@ -6,9 +6,7 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn quorum_accepts_and_reserves(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewers = setup.reviewers();
 
     let first = env
@@ -70,9 +68,7 @@ async fn quorum_accepts_and_reserves(kind: MintKind) {
 
 /// 3 reviewers, quorum 2: the second rejection makes quorum unreachable.
 async fn unreachable_quorum_rejects(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewers = setup.reviewers();
     env.try_attest(&setup, &reviewers[0], &submitted, true)
         .await
@@ -111,9 +107,7 @@ async fn unreachable_quorum_rejects(kind: MintKind) {
 }
 
 async fn only_listed_reviewers_vote(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let outsider = env.funded_keypair(1).await;
     assert_bounty_error(
         env.try_attest(&setup, &outsider, &submitted, true).await,
@@ -128,9 +122,7 @@ async fn only_listed_reviewers_vote(kind: MintKind) {
 }
 
 async fn one_vote_per_reviewer(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewer = setup.reviewer(0);
     env.try_attest(&setup, &reviewer, &submitted, false)
         .await
@@ -146,9 +138,7 @@ async fn one_vote_per_reviewer(kind: MintKind) {
 }
 
 async fn the_hash_must_match(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (_, mut submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, _, mut submitted) = TestEnv::with_submission(kind, b"labels").await;
     submitted.hash[0] ^= 1;
     let reviewer = setup.reviewer(0);
     assert_bounty_error(
@@ -158,9 +148,7 @@ async fn the_hash_must_match(kind: MintKind) {
 }
 
 async fn no_votes_after_the_review_deadline(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewer = setup.reviewer(0);
     env.set_time(setup.args.review_deadline - 1).await;
     env.try_attest(&setup, &reviewer, &submitted, true)
@@ -175,9 +163,7 @@ async fn no_votes_after_the_review_deadline(kind: MintKind) {
 }
 
 async fn decided_submissions_take_no_votes(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let third = setup.reviewer(2);
     assert_bounty_error(

@@ -6,9 +6,7 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn closes_a_paid_submission(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     assert_bounty_error(
         env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
@@ -87,9 +85,7 @@ async fn closes_the_pending_losers_of_a_full_bounty(kind: MintKind) {
 }
 
 async fn closes_a_rejected_submission(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
     env.cancel(&setup).await;
     // A cancelled bounty takes no submissions either, so its final ones can close.
@@ -101,9 +97,7 @@ async fn closes_a_rejected_submission(kind: MintKind) {
 
 /// A pending submission is final only once the review deadline passed (expired).
 async fn closes_an_expired_submission(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     assert_bounty_error(
         env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
             .await,
@@ -125,9 +119,7 @@ async fn closes_an_expired_submission(kind: MintKind) {
 }
 
 async fn rent_goes_only_to_the_contributor(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
     let thief = env.funded_keypair(1).await;
     assert_bounty_error(

@@ -7,9 +7,7 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn registers_a_hash(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let now = env.now().await;
     assert_eq!(
         submitted.events,
@@ -41,8 +39,7 @@ async fn registers_a_hash(kind: MintKind) {
 }
 
 async fn refuses_after_the_deadline(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     env.set_time(setup.args.submission_deadline - 1).await;
     env.submit(&setup, &contributor.key, b"just in time").await;
@@ -54,8 +51,7 @@ async fn refuses_after_the_deadline(kind: MintKind) {
 }
 
 async fn refuses_a_cancelled_bounty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     env.cancel(&setup).await;
     let contributor = env.contributor(&setup).await;
     assert_bounty_error(
@@ -65,8 +61,7 @@ async fn refuses_a_cancelled_bounty(kind: MintKind) {
 }
 
 async fn refuses_a_reviewer(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let reviewer = setup.reviewer(0);
     assert_bounty_error(
         env.try_submit(&setup, &reviewer, b"mine").await,
@@ -88,8 +83,7 @@ async fn refuses_when_every_slot_is_taken(kind: MintKind) {
 }
 
 async fn refuses_a_long_uri(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     let create = ix::submission_create(
         &contributor.key.pubkey(),
@@ -115,8 +109,7 @@ async fn refuses_a_long_uri(kind: MintKind) {
 }
 
 async fn refuses_a_duplicate_hash(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     env.submit(&setup, &contributor.key, b"same").await;
     assert_bounty_error(
@@ -127,8 +120,7 @@ async fn refuses_a_duplicate_hash(kind: MintKind) {
 
 /// A front-runner who sees the hash and sends lamports to its address blocks nothing.
 async fn prefunded_address_does_not_block(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     let digest = databounty_sdk::hash::reader_digest(&b"labels"[..], |_| {}).expect("digest");
     let hash =
@@ -145,8 +137,7 @@ async fn prefunded_address_does_not_block(kind: MintKind) {
 /// own key: the submission address is bound to the contributor, so the real contributor
 /// still registers it, is voted on and is paid.
 async fn a_copied_hash_squats_nothing(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let victim = env.contributor(&setup).await;
     let attacker = env.contributor(&setup).await;
     let digest = databounty_sdk::hash::reader_digest(&b"labels"[..], |_| {}).expect("digest");
@@ -179,8 +170,7 @@ async fn a_copied_hash_squats_nothing(kind: MintKind) {
 /// reward while a contributor's submission is in flight: it is refused, not taken under
 /// terms the contributor never saw.
 async fn refuses_terms_that_changed(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     let seen = env.terms(&setup).await;
 
