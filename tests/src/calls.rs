@@ -60,16 +60,17 @@ impl TestEnv {
         signers: &[&Keypair],
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
         let p = &setup.parties;
-        let crank = self.payer().pubkey();
-        let claim = ix::review_fee_claim(
-            &crank,
-            &setup.bounty,
-            reviewer,
-            &p.mint,
-            &p.token_program,
-            to,
-        );
-        self.send_cranked(claim, &crank, signers).await
+        let claim = |crank: &Pubkey| {
+            ix::review_fee_claim(
+                crank,
+                &setup.bounty,
+                reviewer,
+                &p.mint,
+                &p.token_program,
+                to,
+            )
+        };
+        self.send_cranked(claim, signers).await
     }
 
     /// `bounty_extend` to the given deadlines and winner count, signed by `signer`.
@@ -142,17 +143,18 @@ impl TestEnv {
         signers: &[&Keypair],
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
         let p = &setup.parties;
-        let crank = self.payer().pubkey();
-        let release = ix::submission_release(
-            &crank,
-            &setup.bounty,
-            &submission.address,
-            &submission.contributor,
-            &p.mint,
-            &p.token_program,
-            to,
-        );
-        self.send_cranked(release, &crank, signers).await
+        let release = |crank: &Pubkey| {
+            ix::submission_release(
+                crank,
+                &setup.bounty,
+                &submission.address,
+                &submission.contributor,
+                &p.mint,
+                &p.token_program,
+                to,
+            )
+        };
+        self.send_cranked(release, signers).await
     }
 
     pub async fn try_fund(
@@ -201,16 +203,17 @@ impl TestEnv {
         signers: &[&Keypair],
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
         let p = &setup.parties;
-        let crank = self.payer().pubkey();
-        let refund = ix::bounty_refund(
-            &crank,
-            &setup.bounty,
-            &p.creator.pubkey(),
-            &p.mint,
-            &p.token_program,
-            to,
-        );
-        self.send_cranked(refund, &crank, signers).await
+        let refund = |crank: &Pubkey| {
+            ix::bounty_refund(
+                crank,
+                &setup.bounty,
+                &p.creator.pubkey(),
+                &p.mint,
+                &p.token_program,
+                to,
+            )
+        };
+        self.send_cranked(refund, signers).await
     }
 
     pub async fn try_close_submission(
@@ -234,17 +237,18 @@ impl TestEnv {
         signers: &[&Keypair],
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
         let p = &setup.parties;
-        let crank = self.payer().pubkey();
-        let close = ix::submission_close_returning_bond(
-            &crank,
-            &setup.bounty,
-            &submission.address,
-            &submission.contributor,
-            &p.mint,
-            &p.token_program,
-            to,
-        );
-        self.send_cranked(close, &crank, signers).await
+        let close = |crank: &Pubkey| {
+            ix::submission_close_returning_bond(
+                crank,
+                &setup.bounty,
+                &submission.address,
+                &submission.contributor,
+                &p.mint,
+                &p.token_program,
+                to,
+            )
+        };
+        self.send_cranked(close, signers).await
     }
 
     pub async fn try_close_bounty(
@@ -257,16 +261,17 @@ impl TestEnv {
         self.send_with_events(&[close], &[signer]).await
     }
 
-    /// Sends `ix`, built for the crank `crank` (the env's payer), signed by `signers`
-    /// too. A crank pays to a destination it names; only a signature from the payee
-    /// turns a non-associated account into one the builder marks.
+    /// Sends the instruction `build` makes for the crank (the env's payer), signed by
+    /// `signers` too. A crank pays to a destination it names; only a signature from
+    /// the payee turns a non-associated account into one the builder marks.
     async fn send_cranked(
         &mut self,
-        mut ix: Instruction,
-        crank: &Pubkey,
+        build: impl FnOnce(&Pubkey) -> Instruction,
         signers: &[&Keypair],
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        unsign_unless_signing(&mut ix, crank, signers);
+        let crank = self.payer().pubkey();
+        let mut ix = build(&crank);
+        unsign_unless_signing(&mut ix, &crank, signers);
         self.send_with_events(&[ix], signers).await
     }
 }

@@ -2,6 +2,7 @@
 
 use databounty::events::BountyRefunded;
 use databounty_sdk::events::DatabountyEvent;
+use solana_sdk::pubkey::Pubkey;
 
 use crate::{BountySetup, Contributor, MintKind, Submitted, TestEnv};
 
@@ -43,6 +44,18 @@ impl TestEnv {
         let contributor = self.contributor(setup).await;
         let submitted = self.submit(setup, &contributor.key, content).await;
         (contributor, submitted)
+    }
+
+    /// Cranks `submission_release` of an accepted `submission` to `payout`.
+    pub async fn release(
+        &mut self,
+        setup: &BountySetup,
+        submission: &Submitted,
+        payout: &Pubkey,
+    ) -> Vec<DatabountyEvent> {
+        self.try_release(setup, submission, payout)
+            .await
+            .expect("release")
     }
 
     /// The creator adds `amount` from their token account.

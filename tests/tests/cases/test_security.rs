@@ -263,9 +263,7 @@ async fn another_mint_is_refused(kind: MintKind) {
 async fn closed_submissions_stay_closed(kind: MintKind) {
     let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    env.try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    env.release(&setup, &submitted, &contributor.ata).await;
     env.past_submission_deadline(&setup).await;
     let p = &setup.parties;
     let who = contributor.key.pubkey();
@@ -371,9 +369,7 @@ async fn amounts_near_u64_max_are_exact() {
         let contributor = env.contributor(&setup).await;
         let submitted = env.submit(&setup, &contributor.key, content).await;
         env.votes(&setup, &submitted, 2, true).await;
-        env.try_release(&setup, &submitted, &contributor.ata)
-            .await
-            .expect("release");
+        env.release(&setup, &submitted, &contributor.ata).await;
         winners.push(contributor);
     }
     env.past_submission_deadline(&setup).await;
@@ -442,10 +438,7 @@ async fn a_fee_change_between_deposit_and_payout() {
     env.warp_epochs(2, epoch);
 
     env.votes(&setup, &submitted, 2, true).await;
-    let events = env
-        .try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    let events = env.release(&setup, &submitted, &contributor.ata).await;
     let DatabountyEvent::SubmissionPaid(paid) = &events[0] else {
         panic!("{events:?}")
     };

@@ -9,10 +9,7 @@ use solana_sdk::signature::Signer;
 async fn pays_the_contributor(kind: MintKind) {
     let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    let events = env
-        .try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    let events = env.release(&setup, &submitted, &contributor.ata).await;
     let reward = setup.args.reward_per_submission;
     let now = env.now().await;
     assert_eq!(
@@ -45,9 +42,7 @@ async fn pays_once(kind: MintKind) {
         BountyError::SubmissionNotAccepted,
     );
     env.votes(&setup, &submitted, 2, true).await;
-    env.try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    env.release(&setup, &submitted, &contributor.ata).await;
     assert_bounty_error(
         env.try_release(&setup, &submitted, &contributor.ata).await,
         BountyError::SubmissionNotAccepted,
@@ -161,10 +156,7 @@ async fn the_payee_bears_the_transfer_fee() {
     assert_eq!(env.bounty_state(&setup.bounty).await.funded, 2_970_000);
     let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    let events = env
-        .try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    let events = env.release(&setup, &submitted, &contributor.ata).await;
     let DatabountyEvent::SubmissionPaid(paid) = &events[0] else {
         panic!("{events:?}")
     };
