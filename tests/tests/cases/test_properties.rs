@@ -693,7 +693,7 @@ impl World {
                 self.claim(b, reviewer).await
             }
             Action::Cancel(b) => {
-                let creator = self.bounties[b].parties.creator.insecure_clone();
+                let creator = self.bounties[b].creator();
                 self.cancel(b, &creator).await
             }
             Action::Refund(b) => self.refund(b).await,
@@ -707,7 +707,7 @@ impl World {
                 self.close_submission(s, to, returning).await
             }
             Action::CloseBounty(b) => {
-                let creator = self.bounties[b].parties.creator.insecure_clone();
+                let creator = self.bounties[b].creator();
                 self.close_bounty(b, &creator).await
             }
             Action::Extend(b, past) => {
@@ -731,13 +731,13 @@ impl World {
                         )
                     }
                 };
-                let creator = self.bounties[b].parties.creator.insecure_clone();
+                let creator = self.bounties[b].creator();
                 self.extend(b, &creator, s, r, w).await
             }
             Action::Replace(b) => {
                 let slot = self.rng.below(3);
                 let owed = state_of(b).fees_owed[slot] > 0;
-                let creator = self.bounties[b].parties.creator.insecure_clone();
+                let creator = self.bounties[b].creator();
                 self.replace(b, &creator, slot, Keypair::new(), owed).await
             }
         }
@@ -761,7 +761,7 @@ impl World {
             .rng
             .one_of(&(0..self.submissions.len()).collect::<Vec<_>>());
         let outsider = self.outsider.insecure_clone();
-        let creator = self.bounties[b].parties.creator.insecure_clone();
+        let creator = self.bounties[b].creator();
         match (self.rng.below(19), any_submission) {
             (0, _) | (1..=9, None) => {
                 // A reviewer submitting to their own bounty.
