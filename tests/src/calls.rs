@@ -10,6 +10,12 @@ use solana_sdk::signature::{Keypair, Signer};
 
 use crate::{BountySetup, Submitted, TestEnv};
 
+/// An SDK builder of a payout to a submission's contributor (`submission_release`,
+/// `submission_close_returning_bond`): crank, bounty, submission, contributor, mint,
+/// token program, destination.
+type ContributorPayout =
+    fn(&Pubkey, &Pubkey, &Pubkey, &Pubkey, &Pubkey, &Pubkey, Option<Pubkey>) -> Instruction;
+
 impl TestEnv {
     pub async fn try_attest(
         &mut self,
@@ -142,19 +148,9 @@ impl TestEnv {
         to: Option<Pubkey>,
         signers: &[&Keypair],
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let release = |crank: &Pubkey| {
-            ix::submission_release(
-                crank,
-                &setup.bounty,
-                &submission.address,
-                &submission.contributor,
-                &p.mint,
-                &p.token_program,
-                to,
-            )
-        };
-        self.send_cranked(release, signers).await
+        let release = ix::submission_release;
+        self.try_pay_contributor(release, setup, submission, to, signers)
+            .await
     }
 
     pub async fn try_fund(
@@ -236,19 +232,9 @@ impl TestEnv {
         to: Option<Pubkey>,
         signers: &[&Keypair],
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let close = |crank: &Pubkey| {
-            ix::submission_close_returning_bond(
-                crank,
-                &setup.bounty,
-                &submission.address,
-                &submission.contributor,
-                &p.mint,
-                &p.token_program,
-                to,
-            )
-        };
-        self.send_cranked(close, signers).await
+        let close = ix::submission_close_returning_bond;
+        self.try_pay_contributor(close, setup, submission, to, signers)
+            .await
     }
 
     pub async fn try_close_bounty(
@@ -259,6 +245,31 @@ impl TestEnv {
         let p = &setup.parties;
         let close = ix::bounty_close(&signer.pubkey(), &setup.bounty, &p.mint, &p.token_program);
         self.send_with_events(&[close], &[signer]).await
+    }
+
+    /// Cranks the payout to `submission`'s contributor that `build` makes (a release, or
+    /// a close returning the bond) to `to`, signed by `signers` too.
+    async fn try_pay_contributor(
+        &mut self,
+        build: ContributorPayout,
+        setup: &BountySetup,
+        submission: &Submitted,
+        to: Option<Pubkey>,
+        signers: &[&Keypair],
+    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+        let p = &setup.parties;
+        let payout = |crank: &Pubkey| {
+            build(
+                crank,
+                &setup.bounty,
+                &submission.address,
+                &submission.contributor,
+                &p.mint,
+                &p.token_program,
+                to,
+            )
+        };
+        self.send_cranked(payout, signers).await
     }
 
     /// Sends the instruction `build` makes for the crank (the env's payer), signed by
