@@ -153,6 +153,16 @@ impl TestEnv {
         self.ctx.set_account(address, &account.into());
     }
 
+    /// The lamports that make an account of `space` bytes rent-exempt.
+    pub async fn rent_exempt(&mut self, space: usize) -> u64 {
+        self.ctx
+            .banks_client
+            .get_rent()
+            .await
+            .expect("rent")
+            .minimum_balance(space)
+    }
+
     pub async fn lamports(&mut self, address: &Pubkey) -> u64 {
         self.ctx
             .banks_client

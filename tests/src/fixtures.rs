@@ -1,4 +1,4 @@
-//! A bounty with a creator, reviewers and contributors, and one call per instruction.
+//! A bounty with a creator, reviewers and contributors (the calls are in `calls`).
 
 use databounty::instructions::BountyCreateArgs;
 use databounty_sdk::events::DatabountyEvent;
@@ -31,6 +31,57 @@ pub struct BountyParams {
     pub allow_permanent_delegate: bool,
     pub review_fee: u64,
     pub submission_bond: u64,
+}
+
+/// Variations on the default bounty, for tests that name only what they change.
+impl BountyParams {
+    /// Created without funds: the creator funds later, or never.
+    pub fn unfunded() -> Self {
+        Self::default().funding(0)
+    }
+
+    pub fn funding(self, initial_funding: u64) -> Self {
+        Self {
+            initial_funding,
+            ..self
+        }
+    }
+
+    pub fn reward(self, reward: u64) -> Self {
+        Self { reward, ..self }
+    }
+
+    pub fn max_winners(self, max_winners: u32) -> Self {
+        Self {
+            max_winners,
+            ..self
+        }
+    }
+
+    pub fn quorum(self, quorum: u8) -> Self {
+        Self { quorum, ..self }
+    }
+
+    /// Paid reviews: `review_fee` per vote that agrees with a decision.
+    pub fn review_fee(self, review_fee: u64) -> Self {
+        Self { review_fee, ..self }
+    }
+
+    /// Each submission posts `submission_bond`.
+    pub fn bond(self, submission_bond: u64) -> Self {
+        Self {
+            submission_bond,
+            ..self
+        }
+    }
+
+    /// The creator accepts the mint's permanent delegate.
+    pub fn allowing_permanent_delegate(self) -> Self {
+        Self {
+            allow_permanent_delegate: true,
+            ..self
+        }
+    }
 }
 
 impl Default for BountyParams {
@@ -81,6 +132,27 @@ pub struct Submitted {
     pub events: Vec<DatabountyEvent>,
 }
 
+impl BountySetup {
+    /// The creator's key, to sign with.
+    pub fn creator(&self) -> Keypair {
+        self.parties.creator.insecure_clone()
+    }
+
+    /// Reviewer `index`'s key, to sign votes with.
+    pub fn reviewer(&self, index: usize) -> Keypair {
+        self.parties.reviewers[index].insecure_clone()
+    }
+
+    /// Every reviewer's key, in slot order.
+    pub fn reviewers(&self) -> Vec<Keypair> {
+        self.parties
+            .reviewers
+            .iter()
+            .map(|r| r.insecure_clone())
+            .collect()
+    }
+}
+
 impl Parties {
     /// Arguments for `bounty_create` starting at `now`.
     pub fn args(&self, now: i64, params: &BountyParams, nonce: u64) -> BountyCreateArgs {
@@ -99,6 +171,18 @@ impl Parties {
             review_fee: params.review_fee,
             submission_bond: params.submission_bond,
         }
+    }
+
+    /// `bounty_create` of `args` by the creator from their token account, paid by `payer`.
+    pub fn create_ix(&self, payer: &Pubkey, args: BountyCreateArgs) -> Instruction {
+        ix::bounty_create(
+            payer,
+            &self.creator.pubkey(),
+            &self.mint,
+            &self.token_program,
+            Some(self.creator_ata),
+            args,
+        )
     }
 
     pub fn bounty_address(&self, args: &BountyCreateArgs) -> Pubkey {
@@ -140,15 +224,7 @@ impl TestEnv {
         parties: &Parties,
         args: BountyCreateArgs,
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let payer = self.payer();
-        let create = ix::bounty_create(
-            &payer.pubkey(),
-            &parties.creator.pubkey(),
-            &parties.mint,
-            &parties.token_program,
-            Some(parties.creator_ata),
-            args,
-        );
+        let create = parties.create_ix(&self.payer().pubkey(), args);
         self.send_with_events(&[create], &[&parties.creator]).await
     }
 
@@ -253,258 +329,6 @@ impl TestEnv {
             .expect("submission_create")
     }
 
-    pub async fn try_attest(
-        &mut self,
-        setup: &BountySetup,
-        reviewer: &Keypair,
-        submission: &Submitted,
-        approve: bool,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let attest = ix::submission_attest(
-            &reviewer.pubkey(),
-            &setup.bounty,
-            &submission.address,
-            submission.hash,
-            approve,
-        );
-        self.send_with_events(&[attest], &[reviewer]).await
-    }
-
-    /// A vote with a rejection's reason (code and URI).
-    pub async fn try_attest_with_reason(
-        &mut self,
-        setup: &BountySetup,
-        reviewer: &Keypair,
-        submission: &Submitted,
-        approve: bool,
-        reason_code: u16,
-        reason_uri: Option<String>,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let attest = ix::submission_attest_with_reason(
-            &reviewer.pubkey(),
-            &setup.bounty,
-            &submission.address,
-            submission.hash,
-            approve,
-            reason_code,
-            reason_uri,
-        );
-        self.send_with_events(&[attest], &[reviewer]).await
-    }
-
-    /// `review_fee_claim` for `reviewer` to `to` (`None`: their associated token account),
-    /// cranked by the env's payer and signed by `signers` too.
-    pub async fn try_claim_fees(
-        &mut self,
-        setup: &BountySetup,
-        reviewer: &Pubkey,
-        to: Option<Pubkey>,
-        signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let crank = self.payer().pubkey();
-        let mut claim = ix::review_fee_claim(
-            &crank,
-            &setup.bounty,
-            reviewer,
-            &p.mint,
-            &p.token_program,
-            to,
-        );
-        unsign_unless_signing(&mut claim, &crank, signers);
-        self.send_with_events(&[claim], signers).await
-    }
-
-    /// `bounty_extend` to the given deadlines and winner count, signed by `signer`.
-    pub async fn try_extend(
-        &mut self,
-        setup: &BountySetup,
-        signer: &Keypair,
-        submission_deadline: i64,
-        review_deadline: i64,
-        max_winners: u32,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let extend = ix::bounty_extend(
-            &signer.pubkey(),
-            &setup.bounty,
-            databounty::instructions::BountyExtendArgs {
-                submission_deadline,
-                review_deadline,
-                max_winners,
-            },
-        );
-        self.send_with_events(&[extend], &[signer]).await
-    }
-
-    /// `bounty_reviewer_replace` of `old` by `new`, signed by `signer`.
-    pub async fn try_replace_reviewer(
-        &mut self,
-        setup: &BountySetup,
-        signer: &Keypair,
-        old: &Pubkey,
-        new: &Pubkey,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let replace = ix::bounty_reviewer_replace(&signer.pubkey(), &setup.bounty, old, new);
-        self.send_with_events(&[replace], &[signer]).await
-    }
-
-    /// Approves (or rejects) with the first `count` reviewers.
-    pub async fn votes(
-        &mut self,
-        setup: &BountySetup,
-        submission: &Submitted,
-        count: usize,
-        approve: bool,
-    ) {
-        for reviewer in &setup.parties.reviewers[..count] {
-            let reviewer = reviewer.insecure_clone();
-            self.try_attest(setup, &reviewer, submission, approve)
-                .await
-                .expect("submission_attest");
-        }
-    }
-
-    /// Cranks `submission_release` to `payout` (unsigned by the contributor).
-    pub async fn try_release(
-        &mut self,
-        setup: &BountySetup,
-        submission: &Submitted,
-        payout: &Pubkey,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        self.try_release_to(setup, submission, Some(*payout), &[])
-            .await
-    }
-
-    /// `submission_release` to `to` (`None`: the contributor's associated token
-    /// account), cranked by the env's payer and signed by `signers` too.
-    pub async fn try_release_to(
-        &mut self,
-        setup: &BountySetup,
-        submission: &Submitted,
-        to: Option<Pubkey>,
-        signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let crank = self.payer().pubkey();
-        let mut release = ix::submission_release(
-            &crank,
-            &setup.bounty,
-            &submission.address,
-            &submission.contributor,
-            &p.mint,
-            &p.token_program,
-            to,
-        );
-        // A crank pays to a destination it names; only a signature from the
-        // contributor turns a non-associated account into one the builder marks.
-        unsign_unless_signing(&mut release, &crank, signers);
-        self.send_with_events(&[release], signers).await
-    }
-
-    pub async fn try_fund(
-        &mut self,
-        setup: &BountySetup,
-        funder: &Keypair,
-        from: &Pubkey,
-        amount: u64,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let fund = ix::bounty_fund(
-            &funder.pubkey(),
-            &setup.bounty,
-            &p.mint,
-            &p.token_program,
-            from,
-            amount,
-        );
-        self.send_with_events(&[fund], &[funder]).await
-    }
-
-    pub async fn try_cancel(
-        &mut self,
-        setup: &BountySetup,
-        signer: &Keypair,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let cancel = ix::bounty_cancel(&signer.pubkey(), &setup.bounty);
-        self.send_with_events(&[cancel], &[signer]).await
-    }
-
-    /// Cranks `bounty_refund` to `to` (unsigned by the creator).
-    pub async fn try_refund(
-        &mut self,
-        setup: &BountySetup,
-        to: &Pubkey,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        self.try_refund_to(setup, Some(*to), &[]).await
-    }
-
-    /// `bounty_refund` to `to` (`None`: the creator's associated token account), cranked
-    /// by the env's payer and signed by `signers` too.
-    pub async fn try_refund_to(
-        &mut self,
-        setup: &BountySetup,
-        to: Option<Pubkey>,
-        signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let crank = self.payer().pubkey();
-        let mut refund = ix::bounty_refund(
-            &crank,
-            &setup.bounty,
-            &p.creator.pubkey(),
-            &p.mint,
-            &p.token_program,
-            to,
-        );
-        unsign_unless_signing(&mut refund, &crank, signers);
-        self.send_with_events(&[refund], signers).await
-    }
-
-    pub async fn try_close_submission(
-        &mut self,
-        setup: &BountySetup,
-        submission: &Submitted,
-        contributor: &Pubkey,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let close = ix::submission_close(&setup.bounty, &submission.address, contributor);
-        self.send_with_events(&[close], &[]).await
-    }
-
-    /// `submission_close` with the accounts that return an undecided submission's bond
-    /// to `to` (`None`: the contributor's associated token account), cranked by the env's
-    /// payer and signed by `signers` too.
-    pub async fn try_close_returning_bond(
-        &mut self,
-        setup: &BountySetup,
-        submission: &Submitted,
-        to: Option<Pubkey>,
-        signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let crank = self.payer().pubkey();
-        let mut close = ix::submission_close_returning_bond(
-            &crank,
-            &setup.bounty,
-            &submission.address,
-            &submission.contributor,
-            &p.mint,
-            &p.token_program,
-            to,
-        );
-        unsign_unless_signing(&mut close, &crank, signers);
-        self.send_with_events(&[close], signers).await
-    }
-
-    pub async fn try_close_bounty(
-        &mut self,
-        setup: &BountySetup,
-        signer: &Keypair,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let close = ix::bounty_close(&signer.pubkey(), &setup.bounty, &p.mint, &p.token_program);
-        self.send_with_events(&[close], &[signer]).await
-    }
-
     /// Moves the clock past the submission deadline (into the review window).
     pub async fn past_submission_deadline(&mut self, setup: &BountySetup) {
         self.set_time(setup.args.submission_deadline).await;
@@ -565,15 +389,4 @@ macro_rules! on_both_token_programs {
             }
         })*
     };
-}
-
-/// Clears the signer flag the SDK sets on a payee who names another destination, unless
-/// that payee is among `signers`: tests send what a crank without the payee's key could.
-fn unsign_unless_signing(ix: &mut Instruction, crank: &Pubkey, signers: &[&Keypair]) {
-    for meta in ix.accounts.iter_mut() {
-        let signs = meta.pubkey == *crank || signers.iter().any(|s| s.pubkey() == meta.pubkey);
-        if meta.is_signer && !signs {
-            meta.is_signer = false;
-        }
-    }
 }

@@ -4,10 +4,12 @@
 // solana-program-test 3.x flags its whole API as "to become unstable"; it is the harness.
 #![allow(deprecated)]
 
+pub mod calls;
 pub mod env;
 pub mod errors;
 pub mod fixtures;
 pub mod mints;
+pub mod steps;
 
 pub use env::TestEnv;
 pub use errors::*;

@@ -134,13 +134,7 @@ impl TestEnv {
         let new_mint = NewMint::new(mint.pubkey(), program, payer.pubkey(), DECIMALS)
             .with_freeze_authority(payer.pubkey())
             .with_extensions(kind.extensions());
-        let rent = self
-            .ctx
-            .banks_client
-            .get_rent()
-            .await
-            .expect("rent")
-            .minimum_balance(new_mint.space().expect("mint size"));
+        let rent = self.rent_exempt(new_mint.space().expect("mint size")).await;
         let ixs = new_mint
             .instructions(
                 &payer.pubkey(),
@@ -192,13 +186,7 @@ impl TestEnv {
         };
         state.pack_base();
         state.init_account_type().expect("account type");
-        let lamports = self
-            .ctx
-            .banks_client
-            .get_rent()
-            .await
-            .expect("rent")
-            .minimum_balance(space);
+        let lamports = self.rent_exempt(space).await;
         let account = Account {
             lamports,
             data,
@@ -246,13 +234,7 @@ impl TestEnv {
             &account_extensions,
         )
         .expect("length");
-        let lamports = self
-            .ctx
-            .banks_client
-            .get_rent()
-            .await
-            .expect("rent")
-            .minimum_balance(space);
+        let lamports = self.rent_exempt(space).await;
         let create = solana_system_interface::instruction::create_account(
             &payer.pubkey(),
             &account.pubkey(),

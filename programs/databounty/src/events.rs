@@ -4,7 +4,7 @@
 
 use anchor_lang::prelude::*;
 
-use crate::state::SubmissionStatus;
+use crate::state::{Bounty, Submission, SubmissionStatus};
 
 #[event]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +218,33 @@ pub struct SubmissionBondReturned {
     pub bonds_held_after: u64,
     pub bonds_returned: u64,
     pub returned_at: i64,
+}
+
+impl SubmissionBondReturned {
+    /// The event of `submission`'s bond going back to `contributor_token_account`, once
+    /// `bounty` recorded it (`Bounty::record_bond_return`).
+    pub(crate) fn recorded(
+        bounty: &Account<'_, Bounty>,
+        submission: &Account<'_, Submission>,
+        contributor_token_account: Pubkey,
+        amount: u64,
+        received: u64,
+        bonds_held_before: u64,
+        returned_at: i64,
+    ) -> Self {
+        Self {
+            bounty: bounty.key(),
+            submission: submission.key(),
+            contributor: submission.contributor,
+            contributor_token_account,
+            amount,
+            received,
+            bonds_held_before,
+            bonds_held_after: bounty.bonds_held,
+            bonds_returned: bounty.bonds_returned,
+            returned_at,
+        }
+    }
 }
 
 #[event]

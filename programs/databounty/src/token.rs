@@ -135,6 +135,20 @@ impl<'info> Payout<'_, 'info> {
             .is_ok_and(|memo| bool::from(memo.require_incoming_transfer_memos)))
     }
 
+    /// [`Payout::prepare`]s the destination, refused with `wrong_account`, then
+    /// [`Payout::pay_from_vault`]s `amount` to it; returns what it received.
+    pub fn prepare_and_pay(
+        &self,
+        wrong_account: BountyError,
+        bounty: &Account<'info, Bounty>,
+        vault: &InterfaceAccount<'info, TokenAccount>,
+        memo: &[u8],
+        amount: u64,
+    ) -> Result<u64> {
+        self.prepare(wrong_account)?;
+        self.pay_from_vault(bounty, vault, memo, amount)
+    }
+
     /// Pays `amount` from the bounty's vault to the destination, signed by the bounty,
     /// with `memo` logged just before when the destination requires one, and returns
     /// what the destination actually received (less any transfer fee, which the receiver

@@ -6,12 +6,11 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn creator_cancels(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
-    let events = env.try_cancel(&setup, &creator).await.expect("cancel");
+    let creator = setup.creator();
+    let events = env.cancel(&setup).await;
     let now = env.now().await;
     assert_eq!(
         events,
@@ -30,16 +29,10 @@ async fn creator_cancels(kind: MintKind) {
 
 /// Contributors' work is protected: pending submissions stay reviewable after a cancel.
 async fn pending_work_stays_reviewable(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
+    env.cancel(&setup).await;
     env.votes(&setup, &submitted, 2, true).await;
-    env.try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    env.release(&setup, &submitted, &contributor.ata).await;
     assert_eq!(
         env.token_balance(&contributor.ata).await,
         setup.args.reward_per_submission
@@ -53,8 +46,7 @@ async fn pending_work_stays_reviewable(kind: MintKind) {
 }
 
 async fn only_the_creator_cancels(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let stranger = env.funded_keypair(1).await;
     assert_bounty_error(
         env.try_cancel(&setup, &stranger).await,
@@ -63,10 +55,9 @@ async fn only_the_creator_cancels(kind: MintKind) {
 }
 
 async fn cancels_once(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let creator = setup.creator();
+    env.cancel(&setup).await;
     assert_bounty_error(
         env.try_cancel(&setup, &creator).await,
         BountyError::BountyNotOpen,

@@ -5,18 +5,15 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn closes_an_empty_bounty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let creator = setup.creator();
     let vault = databounty_sdk::pda::vault(&setup.bounty);
     assert_bounty_error(
         env.try_close_bounty(&setup, &creator).await,
         BountyError::VaultNotEmpty,
     );
-    env.try_cancel(&setup, &creator).await.expect("cancel");
-    env.try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    env.cancel(&setup).await;
+    env.refund_to_creator(&setup).await;
 
     let rent = env.lamports(&setup.bounty).await + env.lamports(&vault).await;
     let before = env.lamports(&creator.pubkey()).await;
@@ -43,15 +40,7 @@ async fn closes_an_empty_bounty(kind: MintKind) {
 
 async fn only_the_creator_closes(kind: MintKind) {
     let mut env = TestEnv::new().await;
-    let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                initial_funding: 0,
-                ..Default::default()
-            },
-        )
-        .await;
+    let setup = env.bounty_with(kind, BountyParams::unfunded()).await;
     let stranger = env.funded_keypair(1).await;
     assert_bounty_error(
         env.try_close_bounty(&setup, &stranger).await,
@@ -60,16 +49,11 @@ async fn only_the_creator_closes(kind: MintKind) {
 }
 
 async fn waits_for_submission_accounts(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
     env.past_submission_deadline(&setup).await;
-    env.try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
-    let creator = setup.parties.creator.insecure_clone();
+    env.refund_to_creator(&setup).await;
+    let creator = setup.creator();
     assert_bounty_error(
         env.try_close_bounty(&setup, &creator).await,
         BountyError::SubmissionAccountsOpen,
@@ -97,11 +81,9 @@ async fn harvests_withheld_fees_before_closing() {
         max: 1_000_000_000,
     };
     let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
-    env.try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    let creator = setup.creator();
+    env.cancel(&setup).await;
+    env.refund_to_creator(&setup).await;
     env.try_close_bounty(&setup, &creator)
         .await
         .expect("close with withheld fees");
@@ -113,13 +95,9 @@ async fn harvests_withheld_fees_before_closing() {
 #[tokio::test]
 async fn reserved_rewards_block_closing() {
     let mut env = TestEnv::new().await;
-    let params = BountyParams {
-        allow_permanent_delegate: true,
-        ..Default::default()
-    };
+    let params = BountyParams::default().allowing_permanent_delegate();
     let setup = env.bounty_with(MintKind::PermanentDelegate, params).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     // The payer is the mint's permanent delegate: it drains the vault.
     let vault = databounty_sdk::pda::vault(&setup.bounty);
@@ -129,7 +107,7 @@ async fn reserved_rewards_block_closing() {
     let balance = env.token_balance(&vault).await;
     env.transfer_tokens(&mint, &program, &vault, &ata, &payer, balance)
         .await;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     assert_bounty_error(
         env.try_close_bounty(&setup, &creator).await,
         BountyError::FundsReserved,

@@ -69,15 +69,7 @@ async fn creates_and_funds(kind: MintKind) {
 
 async fn creates_without_funding(kind: MintKind) {
     let mut env = TestEnv::new().await;
-    let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                initial_funding: 0,
-                ..Default::default()
-            },
-        )
-        .await;
+    let setup = env.bounty_with(kind, BountyParams::unfunded()).await;
     assert_eq!(
         setup.created.len(),
         1,
@@ -186,8 +178,7 @@ async fn rejects_invalid_arguments(kind: MintKind) {
 }
 
 async fn refuses_the_same_bounty_twice(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let again = env.try_create(&setup.parties, setup.args.clone()).await;
     assert_bounty_error(again, BountyError::BountyAlreadyExists);
 }
@@ -336,14 +327,7 @@ mod mint_policy {
         let mut parties = env.parties(MintKind::Token2022, 3).await;
         parties.mint = env.create_mint(MintKind::Unsupported).await;
         let now = env.now().await;
-        let args = parties.args(
-            now,
-            &BountyParams {
-                initial_funding: 0,
-                ..Default::default()
-            },
-            0,
-        );
+        let args = parties.args(now, &BountyParams::unfunded(), 0);
         assert_bounty_error(
             env.try_create(&parties, args).await,
             BountyError::MintUnsupportedExtension,

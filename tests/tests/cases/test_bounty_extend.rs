@@ -11,13 +11,12 @@ use solana_sdk::signature::Signer;
 /// The extension is recorded with its before and after; submissions sent under the old
 /// terms are refused, under the new ones accepted; pending work gets the longer review.
 async fn extends_deadlines_and_winner_slots(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let (old_submission, old_review) = (setup.args.submission_deadline, setup.args.review_deadline);
     let contributor = env.contributor(&setup).await;
     let pending = env.submit(&setup, &contributor.key, b"early").await;
     let old_terms = env.terms(&setup).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     let events = env
         .try_extend(&setup, &creator, old_submission + 100, old_review + 200, 5)
         .await
@@ -67,10 +66,9 @@ async fn extends_deadlines_and_winner_slots(kind: MintKind) {
 /// Shortening either deadline, shrinking the winner count, an inverted or unbounded
 /// review window: each refused by its own rule.
 async fn deadlines_only_move_forward(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let (s, r) = (setup.args.submission_deadline, setup.args.review_deadline);
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     let cases = [
         (s - 1, r, 2, BountyError::SubmissionDeadlineShortened),
         (s, r - 1, 2, BountyError::ReviewDeadlineShortened),
@@ -106,8 +104,7 @@ async fn deadlines_only_move_forward(kind: MintKind) {
 }
 
 async fn only_the_creator_extends(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let stranger = env.funded_keypair(1).await;
     let (s, r) = (setup.args.submission_deadline, setup.args.review_deadline);
     assert_bounty_error(
@@ -120,15 +117,12 @@ async fn only_the_creator_extends(kind: MintKind) {
 /// cannot be reopened: submission accounts may have closed, freeing hashes.
 async fn no_extension_once_submissions_end(kind: MintKind) {
     let mut env = TestEnv::new().await;
-    let params = BountyParams {
-        max_winners: 1,
-        ..Default::default()
-    };
+    let params = BountyParams::default().max_winners(1);
     let full = env.bounty_with(kind, params).await;
     let contributor = env.contributor(&full).await;
     let winner = env.submit(&full, &contributor.key, b"a").await;
     env.votes(&full, &winner, 2, true).await;
-    let creator = full.parties.creator.insecure_clone();
+    let creator = full.creator();
     let (s, r) = (full.args.submission_deadline, full.args.review_deadline);
     assert_bounty_error(
         env.try_extend(&full, &creator, s, r, 2).await,
@@ -136,19 +130,19 @@ async fn no_extension_once_submissions_end(kind: MintKind) {
     );
 
     let cancelled = env.bounty(kind).await;
-    let creator = cancelled.parties.creator.insecure_clone();
+    let creator = cancelled.creator();
     let (s, r) = (
         cancelled.args.submission_deadline,
         cancelled.args.review_deadline,
     );
-    env.try_cancel(&cancelled, &creator).await.expect("cancel");
+    env.cancel(&cancelled).await;
     assert_bounty_error(
         env.try_extend(&cancelled, &creator, s + 1, r + 1, 2).await,
         BountyError::BountyNotOpen,
     );
 
     let late = env.bounty(kind).await;
-    let creator = late.parties.creator.insecure_clone();
+    let creator = late.creator();
     let (s, r) = (late.args.submission_deadline, late.args.review_deadline);
     env.past_submission_deadline(&late).await;
     assert_bounty_error(

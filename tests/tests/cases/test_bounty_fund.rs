@@ -6,8 +6,7 @@ use solana_sdk::signature::Signer;
 
 /// Anyone can fund; the event and the books show what arrived.
 async fn anyone_funds(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let p = &setup.parties;
     let sponsor = env.funded_keypair(1).await;
     let sponsor_ata = env
@@ -41,12 +40,8 @@ async fn anyone_funds(kind: MintKind) {
 }
 
 async fn rejects_zero(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
     assert_bounty_error(
         env.try_fund(&setup, &creator, &ata, 0).await,
         BountyError::ZeroAmount,
@@ -54,13 +49,9 @@ async fn rejects_zero(kind: MintKind) {
 }
 
 async fn rejects_a_cancelled_bounty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
+    env.cancel(&setup).await;
     assert_bounty_error(
         env.try_fund(&setup, &creator, &ata, 10).await,
         BountyError::BountyNotOpen,
@@ -69,21 +60,13 @@ async fn rejects_a_cancelled_bounty(kind: MintKind) {
 
 /// Funding after the submission deadline is a top-up for reviewers waiting to accept.
 async fn tops_up_after_the_submission_deadline(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     env.past_submission_deadline(&setup).await;
-    env.try_fund(&setup, &creator, &ata, 10)
-        .await
-        .expect("top-up");
+    env.top_up(&setup, 10).await;
 }
 
 async fn rejects_someone_elses_token_account(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let thief = env.funded_keypair(1).await;
     let victim_ata = setup.parties.creator_ata;
     assert_bounty_error(
@@ -96,24 +79,12 @@ async fn rejects_someone_elses_token_account(kind: MintKind) {
 /// fails, a top-up is still taken, and the reviewers' retry is accepted and paid.
 async fn tops_up_a_cancelled_bounty_with_pending_work(kind: MintKind) {
     let mut env = TestEnv::new().await;
-    let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                initial_funding: 0,
-                ..Default::default()
-            },
-        )
-        .await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let setup = env.bounty_with(kind, BountyParams::unfunded()).await;
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    env.cancel(&setup).await;
     env.votes(&setup, &submitted, 1, true).await;
-    let second = setup.parties.reviewers[1].insecure_clone();
+    let second = setup.reviewer(1);
     assert_bounty_error(
         env.try_attest(&setup, &second, &submitted, true).await,
         BountyError::InsufficientUnreservedFunds,
@@ -125,9 +96,7 @@ async fn tops_up_a_cancelled_bounty_with_pending_work(kind: MintKind) {
     env.try_attest(&setup, &second, &submitted, true)
         .await
         .expect("accepted after the top-up");
-    env.try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    env.release(&setup, &submitted, &contributor.ata).await;
     assert_eq!(env.token_balance(&contributor.ata).await, reward);
     env.assert_books_balance(&setup).await;
     // Decided: nothing left that a top-up could serve.
@@ -148,10 +117,7 @@ async fn the_mint_policy_is_checked_again_at_funding() {
 
     let mut env = TestEnv::new().await;
     let setup = env.bounty(MintKind::DefaultInitialized).await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
     env.try_fund(&setup, &creator, &ata, 10)
         .await
         .expect("fund while new accounts start initialized");
@@ -188,19 +154,8 @@ async fn credits_the_measured_amount_under_a_transfer_fee() {
         bps: 100,
         max: 1_000_000_000,
     };
-    let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                initial_funding: 0,
-                ..Default::default()
-            },
-        )
-        .await;
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
+    let setup = env.bounty_with(kind, BountyParams::unfunded()).await;
+    let (creator, ata) = (setup.creator(), setup.parties.creator_ata);
     let events = env
         .try_fund(&setup, &creator, &ata, 1_000_000)
         .await

@@ -5,10 +5,9 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn refunds_a_cancelled_bounty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let creator = setup.creator();
+    env.cancel(&setup).await;
     let events = env
         .try_refund(&setup, &setup.parties.creator_ata)
         .await
@@ -39,17 +38,14 @@ async fn refunds_a_cancelled_bounty(kind: MintKind) {
 }
 
 async fn not_while_open_and_taking_submissions(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     assert_bounty_error(
         env.try_refund(&setup, &setup.parties.creator_ata).await,
         BountyError::RefundNotYetAllowed,
     );
     // Past the submission deadline with nothing pending, it opens without a cancel.
     env.past_submission_deadline(&setup).await;
-    env.try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    env.refund_to_creator(&setup).await;
 }
 
 fn refunded_amount(events: &[DatabountyEvent]) -> u64 {
@@ -62,10 +58,9 @@ fn refunded_amount(events: &[DatabountyEvent]) -> u64 {
 /// Fifty junk submissions must not lock the escrow: pending work keeps back only
 /// `min(pending, max_winners − accepted) × reward`, and nothing once votes close.
 async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await; // max_winners 2, funded 2 rewards
+    let (mut env, setup) = TestEnv::with_bounty(kind).await; // max_winners 2, funded 2 rewards
     let reward = setup.args.reward_per_submission;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     let ata = setup.parties.creator_ata;
     env.try_fund(&setup, &creator, &ata, 8 * reward)
         .await
@@ -75,7 +70,7 @@ async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
     for i in 0..5u8 {
         junk.push(env.submit(&setup, &spammer.key, &[i]).await);
     }
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.cancel(&setup).await;
     let events = env.try_refund(&setup, &ata).await.expect("refund");
     assert_eq!(
         refunded_amount(&events),
@@ -102,10 +97,7 @@ async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
 
 /// Rewards reserved for accepted submissions stay in the vault.
 async fn keeps_reserved_rewards(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     env.past_submission_deadline(&setup).await;
     let events = env
@@ -129,8 +121,7 @@ async fn keeps_reserved_rewards(kind: MintKind) {
 }
 
 async fn pays_only_the_creator(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     env.past_submission_deadline(&setup).await;
     let thief = env.contributor(&setup).await;
     assert_bounty_error(
@@ -141,8 +132,7 @@ async fn pays_only_the_creator(kind: MintKind) {
 
 /// Tokens sent straight to the vault are counted as funding and refunded.
 async fn sweeps_untracked_tokens(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let p = &setup.parties;
     let vault = databounty_sdk::pda::vault(&setup.bounty);
     let creator = p.creator.insecure_clone();
@@ -163,8 +153,7 @@ async fn sweeps_untracked_tokens(kind: MintKind) {
 /// A cranked refund goes to the creator's associated token account, which the program
 /// re-creates (the crank pays its rent) when the creator has closed it.
 async fn creates_the_missing_associated_account(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     env.past_submission_deadline(&setup).await;
     let ata = setup.parties.creator_ata;
     // The creator's account is gone (a wallet closes empty accounts).
@@ -180,8 +169,7 @@ async fn creates_the_missing_associated_account(kind: MintKind) {
 
 /// Another token account of the creator's is refunded only when the creator signs.
 async fn another_account_needs_the_creator(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     env.past_submission_deadline(&setup).await;
     let p = &setup.parties;
     let creator = p.creator.insecure_clone();
@@ -203,9 +191,8 @@ async fn another_account_needs_the_creator(kind: MintKind) {
 /// A creator account that requires incoming transfer memos (Token-2022) is refunded
 /// with a memo, not refused; on SPL Token the same refund simply succeeds.
 async fn refunds_an_account_that_requires_memos(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let creator = setup.creator();
     let ata = setup.parties.creator_ata;
     if kind != MintKind::Spl {
         env.require_memos(&creator, &ata).await;

@@ -268,12 +268,7 @@ impl World {
             submission_bond,
         };
         let first = env.bounty_with(kind, params.clone()).await;
-        let reviewers: Vec<Keypair> = first
-            .parties
-            .reviewers
-            .iter()
-            .map(|r| r.insecure_clone())
-            .collect();
+        let reviewers: Vec<Keypair> = first.reviewers();
         let mut contributors = Vec::new();
         let mut expected = HashMap::new();
         for _ in 0..CONTRIBUTORS {
@@ -660,7 +655,7 @@ impl World {
             Action::Vote(s, slot, approve) => {
                 let (sb, submitted, _) = &self.submissions[s];
                 let setup = &self.bounties[*sb];
-                let voter = setup.parties.reviewers[slot].insecure_clone();
+                let voter = setup.reviewer(slot);
                 // Half the rejections give a reason, half of those with a URI.
                 let (code, uri) = if !approve && self.rng.chance(50) {
                     let uri = self.rng.chance(50).then(|| "ipfs://why".to_string());
@@ -698,7 +693,7 @@ impl World {
                 self.claim(b, reviewer).await
             }
             Action::Cancel(b) => {
-                let creator = self.bounties[b].parties.creator.insecure_clone();
+                let creator = self.bounties[b].creator();
                 self.cancel(b, &creator).await
             }
             Action::Refund(b) => self.refund(b).await,
@@ -712,7 +707,7 @@ impl World {
                 self.close_submission(s, to, returning).await
             }
             Action::CloseBounty(b) => {
-                let creator = self.bounties[b].parties.creator.insecure_clone();
+                let creator = self.bounties[b].creator();
                 self.close_bounty(b, &creator).await
             }
             Action::Extend(b, past) => {
@@ -736,13 +731,13 @@ impl World {
                         )
                     }
                 };
-                let creator = self.bounties[b].parties.creator.insecure_clone();
+                let creator = self.bounties[b].creator();
                 self.extend(b, &creator, s, r, w).await
             }
             Action::Replace(b) => {
                 let slot = self.rng.below(3);
                 let owed = state_of(b).fees_owed[slot] > 0;
-                let creator = self.bounties[b].parties.creator.insecure_clone();
+                let creator = self.bounties[b].creator();
                 self.replace(b, &creator, slot, Keypair::new(), owed).await
             }
         }
@@ -766,7 +761,7 @@ impl World {
             .rng
             .one_of(&(0..self.submissions.len()).collect::<Vec<_>>());
         let outsider = self.outsider.insecure_clone();
-        let creator = self.bounties[b].parties.creator.insecure_clone();
+        let creator = self.bounties[b].creator();
         match (self.rng.below(19), any_submission) {
             (0, _) | (1..=9, None) => {
                 // A reviewer submitting to their own bounty.
@@ -847,7 +842,7 @@ impl World {
                 };
                 let (sb, submitted, _) = &self.submissions[s];
                 let setup = &self.bounties[*sb];
-                let voter = setup.parties.reviewers[slot].insecure_clone();
+                let voter = setup.reviewer(slot);
                 let approve = self.rng.chance(50);
                 let vote = ix::submission_attest(
                     &voter.pubkey(),

@@ -4,23 +4,11 @@ use databounty::constants::MAX_URI_LEN;
 use databounty::errors::BountyError;
 use databounty_sdk::events::DatabountyEvent;
 use databounty_tests::*;
-use solana_sdk::signature::Keypair;
-
-fn reviewers(setup: &BountySetup) -> Vec<Keypair> {
-    setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect()
-}
 
 async fn a_rejection_carries_its_reason(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     let uri = "x".repeat(MAX_URI_LEN);
     let events = env
         .try_attest_with_reason(&setup, &r[1], &submitted, false, 42, Some(uri.clone()))
@@ -42,11 +30,9 @@ async fn a_rejection_carries_its_reason(kind: MintKind) {
 }
 
 async fn reasons_are_bounded_and_only_for_rejections(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     assert_bounty_error(
         env.try_attest_with_reason(&setup, &r[0], &submitted, true, 7, None)
             .await,

@@ -2,12 +2,12 @@
 //! permissionlessly, never refundable while owed.
 
 use databounty::errors::BountyError;
-use databounty::events::{ReviewFeeClaimed, ReviewFeesReserved};
+use databounty::events::ReviewFeeClaimed;
 use databounty::state::SubmissionStatus;
 use databounty_sdk::accounts::ata;
 use databounty_sdk::events::DatabountyEvent;
 use databounty_tests::*;
-use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::signature::Signer;
 
 const REWARD: u64 = 1_000_000;
 const FEE: u64 = 10_000;
@@ -21,29 +21,12 @@ fn paid_reviews(initial_funding: u64) -> BountyParams {
     }
 }
 
-fn reviewers(setup: &BountySetup) -> Vec<Keypair> {
-    setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect()
-}
-
-fn fees_reserved(events: &[DatabountyEvent]) -> Option<&ReviewFeesReserved> {
-    events.iter().find_map(|e| match e {
-        DatabountyEvent::ReviewFeesReserved(e) => Some(e),
-        _ => None,
-    })
-}
-
 /// Only the votes that agreed with the outcome earn; each reviewer claims once.
 async fn agreeing_reviewers_earn_and_claim(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.try_attest(&setup, &r[0], &submitted, false)
         .await
         .expect("dissent");
@@ -54,7 +37,7 @@ async fn agreeing_reviewers_earn_and_claim(kind: MintKind) {
         .try_attest(&setup, &r[2], &submitted, true)
         .await
         .expect("quorum");
-    let reserved = fees_reserved(&events).expect("fees reserved at the decision");
+    let reserved = find_event!(events, ReviewFeesReserved).expect("fees reserved at the decision");
     assert!(reserved.accepted);
     assert_eq!(reserved.reviewers, vec![r[1].pubkey(), r[2].pubkey()]);
     assert_eq!(reserved.reviewer_indexes, vec![1, 2]);
@@ -116,9 +99,8 @@ async fn agreeing_reviewers_earn_and_claim(kind: MintKind) {
 async fn a_fee_goes_only_to_its_reviewer(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let p = &setup.parties;
     let (mint, program) = (p.mint, p.token_program);
@@ -145,9 +127,8 @@ async fn a_fee_goes_only_to_its_reviewer(kind: MintKind) {
 async fn another_account_needs_the_reviewers_signature(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let (mint, program) = (setup.parties.mint, setup.parties.token_program);
     let other = env
@@ -168,9 +149,8 @@ async fn another_account_needs_the_reviewers_signature(kind: MintKind) {
 async fn an_account_requiring_memos_is_paid_its_fees(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let (mint, program) = (setup.parties.mint, setup.parties.token_program);
     let account = env.token_account(&r[0].pubkey(), &mint, &program).await;
@@ -188,9 +168,8 @@ async fn an_account_requiring_memos_is_paid_its_fees(kind: MintKind) {
 async fn acceptance_needs_funds_for_reward_and_fees(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty_with(kind, paid_reviews(REWARD + FEE)).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.try_attest(&setup, &r[0], &submitted, true)
         .await
         .expect("first vote");
@@ -198,13 +177,7 @@ async fn acceptance_needs_funds_for_reward_and_fees(kind: MintKind) {
         env.try_attest(&setup, &r[1], &submitted, true).await,
         BountyError::InsufficientUnreservedFunds,
     );
-    let (creator, source) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
-    env.try_fund(&setup, &creator, &source, FEE)
-        .await
-        .expect("top-up");
+    env.top_up(&setup, FEE).await;
     env.try_attest(&setup, &r[1], &submitted, true)
         .await
         .expect("accepted after the top-up");
@@ -220,9 +193,8 @@ async fn acceptance_needs_funds_for_reward_and_fees(kind: MintKind) {
 async fn a_rejection_that_cannot_pay_its_fees_waits(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty_with(kind, paid_reviews(FEE)).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"junk").await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"junk").await;
     env.try_attest(&setup, &r[0], &submitted, false)
         .await
         .expect("first rejection");
@@ -236,18 +208,12 @@ async fn a_rejection_that_cannot_pay_its_fees_waits(kind: MintKind) {
         (0b1, SubmissionStatus::Pending),
         "the failed vote left no trace"
     );
-    let (creator, source) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
-    env.try_fund(&setup, &creator, &source, FEE)
-        .await
-        .expect("top-up");
+    env.top_up(&setup, FEE).await;
     let events = env
         .try_attest(&setup, &r[1], &submitted, false)
         .await
         .expect("rejected after the top-up");
-    let reserved = fees_reserved(&events).expect("fees reserved");
+    let reserved = find_event!(events, ReviewFeesReserved).expect("fees reserved");
     assert!(!reserved.accepted);
     assert_eq!(reserved.reviewers, vec![r[0].pubkey(), r[1].pubkey()]);
     assert_eq!(
@@ -265,19 +231,11 @@ async fn a_refund_cannot_take_reserved_fees(kind: MintKind) {
     let setup = env
         .bounty_with(kind, paid_reviews(REWARD + 2 * FEE + extra))
         .await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let r = setup.reviewers();
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
-    let events = env
-        .try_refund(&setup, &setup.parties.creator_ata.clone())
-        .await
-        .expect("refund");
-    let DatabountyEvent::BountyRefunded(refunded) = &events[0] else {
-        panic!("refund event: {events:?}");
-    };
+    env.cancel(&setup).await;
+    let refunded = env.refund_to_creator(&setup).await;
     assert_eq!(refunded.amount, extra, "owed fees stay in the vault");
     for reviewer in &r[..2] {
         env.try_claim_fees(&setup, &reviewer.pubkey(), None, &[])
@@ -297,20 +255,14 @@ async fn a_refund_cannot_take_reserved_fees(kind: MintKind) {
 async fn pending_decisions_keep_their_fees_from_refunds(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty_with(kind, paid_reviews(10 * REWARD)).await;
-    let r = reviewers(&setup);
+    let r = setup.reviewers();
     let mut submitted = Vec::new();
     for content in [b"a", b"b", b"c"] {
         let contributor = env.contributor(&setup).await;
         submitted.push(env.submit(&setup, &contributor.key, content).await);
     }
     env.past_submission_deadline(&setup).await;
-    let events = env
-        .try_refund(&setup, &setup.parties.creator_ata.clone())
-        .await
-        .expect("refund");
-    let DatabountyEvent::BountyRefunded(refunded) = &events[0] else {
-        panic!("refund event: {events:?}");
-    };
+    let refunded = env.refund_to_creator(&setup).await;
     // Two winner slots at reward + 2 fees, and three rejections at 2 fees each.
     let locked = 2 * (REWARD + 2 * FEE) + 3 * 2 * FEE;
     assert_eq!(refunded.amount, 10 * REWARD - locked);

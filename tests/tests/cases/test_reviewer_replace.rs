@@ -7,30 +7,19 @@ use databounty::state::SubmissionStatus;
 use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::instructions as ix;
 use databounty_tests::*;
-use solana_sdk::signature::{Keypair, Signer};
-
-fn reviewers(setup: &BountySetup) -> Vec<Keypair> {
-    setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect()
-}
+use solana_sdk::signature::Signer;
 
 /// A stale approval does not make a quorum with a current one; the old key can no longer
 /// vote; the new reviewer votes on work submitted after the replacement, not before.
 async fn a_replaced_reviewers_vote_stops_counting(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let r = setup.reviewers();
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.try_attest(&setup, &r[0], &submitted, true)
         .await
         .expect("vote before the replacement");
     let new = env.funded_keypair(1).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     let events = env
         .try_replace_reviewer(&setup, &creator, &r[0].pubkey(), &new.pubkey())
         .await
@@ -88,15 +77,11 @@ async fn a_replaced_reviewers_vote_stops_counting(kind: MintKind) {
 /// held for the contributor.
 async fn new_reviewers_cannot_decide_earlier_work(kind: MintKind) {
     let mut env = TestEnv::new().await;
-    let params = BountyParams {
-        submission_bond: 1_000,
-        ..Default::default()
-    };
+    let params = BountyParams::default().bond(1_000);
     let setup = env.bounty_with(kind, params).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let creator = setup.creator();
     let mut puppets = Vec::new();
     for old in &r[..2] {
         let puppet = env.funded_keypair(1).await;
@@ -123,17 +108,13 @@ async fn new_reviewers_cannot_decide_earlier_work(kind: MintKind) {
 async fn decided_work_and_owed_fees_are_untouched(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let fee = 5_000;
-    let params = BountyParams {
-        review_fee: fee,
-        ..Default::default()
-    };
+    let params = BountyParams::default().review_fee(fee);
     let setup = env.bounty_with(kind, params).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let r = setup.reviewers();
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let new = env.funded_keypair(1).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     assert_bounty_error(
         env.try_replace_reviewer(&setup, &creator, &r[0].pubkey(), &new.pubkey())
             .await,
@@ -171,9 +152,8 @@ async fn decided_work_and_owed_fees_are_untouched(kind: MintKind) {
 }
 
 async fn only_the_creator_replaces(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let r = reviewers(&setup);
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let r = setup.reviewers();
     let stranger = env.funded_keypair(1).await;
     assert_bounty_error(
         env.try_replace_reviewer(&setup, &stranger, &r[0].pubkey(), &stranger.pubkey())
@@ -186,13 +166,10 @@ async fn only_the_creator_replaces(kind: MintKind) {
 /// exceed the distinct reviewers); only a listed key can be replaced.
 async fn the_new_key_must_not_be_listed(kind: MintKind) {
     let mut env = TestEnv::new().await;
-    let params = BountyParams {
-        quorum: 3,
-        ..Default::default()
-    };
+    let params = BountyParams::default().quorum(3);
     let setup = env.bounty_with(kind, params).await;
-    let r = reviewers(&setup);
-    let creator = setup.parties.creator.insecure_clone();
+    let r = setup.reviewers();
+    let creator = setup.creator();
     assert_bounty_error(
         env.try_replace_reviewer(&setup, &creator, &r[0].pubkey(), &r[1].pubkey())
             .await,
@@ -210,12 +187,10 @@ async fn the_new_key_must_not_be_listed(kind: MintKind) {
 
 /// A contributor made reviewer by a replacement cannot vote on their own submission.
 async fn a_contributor_cannot_review_their_own_work(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let r = reviewers(&setup);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let r = setup.reviewers();
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
+    let creator = setup.creator();
     env.try_replace_reviewer(&setup, &creator, &r[0].pubkey(), &contributor.key.pubkey())
         .await
         .expect("replace");

@@ -18,14 +18,9 @@ async fn full_lifecycle(kind: MintKind) {
         ..Default::default()
     };
     let setup = env.bounty_with(kind, params).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     let funded = env.bounty_state(&setup.bounty).await.funded;
-    let reviewers: Vec<_> = setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect();
+    let reviewers = setup.reviewers();
 
     let (alice, bob, carol) = (
         env.contributor(&setup).await,
@@ -89,9 +84,7 @@ async fn full_lifecycle(kind: MintKind) {
 
     env.past_review_deadline(&setup).await;
     let creator_before = env.token_balance(&setup.parties.creator_ata).await;
-    env.try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    env.refund_to_creator(&setup).await;
     let refunded = env.token_balance(&setup.parties.creator_ata).await - creator_before;
 
     let expected = [

@@ -9,14 +9,12 @@ use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::{instructions as ix, pda};
 use databounty_tests::*;
 use solana_sdk::account::Account;
+use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 
 /// Clears the signer flag of `key` in `ix`, as an attacker who cannot sign would.
-fn unsigned(
-    mut ix: solana_sdk::instruction::Instruction,
-    key: &Pubkey,
-) -> solana_sdk::instruction::Instruction {
+fn unsigned(mut ix: Instruction, key: &Pubkey) -> Instruction {
     for meta in &mut ix.accounts {
         if meta.pubkey == *key {
             meta.is_signer = false;
@@ -25,11 +23,28 @@ fn unsigned(
     ix
 }
 
+/// The creator's `bounty_fund` of 10 tokens into `bounty`, naming `mint` and
+/// `token_program`: the bounty's own, unless the attack swaps one.
+fn creator_funds(
+    p: &Parties,
+    bounty: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+) -> Instruction {
+    ix::bounty_fund(
+        &p.creator.pubkey(),
+        bounty,
+        mint,
+        token_program,
+        &p.creator_ata,
+        10,
+    )
+}
+
 // --- Signers ---
 
 async fn creator_signature_required(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let creator = setup.parties.creator.pubkey();
     let cancel = unsigned(ix::bounty_cancel(&creator, &setup.bounty), &creator);
     assert_anchor_error(
@@ -45,10 +60,7 @@ async fn creator_signature_required(kind: MintKind) {
 }
 
 async fn reviewer_signature_required(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewer = setup.parties.reviewers[0].pubkey();
     let vote = unsigned(
         ix::submission_attest(
@@ -64,19 +76,11 @@ async fn reviewer_signature_required(kind: MintKind) {
 }
 
 async fn funder_signature_required(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let p = &setup.parties;
     let creator = p.creator.pubkey();
     let fund = unsigned(
-        ix::bounty_fund(
-            &creator,
-            &setup.bounty,
-            &p.mint,
-            &p.token_program,
-            &p.creator_ata,
-            10,
-        ),
+        creator_funds(p, &setup.bounty, &p.mint, &p.token_program),
         &creator,
     );
     assert_anchor_error(env.send(&[fund], &[]).await, AnchorError::AccountNotSigner);
@@ -86,11 +90,8 @@ async fn funder_signature_required(kind: MintKind) {
 
 /// A submission account passed where a bounty belongs.
 async fn type_cosplay_is_refused(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
+    let creator = setup.creator();
     let cancel = ix::bounty_cancel(&creator.pubkey(), &submitted.address);
     assert_anchor_error(
         env.send(&[cancel], &[&creator]).await,
@@ -100,9 +101,8 @@ async fn type_cosplay_is_refused(kind: MintKind) {
 
 /// A byte-for-byte copy of a bounty, owned by another program or at another address.
 async fn look_alike_accounts_are_refused(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let creator = setup.creator();
     let real = env.raw_account(&setup.bounty).await.expect("bounty");
 
     let foreign = Pubkey::new_unique();
@@ -130,10 +130,7 @@ async fn look_alike_accounts_are_refused(kind: MintKind) {
 
 /// Stored bumps are the canonical ones; no instruction takes a bump from its caller.
 async fn bumps_are_canonical(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let bounty = env.bounty_state(&setup.bounty).await;
     let id = databounty::ID;
     let nonce = bounty.nonce.to_le_bytes();
@@ -193,14 +190,7 @@ async fn accounts_of_another_bounty_are_refused(kind: MintKind) {
     );
 
     // B's vault passed with A.
-    let mut fund = ix::bounty_fund(
-        &p.creator.pubkey(),
-        &a.bounty,
-        &p.mint,
-        &p.token_program,
-        &p.creator_ata,
-        10,
-    );
+    let mut fund = creator_funds(p, &a.bounty, &p.mint, &p.token_program);
     fund.accounts[2].pubkey = pda::vault(&bounty_b);
     let creator = p.creator.insecure_clone();
     assert_anchor_error(
@@ -213,13 +203,10 @@ async fn accounts_of_another_bounty_are_refused(kind: MintKind) {
 /// same writable typed account twice before any rule runs; a payout destination (checked
 /// by hand, since it may not exist yet) is refused as not the payee's.
 async fn the_vault_cannot_be_its_own_counterparty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let vault = pda::vault(&setup.bounty);
-    let creator = setup.parties.creator.insecure_clone();
+    let creator = setup.creator();
     assert_bounty_error(
         env.try_release(&setup, &submitted, &vault).await,
         BountyError::WrongPayoutAccount,
@@ -237,18 +224,10 @@ async fn the_vault_cannot_be_its_own_counterparty(kind: MintKind) {
 
 /// A token program that is not SPL Token or Token-2022, or the other one of the two.
 async fn fake_token_programs_are_refused(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let p = &setup.parties;
     let creator = p.creator.insecure_clone();
-    let fake = ix::bounty_fund(
-        &creator.pubkey(),
-        &setup.bounty,
-        &p.mint,
-        &Pubkey::new_unique(),
-        &p.creator_ata,
-        10,
-    );
+    let fake = creator_funds(p, &setup.bounty, &p.mint, &Pubkey::new_unique());
     assert_anchor_error(
         env.send(&[fake], &[&creator]).await,
         AnchorError::InvalidProgramId,
@@ -258,14 +237,7 @@ async fn fake_token_programs_are_refused(kind: MintKind) {
     } else {
         spl_token_2022::ID
     };
-    let swapped = ix::bounty_fund(
-        &creator.pubkey(),
-        &setup.bounty,
-        &p.mint,
-        &other,
-        &p.creator_ata,
-        10,
-    );
+    let swapped = creator_funds(p, &setup.bounty, &p.mint, &other);
     assert_anchor_error(
         env.send(&[swapped], &[&creator]).await,
         AnchorError::ConstraintHasOne,
@@ -274,19 +246,11 @@ async fn fake_token_programs_are_refused(kind: MintKind) {
 
 /// Another mint of the same token program passed in place of the bounty's.
 async fn another_mint_is_refused(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let other = env.create_mint(kind).await;
     let p = &setup.parties;
     let creator = p.creator.insecure_clone();
-    let fund = ix::bounty_fund(
-        &creator.pubkey(),
-        &setup.bounty,
-        &other,
-        &p.token_program,
-        &p.creator_ata,
-        10,
-    );
+    let fund = creator_funds(p, &setup.bounty, &other, &p.token_program);
     assert_anchor_error(
         env.send(&[fund], &[&creator]).await,
         AnchorError::ConstraintHasOne,
@@ -297,14 +261,9 @@ async fn another_mint_is_refused(kind: MintKind) {
 
 /// Closing a submission and using it again in the same transaction.
 async fn closed_submissions_stay_closed(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    env.try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    env.release(&setup, &submitted, &contributor.ata).await;
     env.past_submission_deadline(&setup).await;
     let p = &setup.parties;
     let who = contributor.key.pubkey();
@@ -342,23 +301,15 @@ async fn closed_submissions_stay_closed(kind: MintKind) {
 
 /// Closing a bounty and funding it again in the same transaction.
 async fn closed_bounties_stay_closed(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let p = &setup.parties;
     let creator = p.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    env.cancel(&setup).await;
     env.try_refund(&setup, &p.creator_ata)
         .await
         .expect("refund");
     let close = ix::bounty_close(&creator.pubkey(), &setup.bounty, &p.mint, &p.token_program);
-    let fund = ix::bounty_fund(
-        &creator.pubkey(),
-        &setup.bounty,
-        &p.mint,
-        &p.token_program,
-        &p.creator_ata,
-        10,
-    );
+    let fund = creator_funds(p, &setup.bounty, &p.mint, &p.token_program);
     let result = env.send(&[close, fund], &[&creator]).await;
     assert_anchor_error(result, AnchorError::AccountNotInitialized);
 }
@@ -418,9 +369,7 @@ async fn amounts_near_u64_max_are_exact() {
         let contributor = env.contributor(&setup).await;
         let submitted = env.submit(&setup, &contributor.key, content).await;
         env.votes(&setup, &submitted, 2, true).await;
-        env.try_release(&setup, &submitted, &contributor.ata)
-            .await
-            .expect("release");
+        env.release(&setup, &submitted, &contributor.ata).await;
         winners.push(contributor);
     }
     env.past_submission_deadline(&setup).await;
@@ -473,8 +422,7 @@ async fn a_fee_change_between_deposit_and_payout() {
         "1% of 2_000_000 withheld"
     );
 
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     let payer = env.payer();
     let raise = spl_token_2022::extension::transfer_fee::instruction::set_transfer_fee(
         &spl_token_2022::ID,
@@ -490,10 +438,7 @@ async fn a_fee_change_between_deposit_and_payout() {
     env.warp_epochs(2, epoch);
 
     env.votes(&setup, &submitted, 2, true).await;
-    let events = env
-        .try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    let events = env.release(&setup, &submitted, &contributor.ata).await;
     let DatabountyEvent::SubmissionPaid(paid) = &events[0] else {
         panic!("{events:?}")
     };
@@ -507,7 +452,7 @@ async fn a_fee_change_between_deposit_and_payout() {
 async fn a_reviewer_cannot_approve_their_own_work() {
     let mut env = TestEnv::new().await;
     let setup = env.bounty(MintKind::Spl).await;
-    let reviewer = setup.parties.reviewers[0].insecure_clone();
+    let reviewer = setup.reviewer(0);
     assert_bounty_error(
         env.try_submit(&setup, &reviewer, b"mine").await,
         BountyError::ReviewerCannotSubmit,

@@ -6,16 +6,8 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn quorum_accepts_and_reserves(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let reviewers: Vec<_> = setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect();
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
+    let reviewers = setup.reviewers();
 
     let first = env
         .try_attest(&setup, &reviewers[1], &submitted, true)
@@ -76,16 +68,8 @@ async fn quorum_accepts_and_reserves(kind: MintKind) {
 
 /// 3 reviewers, quorum 2: the second rejection makes quorum unreachable.
 async fn unreachable_quorum_rejects(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let reviewers: Vec<_> = setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect();
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
+    let reviewers = setup.reviewers();
     env.try_attest(&setup, &reviewers[0], &submitted, true)
         .await
         .expect("approve");
@@ -123,10 +107,7 @@ async fn unreachable_quorum_rejects(kind: MintKind) {
 }
 
 async fn only_listed_reviewers_vote(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let outsider = env.funded_keypair(1).await;
     assert_bounty_error(
         env.try_attest(&setup, &outsider, &submitted, true).await,
@@ -141,11 +122,8 @@ async fn only_listed_reviewers_vote(kind: MintKind) {
 }
 
 async fn one_vote_per_reviewer(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let reviewer = setup.parties.reviewers[0].insecure_clone();
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
+    let reviewer = setup.reviewer(0);
     env.try_attest(&setup, &reviewer, &submitted, false)
         .await
         .expect("vote");
@@ -160,12 +138,9 @@ async fn one_vote_per_reviewer(kind: MintKind) {
 }
 
 async fn the_hash_must_match(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let mut submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, _, mut submitted) = TestEnv::with_submission(kind, b"labels").await;
     submitted.hash[0] ^= 1;
-    let reviewer = setup.parties.reviewers[0].insecure_clone();
+    let reviewer = setup.reviewer(0);
     assert_bounty_error(
         env.try_attest(&setup, &reviewer, &submitted, true).await,
         BountyError::HashMismatch,
@@ -173,17 +148,14 @@ async fn the_hash_must_match(kind: MintKind) {
 }
 
 async fn no_votes_after_the_review_deadline(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let reviewer = setup.parties.reviewers[0].insecure_clone();
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
+    let reviewer = setup.reviewer(0);
     env.set_time(setup.args.review_deadline - 1).await;
     env.try_attest(&setup, &reviewer, &submitted, true)
         .await
         .expect("in time");
     env.past_review_deadline(&setup).await;
-    let other = setup.parties.reviewers[1].insecure_clone();
+    let other = setup.reviewer(1);
     assert_bounty_error(
         env.try_attest(&setup, &other, &submitted, true).await,
         BountyError::ReviewDeadlinePassed,
@@ -191,12 +163,9 @@ async fn no_votes_after_the_review_deadline(kind: MintKind) {
 }
 
 async fn decided_submissions_take_no_votes(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    let third = setup.parties.reviewers[2].insecure_clone();
+    let third = setup.reviewer(2);
     assert_bounty_error(
         env.try_attest(&setup, &third, &submitted, false).await,
         BountyError::SubmissionNotPending,
@@ -217,12 +186,7 @@ async fn acceptance_waits_for_funds(kind: MintKind) {
     let first = env.submit(&setup, &a.key, b"a").await;
     let second = env.submit(&setup, &b.key, b"b").await;
     env.votes(&setup, &first, 2, true).await;
-    let reviewers: Vec<_> = setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect();
+    let reviewers = setup.reviewers();
     env.try_attest(&setup, &reviewers[0], &second, true)
         .await
         .expect("first vote");
@@ -235,13 +199,7 @@ async fn acceptance_waits_for_funds(kind: MintKind) {
         0b1,
         "the failed vote left no trace"
     );
-    let (creator, ata) = (
-        setup.parties.creator.insecure_clone(),
-        setup.parties.creator_ata,
-    );
-    env.try_fund(&setup, &creator, &ata, 1_000_000)
-        .await
-        .expect("top-up");
+    env.top_up(&setup, 1_000_000).await;
     env.try_attest(&setup, &reviewers[1], &second, true)
         .await
         .expect("accepted after top-up");
@@ -253,23 +211,12 @@ async fn acceptance_waits_for_funds(kind: MintKind) {
 async fn acceptance_needs_a_slot(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                max_winners: 1,
-                ..Default::default()
-            },
-        )
+        .bounty_with(kind, BountyParams::default().max_winners(1))
         .await;
     let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
     let first = env.submit(&setup, &a.key, b"a").await;
     let second = env.submit(&setup, &b.key, b"b").await;
-    let reviewers: Vec<_> = setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect();
+    let reviewers = setup.reviewers();
     env.try_attest(&setup, &reviewers[0], &second, true)
         .await
         .expect("vote");

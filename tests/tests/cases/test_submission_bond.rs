@@ -2,36 +2,17 @@
 //! submission closes undecided, forfeited to the bounty on rejection.
 
 use databounty::errors::BountyError;
-use databounty::events::{SubmissionBondPosted, SubmissionBondReturned};
+use databounty::events::SubmissionBondPosted;
 use databounty::state::SubmissionStatus;
 use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::instructions as ix;
 use databounty_tests::*;
-use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::signature::Signer;
 
 const BOND: u64 = 50_000;
 
 fn bonded() -> BountyParams {
-    BountyParams {
-        submission_bond: BOND,
-        ..Default::default()
-    }
-}
-
-fn reviewers(setup: &BountySetup) -> Vec<Keypair> {
-    setup
-        .parties
-        .reviewers
-        .iter()
-        .map(|r| r.insecure_clone())
-        .collect()
-}
-
-fn bond_returned(events: &[DatabountyEvent]) -> Option<&SubmissionBondReturned> {
-    events.iter().find_map(|e| match e {
-        DatabountyEvent::SubmissionBondReturned(e) => Some(e),
-        _ => None,
-    })
+    BountyParams::default().bond(BOND)
 }
 
 /// The bond goes into the vault at submission, apart from the rewards, and comes back
@@ -59,11 +40,8 @@ async fn a_bond_comes_back_with_the_reward(kind: MintKind) {
     assert_eq!(env.submission_state(&submitted.address).await.bond, BOND);
     env.assert_books_balance(&setup).await;
     env.votes(&setup, &submitted, 2, true).await;
-    let events = env
-        .try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
-    let returned = bond_returned(&events).expect("bond returned");
+    let events = env.release(&setup, &submitted, &contributor.ata).await;
+    let returned = find_event!(events, SubmissionBondReturned).expect("bond returned");
     assert_eq!((returned.amount, returned.received), (BOND, BOND));
     let reward = setup.args.reward_per_submission;
     assert_eq!(env.token_balance(&contributor.ata).await, start + reward);
@@ -85,15 +63,8 @@ async fn a_rejected_bond_is_forfeited(kind: MintKind) {
     let bounty = env.bounty_state(&setup.bounty).await;
     assert_eq!((bounty.bonds_held, bounty.bonds_forfeited), (0, BOND));
     env.assert_books_balance(&setup).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
-    let events = env
-        .try_refund(&setup, &setup.parties.creator_ata.clone())
-        .await
-        .expect("refund");
-    let DatabountyEvent::BountyRefunded(refunded) = &events[0] else {
-        panic!("refund event: {events:?}");
-    };
+    env.cancel(&setup).await;
+    let refunded = env.refund_to_creator(&setup).await;
     assert_eq!(refunded.amount, setup.args.initial_funding + BOND);
     env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
         .await
@@ -119,7 +90,7 @@ async fn an_expired_bond_is_returned_at_close(kind: MintKind) {
         .try_close_returning_bond(&setup, &submitted, None, &[])
         .await
         .expect("close");
-    let returned = bond_returned(&events).expect("bond returned");
+    let returned = find_event!(events, SubmissionBondReturned).expect("bond returned");
     assert_eq!(returned.contributor_token_account, contributor.ata);
     assert_eq!(env.token_balance(&contributor.ata).await, start);
     assert!(!env.exists(&submitted.address).await);
@@ -182,18 +153,10 @@ async fn the_bond_needs_the_contributors_account(kind: MintKind) {
 async fn a_refund_cannot_take_held_bonds(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env.bounty_with(kind, bonded()).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    env.cancel(&setup).await;
     env.past_review_deadline(&setup).await;
-    let events = env
-        .try_refund(&setup, &setup.parties.creator_ata.clone())
-        .await
-        .expect("refund");
-    let DatabountyEvent::BountyRefunded(refunded) = &events[0] else {
-        panic!("refund event: {events:?}");
-    };
+    let refunded = env.refund_to_creator(&setup).await;
     assert_eq!(
         refunded.amount, setup.args.initial_funding,
         "the bond stays"
@@ -229,7 +192,7 @@ async fn bonds_are_conserved_under_a_transfer_fee() {
         ..bonded()
     };
     let setup = env.bounty_with(kind, params).await;
-    let r = reviewers(&setup);
+    let r = setup.reviewers();
     let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
     let accepted = env.submit(&setup, &a.key, b"a").await;
     let rejected = env.submit(&setup, &b.key, b"b").await;
@@ -243,11 +206,8 @@ async fn bonds_are_conserved_under_a_transfer_fee() {
     env.votes(&setup, &accepted, 2, true).await;
     env.votes(&setup, &rejected, 2, false).await;
     env.assert_books_balance(&setup).await;
-    let events = env
-        .try_release(&setup, &accepted, &a.ata)
-        .await
-        .expect("release");
-    let returned = bond_returned(&events).expect("bond returned");
+    let events = env.release(&setup, &accepted, &a.ata).await;
+    let returned = find_event!(events, SubmissionBondReturned).expect("bond returned");
     assert_eq!(returned.amount, received);
     assert_eq!(returned.received, received - received.div_ceil(100));
     let owed = env.bounty_state(&setup.bounty).await.fees_owed;

@@ -7,10 +7,7 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn registers_a_hash(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let now = env.now().await;
     assert_eq!(
         submitted.events,
@@ -42,8 +39,7 @@ async fn registers_a_hash(kind: MintKind) {
 }
 
 async fn refuses_after_the_deadline(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     env.set_time(setup.args.submission_deadline - 1).await;
     env.submit(&setup, &contributor.key, b"just in time").await;
@@ -55,10 +51,8 @@ async fn refuses_after_the_deadline(kind: MintKind) {
 }
 
 async fn refuses_a_cancelled_bounty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    env.cancel(&setup).await;
     let contributor = env.contributor(&setup).await;
     assert_bounty_error(
         env.try_submit(&setup, &contributor.key, b"x").await,
@@ -67,9 +61,8 @@ async fn refuses_a_cancelled_bounty(kind: MintKind) {
 }
 
 async fn refuses_a_reviewer(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let reviewer = setup.parties.reviewers[0].insecure_clone();
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
+    let reviewer = setup.reviewer(0);
     assert_bounty_error(
         env.try_submit(&setup, &reviewer, b"mine").await,
         BountyError::ReviewerCannotSubmit,
@@ -79,16 +72,9 @@ async fn refuses_a_reviewer(kind: MintKind) {
 async fn refuses_when_every_slot_is_taken(kind: MintKind) {
     let mut env = TestEnv::new().await;
     let setup = env
-        .bounty_with(
-            kind,
-            BountyParams {
-                max_winners: 1,
-                ..Default::default()
-            },
-        )
+        .bounty_with(kind, BountyParams::default().max_winners(1))
         .await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"first").await;
+    let (contributor, submitted) = env.contribute(&setup, b"first").await;
     env.votes(&setup, &submitted, 2, true).await;
     assert_bounty_error(
         env.try_submit(&setup, &contributor.key, b"second").await,
@@ -97,8 +83,7 @@ async fn refuses_when_every_slot_is_taken(kind: MintKind) {
 }
 
 async fn refuses_a_long_uri(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     let create = ix::submission_create(
         &contributor.key.pubkey(),
@@ -124,8 +109,7 @@ async fn refuses_a_long_uri(kind: MintKind) {
 }
 
 async fn refuses_a_duplicate_hash(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     env.submit(&setup, &contributor.key, b"same").await;
     assert_bounty_error(
@@ -136,8 +120,7 @@ async fn refuses_a_duplicate_hash(kind: MintKind) {
 
 /// A front-runner who sees the hash and sends lamports to its address blocks nothing.
 async fn prefunded_address_does_not_block(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     let digest = databounty_sdk::hash::reader_digest(&b"labels"[..], |_| {}).expect("digest");
     let hash =
@@ -154,8 +137,7 @@ async fn prefunded_address_does_not_block(kind: MintKind) {
 /// own key: the submission address is bound to the contributor, so the real contributor
 /// still registers it, is voted on and is paid.
 async fn a_copied_hash_squats_nothing(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let victim = env.contributor(&setup).await;
     let attacker = env.contributor(&setup).await;
     let digest = databounty_sdk::hash::reader_digest(&b"labels"[..], |_| {}).expect("digest");
@@ -174,9 +156,7 @@ async fn a_copied_hash_squats_nothing(kind: MintKind) {
     let submitted = env.submit(&setup, &victim.key, b"labels").await;
     assert_eq!(submitted.hash, hash);
     env.votes(&setup, &submitted, 2, true).await;
-    env.try_release(&setup, &submitted, &victim.ata)
-        .await
-        .expect("release");
+    env.release(&setup, &submitted, &victim.ata).await;
     assert_eq!(
         env.token_balance(&victim.ata).await,
         setup.args.reward_per_submission
@@ -188,16 +168,13 @@ async fn a_copied_hash_squats_nothing(kind: MintKind) {
 /// reward while a contributor's submission is in flight: it is refused, not taken under
 /// terms the contributor never saw.
 async fn refuses_terms_that_changed(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     let seen = env.terms(&setup).await;
 
-    let creator = setup.parties.creator.insecure_clone();
-    env.try_cancel(&setup, &creator).await.expect("cancel");
-    env.try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    let creator = setup.creator();
+    env.cancel(&setup).await;
+    env.refund_to_creator(&setup).await;
     env.try_close_bounty(&setup, &creator).await.expect("close");
     let mut args = setup.args.clone();
     args.reward_per_submission = 1;

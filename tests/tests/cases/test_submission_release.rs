@@ -7,15 +7,9 @@ use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 async fn pays_the_contributor(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    let events = env
-        .try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    let events = env.release(&setup, &submitted, &contributor.ata).await;
     let reward = setup.args.reward_per_submission;
     let now = env.now().await;
     assert_eq!(
@@ -42,18 +36,13 @@ async fn pays_the_contributor(kind: MintKind) {
 }
 
 async fn pays_once(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     assert_bounty_error(
         env.try_release(&setup, &submitted, &contributor.ata).await,
         BountyError::SubmissionNotAccepted,
     );
     env.votes(&setup, &submitted, 2, true).await;
-    env.try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    env.release(&setup, &submitted, &contributor.ata).await;
     assert_bounty_error(
         env.try_release(&setup, &submitted, &contributor.ata).await,
         BountyError::SubmissionNotAccepted,
@@ -65,10 +54,7 @@ async fn pays_once(kind: MintKind) {
 }
 
 async fn pays_only_the_contributor(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let thief = env.contributor(&setup).await;
     assert_bounty_error(
@@ -80,8 +66,7 @@ async fn pays_only_the_contributor(kind: MintKind) {
 /// A cranked payout goes to the contributor's associated token account, which the
 /// program creates (the crank pays its rent) when the contributor has none yet.
 async fn creates_the_missing_associated_account(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.funded_keypair(1).await;
     let submitted = env.submit(&setup, &contributor, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
@@ -104,10 +89,7 @@ async fn creates_the_missing_associated_account(kind: MintKind) {
 /// Another token account of the contributor's (one no wallet lists) is paid only when
 /// the contributor signs; a crank cannot pick it.
 async fn another_account_needs_the_contributor(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let p = &setup.parties;
     let (mint, program) = (p.mint, p.token_program);
@@ -132,8 +114,7 @@ async fn another_account_needs_the_contributor(kind: MintKind) {
 /// paid with a memo, not refused. SPL Token has no such accounts: there the same
 /// payout simply succeeds.
 async fn pays_an_account_that_requires_memos(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
     if kind != MintKind::Spl {
         env.require_memos(&contributor.key, &contributor.ata).await;
@@ -173,13 +154,9 @@ async fn the_payee_bears_the_transfer_fee() {
     let setup = env.bounty_with(kind, params).await;
     // 3_000_000 sent, 30_000 withheld as fee.
     assert_eq!(env.bounty_state(&setup.bounty).await.funded, 2_970_000);
-    let contributor = env.contributor(&setup).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    let events = env
-        .try_release(&setup, &submitted, &contributor.ata)
-        .await
-        .expect("release");
+    let events = env.release(&setup, &submitted, &contributor.ata).await;
     let DatabountyEvent::SubmissionPaid(paid) = &events[0] else {
         panic!("{events:?}")
     };

@@ -288,14 +288,7 @@ async fn the_largest_bounty_fits_a_packet(kind: MintKind) {
     args.metadata_uri = "x".repeat(MAX_URI_LEN);
     args.reviewers = (0..MAX_REVIEWERS).map(|_| Pubkey::new_unique()).collect();
     args.quorum = MAX_REVIEWERS as u8;
-    let real = ix::bounty_create(
-        &payer.pubkey(),
-        &parties.creator.pubkey(),
-        &parties.mint,
-        &parties.token_program,
-        Some(parties.creator_ata),
-        args,
-    );
+    let real = parties.create_ix(&payer.pubkey(), args);
     assert!(
         signed_size(std::slice::from_ref(&real), &payer, &[&parties.creator]) <= PACKET_DATA_SIZE
     );

@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::SEED_BOUNTY;
 use crate::errors::BountyError;
 use crate::events::BountyCancelled;
-use crate::state::{Bounty, BountyStatus};
+use crate::state::Bounty;
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -20,11 +20,7 @@ pub struct BountyCancel<'info> {
 
 impl BountyCancel<'_> {
     fn validate(&self) -> Result<()> {
-        require!(
-            self.bounty.status == BountyStatus::Open,
-            BountyError::BountyNotOpen
-        );
-        Ok(())
+        self.bounty.require_open()
     }
 }
 

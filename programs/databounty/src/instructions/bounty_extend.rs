@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::SEED_BOUNTY;
 use crate::errors::BountyError;
 use crate::events::BountyExtended;
-use crate::state::{Bounty, BountyStatus};
+use crate::state::Bounty;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct BountyExtendArgs {
@@ -33,21 +33,8 @@ impl BountyExtend<'_> {
         // Only while it still takes submissions: no submission account has closed yet
         // (closing needs a bounty that takes none), so reopening frees no paid hash, and
         // no refund has been taken (refunds need a cancel or the deadline).
-        let bounty = &self.bounty;
-        require!(
-            bounty.status == BountyStatus::Open,
-            BountyError::BountyNotOpen
-        );
         let now = Clock::get()?.unix_timestamp;
-        require!(
-            now < bounty.submission_deadline,
-            BountyError::SubmissionDeadlinePassed
-        );
-        require!(
-            bounty.accepted < bounty.max_winners,
-            BountyError::NoWinnerSlotsLeft
-        );
-        Ok(())
+        self.bounty.require_takes_submissions(now)
     }
 }
 

@@ -87,9 +87,8 @@ pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
     let untracked = vault_amount.saturating_sub(ctx.accounts.bounty.tracked_balance()?);
     let amount = ctx.accounts.bounty.refundable(vault_amount, now)?;
     let accounts = &ctx.accounts;
-    let payout = accounts.payout();
-    payout.prepare(BountyError::WrongRefundAccount)?;
-    let received = payout.pay_from_vault(
+    let received = accounts.payout().prepare_and_pay(
+        BountyError::WrongRefundAccount,
         &accounts.bounty,
         &accounts.vault,
         b"databounty: refund of unreserved bounty funds",

@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::SEED_BOUNTY;
 use crate::errors::BountyError;
 use crate::events::ReviewerReplaced;
-use crate::state::Bounty;
+use crate::state::{slot_u8, Bounty};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct BountyReviewerReplaceArgs {
@@ -40,7 +40,7 @@ pub fn bounty_reviewer_replace(
     let event = ReviewerReplaced {
         bounty: bounty.key(),
         creator: bounty.creator,
-        reviewer_index: u8::try_from(index).map_err(|_| BountyError::NotAReviewer)?,
+        reviewer_index: slot_u8(index)?,
         old_reviewer: args.old_reviewer,
         new_reviewer: args.new_reviewer,
         generation_before: generation_after

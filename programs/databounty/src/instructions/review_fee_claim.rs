@@ -5,7 +5,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::constants::{MEMO_PROGRAM_ID, SEED_BOUNTY, SEED_VAULT};
 use crate::errors::BountyError;
 use crate::events::ReviewFeeClaimed;
-use crate::state::Bounty;
+use crate::state::{slot_u8, Bounty};
 use crate::token::Payout;
 
 #[event_cpi]
@@ -58,10 +58,7 @@ impl<'info> ReviewFeeClaim<'info> {
 
     fn validate(&self) -> Result<()> {
         // Reviewer (a replaced one claimed everything before leaving the list)
-        let index = self
-            .bounty
-            .reviewer_index(&self.reviewer.key())
-            .ok_or(BountyError::NotAReviewer)?;
+        let index = self.bounty.reviewer_slot(&self.reviewer.key())?;
         require!(
             self.bounty.fees_owed.get(index).copied().unwrap_or(0) > 0,
             BountyError::NoReviewFeesOwed
@@ -77,17 +74,12 @@ impl<'info> ReviewFeeClaim<'info> {
 pub fn review_fee_claim(ctx: Context<ReviewFeeClaim>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let reviewer = ctx.accounts.reviewer.key();
-    let index = ctx
-        .accounts
-        .bounty
-        .reviewer_index(&reviewer)
-        .ok_or(BountyError::NotAReviewer)?;
+    let index = ctx.accounts.bounty.reviewer_slot(&reviewer)?;
     let fees_reserved_before = ctx.accounts.bounty.fees_reserved;
     let amount = ctx.accounts.bounty.record_fee_claim(index)?;
     let accounts = &ctx.accounts;
-    let payout = accounts.payout();
-    payout.prepare(BountyError::WrongFeeAccount)?;
-    let received = payout.pay_from_vault(
+    let received = accounts.payout().prepare_and_pay(
+        BountyError::WrongFeeAccount,
         &accounts.bounty,
         &accounts.vault,
         b"databounty: review fees",
@@ -98,7 +90,7 @@ pub fn review_fee_claim(ctx: Context<ReviewFeeClaim>) -> Result<()> {
     let event = ReviewFeeClaimed {
         bounty: bounty.key(),
         reviewer,
-        reviewer_index: u8::try_from(index).map_err(|_| BountyError::NotAReviewer)?,
+        reviewer_index: slot_u8(index)?,
         reviewer_token_account: ctx.accounts.reviewer_token_account.key(),
         amount,
         received,

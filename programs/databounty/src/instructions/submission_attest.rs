@@ -6,7 +6,7 @@ use crate::events::{
     ReviewFeesReserved, SubmissionAccepted, SubmissionAttested, SubmissionBondForfeited,
     SubmissionRejected,
 };
-use crate::state::{checked_sub, Bounty, Submission, SubmissionStatus, VoteOutcome};
+use crate::state::{checked_sub, slot_u8, Bounty, Submission, SubmissionStatus, VoteOutcome};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct SubmissionAttestArgs {
@@ -90,9 +90,7 @@ pub fn submission_attest(ctx: Context<SubmissionAttest>, args: SubmissionAttestA
     let reviewer = ctx.accounts.reviewer.key();
     let bounty = &mut ctx.accounts.bounty;
     let submission = &mut ctx.accounts.submission;
-    let index = bounty
-        .reviewer_index(&reviewer)
-        .ok_or(BountyError::NotAReviewer)?;
+    let index = bounty.reviewer_slot(&reviewer)?;
     let generations = bounty.reviewer_generations.clone();
     let outcome = submission.record_vote(
         index,
@@ -124,12 +122,11 @@ pub fn submission_attest(ctx: Context<SubmissionAttest>, args: SubmissionAttestA
         VoteOutcome::StillPending => {}
     }
 
-    let index_u8 = u8::try_from(index).map_err(|_| BountyError::NotAReviewer)?;
     let attested = SubmissionAttested {
         bounty: bounty.key(),
         submission: submission.key(),
         reviewer,
-        reviewer_index: index_u8,
+        reviewer_index: slot_u8(index)?,
         approve: args.approve,
         approvals: submission.approval_count(),
         rejections: submission.rejection_count(),

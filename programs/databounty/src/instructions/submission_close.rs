@@ -103,8 +103,8 @@ impl<'info> SubmissionClose<'info> {
             system_program,
             memo_program,
         };
-        payout.prepare(BountyError::WrongPayoutAccount)?;
-        payout.pay_from_vault(
+        payout.prepare_and_pay(
+            BountyError::WrongPayoutAccount,
             &self.bounty,
             vault,
             b"databounty: bond of a submission closed undecided",
@@ -142,22 +142,20 @@ pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
     };
     bounty.record_close(was_pending, bond)?;
     if bond > 0 {
-        let returned = SubmissionBondReturned {
-            bounty: bounty.key(),
-            submission: submission.key(),
-            contributor: submission.contributor,
-            contributor_token_account: ctx
-                .accounts
-                .contributor_token_account
-                .as_ref()
-                .map_or_else(Pubkey::default, |a| a.key()),
-            amount: bond,
+        let destination = ctx
+            .accounts
+            .contributor_token_account
+            .as_ref()
+            .map_or_else(Pubkey::default, |a| a.key());
+        let returned = SubmissionBondReturned::recorded(
+            bounty,
+            submission,
+            destination,
+            bond,
             received,
             bonds_held_before,
-            bonds_held_after: bounty.bonds_held,
-            bonds_returned: bounty.bonds_returned,
-            returned_at: now,
-        };
+            now,
+        );
         emit_cpi!(returned);
     }
     let event = SubmissionClosed {

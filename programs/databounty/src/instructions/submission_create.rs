@@ -5,7 +5,7 @@ use crate::constants::{MAX_URI_LEN, SEED_BOUNTY, SEED_SUBMISSION};
 use crate::errors::BountyError;
 use crate::events::{SubmissionBondPosted, SubmissionCreated};
 use crate::pda_account::{self, is_unused};
-use crate::state::{Bounty, BountyStatus, Submission, SubmissionStatus};
+use crate::state::{Bounty, Submission, SubmissionStatus};
 use crate::token::{check_mint_policy, deposit_measured};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -70,19 +70,7 @@ impl SubmissionCreate<'_> {
         // Bounty
         let bounty = &self.bounty;
         require!(args.terms == bounty.terms_hash(), BountyError::TermsChanged);
-        require!(
-            bounty.status == BountyStatus::Open,
-            BountyError::BountyNotOpen
-        );
-        let now = Clock::get()?.unix_timestamp;
-        require!(
-            now < bounty.submission_deadline,
-            BountyError::SubmissionDeadlinePassed
-        );
-        require!(
-            bounty.accepted < bounty.max_winners,
-            BountyError::NoWinnerSlotsLeft
-        );
+        bounty.require_takes_submissions(Clock::get()?.unix_timestamp)?;
 
         // Contributor
         require!(

@@ -81,9 +81,8 @@ pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let amount = ctx.accounts.bounty.reward_per_submission;
     let accounts = &ctx.accounts;
-    let payout = accounts.payout();
-    payout.prepare(BountyError::WrongPayoutAccount)?;
-    let received = payout.pay_from_vault(
+    let received = accounts.payout().prepare_and_pay(
+        BountyError::WrongPayoutAccount,
         &accounts.bounty,
         &accounts.vault,
         b"databounty: reward for an accepted submission",
@@ -123,18 +122,15 @@ pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
         bounty.record_bond_return(bond)?;
         let submission = &mut ctx.accounts.submission;
         submission.bond = 0;
-        let returned = SubmissionBondReturned {
-            bounty: bounty.key(),
-            submission: submission.key(),
-            contributor: submission.contributor,
-            contributor_token_account: ctx.accounts.contributor_token_account.key(),
-            amount: bond,
+        let returned = SubmissionBondReturned::recorded(
+            bounty,
+            submission,
+            ctx.accounts.contributor_token_account.key(),
+            bond,
             received,
             bonds_held_before,
-            bonds_held_after: bounty.bonds_held,
-            bonds_returned: bounty.bonds_returned,
-            returned_at: now,
-        };
+            now,
+        );
         emit_cpi!(returned);
     }
     ctx.accounts.bounty.invariant()

@@ -7,6 +7,11 @@ use crate::constants::{
 };
 use crate::errors::BountyError;
 
+mod fair_work;
+mod invariant;
+
+pub use fair_work::slot_u8;
+
 /// Whether a bounty still takes submissions and funding.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum BountyStatus {
@@ -149,11 +154,6 @@ impl Bounty {
         hashv(&parts).to_bytes()
     }
 
-    /// Position of `key` in the reviewer list.
-    pub fn reviewer_index(&self, key: &Pubkey) -> Option<usize> {
-        self.reviewers.iter().position(|r| r == key)
-    }
-
     /// What the bounty believes its vault holds: `funded + bonds_received − released −
     /// refunded − fees_paid − bonds_returned`.
     pub fn tracked_balance(&self) -> Result<u64> {
@@ -181,43 +181,35 @@ impl Bounty {
             .ok_or_else(|| error!(BountyError::MathOverflow))
     }
 
-    /// `review_fee × votes`: what a decision with `votes` agreeing votes reserves.
-    pub fn fees_for(&self, votes: u32) -> Result<u64> {
-        self.review_fee
-            .checked_mul(u64::from(votes))
-            .ok_or_else(|| error!(BountyError::MathOverflow))
-    }
-
-    /// What accepting one submission reserves: its reward and a fee per approval
-    /// (`quorum` of them at the deciding vote).
-    pub fn acceptance_cost(&self) -> Result<u64> {
-        checked_add(
-            self.reward_per_submission,
-            self.fees_for(u32::from(self.quorum))?,
-        )
-    }
-
-    /// The fees of a rejection: it is decided when `reviewers − quorum + 1` valid
-    /// rejections make the quorum unreachable, and each earns the fee.
-    pub fn rejection_fees(&self) -> Result<u64> {
-        let votes = (self.reviewers.len() + 1)
-            .checked_sub(usize::from(self.quorum))
-            .ok_or(BountyError::MathOverflow)?;
-        self.fees_for(u32::try_from(votes).map_err(|_| BountyError::MathOverflow)?)
-    }
-
-    /// What rejecting a submission that posted `bond` costs the bounty's own funds: its
-    /// fees less the bond it forfeits.
-    pub fn rejection_shortfall(&self, bond: u64) -> Result<u64> {
-        Ok(self.rejection_fees()?.saturating_sub(bond))
-    }
-
     /// Whether `submission_create` can still succeed: open, before the deadline, and a
     /// winner slot left (`accepted` never decreases, so a full bounty stays full).
     pub fn takes_submissions(&self, now: i64) -> bool {
         self.status == BountyStatus::Open
             && now < self.submission_deadline
             && self.accepted < self.max_winners
+    }
+
+    /// [`Self::takes_submissions`], with the error of the first condition that fails.
+    pub fn require_takes_submissions(&self, now: i64) -> Result<()> {
+        self.require_open()?;
+        require!(
+            now < self.submission_deadline,
+            BountyError::SubmissionDeadlinePassed
+        );
+        require!(
+            self.accepted < self.max_winners,
+            BountyError::NoWinnerSlotsLeft
+        );
+        Ok(())
+    }
+
+    /// Not cancelled.
+    pub fn require_open(&self) -> Result<()> {
+        require!(
+            self.status == BountyStatus::Open,
+            BountyError::BountyNotOpen
+        );
+        Ok(())
     }
 
     /// Whether a pending submission can no longer be decided.
@@ -322,39 +314,6 @@ impl Bounty {
         Ok(())
     }
 
-    /// Owes `review_fee` to every slot set in `voters`.
-    fn accrue_fees(&mut self, voters: u32) -> Result<()> {
-        for (slot, owed) in self.fees_owed.iter_mut().enumerate() {
-            let bit = u32::try_from(slot).map_or(0, |s| 1u32.checked_shl(s).unwrap_or(0));
-            if voters & bit != 0 {
-                *owed = checked_add(*owed, self.review_fee)?;
-                self.fees_reserved = checked_add(self.fees_reserved, self.review_fee)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// `review_fee_claim`: everything owed to reviewer slot `index` is paid out; returns it.
-    pub fn record_fee_claim(&mut self, index: usize) -> Result<u64> {
-        let owed = self
-            .fees_owed
-            .get_mut(index)
-            .ok_or(BountyError::NotAReviewer)?;
-        let amount = *owed;
-        require!(amount > 0, BountyError::NoReviewFeesOwed);
-        *owed = 0;
-        self.fees_reserved = checked_sub(self.fees_reserved, amount)?;
-        self.fees_paid = checked_add(self.fees_paid, amount)?;
-        Ok(amount)
-    }
-
-    /// A settled submission's `bond` went back to its contributor.
-    pub fn record_bond_return(&mut self, bond: u64) -> Result<()> {
-        self.bonds_held = checked_sub(self.bonds_held, bond)?;
-        self.bonds_returned = checked_add(self.bonds_returned, bond)?;
-        Ok(())
-    }
-
     /// `bounty_extend`: deadlines and winner slots may only grow, the review window
     /// stays bounded, and the budget must still fit a u64. The caller checks that the
     /// bounty still takes submissions, so no submission account was closed yet (a closed
@@ -396,29 +355,6 @@ impl Bounty {
         Ok(())
     }
 
-    /// `bounty_reviewer_replace`: `new` takes `old`'s slot under a new generation, so
-    /// `old`'s votes on pending submissions stop counting. `new` must not be listed
-    /// already (one key, one vote), and `old` must have claimed every fee it earned
-    /// (claims are permissionless, so this cannot block the creator). Returns the slot.
-    pub fn replace_reviewer(&mut self, old: &Pubkey, new: &Pubkey) -> Result<usize> {
-        let index = self.reviewer_index(old).ok_or(BountyError::NotAReviewer)?;
-        require!(
-            self.reviewer_index(new).is_none(),
-            BountyError::DuplicateReviewer
-        );
-        require!(
-            self.fees_owed.get(index).copied() == Some(0),
-            BountyError::ReviewFeesOwed
-        );
-        let generation = self
-            .reviewer_generations
-            .get_mut(index)
-            .ok_or(BountyError::NotAReviewer)?;
-        *generation = generation.checked_add(1).ok_or(BountyError::MathOverflow)?;
-        self.reviewers[index] = *new;
-        Ok(index)
-    }
-
     /// An accepted submission's reward left the vault.
     pub fn record_payout(&mut self) -> Result<()> {
         self.reserved = checked_sub(self.reserved, self.reward_per_submission)?;
@@ -444,10 +380,7 @@ impl Bounty {
     /// The creator cancelled: no more submissions or funding (see `bounty_fund` for
     /// top-ups that pending work still needs).
     pub fn record_cancel(&mut self) -> Result<()> {
-        require!(
-            self.status == BountyStatus::Open,
-            BountyError::BountyNotOpen
-        );
+        self.require_open()?;
         self.status = BountyStatus::Cancelled;
         Ok(())
     }
@@ -460,76 +393,6 @@ impl Bounty {
             self.record_bond_return(bond)?;
         }
         self.open_submission_accounts = dec(self.open_submission_accounts)?;
-        Ok(())
-    }
-
-    /// The rules of SPEC §1 that hold after every instruction, one error per rule.
-    pub fn invariant(&self) -> Result<()> {
-        let tracked = self.tracked_balance()?;
-        require!(
-            tracked >= self.owed()?,
-            BountyError::InvariantVaultBelowReserved
-        );
-        require!(
-            self.paid <= self.accepted,
-            BountyError::InvariantPaidAboveAccepted
-        );
-        let owed = u64::from(self.accepted - self.paid)
-            .checked_mul(self.reward_per_submission)
-            .ok_or(BountyError::MathOverflow)?;
-        require!(
-            self.reserved == owed,
-            BountyError::InvariantReservedMismatch
-        );
-        require!(
-            self.accepted <= self.max_winners,
-            BountyError::InvariantTooManyWinners
-        );
-        require!(
-            self.pending <= self.submissions,
-            BountyError::InvariantPendingAboveSubmissions
-        );
-        require!(
-            self.open_submission_accounts <= self.submissions,
-            BountyError::InvariantOpenAccountsAboveSubmissions
-        );
-        require!(
-            self.quorum >= 1 && usize::from(self.quorum) <= self.reviewers.len(),
-            BountyError::InvariantInvalidQuorum
-        );
-        let distinct = self
-            .reviewers
-            .iter()
-            .enumerate()
-            .all(|(i, r)| !self.reviewers[..i].contains(r));
-        require!(distinct, BountyError::InvariantDuplicateReviewers);
-        require!(
-            self.fees_owed.len() == self.reviewers.len()
-                && self.reviewer_generations.len() == self.reviewers.len(),
-            BountyError::InvariantReviewerSlots
-        );
-        let fees_owed = self
-            .fees_owed
-            .iter()
-            .try_fold(0u64, |sum, fee| sum.checked_add(*fee))
-            .ok_or(BountyError::MathOverflow)?;
-        require!(
-            self.fees_reserved == fees_owed,
-            BountyError::InvariantFeesReservedMismatch
-        );
-        let settled = self
-            .bonds_held
-            .checked_add(self.bonds_returned)
-            .and_then(|v| v.checked_add(self.bonds_forfeited))
-            .ok_or(BountyError::MathOverflow)?;
-        require!(
-            self.bonds_received == settled,
-            BountyError::InvariantBondsMismatch
-        );
-        require!(
-            self.pending > 0 || self.pending_fee_shortfall == 0,
-            BountyError::InvariantShortfallWithoutPending
-        );
         Ok(())
     }
 }

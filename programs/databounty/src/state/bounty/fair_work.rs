@@ -1,0 +1,114 @@
+//! Fair work: the rules that keep reviewers and contributors whole — review fees
+//! (what a decision reserves, what a reviewer claims), submission bonds (what a
+//! rejection forfeits, what goes back), and reviewer slots (who may vote, and a
+//! replacement under a new generation).
+
+use anchor_lang::prelude::*;
+
+use super::{checked_add, checked_sub, Bounty};
+use crate::errors::BountyError;
+
+/// A reviewer slot as the events carry it (a slot is below `MAX_REVIEWERS`).
+pub fn slot_u8(index: usize) -> Result<u8> {
+    u8::try_from(index).map_err(|_| BountyError::NotAReviewer.into())
+}
+
+impl Bounty {
+    /// Position of `key` in the reviewer list.
+    pub fn reviewer_index(&self, key: &Pubkey) -> Option<usize> {
+        self.reviewers.iter().position(|r| r == key)
+    }
+
+    /// The slot of `key`, who must be a listed reviewer.
+    pub fn reviewer_slot(&self, key: &Pubkey) -> Result<usize> {
+        self.reviewer_index(key)
+            .ok_or_else(|| BountyError::NotAReviewer.into())
+    }
+
+    /// `review_fee × votes`: what a decision with `votes` agreeing votes reserves.
+    pub fn fees_for(&self, votes: u32) -> Result<u64> {
+        self.review_fee
+            .checked_mul(u64::from(votes))
+            .ok_or_else(|| error!(BountyError::MathOverflow))
+    }
+
+    /// What accepting one submission reserves: its reward and a fee per approval
+    /// (`quorum` of them at the deciding vote).
+    pub fn acceptance_cost(&self) -> Result<u64> {
+        checked_add(
+            self.reward_per_submission,
+            self.fees_for(u32::from(self.quorum))?,
+        )
+    }
+
+    /// The fees of a rejection: it is decided when `reviewers − quorum + 1` valid
+    /// rejections make the quorum unreachable, and each earns the fee.
+    pub fn rejection_fees(&self) -> Result<u64> {
+        let votes = (self.reviewers.len() + 1)
+            .checked_sub(usize::from(self.quorum))
+            .ok_or(BountyError::MathOverflow)?;
+        self.fees_for(u32::try_from(votes).map_err(|_| BountyError::MathOverflow)?)
+    }
+
+    /// What rejecting a submission that posted `bond` costs the bounty's own funds: its
+    /// fees less the bond it forfeits.
+    pub fn rejection_shortfall(&self, bond: u64) -> Result<u64> {
+        Ok(self.rejection_fees()?.saturating_sub(bond))
+    }
+
+    /// Owes `review_fee` to every slot set in `voters`.
+    pub(super) fn accrue_fees(&mut self, voters: u32) -> Result<()> {
+        for (slot, owed) in self.fees_owed.iter_mut().enumerate() {
+            let bit = u32::try_from(slot).map_or(0, |s| 1u32.checked_shl(s).unwrap_or(0));
+            if voters & bit != 0 {
+                *owed = checked_add(*owed, self.review_fee)?;
+                self.fees_reserved = checked_add(self.fees_reserved, self.review_fee)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `review_fee_claim`: everything owed to reviewer slot `index` is paid out; returns it.
+    pub fn record_fee_claim(&mut self, index: usize) -> Result<u64> {
+        let owed = self
+            .fees_owed
+            .get_mut(index)
+            .ok_or(BountyError::NotAReviewer)?;
+        let amount = *owed;
+        require!(amount > 0, BountyError::NoReviewFeesOwed);
+        *owed = 0;
+        self.fees_reserved = checked_sub(self.fees_reserved, amount)?;
+        self.fees_paid = checked_add(self.fees_paid, amount)?;
+        Ok(amount)
+    }
+
+    /// A settled submission's `bond` went back to its contributor.
+    pub fn record_bond_return(&mut self, bond: u64) -> Result<()> {
+        self.bonds_held = checked_sub(self.bonds_held, bond)?;
+        self.bonds_returned = checked_add(self.bonds_returned, bond)?;
+        Ok(())
+    }
+
+    /// `bounty_reviewer_replace`: `new` takes `old`'s slot under a new generation, so
+    /// `old`'s votes on pending submissions stop counting. `new` must not be listed
+    /// already (one key, one vote), and `old` must have claimed every fee it earned
+    /// (claims are permissionless, so this cannot block the creator). Returns the slot.
+    pub fn replace_reviewer(&mut self, old: &Pubkey, new: &Pubkey) -> Result<usize> {
+        let index = self.reviewer_slot(old)?;
+        require!(
+            self.reviewer_index(new).is_none(),
+            BountyError::DuplicateReviewer
+        );
+        require!(
+            self.fees_owed.get(index).copied() == Some(0),
+            BountyError::ReviewFeesOwed
+        );
+        let generation = self
+            .reviewer_generations
+            .get_mut(index)
+            .ok_or(BountyError::NotAReviewer)?;
+        *generation = generation.checked_add(1).ok_or(BountyError::MathOverflow)?;
+        self.reviewers[index] = *new;
+        Ok(index)
+    }
+}
