@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use common::{
     checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index, index_finalized,
-    quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle,
+    quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle, ROW_TABLES,
+    TOTAL_TABLES,
 };
 use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::db::{Db, Writer};
@@ -358,18 +359,7 @@ async fn records(source: &RpcSource) -> Vec<TxRecord> {
 
 async fn state_snapshot(pool: &PgPool) -> Vec<String> {
     let mut out = Vec::new();
-    for table in [
-        "bounties",
-        "submissions",
-        "attestations",
-        "fundings",
-        "payouts",
-        "refunds",
-        "contributor_totals",
-        "reviewer_totals",
-        "bounty_quorum",
-        "dataset_totals",
-    ] {
+    for table in ROW_TABLES.into_iter().chain(TOTAL_TABLES) {
         let sql = format!(
             "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
         );
@@ -798,6 +788,11 @@ async fn repeated_inner_instruction_groups_count_once(pool: PgPool) {
     assert_eq!(state_snapshot(&pool).await, clean);
 }
 
+/// The query parameter that asks for the page after `cursor`, if there is one.
+fn after_param(cursor: Option<&str>) -> String {
+    cursor.map(|c| format!("&after={c}")).unwrap_or_default()
+}
+
 /// The change feed returns every event once, in chain order, with its finality, page
 /// by page through its cursors; list filters by mint and time; a contributor's payouts.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
@@ -818,10 +813,7 @@ async fn the_change_feed_and_filters(pool: PgPool) {
     let mut seen: Vec<(String, i64, i64)> = Vec::new();
     let mut next: Option<String> = None;
     loop {
-        let after = next
-            .as_deref()
-            .map(|c| format!("&after={c}"))
-            .unwrap_or_default();
+        let after = after_param(next.as_deref());
         let page = get(format!("/events?limit=4{after}")).await;
         let items = page["items"].as_array().unwrap();
         if items.is_empty() {
@@ -852,10 +844,7 @@ async fn the_change_feed_and_filters(pool: PgPool) {
             let mut items = Vec::new();
             let mut next: Option<String> = None;
             loop {
-                let after = next
-                    .as_deref()
-                    .map(|c| format!("&after={c}"))
-                    .unwrap_or_default();
+                let after = after_param(next.as_deref());
                 let page = get(format!("{path}?limit=1{after}")).await;
                 let page_items = page["items"].as_array().unwrap().clone();
                 if page_items.is_empty() {

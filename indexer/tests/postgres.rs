@@ -10,6 +10,7 @@ use anchor_lang::AccountDeserialize;
 use common::{
     checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index as run_once,
     index_finalized, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle,
+    ROW_TABLES,
 };
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::db::{Checkpoint, Db};
@@ -38,16 +39,11 @@ fn config(confirmed: bool) -> PipelineConfig {
 /// A digest of every table, to compare two ingestions.
 async fn snapshot(pool: &PgPool) -> Vec<String> {
     let mut out = Vec::new();
-    for table in [
-        "events",
-        "bounties",
-        "submissions",
-        "attestations",
-        "fundings",
-        "payouts",
-        "refunds",
-        "checkpoints",
-    ] {
+    for table in ["events"]
+        .into_iter()
+        .chain(ROW_TABLES)
+        .chain(["checkpoints"])
+    {
         let columns = if table == "events" {
             "signature, instruction_index, inner_index, name, data"
         } else {
@@ -70,13 +66,16 @@ async fn snapshot(pool: &PgPool) -> Vec<String> {
     out
 }
 
-async fn numeric(pool: &PgPool, sql: &str, bind: &str) -> String {
-    sqlx::query(sql)
+/// The one value `sql` returns with `bind` as its `$1`.
+async fn value_for<T>(pool: &PgPool, sql: &str, bind: &str) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
+{
+    sqlx::query_scalar(sql)
         .bind(bind)
         .fetch_one(pool)
         .await
         .unwrap()
-        .get::<String, _>(0)
 }
 
 /// Every table equals what the chain says.
@@ -166,7 +165,7 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
     // The analyst views.
     let alice = life.contributors[0].pubkey().to_string();
     assert_eq!(
-        numeric(
+        value_for::<String>(
             &pool,
             "SELECT earned::text FROM contributor_earnings WHERE contributor = $1",
             &alice
@@ -191,12 +190,12 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
         (1, 1),
         "the pending submission's vote is not judged"
     );
-    let decided: i64 = sqlx::query("SELECT decided FROM time_to_quorum WHERE bounty = $1")
-        .bind(life.bounty.to_string())
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
+    let decided: i64 = value_for(
+        &pool,
+        "SELECT decided FROM time_to_quorum WHERE bounty = $1",
+        &life.bounty.to_string(),
+    )
+    .await;
     assert_eq!(decided, 2);
     let funding = sqlx::query(
         "SELECT bounties, funded::text, released::text, refunded::text FROM dataset_funding",
@@ -401,12 +400,12 @@ async fn refund_forked_away(pool: &PgPool, block: BlockCheck) -> (Lifecycle, Str
 
 /// The rows of the events of the transaction `signature`.
 async fn events_of(pool: &PgPool, signature: &str) -> i64 {
-    sqlx::query("SELECT count(*) FROM events WHERE signature = $1")
-        .bind(signature)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-        .get(0)
+    value_for(
+        pool,
+        "SELECT count(*) FROM events WHERE signature = $1",
+        signature,
+    )
+    .await
 }
 
 /// At `confirmed`, rows of a transaction that never finalizes are rolled back and the
@@ -414,32 +413,26 @@ async fn events_of(pool: &PgPool, signature: &str) -> i64 {
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
     let (life, refund, _) = refund_forked_away(&pool, BlockCheck::Lacks).await;
-    let refunded = |pool: PgPool| async move {
-        sqlx::query("SELECT refunded::text FROM bounties WHERE bounty = $1")
-            .bind(life.cancelled_bounty.to_string())
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-            .get::<String, _>(0)
-    };
+    let cancelled = life.cancelled_bounty.to_string();
     assert_eq!(events_of(&pool, &refund).await, 0);
     let kept_checkpoint = checkpoint(&pool)
         .await
         .expect("a rollback keeps a checkpoint: no re-scan of history");
     assert_ne!(kept_checkpoint.signature, refund);
+    let refunded = "SELECT refunded::text FROM bounties WHERE bounty = $1";
     assert_eq!(
-        refunded(pool.clone()).await,
+        value_for::<String>(&pool, refunded, &cancelled).await,
         "0",
         "the refund never happened"
     );
     let refunds: i64 = count(&pool, "SELECT count(*) FROM refunds").await;
     assert_eq!(refunds, 0);
-    let status: String = sqlx::query("SELECT status FROM bounties WHERE bounty = $1")
-        .bind(life.cancelled_bounty.to_string())
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
+    let status: String = value_for(
+        &pool,
+        "SELECT status FROM bounties WHERE bounty = $1",
+        &cancelled,
+    )
+    .await;
     assert_eq!(
         status, "Cancelled",
         "events before the dropped one still apply"

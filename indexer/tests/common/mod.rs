@@ -107,6 +107,25 @@ pub async fn count(pool: &PgPool, sql: &str) -> i64 {
         .expect("count")
 }
 
+/// The tables of the state's rows: each bounty and submission, and the ledgers of votes
+/// and token movements.
+pub const ROW_TABLES: [&str; 6] = [
+    "bounties",
+    "submissions",
+    "attestations",
+    "fundings",
+    "payouts",
+    "refunds",
+];
+
+/// The state's running totals.
+pub const TOTAL_TABLES: [&str; 4] = [
+    "contributor_totals",
+    "reviewer_totals",
+    "bounty_quorum",
+    "dataset_totals",
+];
+
 /// Empties the log, the quarantine and every state table: the next pass reads the whole
 /// history again.
 pub async fn empty_tables(pool: &PgPool) {
