@@ -214,19 +214,15 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
         let url = url.clone();
         async move { reqwest::get(format!("{url}{path}")).await.unwrap() }
     };
-    let page: Value = get("/bounties?limit=1".into()).await.json().await.unwrap();
+    let json = |path: String| {
+        let get = &get;
+        async move { get(path).await.json::<Value>().await.unwrap() }
+    };
+    let page = json("/bounties?limit=1".into()).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
-    let second: Value = get("/bounties?limit=1&offset=1".into())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second = json("/bounties?limit=1&offset=1".into()).await;
     assert_ne!(page["items"][0]["bounty"], second["items"][0]["bounty"]);
-    let one: Value = get(format!("/bounties/{}", life.bounty))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let one = json(format!("/bounties/{}", life.bounty)).await;
     assert_eq!(one["released"], life.reward.to_string());
     assert_eq!(
         get(format!("/bounties/{}", Pubkey::new_unique()))
@@ -234,27 +230,15 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
             .status(),
         404
     );
-    let subs: Value = get(format!("/bounties/{}/submissions", life.bounty))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let subs = json(format!("/bounties/{}/submissions", life.bounty)).await;
     assert_eq!(subs["items"].as_array().unwrap().len(), 3);
-    let earnings: Value = get("/contributors/earnings".into())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let earnings = json("/contributors/earnings".into()).await;
     assert_eq!(earnings["items"][0]["contributor"], alice.as_str());
-    let agree: Value = get("/reviewers/agreement".into())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let agree = json("/reviewers/agreement".into()).await;
     assert_eq!(agree["items"].as_array().unwrap().len(), 3);
-    let ttq: Value = get("/time-to-quorum".into()).await.json().await.unwrap();
+    let ttq = json("/time-to-quorum".into()).await;
     assert_eq!(ttq["items"][0]["decided"], 2);
-    let datasets: Value = get("/datasets/funding".into()).await.json().await.unwrap();
+    let datasets = json("/datasets/funding".into()).await;
     assert_eq!(datasets["items"][0]["funded"], "15000000");
     let text = get("/metrics".into()).await.text().await.unwrap();
     assert!(
