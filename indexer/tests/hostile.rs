@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use common::{
     checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index, index_finalized,
-    quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle, ROW_TABLES,
-    TOTAL_TABLES,
+    quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle, ACCOUNT_TABLES,
+    LEDGER_TABLES, TOTAL_TABLES,
 };
 use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::db::{Db, Writer};
@@ -359,7 +359,8 @@ async fn records(source: &RpcSource) -> Vec<TxRecord> {
 
 async fn state_snapshot(pool: &PgPool) -> Vec<String> {
     let mut out = Vec::new();
-    for table in ROW_TABLES.into_iter().chain(TOTAL_TABLES) {
+    let tables = ACCOUNT_TABLES.into_iter().chain(LEDGER_TABLES);
+    for table in tables.chain(TOTAL_TABLES) {
         let sql = format!(
             "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
         );

@@ -10,7 +10,7 @@ use anchor_lang::AccountDeserialize;
 use common::{
     checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index as run_once,
     index_finalized, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle,
-    ROW_TABLES,
+    ACCOUNT_TABLES, LEDGER_TABLES,
 };
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::db::{Checkpoint, Db};
@@ -39,11 +39,8 @@ fn config(confirmed: bool) -> PipelineConfig {
 /// A digest of every table, to compare two ingestions.
 async fn snapshot(pool: &PgPool) -> Vec<String> {
     let mut out = Vec::new();
-    for table in ["events"]
-        .into_iter()
-        .chain(ROW_TABLES)
-        .chain(["checkpoints"])
-    {
+    let tables = ACCOUNT_TABLES.into_iter().chain(LEDGER_TABLES);
+    for table in ["events"].into_iter().chain(tables).chain(["checkpoints"]) {
         let columns = if table == "events" {
             "signature, instruction_index, inner_index, name, data"
         } else {

@@ -107,16 +107,11 @@ pub async fn count(pool: &PgPool, sql: &str) -> i64 {
         .expect("count")
 }
 
-/// The tables of the state's rows: each bounty and submission, and the ledgers of votes
-/// and token movements.
-pub const ROW_TABLES: [&str; 6] = [
-    "bounties",
-    "submissions",
-    "attestations",
-    "fundings",
-    "payouts",
-    "refunds",
-];
+/// The tables of the program's accounts, a row per bounty and per submission.
+pub const ACCOUNT_TABLES: [&str; 2] = ["bounties", "submissions"];
+
+/// The state's ledgers: votes and token movements.
+pub const LEDGER_TABLES: [&str; 4] = ["attestations", "fundings", "payouts", "refunds"];
 
 /// The state's running totals.
 pub const TOTAL_TABLES: [&str; 4] = [
