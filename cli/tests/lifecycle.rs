@@ -57,6 +57,55 @@ impl Cli {
             .to_string()
     }
 
+    async fn addresses<const N: usize>(&self, people: [&str; N]) -> [String; N] {
+        let mut addresses = Vec::new();
+        for who in people {
+            addresses.push(self.address(who).await);
+        }
+        addresses.try_into().unwrap()
+    }
+
+    /// `create` by "creator": 2 tokens per winner, quorum 2 of `reviewers`, deadlines in
+    /// one and two hours, funded with 10; `more` adds to that. The bounty's address.
+    async fn create(
+        &self,
+        mint: &str,
+        max_winners: &str,
+        reviewers: &[String; 3],
+        dataset_id: &str,
+        more: &[&str],
+    ) -> String {
+        let [r1, r2, r3] = reviewers;
+        let mut args = vec![
+            "create",
+            "--mint",
+            mint,
+            "--reward",
+            "2",
+            "--max-winners",
+            max_winners,
+            "--quorum",
+            "2",
+            "--reviewer",
+            r1.as_str(),
+            "--reviewer",
+            r2.as_str(),
+            "--reviewer",
+            r3.as_str(),
+            "--submission-deadline",
+            "+1h",
+            "--review-deadline",
+            "+2h",
+            "--dataset-id",
+            dataset_id,
+            "--fund",
+            "10",
+        ];
+        args.extend(more);
+        let created = self.ok("creator", &args).await;
+        created["bounty"].as_str().unwrap().to_string()
+    }
+
     async fn balance(&self, mint: &str, who: &str) -> u64 {
         let owner = self.address(who).await;
         self.ok("creator", &["token", "balance", mint, &owner])
@@ -123,23 +172,20 @@ impl Drop for Chain {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_whole_bounty_lifecycle_from_the_terminal() {
+/// A local chain; for each of `people` a keypair in a temporary folder, with 2 SOL; and a
+/// test token (6 decimals) of which "creator" holds 100: (chain, folder, CLI, mint).
+async fn start_with(people: &[&str]) -> (Chain, tempfile::TempDir, Cli, String) {
     let chain = Chain::start();
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli {
         url: chain.url.clone(),
         dir: dir.path().to_path_buf(),
     };
-    let people = [
-        "creator", "alice", "bob", "carol", "r1", "r2", "r3", "stranger",
-    ];
     for who in people {
         let path = dir.path().join(format!("{who}.json"));
         cli.ok(who, &["keygen", path.to_str().unwrap()]).await;
         cli.ok(who, &["airdrop", "2"]).await;
     }
-
     let mint = cli
         .ok("creator", &["token", "create-mint", "--decimals", "6"])
         .await["mint"]
@@ -147,44 +193,20 @@ async fn a_whole_bounty_lifecycle_from_the_terminal() {
         .unwrap()
         .to_string();
     cli.ok("creator", &["token", "mint", &mint, "100"]).await;
-    let (r1, r2, r3) = (
-        cli.address("r1").await,
-        cli.address("r2").await,
-        cli.address("r3").await,
-    );
-    let created = cli
-        .ok(
-            "creator",
-            &[
-                "create",
-                "--mint",
-                &mint,
-                "--reward",
-                "2",
-                "--max-winners",
-                "3",
-                "--quorum",
-                "2",
-                "--reviewer",
-                &r1,
-                "--reviewer",
-                &r2,
-                "--reviewer",
-                &r3,
-                "--submission-deadline",
-                "+1h",
-                "--review-deadline",
-                "+2h",
-                "--dataset-id",
-                &"ab".repeat(32),
-                "--metadata-uri",
-                "ipfs://guidelines",
-                "--fund",
-                "10",
-            ],
-        )
+    (chain, dir, cli, mint)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_whole_bounty_lifecycle_from_the_terminal() {
+    let people = [
+        "creator", "alice", "bob", "carol", "r1", "r2", "r3", "stranger",
+    ];
+    let (_chain, dir, cli, mint) = start_with(&people).await;
+    let reviewers = cli.addresses(["r1", "r2", "r3"]).await;
+    let more = ["--metadata-uri", "ipfs://guidelines"];
+    let bounty = cli
+        .create(&mint, "3", &reviewers, &"ab".repeat(32), &more)
         .await;
-    let bounty = created["bounty"].as_str().unwrap().to_string();
     assert_eq!(cli.balance(&mint, "creator").await, 90_000_000);
 
     // Three deliveries: two files and a folder.
@@ -323,77 +345,25 @@ async fn bad_input_gets_a_clear_error() {
 /// forfeited; every token accounted for at the end.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal() {
-    let chain = Chain::start();
-    let dir = tempfile::tempdir().unwrap();
-    let cli = Cli {
-        url: chain.url.clone(),
-        dir: dir.path().to_path_buf(),
-    };
     let people = [
         "creator", "alice", "bob", "carol", "dave", "r1", "r2", "r3", "r4", "stranger",
     ];
-    for who in people {
-        let path = dir.path().join(format!("{who}.json"));
-        cli.ok(who, &["keygen", path.to_str().unwrap()]).await;
-        cli.ok(who, &["airdrop", "2"]).await;
-    }
-    let mint = cli
-        .ok("creator", &["token", "create-mint", "--decimals", "6"])
-        .await["mint"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    cli.ok("creator", &["token", "mint", &mint, "100"]).await;
+    let (_chain, dir, cli, mint) = start_with(&people).await;
     // Each contributor holds 5 tokens, enough for a bond of 0.5.
     for who in ["alice", "bob", "carol", "dave"] {
         let owner = cli.address(who).await;
         cli.ok("creator", &["token", "mint", &mint, "5", "--to", &owner])
             .await;
     }
-    let [r1, r2, r3, r4] = [
-        cli.address("r1").await,
-        cli.address("r2").await,
-        cli.address("r3").await,
-        cli.address("r4").await,
-    ];
+    let [r1, r2, r3, r4] = cli.addresses(["r1", "r2", "r3", "r4"]).await;
 
     // 2 per winner, one winner to begin with; 0.1 per agreeing vote; a bond of 0.5
     // (at least (3 − 2 + 1) × 0.1, so that a junk submission's fees are its own).
-    let created = cli
-        .ok(
-            "creator",
-            &[
-                "create",
-                "--mint",
-                &mint,
-                "--reward",
-                "2",
-                "--max-winners",
-                "1",
-                "--quorum",
-                "2",
-                "--reviewer",
-                &r1,
-                "--reviewer",
-                &r2,
-                "--reviewer",
-                &r3,
-                "--submission-deadline",
-                "+1h",
-                "--review-deadline",
-                "+2h",
-                "--dataset-id",
-                &"cd".repeat(32),
-                "--fund",
-                "10",
-                "--review-fee",
-                "0.1",
-                "--submission-bond",
-                "0.5",
-            ],
-        )
+    let reviewers = [r1.clone(), r2.clone(), r3.clone()];
+    let more = ["--review-fee", "0.1", "--submission-bond", "0.5"];
+    let bounty = cli
+        .create(&mint, "1", &reviewers, &"cd".repeat(32), &more)
         .await;
-    let bounty = created["bounty"].as_str().unwrap().to_string();
     let shown = cli.ok("stranger", &["show", &bounty]).await;
     assert_eq!(shown["review_fee"], 100_000);
     assert_eq!(shown["submission_bond"], 500_000);
@@ -608,17 +578,9 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
     );
     let shown = cli.ok("stranger", &["show", &carol]).await;
     assert_eq!(shown["votes"][0]["counted"], false);
-    cli.refused(
-        "r3",
-        &[
-            "attest",
-            &carol,
-            file("carol").to_str().unwrap(),
-            "--approve",
-        ],
-        "NotAReviewer",
-    )
-    .await;
+    let carol_data = file("carol");
+    cli.refused("r3", &approve_with(&carol, &carol_data), "NotAReviewer")
+        .await;
     cli.refused(
         "creator",
         &["replace-reviewer", &bounty, "--index", "3", "--new", &r3],
@@ -638,12 +600,7 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
     );
     cli.refused(
         "r4",
-        &[
-            "attest",
-            &carol,
-            file("carol").to_str().unwrap(),
-            "--approve",
-        ],
+        &approve_with(&carol, &carol_data),
         "ReviewerJoinedAfterSubmission",
     )
     .await;

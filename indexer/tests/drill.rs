@@ -14,12 +14,11 @@ use std::time::{Duration, Instant};
 
 use anchor_lang::AccountDeserialize;
 use common::proxy::Proxy;
-use common::Chain;
+use common::{count, terms, Chain};
 use databounty::instructions::BountyCreateArgs;
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::decoder::decode;
-use databounty_indexer::metrics::Metrics;
-use databounty_indexer::source::{RpcSource, Source};
+use databounty_indexer::source::Source;
 use databounty_sdk::{instructions as ix, pda};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -132,36 +131,15 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
     let now = chain.chain_time().await;
     let terms = |nonce: u64| BountyCreateArgs {
         dataset_id: [3u8; 32],
-        nonce,
         metadata_uri: format!("ipfs://drill/{nonce}"),
-        reward_per_submission: 100_000,
         max_winners: 40,
-        reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
-        quorum: 2,
-        submission_deadline: now + 3_600,
-        review_deadline: now + 7_200,
-        allow_permanent_delegate: false,
         initial_funding: 5_000_000,
-        review_fee: 0,
-        submission_bond: 0,
+        ..terms(&reviewers, now, nonce, 100_000)
     };
     let mut bounties = Vec::new();
     for (creator, mint, ata) in &posters {
         for nonce in 0..3 {
-            chain
-                .send(
-                    &[ix::bounty_create(
-                        &creator.pubkey(),
-                        &creator.pubkey(),
-                        mint,
-                        &program,
-                        Some(*ata),
-                        terms(nonce),
-                    )],
-                    creator,
-                    &[],
-                )
-                .await;
+            chain.create_bounty(creator, mint, *ata, terms(nonce)).await;
             sent += 1;
             bounties.push((
                 pda::bounty(&creator.pubkey(), &[3u8; 32], nonce),
@@ -188,6 +166,21 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
             .await;
         sent += 1;
     }
+    // The first two reviewers accept a submission; its bounty's creator then pays it.
+    let accept_and_pay = async |creator: &Keypair,
+                                bounty: &Pubkey,
+                                mint: &Pubkey,
+                                submission: Pubkey,
+                                hash: [u8; 32],
+                                who: &Keypair| {
+        chain
+            .approve(&reviewers[..2], bounty, &submission, hash)
+            .await;
+        let contributor = who.pubkey();
+        chain
+            .release(creator, bounty, &submission, mint, &contributor)
+            .await;
+    };
     let mut contributors: Vec<Keypair> = Vec::new();
     for i in 0..70 {
         let who = chain.funded().await;
@@ -204,15 +197,7 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
         // Most are decided: accepted (then paid) or rejected; some stay pending.
         match rng.gen_range(0..10) {
             0..=4 => {
-                chain
-                    .vote(&reviewers[0], bounty, &submission, hash, true)
-                    .await;
-                chain
-                    .vote(&reviewers[1], bounty, &submission, hash, true)
-                    .await;
-                chain
-                    .release(creator, bounty, &submission, mint, &who.pubkey())
-                    .await;
+                accept_and_pay(creator, bounty, mint, submission, hash, &who).await;
                 sent += 3;
             }
             5..=7 => {
@@ -241,15 +226,7 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
     let (bounty, creator, mint, ata) = &bounties[bounties.len() - 1];
     let who = chain.funded().await;
     let (submission, hash, _) = chain.submit(&who, bounty, b"final", None).await;
-    chain
-        .vote(&reviewers[0], bounty, &submission, hash, true)
-        .await;
-    chain
-        .vote(&reviewers[1], bounty, &submission, hash, true)
-        .await;
-    chain
-        .release(creator, bounty, &submission, mint, &who.pubkey())
-        .await;
+    accept_and_pay(creator, bounty, mint, submission, hash, &who).await;
     sent += 4;
     let open: Vec<Pubkey> = {
         let mut all = Vec::new();
@@ -265,27 +242,7 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
         all.push((submission, who.pubkey()));
         all.into_iter().map(|(s, _)| s).collect()
     };
-    chain
-        .send(
-            &[ix::bounty_cancel(&creator.pubkey(), bounty)],
-            creator,
-            &[],
-        )
-        .await;
-    chain
-        .send(
-            &[ix::bounty_refund(
-                &creator.pubkey(),
-                bounty,
-                &creator.pubkey(),
-                mint,
-                &program,
-                Some(*ata),
-            )],
-            creator,
-            &[],
-        )
-        .await;
+    chain.cancel_and_refund(creator, bounty, mint, *ata).await;
     sent += 2;
     let mut closable = true;
     for s in &open {
@@ -305,30 +262,12 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
         sent += 1;
     }
     if closable {
-        chain
-            .send(
-                &[ix::bounty_close(&creator.pubkey(), bounty, mint, &program)],
-                creator,
-                &[],
-            )
-            .await;
-        chain
-            .send(
-                &[ix::bounty_create(
-                    &creator.pubkey(),
-                    &creator.pubkey(),
-                    mint,
-                    &program,
-                    Some(*ata),
-                    BountyCreateArgs {
-                        reward_per_submission: 250_000,
-                        ..terms(2)
-                    },
-                )],
-                creator,
-                &[],
-            )
-            .await;
+        chain.close_bounty(creator, bounty, mint).await;
+        let terms = BountyCreateArgs {
+            reward_per_submission: 250_000,
+            ..terms(2)
+        };
+        chain.create_bounty(creator, mint, *ata, terms).await;
         let again = chain.funded().await;
         let (s, h, _) = chain.submit(&again, bounty, b"again", None).await;
         chain.vote(&reviewers[0], bounty, &s, h, true).await;
@@ -339,13 +278,6 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
         sent += 6;
     }
     sent
-}
-
-async fn count(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .fetch_one(pool)
-        .await
-        .expect("count")
 }
 
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
@@ -426,12 +358,7 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     if indexers.running.is_empty() {
         indexers.start();
     }
-    let direct = RpcSource::new(
-        &chain.localnet.url,
-        databounty::ID,
-        CommitmentConfig::finalized(),
-        Metrics::default(),
-    );
+    let direct = chain.source(CommitmentConfig::finalized());
     let listed = direct.new_signatures(None).await.expect("listing");
     let newest = listed.last().expect("transactions").signature.clone();
     let deadline = Instant::now() + Duration::from_secs(120);

@@ -5,19 +5,20 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::{checkpoint, index, serve, Chain, Lifecycle};
+use common::{
+    checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index, index_finalized,
+    quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle, ACCOUNT_TABLES,
+    LEDGER_TABLES, TOTAL_TABLES,
+};
 use databounty::instructions::BountyCreateArgs;
-use databounty_indexer::db::{Checkpoint, Db, Writer};
-use databounty_indexer::decoder::{decode, EventRow, Position, TransactionUpdate};
+use databounty_indexer::db::{Db, Writer};
+use databounty_indexer::decoder::{decode, EventRow, Position};
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, PipelineConfig, PipelineError, Stop, TxRecord};
-use databounty_indexer::source::{
-    Backoff, BlockCheck, RpcSource, SignatureInfo, Source, SourceError, TxStatus,
-};
-use databounty_sdk::{instructions as ix, pda};
+use databounty_indexer::source::{Backoff, RpcSource, Source, SourceError};
+use databounty_sdk::pda;
 use serde_json::Value;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::pubkey::Pubkey;
@@ -35,35 +36,7 @@ fn config() -> PipelineConfig {
 }
 
 fn finalized_source(chain: &Chain) -> RpcSource {
-    RpcSource::new(
-        &chain.localnet.url,
-        databounty::ID,
-        CommitmentConfig::finalized(),
-        Metrics::default(),
-    )
-}
-
-async fn count(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
-}
-
-/// Bounty terms for tests: three reviewers, quorum two, deadlines from the chain clock.
-fn terms(reviewers: &[Keypair], now: i64, nonce: u64, reward: u64) -> BountyCreateArgs {
-    BountyCreateArgs {
-        dataset_id: [7u8; 32],
-        nonce,
-        metadata_uri: "ipfs://terms".into(),
-        reward_per_submission: reward,
-        max_winners: 3,
-        reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
-        quorum: 2,
-        submission_deadline: now + 3_600,
-        review_deadline: now + 7_200,
-        allow_permanent_delegate: false,
-        initial_funding: 10_000_000,
-        review_fee: 0,
-        submission_bond: 0,
-    }
+    chain.source(CommitmentConfig::finalized())
 }
 
 struct Poster {
@@ -92,18 +65,7 @@ impl Poster {
     async fn create(&self, chain: &Chain, args: BountyCreateArgs) -> Pubkey {
         let bounty = pda::bounty(&self.creator.pubkey(), &args.dataset_id, args.nonce);
         chain
-            .send(
-                &[ix::bounty_create(
-                    &self.creator.pubkey(),
-                    &self.creator.pubkey(),
-                    &self.mint,
-                    &anchor_spl::token::ID,
-                    Some(self.creator_ata),
-                    args,
-                )],
-                &self.creator,
-                &[],
-            )
+            .create_bounty(&self.creator, &self.mint, self.creator_ata, args)
             .await;
         bounty
     }
@@ -111,18 +73,8 @@ impl Poster {
 
 /// A local chain that has run the lifecycle, finalized it, and had it indexed.
 async fn indexed_lifecycle(pool: &PgPool) -> (Chain, Lifecycle, Db) {
-    let chain = Chain::start().await;
-    let life = chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    index(
-        &finalized_source(&chain),
-        &db,
-        &config(),
-        &Metrics::default(),
-    )
-    .await
-    .unwrap();
+    let (chain, life, db) = finalized_lifecycle(pool).await;
+    index_finalized(&chain, &db, &config()).await.unwrap();
     (chain, life, db)
 }
 
@@ -164,14 +116,9 @@ async fn values_the_program_accepts_are_stored_faithfully(pool: PgPool) {
         .await;
     chain.wait_finalized().await;
     let db = Db::from_pool(pool.clone());
-    index(
-        &finalized_source(&chain),
-        &db,
-        &config(),
-        &Metrics::default(),
-    )
-    .await
-    .expect("stored, not refused");
+    index_finalized(&chain, &db, &config())
+        .await
+        .expect("stored, not refused");
 
     let (deadline, timestamp, raw, text): (i64, Option<chrono::DateTime<chrono::Utc>>, Vec<u8>, String) =
         sqlx::query_as(
@@ -275,7 +222,6 @@ async fn a_recreated_bounty_and_submission_are_new_incarnations(pool: PgPool) {
     let chain = Chain::start().await;
     let poster = poster(&chain).await;
     let alice = chain.funded().await;
-    let program = anchor_spl::token::ID;
     let mut bounty = Pubkey::default();
     let mut submission = Pubkey::default();
     for reward in [1_000_000u64, 3_000_000] {
@@ -285,66 +231,32 @@ async fn a_recreated_bounty_and_submission_are_new_incarnations(pool: PgPool) {
             .await;
         let (s, hash, _) = chain.submit(&alice, &bounty, b"same labels", None).await;
         submission = s;
-        for reviewer in &poster.reviewers[..2] {
-            chain.vote(reviewer, &bounty, &s, hash, true).await;
-        }
+        chain
+            .approve(&poster.reviewers[..2], &bounty, &s, hash)
+            .await;
         chain
             .release(&poster.creator, &bounty, &s, &poster.mint, &alice.pubkey())
             .await;
         if reward == 1_000_000 {
             let c = &poster.creator;
             chain
-                .send(&[ix::bounty_cancel(&c.pubkey(), &bounty)], c, &[])
+                .cancel_and_refund(c, &bounty, &poster.mint, poster.creator_ata)
                 .await;
-            chain
-                .send(
-                    &[ix::bounty_refund(
-                        &c.pubkey(),
-                        &bounty,
-                        &c.pubkey(),
-                        &poster.mint,
-                        &program,
-                        Some(poster.creator_ata),
-                    )],
-                    c,
-                    &[],
-                )
-                .await;
-            chain
-                .send(
-                    &[ix::submission_close(&bounty, &s, &alice.pubkey())],
-                    c,
-                    &[],
-                )
-                .await;
-            chain
-                .send(
-                    &[ix::bounty_close(
-                        &c.pubkey(),
-                        &bounty,
-                        &poster.mint,
-                        &program,
-                    )],
-                    c,
-                    &[],
-                )
-                .await;
+            let close =
+                databounty_sdk::instructions::submission_close(&bounty, &s, &alice.pubkey());
+            chain.send(&[close], c, &[]).await;
+            chain.close_bounty(c, &bounty, &poster.mint).await;
         }
     }
     chain.wait_finalized().await;
     let db = Db::from_pool(pool.clone());
     for batch_size in [1, 1_000] {
-        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
-            .execute(&pool)
-            .await
-            .unwrap();
+        empty_tables(&pool).await;
         let config = PipelineConfig {
             batch_size,
             ..config()
         };
-        index(&finalized_source(&chain), &db, &config, &Metrics::default())
-            .await
-            .unwrap();
+        index_finalized(&chain, &db, &config).await.unwrap();
         let bounties: Vec<(i32, String, String, String)> = sqlx::query_as(
             "SELECT incarnation, reward_per_submission::text, status, released::text FROM bounties
              WHERE bounty = $1 ORDER BY incarnation",
@@ -390,18 +302,8 @@ async fn a_recreated_bounty_and_submission_are_new_incarnations(pool: PgPool) {
 /// nothing is skipped and nothing written.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_checkpoint_missing_from_the_nodes_history_is_a_gap(pool: PgPool) {
-    let first = Chain::start().await;
-    first.run_lifecycle().await;
-    first.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    index(
-        &finalized_source(&first),
-        &db,
-        &config(),
-        &Metrics::default(),
-    )
-    .await
-    .unwrap();
+    let (first, _, db) = finalized_lifecycle(&pool).await;
+    index_finalized(&first, &db, &config()).await.unwrap();
     let before = count(&pool, "SELECT count(*) FROM events").await;
     let stored = checkpoint(&pool).await.unwrap();
 
@@ -457,18 +359,8 @@ async fn records(source: &RpcSource) -> Vec<TxRecord> {
 
 async fn state_snapshot(pool: &PgPool) -> Vec<String> {
     let mut out = Vec::new();
-    for table in [
-        "bounties",
-        "submissions",
-        "attestations",
-        "fundings",
-        "payouts",
-        "refunds",
-        "contributor_totals",
-        "reviewer_totals",
-        "bounty_quorum",
-        "dataset_totals",
-    ] {
+    let tables = ACCOUNT_TABLES.into_iter().chain(LEDGER_TABLES);
+    for table in tables.chain(TOTAL_TABLES) {
         let sql = format!(
             "SELECT coalesce(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
         );
@@ -486,11 +378,8 @@ async fn state_snapshot(pool: &PgPool) -> Vec<String> {
 /// same state as in order: an older event never overwrites newer state.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn events_arriving_late_do_not_overwrite_newer_state(pool: PgPool) {
-    let chain = Chain::start().await;
-    chain.run_lifecycle().await;
-    chain.wait_finalized().await;
+    let (chain, _, db) = finalized_lifecycle(&pool).await;
     let all = records(&finalized_source(&chain)).await;
-    let db = Db::from_pool(pool.clone());
     let mut writer = Writer::try_acquire(&db, "test").await.unwrap().unwrap();
     writer.write(&all, u64::MAX).await.unwrap();
     let in_order = state_snapshot(&pool).await;
@@ -606,60 +495,6 @@ async fn a_second_writer_stands_by_until_the_first_is_gone(pool: PgPool) {
     assert!(taken.unwrap().is_ok());
 }
 
-/// Says a transaction landed again in the next slot (its first slot's fork was dropped).
-struct Relanding<'a> {
-    inner: &'a RpcSource,
-    relanded: String,
-    listed: AtomicBool,
-}
-
-impl Source for Relanding<'_> {
-    async fn new_signatures(
-        &self,
-        after: Option<&Checkpoint>,
-    ) -> Result<Vec<SignatureInfo>, SourceError> {
-        let listed = self.inner.new_signatures(after).await?;
-        if !self.listed.swap(true, Ordering::SeqCst) {
-            return Ok(listed);
-        }
-        // From now on the node lists it one slot later, where it landed again.
-        let mut moved: Vec<SignatureInfo> = listed
-            .into_iter()
-            .map(|mut s| {
-                if s.signature == self.relanded {
-                    s.slot += 1;
-                }
-                s
-            })
-            .collect();
-        moved.sort_by_key(|s| s.slot);
-        databounty_indexer::source::order_listing(moved.into_iter().rev().collect(), after)
-    }
-    async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
-        self.inner.transaction(signature).await
-    }
-    /// Nothing is final at the first pass, so everything is read at `confirmed`.
-    async fn slots(&self) -> Result<(u64, u64), SourceError> {
-        let (head, finalized) = self.inner.slots().await?;
-        let listed = self.listed.load(Ordering::SeqCst);
-        Ok((head, if listed { finalized } else { 0 }))
-    }
-    async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
-        let mut statuses = self.inner.statuses(signatures).await?;
-        for (signature, status) in signatures.iter().zip(&mut statuses) {
-            if *signature == self.relanded && self.listed.load(Ordering::SeqCst) {
-                if let Some(status) = status {
-                    status.slot += 1;
-                }
-            }
-        }
-        Ok(statuses)
-    }
-    async fn block_check(&self, slot: u64, signature: &str) -> Result<BlockCheck, SourceError> {
-        self.inner.block_check(slot, signature).await
-    }
-}
-
 /// Item 7: at `confirmed`, a transaction the node now reports in another slot has its
 /// rows removed and read again at the new slot; nothing else is lost.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
@@ -667,17 +502,8 @@ async fn a_relanded_transaction_is_read_again(pool: PgPool) {
     let chain = Chain::start().await;
     let life = chain.run_lifecycle().await;
     let moved = life.signatures[5].to_string();
-    let confirmed = RpcSource::new(
-        &chain.localnet.url,
-        databounty::ID,
-        CommitmentConfig::confirmed(),
-        Metrics::default(),
-    );
-    let source = Relanding {
-        inner: &confirmed,
-        relanded: moved.clone(),
-        listed: AtomicBool::new(false),
-    };
+    let confirmed = chain.source(CommitmentConfig::confirmed());
+    let source = Forked::new(&confirmed, moved.clone(), Fork::Relanded);
     let db = Db::from_pool(pool.clone());
     let config = PipelineConfig {
         confirmed: true,
@@ -710,39 +536,38 @@ async fn a_relanded_transaction_is_read_again(pool: PgPool) {
     );
 }
 
+/// The live loop over `source`, polling every 100 ms, and what stops it.
+fn live_loop<'a, S: Source>(
+    source: &'a S,
+    db: &'a Db,
+    config: &'a PipelineConfig,
+    metrics: &'a Metrics,
+) -> (
+    tokio::sync::watch::Sender<bool>,
+    impl std::future::Future<Output = Result<(), PipelineError>> + 'a,
+) {
+    let (stop_tx, stop) = Stop::new();
+    let poll = Duration::from_millis(100);
+    (stop_tx, follow(source, db, config, metrics, poll, stop))
+}
+
 /// Item 9: the live loop against a node that only answers garbage fails its passes,
 /// counts them, and `/health` turns 503 with the error once stalled; against the real
 /// chain the same loop indexes, reports the indexed slot and the head, answers 200, and
 /// stops when asked.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn the_live_loop_reports_a_stall_and_recovers(pool: PgPool) {
-    let garbage = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let garbage_url = format!("http://{}", garbage.local_addr().unwrap());
-    let app = axum::Router::new().fallback(|| async { "<html>502</html>" });
-    tokio::spawn(async move { axum::serve(garbage, app).await });
+    let garbage_url = garbage_rpc("<html>502</html>").await;
     let db = Db::from_pool(pool.clone());
     let metrics = Metrics::default();
     let url = serve(&db, &metrics, Duration::from_secs(1)).await;
-    let broken = RpcSource::new(
-        &garbage_url,
-        databounty::ID,
-        CommitmentConfig::finalized(),
-        metrics.clone(),
-    )
-    .with_backoff(Backoff {
-        attempts: 1,
-        ..Backoff::default()
-    });
+    let broken = rpc_source(&garbage_url, CommitmentConfig::finalized(), metrics.clone())
+        .with_backoff(Backoff {
+            attempts: 1,
+            ..Backoff::default()
+        });
     let config = config();
-    let (stop_tx, stop) = Stop::new();
-    let looping = follow(
-        &broken,
-        &db,
-        &config,
-        &metrics,
-        Duration::from_millis(100),
-        stop,
-    );
+    let (stop_tx, looping) = live_loop(&broken, &db, &config, &metrics);
     let checks = async {
         tokio::time::sleep(Duration::from_millis(1_600)).await;
         let health = reqwest::get(format!("{url}/health")).await.unwrap();
@@ -764,21 +589,12 @@ async fn the_live_loop_reports_a_stall_and_recovers(pool: PgPool) {
     let chain = Chain::start().await;
     chain.run_lifecycle().await;
     chain.wait_finalized().await;
-    let healthy = RpcSource::new(
+    let healthy = rpc_source(
         &chain.localnet.url,
-        databounty::ID,
         CommitmentConfig::finalized(),
         metrics.clone(),
     );
-    let (stop_tx, stop) = Stop::new();
-    let looping = follow(
-        &healthy,
-        &db,
-        &config,
-        &metrics,
-        Duration::from_millis(100),
-        stop,
-    );
+    let (stop_tx, looping) = live_loop(&healthy, &db, &config, &metrics);
     let checks = async {
         let mut body = Value::Null;
         for _ in 0..100 {
@@ -925,10 +741,7 @@ async fn spoiling_proxy(upstream: String, spoil: Spoil) -> String {
 /// error and a metric) — never written as a transaction without events.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_null_or_stripped_transaction_is_retried_then_reported(pool: PgPool) {
-    let chain = Chain::start().await;
-    chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
+    let (chain, _, db) = finalized_lifecycle(&pool).await;
     for spoil in [
         Spoil::Null,
         Spoil::NoInnerInstructions,
@@ -937,17 +750,8 @@ async fn a_null_or_stripped_transaction_is_retried_then_reported(pool: PgPool) {
     ] {
         let url = spoiling_proxy(chain.localnet.url.clone(), spoil).await;
         let metrics = Metrics::default();
-        let source = RpcSource::new(
-            &url,
-            databounty::ID,
-            CommitmentConfig::finalized(),
-            metrics.clone(),
-        )
-        .with_backoff(Backoff {
-            attempts: 3,
-            base: Duration::from_millis(1),
-            max: Duration::from_millis(5),
-        });
+        let source = rpc_source(&url, CommitmentConfig::finalized(), metrics.clone())
+            .with_backoff(quick_retries());
         let err = index(&source, &db, &config(), &metrics)
             .await
             .expect_err("reported, not skipped");
@@ -966,14 +770,7 @@ async fn a_null_or_stripped_transaction_is_retried_then_reported(pool: PgPool) {
             "no transaction is recorded as read"
         );
     }
-    index(
-        &finalized_source(&chain),
-        &db,
-        &config(),
-        &Metrics::default(),
-    )
-    .await
-    .unwrap();
+    index_finalized(&chain, &db, &config()).await.unwrap();
     assert!(count(&pool, "SELECT count(*) FROM events").await > 0);
 }
 
@@ -985,16 +782,16 @@ async fn repeated_inner_instruction_groups_count_once(pool: PgPool) {
     let clean = state_snapshot(&pool).await;
     empty_state(&pool).await;
     let url = spoiling_proxy(chain.localnet.url.clone(), Spoil::RepeatedGroups).await;
-    let repeated = RpcSource::new(
-        &url,
-        databounty::ID,
-        CommitmentConfig::finalized(),
-        Metrics::default(),
-    );
+    let repeated = rpc_source(&url, CommitmentConfig::finalized(), Metrics::default());
     index(&repeated, &db, &config(), &Metrics::default())
         .await
         .unwrap();
     assert_eq!(state_snapshot(&pool).await, clean);
+}
+
+/// The query parameter that asks for the page after `cursor`, if there is one.
+fn after_param(cursor: Option<&str>) -> String {
+    cursor.map(|c| format!("&after={c}")).unwrap_or_default()
 }
 
 /// The change feed returns every event once, in chain order, with its finality, page
@@ -1017,10 +814,7 @@ async fn the_change_feed_and_filters(pool: PgPool) {
     let mut seen: Vec<(String, i64, i64)> = Vec::new();
     let mut next: Option<String> = None;
     loop {
-        let after = next
-            .as_deref()
-            .map(|c| format!("&after={c}"))
-            .unwrap_or_default();
+        let after = after_param(next.as_deref());
         let page = get(format!("/events?limit=4{after}")).await;
         let items = page["items"].as_array().unwrap();
         if items.is_empty() {
@@ -1051,10 +845,7 @@ async fn the_change_feed_and_filters(pool: PgPool) {
             let mut items = Vec::new();
             let mut next: Option<String> = None;
             loop {
-                let after = next
-                    .as_deref()
-                    .map(|c| format!("&after={c}"))
-                    .unwrap_or_default();
+                let after = after_param(next.as_deref());
                 let page = get(format!("{path}?limit=1{after}")).await;
                 let page_items = page["items"].as_array().unwrap().clone();
                 if page_items.is_empty() {

@@ -7,8 +7,11 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anchor_lang::AccountDeserialize;
-use common::Chain;
-use common::{checkpoint, index as run_once, serve};
+use common::{
+    checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index as run_once,
+    index_finalized, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle,
+    ACCOUNT_TABLES, LEDGER_TABLES,
+};
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::db::{Checkpoint, Db};
 use databounty_indexer::decoder::TransactionUpdate;
@@ -33,28 +36,11 @@ fn config(confirmed: bool) -> PipelineConfig {
     }
 }
 
-fn source(chain: &Chain, commitment: CommitmentConfig) -> RpcSource {
-    RpcSource::new(
-        &chain.localnet.url,
-        databounty::ID,
-        commitment,
-        Metrics::default(),
-    )
-}
-
 /// A digest of every table, to compare two ingestions.
 async fn snapshot(pool: &PgPool) -> Vec<String> {
     let mut out = Vec::new();
-    for table in [
-        "events",
-        "bounties",
-        "submissions",
-        "attestations",
-        "fundings",
-        "payouts",
-        "refunds",
-        "checkpoints",
-    ] {
+    let tables = ACCOUNT_TABLES.into_iter().chain(LEDGER_TABLES);
+    for table in ["events"].into_iter().chain(tables).chain(["checkpoints"]) {
         let columns = if table == "events" {
             "signature, instruction_index, inner_index, name, data"
         } else {
@@ -77,25 +63,25 @@ async fn snapshot(pool: &PgPool) -> Vec<String> {
     out
 }
 
-async fn numeric(pool: &PgPool, sql: &str, bind: &str) -> String {
-    sqlx::query(sql)
+/// The one value `sql` returns with `bind` as its `$1`.
+async fn value_for<T>(pool: &PgPool, sql: &str, bind: &str) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
+{
+    sqlx::query_scalar(sql)
         .bind(bind)
         .fetch_one(pool)
         .await
         .unwrap()
-        .get::<String, _>(0)
 }
 
 /// Every table equals what the chain says.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
-    let chain = Chain::start().await;
-    let life = chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
+    let (chain, life, db) = finalized_lifecycle(&pool).await;
     let metrics = Metrics::default();
     let written = run_once(
-        &source(&chain, CommitmentConfig::finalized()),
+        &chain.source(CommitmentConfig::finalized()),
         &db,
         &config(false),
         &metrics,
@@ -164,25 +150,19 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
             databounty_sdk::hash::hex(&on_chain.hash)
         );
     }
-    let count = |table: &'static str| {
+    let rows = |table: &'static str| {
         let pool = pool.clone();
-        async move {
-            sqlx::query(&format!("SELECT count(*) FROM {table}"))
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-                .get::<i64, _>(0)
-        }
+        async move { count(&pool, &format!("SELECT count(*) FROM {table}")).await }
     };
-    assert_eq!(count("attestations").await, 6);
-    assert_eq!(count("fundings").await, 2);
-    assert_eq!(count("payouts").await, 1);
-    assert_eq!(count("refunds").await, 1);
+    assert_eq!(rows("attestations").await, 6);
+    assert_eq!(rows("fundings").await, 2);
+    assert_eq!(rows("payouts").await, 1);
+    assert_eq!(rows("refunds").await, 1);
 
     // The analyst views.
     let alice = life.contributors[0].pubkey().to_string();
     assert_eq!(
-        numeric(
+        value_for::<String>(
             &pool,
             "SELECT earned::text FROM contributor_earnings WHERE contributor = $1",
             &alice
@@ -207,12 +187,12 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
         (1, 1),
         "the pending submission's vote is not judged"
     );
-    let decided: i64 = sqlx::query("SELECT decided FROM time_to_quorum WHERE bounty = $1")
-        .bind(life.bounty.to_string())
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
+    let decided: i64 = value_for(
+        &pool,
+        "SELECT decided FROM time_to_quorum WHERE bounty = $1",
+        &life.bounty.to_string(),
+    )
+    .await;
     assert_eq!(decided, 2);
     let funding = sqlx::query(
         "SELECT bounties, funded::text, released::text, refunded::text FROM dataset_funding",
@@ -231,19 +211,15 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
         let url = url.clone();
         async move { reqwest::get(format!("{url}{path}")).await.unwrap() }
     };
-    let page: Value = get("/bounties?limit=1".into()).await.json().await.unwrap();
+    let json = |path: String| {
+        let get = &get;
+        async move { get(path).await.json::<Value>().await.unwrap() }
+    };
+    let page = json("/bounties?limit=1".into()).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
-    let second: Value = get("/bounties?limit=1&offset=1".into())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second = json("/bounties?limit=1&offset=1".into()).await;
     assert_ne!(page["items"][0]["bounty"], second["items"][0]["bounty"]);
-    let one: Value = get(format!("/bounties/{}", life.bounty))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let one = json(format!("/bounties/{}", life.bounty)).await;
     assert_eq!(one["released"], life.reward.to_string());
     assert_eq!(
         get(format!("/bounties/{}", Pubkey::new_unique()))
@@ -251,27 +227,15 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
             .status(),
         404
     );
-    let subs: Value = get(format!("/bounties/{}/submissions", life.bounty))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let subs = json(format!("/bounties/{}/submissions", life.bounty)).await;
     assert_eq!(subs["items"].as_array().unwrap().len(), 3);
-    let earnings: Value = get("/contributors/earnings".into())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let earnings = json("/contributors/earnings".into()).await;
     assert_eq!(earnings["items"][0]["contributor"], alice.as_str());
-    let agree: Value = get("/reviewers/agreement".into())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let agree = json("/reviewers/agreement".into()).await;
     assert_eq!(agree["items"].as_array().unwrap().len(), 3);
-    let ttq: Value = get("/time-to-quorum".into()).await.json().await.unwrap();
+    let ttq = json("/time-to-quorum".into()).await;
     assert_eq!(ttq["items"][0]["decided"], 2);
-    let datasets: Value = get("/datasets/funding".into()).await.json().await.unwrap();
+    let datasets = json("/datasets/funding".into()).await;
     assert_eq!(datasets["items"][0]["funded"], "15000000");
     let text = get("/metrics".into()).await.text().await.unwrap();
     assert!(
@@ -286,11 +250,8 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
 /// The same range ingested twice changes nothing.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn ingesting_the_same_range_twice_changes_nothing(pool: PgPool) {
-    let chain = Chain::start().await;
-    chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    let source = source(&chain, CommitmentConfig::finalized());
+    let (chain, _, db) = finalized_lifecycle(&pool).await;
+    let source = chain.source(CommitmentConfig::finalized());
     assert!(
         run_once(&source, &db, &config(false), &Metrics::default())
             .await
@@ -351,14 +312,13 @@ impl Source for FailingAfter<'_> {
 /// checkpoint and ends where an uninterrupted run ends.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
-    let chain = Chain::start().await;
-    chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    let healthy = source(&chain, CommitmentConfig::finalized()).with_backoff(Backoff {
-        attempts: 1,
-        ..Backoff::default()
-    });
+    let (chain, _, db) = finalized_lifecycle(&pool).await;
+    let healthy = chain
+        .source(CommitmentConfig::finalized())
+        .with_backoff(Backoff {
+            attempts: 1,
+            ..Backoff::default()
+        });
     let flaky = FailingAfter {
         inner: &healthy,
         healthy: 7,
@@ -370,11 +330,7 @@ async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
             .is_err(),
         "the source failed mid-way"
     );
-    let partial: i64 = sqlx::query("SELECT count(*) FROM events")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
+    let partial: i64 = count(&pool, "SELECT count(*) FROM events").await;
     let checkpoint = checkpoint(&pool)
         .await
         .expect("batches before the failure were committed");
@@ -394,132 +350,75 @@ async fn a_restart_resumes_from_the_checkpoint(pool: PgPool) {
     let resumed = snapshot(&pool).await;
 
     // The same chain ingested in one go, in a clean schema.
-    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
-        .execute(&pool)
-        .await
-        .unwrap();
+    empty_tables(&pool).await;
     run_once(&healthy, &db, &config(false), &Metrics::default())
         .await
         .unwrap();
     assert_eq!(snapshot(&pool).await, resumed);
 }
 
-/// Says one signature never finalized (as if its fork was abandoned).
-struct DroppingOne<'a> {
-    inner: &'a RpcSource,
-    dropped: String,
-    /// What the finalized block at its slot says of it.
-    dropped_block: BlockCheck,
-    listed: std::sync::atomic::AtomicBool,
+/// A lifecycle indexed at `confirmed` while its last transaction (the refund) was
+/// listed, and again once everything is final and the node says the refund's fork was
+/// abandoned, the finalized block at its slot saying `block` of it: the lifecycle, the
+/// refund's signature and the metrics of the second pass.
+async fn refund_forked_away(pool: &PgPool, block: BlockCheck) -> (Lifecycle, String, Metrics) {
+    let chain = Chain::start().await;
+    let life = chain.run_lifecycle().await;
+    let refund = life.signatures.last().unwrap().to_string();
+    let db = Db::from_pool(pool.clone());
+    let confirmed = chain.source(CommitmentConfig::confirmed());
+    let forked = Forked::new(&confirmed, refund.clone(), Fork::Dropped { block });
+    run_once(&forked, &db, &config(true), &Metrics::default())
+        .await
+        .unwrap();
+    chain.wait_finalized().await;
+    let metrics = Metrics::default();
+    run_once(&forked, &db, &config(true), &metrics)
+        .await
+        .unwrap();
+    (life, refund, metrics)
 }
 
-impl Source for DroppingOne<'_> {
-    /// Lists the dropped transaction once (at confirmed), then no more: its fork is gone.
-    async fn new_signatures(
-        &self,
-        after: Option<&Checkpoint>,
-    ) -> Result<Vec<SignatureInfo>, SourceError> {
-        let mut listed = self.inner.new_signatures(after).await?;
-        if self.listed.swap(true, Ordering::SeqCst) {
-            listed.retain(|s| s.signature != self.dropped);
-        }
-        Ok(listed)
-    }
-    async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
-        self.inner.transaction(signature).await
-    }
-    /// Nothing is final at the first pass, so everything is read at `confirmed`.
-    async fn slots(&self) -> Result<(u64, u64), SourceError> {
-        let (head, finalized) = self.inner.slots().await?;
-        let listed = self.listed.load(Ordering::SeqCst);
-        Ok((head, if listed { finalized } else { 0 }))
-    }
-    async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
-        let mut statuses = self.inner.statuses(signatures).await?;
-        for (signature, status) in signatures.iter().zip(&mut statuses) {
-            if *signature == self.dropped {
-                *status = None;
-            }
-        }
-        Ok(statuses)
-    }
-    async fn block_check(&self, _slot: u64, signature: &str) -> Result<BlockCheck, SourceError> {
-        Ok(if *signature == self.dropped {
-            self.dropped_block
-        } else {
-            BlockCheck::Contains
-        })
-    }
+/// The rows of the events of the transaction `signature`.
+async fn events_of(pool: &PgPool, signature: &str) -> i64 {
+    value_for(
+        pool,
+        "SELECT count(*) FROM events WHERE signature = $1",
+        signature,
+    )
+    .await
 }
 
 /// At `confirmed`, rows of a transaction that never finalizes are rolled back and the
 /// state it changed is rebuilt from the events that remain.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
-    let chain = Chain::start().await;
-    let life = chain.run_lifecycle().await;
-    let refund = life.signatures.last().unwrap().to_string();
-    let db = Db::from_pool(pool.clone());
-    let confirmed = source(&chain, CommitmentConfig::confirmed());
-    let dropping = DroppingOne {
-        inner: &confirmed,
-        dropped: refund.clone(),
-        dropped_block: BlockCheck::Lacks,
-        listed: Default::default(),
-    };
-    run_once(&dropping, &db, &config(true), &Metrics::default())
-        .await
-        .unwrap();
-    let refunded = |pool: PgPool| async move {
-        sqlx::query("SELECT refunded::text FROM bounties WHERE bounty = $1")
-            .bind(life.cancelled_bounty.to_string())
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-            .get::<String, _>(0)
-    };
-    chain.wait_finalized().await;
-    let metrics = Metrics::default();
-    run_once(&dropping, &db, &config(true), &metrics)
-        .await
-        .unwrap();
-    let refund_rows: i64 = sqlx::query("SELECT count(*) FROM events WHERE signature = $1")
-        .bind(&refund)
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(refund_rows, 0);
+    let (life, refund, _) = refund_forked_away(&pool, BlockCheck::Lacks).await;
+    let cancelled = life.cancelled_bounty.to_string();
+    assert_eq!(events_of(&pool, &refund).await, 0);
     let kept_checkpoint = checkpoint(&pool)
         .await
         .expect("a rollback keeps a checkpoint: no re-scan of history");
     assert_ne!(kept_checkpoint.signature, refund);
+    let refunded = "SELECT refunded::text FROM bounties WHERE bounty = $1";
     assert_eq!(
-        refunded(pool.clone()).await,
+        value_for::<String>(&pool, refunded, &cancelled).await,
         "0",
         "the refund never happened"
     );
-    let refunds: i64 = sqlx::query("SELECT count(*) FROM refunds")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
+    let refunds: i64 = count(&pool, "SELECT count(*) FROM refunds").await;
     assert_eq!(refunds, 0);
-    let status: String = sqlx::query("SELECT status FROM bounties WHERE bounty = $1")
-        .bind(life.cancelled_bounty.to_string())
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
+    let status: String = value_for(
+        &pool,
+        "SELECT status FROM bounties WHERE bounty = $1",
+        &cancelled,
+    )
+    .await;
     assert_eq!(
         status, "Cancelled",
         "events before the dropped one still apply"
     );
-    let unfinalized: i64 = sqlx::query("SELECT count(*) FROM events WHERE NOT finalized")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
+    let unfinalized: i64 = count(&pool, "SELECT count(*) FROM events WHERE NOT finalized").await;
     assert_eq!(unfinalized, 0, "everything else is marked final");
     let kept: HashSet<String> = sqlx::query("SELECT DISTINCT signature FROM events")
         .fetch_all(&pool)
@@ -535,32 +434,8 @@ async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
 /// show, is not known to be off the chain: its rows stay, and the case is counted.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn an_unknown_status_is_not_a_rollback(pool: PgPool) {
-    let chain = Chain::start().await;
-    let life = chain.run_lifecycle().await;
-    let refund = life.signatures.last().unwrap().to_string();
-    let db = Db::from_pool(pool.clone());
-    let confirmed = source(&chain, CommitmentConfig::confirmed());
-    let unsure = DroppingOne {
-        inner: &confirmed,
-        dropped: refund.clone(),
-        dropped_block: BlockCheck::Unknown,
-        listed: Default::default(),
-    };
-    run_once(&unsure, &db, &config(true), &Metrics::default())
-        .await
-        .unwrap();
-    chain.wait_finalized().await;
-    let metrics = Metrics::default();
-    run_once(&unsure, &db, &config(true), &metrics)
-        .await
-        .unwrap();
-    let refund_rows: i64 = sqlx::query("SELECT count(*) FROM events WHERE signature = $1")
-        .bind(&refund)
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(refund_rows, 1, "kept while unknown");
+    let (_, refund, metrics) = refund_forked_away(&pool, BlockCheck::Unknown).await;
+    assert_eq!(events_of(&pool, &refund).await, 1, "kept while unknown");
     assert!(
         metrics
             .render()
@@ -574,22 +449,10 @@ async fn an_unknown_status_is_not_a_rollback(pool: PgPool) {
 /// RPC error after its retries, counts them, and writes nothing.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn garbage_rpc_replies_fail_the_pass_and_write_nothing(pool: PgPool) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(|| async { "<html>502 Bad Gateway</html>" });
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = garbage_rpc("<html>502 Bad Gateway</html>").await;
     let metrics = Metrics::default();
-    let source = RpcSource::new(
-        &url,
-        databounty::ID,
-        CommitmentConfig::finalized(),
-        metrics.clone(),
-    )
-    .with_backoff(Backoff {
-        attempts: 3,
-        base: std::time::Duration::from_millis(1),
-        max: std::time::Duration::from_millis(5),
-    });
+    let source = rpc_source(&url, CommitmentConfig::finalized(), metrics.clone())
+        .with_backoff(quick_retries());
     let db = Db::from_pool(pool.clone());
     let err = run_once(&source, &db, &config(false), &metrics)
         .await
@@ -601,12 +464,7 @@ async fn garbage_rpc_replies_fail_the_pass_and_write_nothing(pool: PgPool) {
             .contains("databounty_indexer_rpc_errors_total 3"),
         "three attempts counted"
     );
-    let events: i64 = sqlx::query("SELECT count(*) FROM events")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(events, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM events").await, 0);
     assert!(checkpoint(&pool).await.is_none());
 }
 
@@ -614,27 +472,16 @@ async fn garbage_rpc_replies_fail_the_pass_and_write_nothing(pool: PgPool) {
 /// exactly as one read in a single page.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_paged_backfill_equals_a_single_page(pool: PgPool) {
-    let chain = Chain::start().await;
-    chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    let paged = source(&chain, CommitmentConfig::finalized()).with_page_limit(2);
+    let (chain, _, db) = finalized_lifecycle(&pool).await;
+    let paged = chain
+        .source(CommitmentConfig::finalized())
+        .with_page_limit(2);
     run_once(&paged, &db, &config(false), &Metrics::default())
         .await
         .unwrap();
     let by_pages = snapshot(&pool).await;
-    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
-        .execute(&pool)
-        .await
-        .unwrap();
-    run_once(
-        &source(&chain, CommitmentConfig::finalized()),
-        &db,
-        &config(false),
-        &Metrics::default(),
-    )
-    .await
-    .unwrap();
+    empty_tables(&pool).await;
+    index_finalized(&chain, &db, &config(false)).await.unwrap();
     assert_eq!(snapshot(&pool).await, by_pages);
 }
 
@@ -642,17 +489,11 @@ async fn a_paged_backfill_equals_a_single_page(pool: PgPool) {
 /// batch's events into one statement per table loses nothing.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn batch_size_does_not_change_the_result(pool: PgPool) {
-    let chain = Chain::start().await;
-    chain.run_lifecycle().await;
-    chain.wait_finalized().await;
-    let db = Db::from_pool(pool.clone());
-    let source = source(&chain, CommitmentConfig::finalized());
+    let (chain, _, db) = finalized_lifecycle(&pool).await;
+    let source = chain.source(CommitmentConfig::finalized());
     let mut snapshots = Vec::new();
     for batch_size in [1, 1_000] {
-        sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
-            .execute(&pool)
-            .await
-            .unwrap();
+        empty_tables(&pool).await;
         let config = PipelineConfig {
             batch_size,
             ..config(false)
@@ -695,29 +536,18 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
     let now = chain.chain_time().await;
     let args = BountyCreateArgs {
         dataset_id: [4u8; 32],
-        nonce: 0,
         metadata_uri: "ipfs://fair".into(),
-        reward_per_submission: 10_000,
         max_winners: 2,
-        reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
         // Both must approve; one rejection decides.
         quorum: 2,
-        submission_deadline: now + 3_600,
-        review_deadline: now + 7_200,
-        allow_permanent_delegate: false,
         initial_funding: 100_000,
         review_fee: 1_000,
         submission_bond: 500,
+        ..terms(&reviewers, now, 0, 10_000)
     };
-    let create = ix::bounty_create(
-        &creator.pubkey(),
-        &creator.pubkey(),
-        &mint,
-        &program,
-        Some(creator_ata),
-        args,
-    );
-    chain.send(&[create], &creator, &[]).await;
+    chain
+        .create_bounty(&creator, &mint, creator_ata, args)
+        .await;
     let bounty = pda::bounty(&creator.pubkey(), &[4u8; 32], 0);
     let bond = BondAccounts {
         mint,
@@ -736,11 +566,9 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
     let [(accepted, accepted_hash), (rejected, rejected_hash)] = submissions[..] else {
         unreachable!("two submissions")
     };
-    for reviewer in &reviewers {
-        chain
-            .vote(reviewer, &bounty, &accepted, accepted_hash, true)
-            .await;
-    }
+    chain
+        .approve(&reviewers, &bounty, &accepted, accepted_hash)
+        .await;
     let reject = ix::submission_attest_with_reason(
         &reviewers[1].pubkey(),
         &bounty,
@@ -791,14 +619,7 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
     chain.send(&[replace], &creator, &[]).await;
     chain.wait_finalized().await;
     let db = Db::from_pool(pool.clone());
-    run_once(
-        &source(&chain, CommitmentConfig::finalized()),
-        &db,
-        &config(false),
-        &Metrics::default(),
-    )
-    .await
-    .unwrap();
+    index_finalized(&chain, &db, &config(false)).await.unwrap();
 
     let account = chain.rpc.get_account(&bounty).await.unwrap();
     let on_chain = Bounty::try_deserialize(&mut account.data.as_slice()).unwrap();

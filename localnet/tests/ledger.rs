@@ -6,15 +6,13 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{funded, send};
+use common::{at_confirmed, funded, send, signatures_for};
 use databounty_localnet::{LedgerConfig, Localnet, LocalnetConfig};
 use solana_client::nonblocking::rpc_client::RpcClient;
-use solana_client::rpc_config::RpcTransactionConfig;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signer;
 use solana_system_interface::instruction::transfer;
-use solana_transaction_status_client_types::UiTransactionEncoding;
 
 async fn start(dir: &Path, reset: bool) -> (Localnet, RpcClient) {
     let config = LocalnetConfig {
@@ -31,14 +29,6 @@ async fn start(dir: &Path, reset: bool) -> (Localnet, RpcClient) {
         .expect("localnet starts");
     let client = RpcClient::new_with_commitment(chain.url.clone(), CommitmentConfig::confirmed());
     (chain, client)
-}
-
-fn at_confirmed() -> RpcTransactionConfig {
-    RpcTransactionConfig {
-        encoding: Some(UiTransactionEncoding::Json),
-        commitment: Some(CommitmentConfig::confirmed()),
-        max_supported_transaction_version: Some(0),
-    }
 }
 
 #[tokio::test]
@@ -71,16 +61,7 @@ async fn state_survives_a_restart_and_reset_starts_over() {
     // Slots go on from where they were: later transactions are later.
     assert!(client.get_slot().await.unwrap() >= tx.slot);
     assert!(tx.transaction.meta.unwrap().err.is_none());
-    let listed = client
-        .get_signatures_for_address_with_config(
-            &to,
-            solana_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
-                commitment: Some(CommitmentConfig::confirmed()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let listed = signatures_for(&client, &to).await;
     assert_eq!(listed[0].signature, sig.to_string());
     // The restored key still spends.
     send(

@@ -6,7 +6,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{funded, mint_with_holder, raw, send, start, start_with_slot_time};
+use common::{
+    at_confirmed, funded, mint_with_holder, raw, send, send_refused, start, start_with_slot_time,
+};
 use serde_json::json;
 use solana_client::client_error::ClientErrorKind;
 use solana_client::rpc_config::RpcSimulateTransactionConfig;
@@ -18,7 +20,6 @@ use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError};
 use solana_system_interface::instruction::transfer;
-use solana_transaction_status_client_types::UiTransactionEncoding;
 
 /// The JSON-RPC error code and message of a failed call.
 fn rpc_error(
@@ -166,16 +167,7 @@ async fn a_bad_signature_is_refused() {
     // Signed by someone else.
     tx.signatures[0] = Keypair::new().sign_message(&tx.message_data());
     for skip_preflight in [false, true] {
-        let err = client
-            .send_transaction_with_config(
-                &tx,
-                solana_client::rpc_config::RpcSendTransactionConfig {
-                    skip_preflight,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap_err();
+        let err = send_refused(&client, &tx, skip_preflight).await;
         assert_eq!(rpc_error(&err).0, -32003, "skip_preflight {skip_preflight}");
     }
     let err = client
@@ -349,14 +341,7 @@ async fn compute_budget_instructions_are_honoured() {
     let after = client.get_balance(&payer.pubkey()).await.unwrap();
     assert_eq!(before - after, 2 * 5_000 + 10_000);
     let tx = client
-        .get_transaction_with_config(
-            &sig,
-            solana_client::rpc_config::RpcTransactionConfig {
-                encoding: Some(UiTransactionEncoding::Json),
-                commitment: Some(CommitmentConfig::confirmed()),
-                max_supported_transaction_version: Some(0),
-            },
-        )
+        .get_transaction_with_config(&sig, at_confirmed())
         .await
         .unwrap();
     assert_eq!(tx.transaction.meta.unwrap().fee, 2 * 5_000 + 10_000);

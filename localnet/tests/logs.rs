@@ -3,34 +3,19 @@
 
 mod common;
 
-use common::{funded, mint_with_holder, send, start};
+use common::{at_confirmed, bounty_args, send, start, Poster};
 use databounty::instructions::BountyCreateArgs;
-use databounty_sdk::{accounts, instructions as ix};
 use solana_client::client_error::ClientErrorKind;
-use solana_client::rpc_config::RpcTransactionConfig;
 use solana_client::rpc_request::{RpcError, RpcResponseErrorData};
-use solana_commitment_config::CommitmentConfig;
-use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signer;
 use solana_sdk::transaction::Transaction;
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
-use solana_transaction_status_client_types::UiTransactionEncoding;
 
 fn args(now: i64, quorum: u8) -> BountyCreateArgs {
     BountyCreateArgs {
         dataset_id: [9u8; 32],
-        nonce: 0,
-        metadata_uri: "ipfs://task".into(),
-        reward_per_submission: 1_000_000,
-        max_winners: 2,
-        reviewers: vec![Pubkey::new_unique()],
         quorum,
-        submission_deadline: now + 3_600,
-        review_deadline: now + 7_200,
-        allow_permanent_delegate: false,
-        initial_funding: 5_000_000,
-        review_fee: 0,
-        submission_bond: 0,
+        ..bounty_args(now)
     }
 }
 
@@ -54,37 +39,12 @@ fn assert_balanced(logs: &[String]) {
 #[tokio::test]
 async fn logs_are_what_a_validator_writes() {
     let (_chain, client) = start().await;
-    let payer = funded(&client).await;
-    let (mint, ata) = mint_with_holder(&client, &payer, &payer.pubkey()).await;
-    let now = accounts::chain_time(
-        &client
-            .get_account(&accounts::CLOCK_SYSVAR)
-            .await
-            .unwrap()
-            .data,
-    )
-    .unwrap();
-    let create = |quorum| {
-        ix::bounty_create(
-            &payer.pubkey(),
-            &payer.pubkey(),
-            &mint,
-            &anchor_spl::token::ID,
-            Some(ata),
-            args(now, quorum),
-        )
-    };
+    let poster = Poster::new(&client).await;
+    let create = |quorum| poster.bounty_create(args(poster.now, quorum));
     // Success.
-    let sig = send(&client, &[create(1)], &payer, &[]).await;
+    let sig = send(&client, &[create(1)], &poster.payer, &[]).await;
     let tx = client
-        .get_transaction_with_config(
-            &sig,
-            RpcTransactionConfig {
-                encoding: Some(UiTransactionEncoding::Json),
-                commitment: Some(CommitmentConfig::confirmed()),
-                max_supported_transaction_version: Some(0),
-            },
-        )
+        .get_transaction_with_config(&sig, at_confirmed())
         .await
         .unwrap();
     let OptionSerializer::Some(logs) = tx.transaction.meta.unwrap().log_messages else {
@@ -103,8 +63,8 @@ async fn logs_are_what_a_validator_writes() {
     let blockhash = client.get_latest_blockhash().await.unwrap();
     let tx = Transaction::new_signed_with_payer(
         &[create(5)],
-        Some(&payer.pubkey()),
-        &[&payer],
+        Some(&poster.payer.pubkey()),
+        &[&poster.payer],
         blockhash,
     );
     let err = client.send_transaction(&tx).await.unwrap_err();

@@ -6,12 +6,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{funded, send};
+use common::{at_confirmed, funded, send, send_refused, signatures_for};
 use solana_address_lookup_table_interface::instruction::{
     create_lookup_table, extend_lookup_table,
 };
 use solana_client::nonblocking::rpc_client::RpcClient;
-use solana_client::rpc_config::RpcTransactionConfig;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::instruction::{AccountMeta, Instruction};
 use solana_sdk::message::{v0, AddressLookupTableAccount, VersionedMessage};
@@ -20,7 +19,6 @@ use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::{Transaction, TransactionError, VersionedTransaction};
 use solana_system_interface::instruction::transfer;
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
-use solana_transaction_status_client_types::UiTransactionEncoding;
 
 async fn v0_transaction(
     client: &RpcClient,
@@ -84,14 +82,7 @@ async fn lookup_tables_resolve_on_send_and_in_get_transaction() {
     }
 
     let got = client
-        .get_transaction_with_config(
-            &sig,
-            RpcTransactionConfig {
-                encoding: Some(UiTransactionEncoding::Json),
-                commitment: Some(CommitmentConfig::confirmed()),
-                max_supported_transaction_version: Some(0),
-            },
-        )
+        .get_transaction_with_config(&sig, at_confirmed())
         .await
         .unwrap();
     let meta = got.transaction.meta.unwrap();
@@ -105,16 +96,7 @@ async fn lookup_tables_resolve_on_send_and_in_get_transaction() {
     assert_eq!(meta.post_balances.len(), 2 + 40);
     assert_eq!(meta.post_balances[2], amount);
     // getSignaturesForAddress finds it by a loaded address too.
-    let by_loaded = client
-        .get_signatures_for_address_with_config(
-            &recipients[7],
-            solana_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
-                commitment: Some(CommitmentConfig::confirmed()),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    let by_loaded = signatures_for(&client, &recipients[7]).await;
     assert_eq!(by_loaded[0].signature, sig.to_string());
 
     // One instruction naming 70 accounts: over the 64-account lock limit.
@@ -125,16 +107,7 @@ async fn lookup_tables_resolve_on_send_and_in_get_transaction() {
     let crowded = Instruction::new_with_bytes(solana_system_interface::program::ID, &[], metas);
     let tx = v0_transaction(&client, &payer, &[crowded], &lookup).await;
     for skip_preflight in [false, true] {
-        let err = client
-            .send_transaction_with_config(
-                &tx,
-                solana_client::rpc_config::RpcSendTransactionConfig {
-                    skip_preflight,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap_err();
+        let err = send_refused(&client, &tx, skip_preflight).await;
         assert_eq!(
             err.get_transaction_error(),
             Some(TransactionError::TooManyAccountLocks),

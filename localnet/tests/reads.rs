@@ -8,14 +8,12 @@
 mod common;
 
 use anchor_lang::Discriminator;
-use common::{funded, mint_with_holder, raw, send, start};
+use common::{at_confirmed, bounty_args, raw, send, signatures_for, start, Poster};
 use databounty::instructions::BountyCreateArgs;
-use databounty_sdk::{accounts, instructions as ix, pda};
+use databounty_sdk::pda;
 use serde_json::json;
 use solana_account_decoder_client_types::{UiAccountData, UiAccountEncoding};
-use solana_client::rpc_config::{
-    RpcAccountInfoConfig, RpcBlockConfig, RpcProgramAccountsConfig, RpcTransactionConfig,
-};
+use solana_client::rpc_config::{RpcAccountInfoConfig, RpcBlockConfig, RpcProgramAccountsConfig};
 use solana_client::rpc_filter::{Memcmp, RpcFilterType};
 use solana_client::rpc_request::TokenAccountsFilter;
 use solana_commitment_config::CommitmentConfig;
@@ -27,40 +25,19 @@ use solana_transaction_status_client_types::{TransactionDetails, UiTransactionEn
 #[tokio::test]
 async fn dapp_and_wallet_reads() {
     let (chain, client) = start().await;
-    let payer = funded(&client).await;
-    let (mint, ata) = mint_with_holder(&client, &payer, &payer.pubkey()).await;
-    let clock = client.get_account(&accounts::CLOCK_SYSVAR).await.unwrap();
-    let now = accounts::chain_time(&clock.data).unwrap();
+    let poster = Poster::new(&client).await;
     let mut bounties = vec![];
     for nonce in 0..2 {
         let args = BountyCreateArgs {
-            dataset_id: [7u8; 32],
             nonce,
-            metadata_uri: "ipfs://task".into(),
-            reward_per_submission: 1_000_000,
-            max_winners: 2,
-            reviewers: vec![Pubkey::new_unique()],
-            quorum: 1,
-            submission_deadline: now + 3_600,
-            review_deadline: now + 7_200,
-            allow_permanent_delegate: false,
-            initial_funding: 5_000_000,
-            review_fee: 0,
-            submission_bond: 0,
+            ..bounty_args(poster.now)
         };
-        bounties.push(pda::bounty(&payer.pubkey(), &args.dataset_id, nonce));
-        let create = ix::bounty_create(
-            &payer.pubkey(),
-            &payer.pubkey(),
-            &mint,
-            &anchor_spl::token::ID,
-            Some(ata),
-            args,
-        );
+        bounties.push(pda::bounty(&poster.payer.pubkey(), &args.dataset_id, nonce));
+        let create = poster.bounty_create(args);
         send(
             &client,
             &[ComputeBudgetInstruction::set_compute_unit_price(7), create],
-            &payer,
+            &poster.payer,
             &[],
         )
         .await;
@@ -124,31 +101,34 @@ async fn dapp_and_wallet_reads() {
 
     // Token accounts of an owner, by mint and by program, parsed as wallets ask.
     let by_mint = client
-        .get_token_accounts_by_owner(&payer.pubkey(), TokenAccountsFilter::Mint(mint))
+        .get_token_accounts_by_owner(
+            &poster.payer.pubkey(),
+            TokenAccountsFilter::Mint(poster.mint),
+        )
         .await
         .unwrap();
     assert_eq!(by_mint.len(), 1);
-    assert_eq!(by_mint[0].pubkey, ata.to_string());
+    assert_eq!(by_mint[0].pubkey, poster.ata.to_string());
     let UiAccountData::Json(parsed) = &by_mint[0].account.data else {
         panic!("jsonParsed expected: {:?}", by_mint[0].account.data)
     };
     assert_eq!(parsed.parsed["info"]["tokenAmount"]["decimals"], 6);
     let by_program = client
         .get_token_accounts_by_owner(
-            &payer.pubkey(),
+            &poster.payer.pubkey(),
             TokenAccountsFilter::ProgramId(anchor_spl::token::ID),
         )
         .await
         .unwrap();
     assert_eq!(by_program.len(), 1);
 
-    let balance = client.get_token_account_balance(&ata).await.unwrap();
+    let balance = client.get_token_account_balance(&poster.ata).await.unwrap();
     assert_eq!(
         balance.amount,
         (1_000_000_000u64 - 2 * 5_000_000).to_string()
     );
     assert_eq!(balance.decimals, 6);
-    let supply = client.get_token_supply(&mint).await.unwrap();
+    let supply = client.get_token_supply(&poster.mint).await.unwrap();
     assert_eq!(supply.amount, "1000000000");
     assert_eq!(supply.ui_amount, Some(1000.0));
 
@@ -163,17 +143,7 @@ async fn dapp_and_wallet_reads() {
         Some(s) => s,
         None => {
             // Finalized lags; ask at confirmed.
-            client
-                .get_signatures_for_address_with_config(
-                    &bounties[1],
-                    solana_client::rpc_client::GetConfirmedSignaturesForAddress2Config {
-                        commitment: Some(CommitmentConfig::confirmed()),
-                        ..Default::default()
-                    },
-                )
-                .await
-                .unwrap()
-                .remove(0)
+            signatures_for(&client, &bounties[1]).await.remove(0)
         }
     };
     let block = client
@@ -195,14 +165,7 @@ async fn dapp_and_wallet_reads() {
         .any(|tx| tx.transaction.decode().unwrap().signatures[0].to_string() == sig.signature));
     assert_eq!(block.block_height, Some(sig.slot));
     let tx = client
-        .get_transaction_with_config(
-            &sig.signature.parse().unwrap(),
-            RpcTransactionConfig {
-                encoding: Some(UiTransactionEncoding::Json),
-                commitment: Some(CommitmentConfig::confirmed()),
-                max_supported_transaction_version: Some(0),
-            },
-        )
+        .get_transaction_with_config(&sig.signature.parse().unwrap(), at_confirmed())
         .await
         .unwrap();
     assert_eq!(tx.slot, sig.slot);

@@ -5,14 +5,11 @@ use std::time::Duration;
 
 mod common;
 
-use common::{funded, mint_with_holder, raw, send, start, wait_confirmed};
-use databounty::instructions::BountyCreateArgs;
-use databounty_sdk::accounts;
+use common::{bounty_args, funded, raw, send, start, wait_confirmed, Poster};
 use databounty_sdk::events::{decode_event, is_event_instruction, DatabountyEvent};
 use databounty_sdk::{instructions as ix, pda};
 use serde_json::json;
 use solana_client::client_error::ClientErrorKind;
-use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_client::rpc_config::{RpcSendTransactionConfig, RpcTransactionConfig};
 use solana_client::rpc_request::RpcError as ClientRpcError;
 use solana_commitment_config::CommitmentConfig;
@@ -24,32 +21,6 @@ use solana_transaction_status_client_types::option_serializer::OptionSerializer;
 use solana_transaction_status_client_types::{
     EncodedTransaction, UiInstruction, UiMessage, UiTransactionEncoding,
 };
-
-fn bounty_args(now: i64, reviewers: Vec<Pubkey>, nonce: u64) -> BountyCreateArgs {
-    BountyCreateArgs {
-        dataset_id: [7u8; 32],
-        nonce,
-        metadata_uri: "ipfs://task".into(),
-        reward_per_submission: 1_000_000,
-        max_winners: 2,
-        reviewers,
-        quorum: 1,
-        submission_deadline: now + 3_600,
-        review_deadline: now + 7_200,
-        allow_permanent_delegate: false,
-        initial_funding: 5_000_000,
-        review_fee: 0,
-        submission_bond: 0,
-    }
-}
-
-async fn chain_time(client: &RpcClient) -> i64 {
-    let account = client
-        .get_account(&accounts::CLOCK_SYSVAR)
-        .await
-        .expect("clock sysvar");
-    accounts::chain_time(&account.data).expect("clock")
-}
 
 #[tokio::test]
 async fn cluster_info_methods() {
@@ -136,20 +107,11 @@ async fn cluster_info_methods() {
 #[tokio::test]
 async fn events_decode_from_get_transaction() {
     let (_chain, client) = start().await;
-    let payer = funded(&client).await;
-    let (mint, ata) = mint_with_holder(&client, &payer, &payer.pubkey()).await;
-    let now = chain_time(&client).await;
-    let args = bounty_args(now, vec![Pubkey::new_unique()], 0);
-    let bounty = pda::bounty(&payer.pubkey(), &args.dataset_id, 0);
-    let create = ix::bounty_create(
-        &payer.pubkey(),
-        &payer.pubkey(),
-        &mint,
-        &anchor_spl::token::ID,
-        Some(ata),
-        args,
-    );
-    let sig = send(&client, &[create], &payer, &[]).await;
+    let poster = Poster::new(&client).await;
+    let args = bounty_args(poster.now);
+    let bounty = pda::bounty(&poster.payer.pubkey(), &args.dataset_id, 0);
+    let create = poster.bounty_create(args);
+    let sig = send(&client, &[create], &poster.payer, &[]).await;
 
     for encoding in [UiTransactionEncoding::Json, UiTransactionEncoding::Base64] {
         let config = RpcTransactionConfig {

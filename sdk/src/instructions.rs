@@ -21,6 +21,42 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
     }
 }
 
+/// `accounts::$accounts` for a payout out of `$bounty`'s vault: the fields named, then
+/// those every payout lists alike: the vault, its `$mint` and `$token_program`, the
+/// associated token, system and memo programs, and the event CPI's accounts.
+macro_rules! payout_accounts {
+    ($accounts:ident { $($field:ident: $value:expr),* $(,)? }, $bounty:expr, $mint:expr, $token_program:expr) => {
+        accounts::$accounts {
+            $($field: $value,)*
+            vault: pda::vault($bounty),
+            mint: *$mint,
+            token_program: *$token_program,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: system_program::ID,
+            memo_program: MEMO_PROGRAM_ID,
+            event_authority: pda::event_authority(),
+            program: ID,
+        }
+    };
+}
+
+/// A payout instruction to `payee`: `accounts` get its destination (see
+/// [`payout_destination`]), and the payee signs when that is not its associated token
+/// account.
+fn payout<A: ToAccountMetas>(
+    payee: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    to: Option<Pubkey>,
+    accounts: impl FnOnce(Pubkey) -> A,
+    data: impl InstructionData,
+) -> Instruction {
+    let (to, signs) = payout_destination(payee, mint, token_program, to);
+    let mut ix = build(accounts(to), data);
+    mark_signer(&mut ix, payee, signs);
+    ix
+}
+
 /// `bounty_create`; `creator_token_account` is needed only for `args.initial_funding > 0`.
 pub fn bounty_create(
     payer: &Pubkey,
@@ -191,27 +227,22 @@ pub fn submission_release(
     token_program: &Pubkey,
     to: Option<Pubkey>,
 ) -> Instruction {
-    let (to, signs) = payout_destination(contributor, mint, token_program, to);
-    let mut ix = build(
-        accounts::SubmissionRelease {
-            payer: *payer,
-            bounty: *bounty,
-            submission: *submission,
-            vault: pda::vault(bounty),
-            mint: *mint,
-            contributor: *contributor,
-            contributor_token_account: to,
-            token_program: *token_program,
-            associated_token_program: anchor_spl::associated_token::ID,
-            system_program: system_program::ID,
-            memo_program: MEMO_PROGRAM_ID,
-            event_authority: pda::event_authority(),
-            program: ID,
-        },
-        instruction::SubmissionRelease {},
-    );
-    mark_signer(&mut ix, contributor, signs);
-    ix
+    let accounts = |to| {
+        payout_accounts!(
+            SubmissionRelease {
+                payer: *payer,
+                bounty: *bounty,
+                submission: *submission,
+                contributor: *contributor,
+                contributor_token_account: to,
+            },
+            bounty,
+            mint,
+            token_program
+        )
+    };
+    let data = instruction::SubmissionRelease {};
+    payout(contributor, mint, token_program, to, accounts, data)
 }
 
 /// The destination of a payout to `payee` and whether the payee must sign for it: only
@@ -261,26 +292,27 @@ pub fn bounty_refund(
     token_program: &Pubkey,
     to: Option<Pubkey>,
 ) -> Instruction {
-    let (to, signs) = payout_destination(creator, mint, token_program, to);
-    let mut ix = build(
-        accounts::BountyRefund {
-            payer: *payer,
-            bounty: *bounty,
-            vault: pda::vault(bounty),
-            mint: *mint,
-            creator: *creator,
-            creator_token_account: to,
-            token_program: *token_program,
-            associated_token_program: anchor_spl::associated_token::ID,
-            system_program: system_program::ID,
-            memo_program: MEMO_PROGRAM_ID,
-            event_authority: pda::event_authority(),
-            program: ID,
-        },
+    let accounts = |to| {
+        payout_accounts!(
+            BountyRefund {
+                payer: *payer,
+                bounty: *bounty,
+                creator: *creator,
+                creator_token_account: to,
+            },
+            bounty,
+            mint,
+            token_program
+        )
+    };
+    payout(
+        creator,
+        mint,
+        token_program,
+        to,
+        accounts,
         instruction::BountyRefund {},
-    );
-    mark_signer(&mut ix, creator, signs);
-    ix
+    )
 }
 
 /// `submission_close`, rent to `contributor`. An undecided submission that holds a bond
@@ -319,27 +351,23 @@ pub fn submission_close_returning_bond(
     token_program: &Pubkey,
     to: Option<Pubkey>,
 ) -> Instruction {
-    let (to, signs) = payout_destination(contributor, mint, token_program, to);
-    let mut ix = build(
-        accounts::SubmissionClose {
-            bounty: *bounty,
-            submission: *submission,
-            contributor: *contributor,
-            payer: Some(*payer),
-            vault: Some(pda::vault(bounty)),
-            mint: Some(*mint),
-            contributor_token_account: Some(to),
-            token_program: Some(*token_program),
-            associated_token_program: Some(anchor_spl::associated_token::ID),
-            system_program: Some(system_program::ID),
-            memo_program: Some(MEMO_PROGRAM_ID),
-            event_authority: pda::event_authority(),
-            program: ID,
-        },
-        instruction::SubmissionClose {},
-    );
-    mark_signer(&mut ix, contributor, signs);
-    ix
+    let accounts = |to| accounts::SubmissionClose {
+        bounty: *bounty,
+        submission: *submission,
+        contributor: *contributor,
+        payer: Some(*payer),
+        vault: Some(pda::vault(bounty)),
+        mint: Some(*mint),
+        contributor_token_account: Some(to),
+        token_program: Some(*token_program),
+        associated_token_program: Some(anchor_spl::associated_token::ID),
+        system_program: Some(system_program::ID),
+        memo_program: Some(MEMO_PROGRAM_ID),
+        event_authority: pda::event_authority(),
+        program: ID,
+    };
+    let data = instruction::SubmissionClose {};
+    payout(contributor, mint, token_program, to, accounts, data)
 }
 
 /// `review_fee_claim` for `reviewer`, cranked by `payer` (who pays for the reviewer's
@@ -353,26 +381,27 @@ pub fn review_fee_claim(
     token_program: &Pubkey,
     to: Option<Pubkey>,
 ) -> Instruction {
-    let (to, signs) = payout_destination(reviewer, mint, token_program, to);
-    let mut ix = build(
-        accounts::ReviewFeeClaim {
-            payer: *payer,
-            bounty: *bounty,
-            vault: pda::vault(bounty),
-            mint: *mint,
-            reviewer: *reviewer,
-            reviewer_token_account: to,
-            token_program: *token_program,
-            associated_token_program: anchor_spl::associated_token::ID,
-            system_program: system_program::ID,
-            memo_program: MEMO_PROGRAM_ID,
-            event_authority: pda::event_authority(),
-            program: ID,
-        },
+    let accounts = |to| {
+        payout_accounts!(
+            ReviewFeeClaim {
+                payer: *payer,
+                bounty: *bounty,
+                reviewer: *reviewer,
+                reviewer_token_account: to,
+            },
+            bounty,
+            mint,
+            token_program
+        )
+    };
+    payout(
+        reviewer,
+        mint,
+        token_program,
+        to,
+        accounts,
         instruction::ReviewFeeClaim {},
-    );
-    mark_signer(&mut ix, reviewer, signs);
-    ix
+    )
 }
 
 /// `bounty_extend`, signed by the creator: the new deadlines and winner count (none

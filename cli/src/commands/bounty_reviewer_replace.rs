@@ -4,12 +4,12 @@
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Result};
 use clap::Args;
-use databounty_sdk::{amount, instructions as ix};
+use databounty_sdk::instructions as ix;
 use serde_json::json;
 use solana_sdk::signature::Signer;
 
 use crate::client::Client;
-use crate::output::Output;
+use crate::output::{amount_note, Output};
 
 #[derive(Args)]
 #[command(group = clap::ArgGroup::new("slot").required(true))]
@@ -83,14 +83,9 @@ pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
         .get(index)
         .copied()
         .unwrap_or_default();
-    let claimed = if owed > 0 {
-        format!(
-            "\n  first paid {old} the {} in review fees owed",
-            amount::format(owed, mint.decimals)
-        )
-    } else {
-        String::new()
-    };
+    let claimed = amount_note(owed, mint.decimals, |owed| {
+        format!("\n  first paid {old} the {owed} in review fees owed")
+    });
     Ok(Output {
         text: format!(
             "reviewer slot {index} of {address}: {old} replaced by {} (generation {generation}); {old}'s votes on pending submissions no longer count{claimed}\n  signature {signature}",

@@ -4,10 +4,13 @@
 //! Commands split in two: [`LocalCommand`]s run on this machine alone and never build
 //! an RPC client; [`ChainCommand`]s read or write through one.
 
+use anchor_lang::prelude::Pubkey;
 use anyhow::Result;
 use clap::Subcommand;
+use databounty::state::{Bounty, Submission};
+use solana_sdk::instruction::Instruction;
 
-use crate::client::Client;
+use crate::client::{Client, MintInfo};
 use crate::config::Settings;
 use crate::output::Output;
 
@@ -134,4 +137,31 @@ impl ChainCommand {
             Self::List(command) => list::run(client, command).await,
         }
     }
+}
+
+/// An SDK builder of a payout from a submission's bounty to its contributor, cranked by a
+/// payer: `submission_release`, `submission_close_returning_bond`.
+type ContributorPayout =
+    fn(&Pubkey, &Pubkey, &Pubkey, &Pubkey, &Pubkey, &Pubkey, Option<Pubkey>) -> Instruction;
+
+/// `build` for the submission at `address`, cranked by `payer`, to `to` (`None`: the
+/// contributor's associated token account).
+fn payout_to_contributor(
+    build: ContributorPayout,
+    payer: &Pubkey,
+    address: &Pubkey,
+    submission: &Submission,
+    bounty: &Bounty,
+    mint: &MintInfo,
+    to: Option<Pubkey>,
+) -> Instruction {
+    build(
+        payer,
+        &submission.bounty,
+        address,
+        &submission.contributor,
+        &bounty.mint,
+        &mint.token_program,
+        to,
+    )
 }

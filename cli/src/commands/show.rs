@@ -244,7 +244,6 @@ fn submission_text(
     history: Result<&History, &anyhow::Error>,
     decimals: u8,
 ) -> String {
-    let tokens = |v: u64| amount::format(v, decimals);
     let mut text = format!(
         "submission {address} ({:?})\n  bounty {}\n  contributor {}\n  hash {}\n  votes: {} approve, {} reject",
         s.status,
@@ -254,6 +253,7 @@ fn submission_text(
         s.approval_count(),
         s.rejection_count()
     );
+    let tokens = |v: u64| amount::format(v, decimals);
     match history {
         Ok(h) if h.bond_posted > 0 => {
             text.push_str(&format!(

@@ -9,6 +9,7 @@ use databounty_sdk::{amount, instructions as ix};
 use serde_json::json;
 use solana_sdk::signature::Signer;
 
+use super::payout_to_contributor;
 use crate::client::Client;
 use crate::output::Output;
 
@@ -38,13 +39,13 @@ pub async fn run(
     let (instruction, bond_text) = if bond > 0 {
         let payer = client.settings.keypair()?;
         let (bounty, mint) = client.bounty_and_mint(&submission.bounty).await?;
-        let instruction = ix::submission_close_returning_bond(
+        let instruction = payout_to_contributor(
+            ix::submission_close_returning_bond,
             &payer.pubkey(),
-            &submission.bounty,
             &address,
-            &submission.contributor,
-            &bounty.mint,
-            &mint.token_program,
+            &submission,
+            &bounty,
+            &mint,
             None,
         );
         let text = format!("; bond of {} returned", amount::format(bond, mint.decimals));

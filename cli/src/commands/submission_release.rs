@@ -8,8 +8,9 @@ use databounty_sdk::{amount, instructions as ix};
 use serde_json::json;
 use solana_sdk::signature::Signer;
 
+use super::payout_to_contributor;
 use crate::client::Client;
-use crate::output::Output;
+use crate::output::{amount_note, Output};
 
 #[derive(Args)]
 pub struct ReleaseArgs {
@@ -36,13 +37,13 @@ pub async fn run(client: &Client, args: ReleaseArgs) -> Result<Output> {
         );
     }
     // The program creates the associated token account if missing, at the crank's cost.
-    let instruction = ix::submission_release(
+    let instruction = payout_to_contributor(
+        ix::submission_release,
         &payer.pubkey(),
-        &submission.bounty,
         &address,
-        &submission.contributor,
-        &bounty.mint,
-        &mint.token_program,
+        &submission,
+        &bounty,
+        &mint,
         to,
     );
     let to = to.unwrap_or(associated);
@@ -51,14 +52,9 @@ pub async fn run(client: &Client, args: ReleaseArgs) -> Result<Output> {
         .await?;
     // The same instruction returns the bond it held, right after the reward.
     let bond = submission.bond;
-    let bond_text = if bond > 0 {
-        format!(
-            "\n  returned its bond of {}",
-            amount::format(bond, mint.decimals)
-        )
-    } else {
-        String::new()
-    };
+    let bond_text = amount_note(bond, mint.decimals, |bond| {
+        format!("\n  returned its bond of {bond}")
+    });
     Ok(Output {
         text: format!(
             "paid {} to {} for {address}{bond_text}\n  signature {signature}",

@@ -6,20 +6,14 @@ import { after, before, test } from "node:test";
 import {
   address,
   airdropFactory,
-  appendTransactionMessageInstructions,
   createSolanaRpc,
   createSolanaRpcSubscriptions,
-  createTransactionMessage,
   generateKeyPairSigner,
   getBase64EncodedWireTransaction,
   getSignatureFromTransaction,
   isSolanaError,
   lamports,
-  pipe,
   sendAndConfirmTransactionFactory,
-  setTransactionMessageFeePayerSigner,
-  setTransactionMessageLifetimeUsingBlockhash,
-  signTransactionMessageWithSigners,
   SOLANA_ERROR__JSON_RPC__INVALID_PARAMS,
   SOLANA_ERROR__JSON_RPC__METHOD_NOT_FOUND,
   SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE,
@@ -28,6 +22,7 @@ import {
   type KeyPairSigner,
 } from "@solana/kit";
 import { getTransferSolInstruction } from "@solana-program/system";
+import { signedTransaction } from "./kit";
 import { startLocalnet, type Localnet } from "./localnet";
 
 let chain: Localnet;
@@ -49,14 +44,7 @@ before(async () => {
 after(() => chain?.stop());
 
 async function transfer(to: string, amount: bigint, commitment: "processed" | "confirmed" | "finalized" = "confirmed") {
-  const { value: blockhash } = await rpc.getLatestBlockhash({ commitment }).send();
-  const message = pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayerSigner(payer, m),
-    (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-    (m) => appendTransactionMessageInstructions([getTransferSolInstruction({ source: payer, destination: address(to), amount })], m),
-  );
-  return signTransactionMessageWithSigners(message);
+  return signedTransaction(rpc, payer, [getTransferSolInstruction({ source: payer, destination: address(to), amount })], commitment);
 }
 
 test("the basic methods answer as @solana/kit expects", async () => {

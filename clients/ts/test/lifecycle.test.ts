@@ -6,20 +6,14 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
   airdropFactory,
-  appendTransactionMessageInstructions,
   createSolanaRpc,
   createSolanaRpcSubscriptions,
-  createTransactionMessage,
   generateKeyPairSigner,
   getBase58Decoder,
   getSignatureFromTransaction,
   isSolanaError,
   lamports,
-  pipe,
   sendAndConfirmTransactionFactory,
-  setTransactionMessageFeePayerSigner,
-  setTransactionMessageLifetimeUsingBlockhash,
-  signTransactionMessageWithSigners,
   SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM,
   SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE,
   type Address,
@@ -71,6 +65,7 @@ import {
   termsHash,
 } from "../src/index";
 import * as client from "../src/index";
+import { signedTransaction } from "./kit";
 import { startLocalnet, type Localnet } from "./localnet";
 
 /** `DATABOUNTY_ERROR__ALREADY_ATTESTED` → `AlreadyAttested`: the generated name of `code`. */
@@ -108,16 +103,22 @@ function connect() {
   const airdrop = airdropFactory({ rpc, rpcSubscriptions });
 
   async function send(payer: TransactionSigner, instructions: Instruction[]): Promise<Signature> {
-    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: "confirmed" }).send();
-    const message = pipe(
-      createTransactionMessage({ version: 0 }),
-      (m) => setTransactionMessageFeePayerSigner(payer, m),
-      (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-      (m) => appendTransactionMessageInstructions(instructions, m),
-    );
-    const signed = await signTransactionMessageWithSigners(message);
+    const signed = await signedTransaction(rpc, payer, instructions);
     await sendAndConfirm(signed, { commitment: "confirmed" });
     return getSignatureFromTransaction(signed);
+  }
+  /** `count` new keys, each with 2 SOL. */
+  async function funded(count: number): Promise<TransactionSigner[]> {
+    const keys = await Promise.all(Array.from({ length: count }, () => generateKeyPairSigner()));
+    for (const who of keys) {
+      await airdrop({ recipientAddress: who.address, lamports: lamports(2_000_000_000n), commitment: "confirmed" });
+    }
+    return keys;
+  }
+  /** The chain's clock: the time of its latest confirmed block. */
+  async function now(): Promise<bigint> {
+    const slot = await rpc.getSlot({ commitment: "confirmed" }).send();
+    return BigInt((await rpc.getBlockTime(slot).send()) ?? BigInt(Math.floor(Date.now() / 1000)));
   }
   async function events(signature: Signature) {
     const tx = await rpc
@@ -131,7 +132,70 @@ function connect() {
     const { value } = await rpc.getTokenAccountBalance(ata, { commitment: "confirmed" }).send();
     return BigInt(value.amount);
   }
-  return { rpc, send, events, airdrop, balance };
+  /** `creator` creates and funds a bounty (see `bountyCreate`) on the chain's clock: its address and the signature. */
+  async function createBounty(accounts: Poster, terms: BountyTerms) {
+    const bounty = await findBountyPda(accounts.creator.address, terms.datasetId, 0n);
+    const signature = await send(accounts.creator, [await bountyCreate({ ...accounts, bounty, now: await now() }, terms)]);
+    return { bounty, signature };
+  }
+  return { rpc, send, events, funded, createBounty, balance };
+}
+
+/** The accounts every instruction's event CPI names. */
+async function eventAccounts() {
+  return { eventAuthority: await findEventAuthorityPda(), program: DATABOUNTY_PROGRAM_ADDRESS };
+}
+
+/** Who creates a bounty, with what, and who reviews it. */
+type Poster = { creator: TransactionSigner; mint: Address; creatorTokenAccount: Address; reviewer: Address };
+/** What the two bounties of these tests set differently. */
+type BountyTerms = { datasetId: Uint8Array; metadataUri: string; maxWinners: number; reviewFee: bigint; submissionBond: bigint };
+
+/**
+ * `bounty_create` at `bounty` by `creator`, funded with 10 tokens from `creatorTokenAccount`:
+ * 2 tokens per winner, `reviewer` deciding alone, deadlines an hour and two hours after
+ * `now`. `terms` names the rest.
+ */
+async function bountyCreate(accounts: Poster & { bounty: Address; now: bigint }, terms: BountyTerms) {
+  const { creator, bounty, mint, creatorTokenAccount, reviewer, now } = accounts;
+  return getBountyCreateInstructionAsync({
+    ...(await eventAccounts()),
+    payer: creator,
+    creator,
+    bounty,
+    mint,
+    creatorTokenAccount,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+    nonce: 0n,
+    rewardPerSubmission: 2_000_000n,
+    reviewers: [reviewer],
+    quorum: 1,
+    submissionDeadline: now + 3600n,
+    reviewDeadline: now + 7200n,
+    allowPermanentDelegate: false,
+    initialFunding: 10_000_000n,
+    ...terms,
+  });
+}
+
+/** `reviewer`'s approval of a submission. */
+async function approval(reviewer: TransactionSigner, bounty: Address, work: { submission: Address; hash: Uint8Array }) {
+  return getSubmissionAttestInstruction({ ...(await eventAccounts()), reviewer, bounty, ...work, approve: true, reasonCode: 0, reasonUri: null });
+}
+
+/** `submission_release` cranked by `payer`, paying `contributor`'s associated token account. */
+async function release(payer: TransactionSigner, bounty: Address, submission: Address, mint: Address, contributor: Address) {
+  const [contributorTokenAccount] = await findAssociatedTokenPda({ owner: contributor, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  return getSubmissionReleaseInstructionAsync({
+    ...(await eventAccounts()),
+    payer,
+    bounty,
+    submission,
+    mint,
+    contributor,
+    contributorTokenAccount,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+  });
 }
 
 /** A test token with 6 decimals whose authority is `authority`. */
@@ -155,53 +219,20 @@ async function mintTo(send: ReturnType<typeof connect>["send"], authority: Trans
 }
 
 test("a bounty from creation to payout through the generated client", async () => {
-  const { rpc, send, events, airdrop } = connect();
+  const { rpc, send, events, funded, createBounty } = connect();
 
-  const [creator, contributor, reviewer, mint] = await Promise.all([
-    generateKeyPairSigner(),
-    generateKeyPairSigner(),
-    generateKeyPairSigner(),
-    generateKeyPairSigner(),
-  ]);
-  for (const who of [creator, contributor, reviewer]) {
-    await airdrop({ recipientAddress: who.address, lamports: lamports(2_000_000_000n), commitment: "confirmed" });
-  }
+  const [creator, contributor, reviewer] = await funded(3);
+  const mint = await generateKeyPairSigner();
 
   // A test token: 6 decimals, 1000 tokens to the creator.
   await createMint(send, rpc, creator, mint);
   const creatorAta = await mintTo(send, creator, mint.address, creator.address, 1_000_000_000n);
 
   // Create and fund a bounty: 2 tokens per accepted submission, one reviewer.
-  const { value: slot } = { value: await rpc.getSlot({ commitment: "confirmed" }).send() };
-  const now = BigInt((await rpc.getBlockTime(slot).send()) ?? BigInt(Math.floor(Date.now() / 1000)));
-  const datasetId = new Uint8Array(32).fill(7);
-  const bounty = await findBountyPda(creator.address, datasetId, 0n);
-  const eventAuthority = await findEventAuthorityPda();
-  const common = { eventAuthority, program: DATABOUNTY_PROGRAM_ADDRESS };
-  const created = await send(creator, [
-    await getBountyCreateInstructionAsync({
-      ...common,
-      payer: creator,
-      creator,
-      bounty,
-      mint: mint.address,
-      creatorTokenAccount: creatorAta,
-      tokenProgram: TOKEN_PROGRAM_ADDRESS,
-      datasetId,
-      nonce: 0n,
-      metadataUri: "ipfs://guidelines",
-      rewardPerSubmission: 2_000_000n,
-      maxWinners: 3,
-      reviewers: [reviewer.address],
-      quorum: 1,
-      submissionDeadline: now + 3600n,
-      reviewDeadline: now + 7200n,
-      allowPermanentDelegate: false,
-      initialFunding: 10_000_000n,
-      reviewFee: 0n,
-      submissionBond: 0n,
-    }),
-  ]);
+  const { bounty, signature: created } = await createBounty(
+    { creator, mint: mint.address, creatorTokenAccount: creatorAta, reviewer: reviewer.address },
+    { datasetId: new Uint8Array(32).fill(7), metadataUri: "ipfs://guidelines", maxWinners: 3, reviewFee: 0n, submissionBond: 0n },
+  );
   const [createdEvent] = pick(await events(created), getBountyCreatedDecoder());
   assert.equal(createdEvent.bounty, bounty);
   let account = await fetchBounty(rpc, bounty, { commitment: "confirmed" });
@@ -210,6 +241,7 @@ test("a bounty from creation to payout through the generated client", async () =
   assert.deepEqual(account.data.reviewers, [reviewer.address]);
 
   // A contributor registers the hash of its data.
+  const common = await eventAccounts();
   const digest = new Uint8Array(32).fill(1);
   const hash = submissionHash(bounty, contributor.address, digest);
   const submission = await findSubmissionPda(bounty, contributor.address, hash);
@@ -228,14 +260,14 @@ test("a bounty from creation to payout through the generated client", async () =
   assert.equal(submittedEvent.submission, submission);
 
   // The reviewer approves: quorum reached, the reward is reserved.
-  const attest = getSubmissionAttestInstruction({ ...common, reviewer, bounty, submission, hash, approve: true, reasonCode: 0, reasonUri: null });
+  const attest = await approval(reviewer, bounty, { submission, hash });
   const attested = await send(reviewer, [attest]);
   const [accepted] = pick(await events(attested), getSubmissionAcceptedDecoder());
   assert.equal(accepted.submission, submission);
   assert.equal((await fetchSubmission(rpc, submission, { commitment: "confirmed" })).data.status, SubmissionStatus.Accepted);
 
   // A second vote is refused: the error comes back by name and message.
-  await assert.rejects(send(reviewer, [getSubmissionAttestInstruction({ ...common, reviewer, bounty, submission, hash, approve: true, reasonCode: 0, reasonUri: null })]), (err: unknown) => {
+  await assert.rejects(send(reviewer, [await approval(reviewer, bounty, { submission, hash })]), (err: unknown) => {
     assert.ok(isSolanaError(err, SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE), String(err));
     const logs = (err.context as { logs?: string[] }).logs ?? [];
     // The code, from the transaction error; its name and message, from the logs and the client.
@@ -253,21 +285,10 @@ test("a bounty from creation to payout through the generated client", async () =
 
   // Anyone cranks the payout; it lands in the contributor's associated token account,
   // created on the way (the crank pays its rent).
-  const [contributorAta] = await findAssociatedTokenPda({ owner: contributor.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
-  const released = await send(creator, [
-    await getSubmissionReleaseInstructionAsync({
-      ...common,
-      payer: creator,
-      bounty,
-      submission,
-      mint: mint.address,
-      contributor: contributor.address,
-      contributorTokenAccount: contributorAta,
-      tokenProgram: TOKEN_PROGRAM_ADDRESS,
-    }),
-  ]);
+  const released = await send(creator, [await release(creator, bounty, submission, mint.address, contributor.address)]);
   const [paid] = pick(await events(released), getSubmissionPaidDecoder());
   assert.equal(paid.submission, submission);
+  const [contributorAta] = await findAssociatedTokenPda({ owner: contributor.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
   const { value: balance } = await rpc.getTokenAccountBalance(contributorAta, { commitment: "confirmed" }).send();
   assert.equal(balance.amount, "2000000");
 
@@ -285,55 +306,24 @@ test("a bounty from creation to payout through the generated client", async () =
 });
 
 test("fair work through the generated client: review fees, bonds and a rejection's reason", async () => {
-  const { rpc, send, events, airdrop, balance } = connect();
-  const [creator, good, junk, reviewer, mint] = await Promise.all([
-    generateKeyPairSigner(),
-    generateKeyPairSigner(),
-    generateKeyPairSigner(),
-    generateKeyPairSigner(),
-    generateKeyPairSigner(),
-  ]);
-  for (const who of [creator, good, junk, reviewer]) {
-    await airdrop({ recipientAddress: who.address, lamports: lamports(2_000_000_000n), commitment: "confirmed" });
-  }
+  const { rpc, send, events, funded, createBounty, balance } = connect();
+  const [creator, good, junk, reviewer] = await funded(4);
+  const mint = await generateKeyPairSigner();
   await createMint(send, rpc, creator, mint);
   const creatorAta = await mintTo(send, creator, mint.address, creator.address, 100_000_000n);
   // Each contributor holds 5 tokens: the bond of 0.5 comes out of them.
   for (const who of [good, junk]) await mintTo(send, creator, mint.address, who.address, 5_000_000n);
 
   // 2 per winner, 0.1 per agreeing vote, a bond of 0.5; one reviewer decides alone.
-  const now = BigInt((await rpc.getBlockTime(await rpc.getSlot({ commitment: "confirmed" }).send()).send()) ?? BigInt(Math.floor(Date.now() / 1000)));
-  const datasetId = new Uint8Array(32).fill(9);
-  const bounty = await findBountyPda(creator.address, datasetId, 0n);
-  const [vault] = await findVaultPda({ bounty });
-  const common = { eventAuthority: await findEventAuthorityPda(), program: DATABOUNTY_PROGRAM_ADDRESS };
-  const created = await send(creator, [
-    await getBountyCreateInstructionAsync({
-      ...common,
-      payer: creator,
-      creator,
-      bounty,
-      mint: mint.address,
-      creatorTokenAccount: creatorAta,
-      tokenProgram: TOKEN_PROGRAM_ADDRESS,
-      datasetId,
-      nonce: 0n,
-      metadataUri: "ipfs://fair-work",
-      rewardPerSubmission: 2_000_000n,
-      maxWinners: 2,
-      reviewers: [reviewer.address],
-      quorum: 1,
-      submissionDeadline: now + 3600n,
-      reviewDeadline: now + 7200n,
-      allowPermanentDelegate: false,
-      initialFunding: 10_000_000n,
-      reviewFee: 100_000n,
-      submissionBond: 500_000n,
-    }),
-  ]);
+  const { bounty, signature: created } = await createBounty(
+    { creator, mint: mint.address, creatorTokenAccount: creatorAta, reviewer: reviewer.address },
+    { datasetId: new Uint8Array(32).fill(9), metadataUri: "ipfs://fair-work", maxWinners: 2, reviewFee: 100_000n, submissionBond: 500_000n },
+  );
   const [createdEvent] = pick(await events(created), getBountyCreatedDecoder());
   assert.equal(createdEvent.reviewFee, 100_000n);
   assert.equal(createdEvent.submissionBond, 500_000n);
+  const [vault] = await findVaultPda({ bounty });
+  const common = await eventAccounts();
   const terms = termsHash((await fetchBounty(rpc, bounty, { commitment: "confirmed" })).data);
 
   // Each contributor registers a hash and posts the bond through the optional accounts.
@@ -384,20 +374,8 @@ test("fair work through the generated client: review fees, bonds and a rejection
   assert.deepEqual([junkAccount.data.bond, junkAccount.data.rejectionReasons], [0n, [4]]);
 
   // The good work is accepted and released: reward and bond back (5 − 0.5 + 2 + 0.5).
-  await send(reviewer, [getSubmissionAttestInstruction({ ...common, reviewer, bounty, ...goodWork, approve: true, reasonCode: 0, reasonUri: null })]);
-  const [goodAta] = await findAssociatedTokenPda({ owner: good.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
-  const released = await send(creator, [
-    await getSubmissionReleaseInstructionAsync({
-      ...common,
-      payer: creator,
-      bounty,
-      submission: goodWork.submission,
-      mint: mint.address,
-      contributor: good.address,
-      contributorTokenAccount: goodAta,
-      tokenProgram: TOKEN_PROGRAM_ADDRESS,
-    }),
-  ]);
+  await send(reviewer, [await approval(reviewer, bounty, goodWork)]);
+  const released = await send(creator, [await release(creator, bounty, goodWork.submission, mint.address, good.address)]);
   const [returned] = pick(await events(released), getSubmissionBondReturnedDecoder());
   assert.equal(returned.amount, 500_000n);
   assert.equal(await balance(good.address, mint.address), 7_000_000n);

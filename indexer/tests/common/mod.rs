@@ -1,15 +1,21 @@
 //! A lifecycle on the local chain for the indexer's tests: two bounties, three
 //! contributors (paid, rejected, still pending), three reviewers, a cancel and a refund.
+//! Also what the tests share around it: sources over the chain (and one that shows a
+//! fork switch), a pass, the database's tables emptied and counted.
 
 #![allow(dead_code)]
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::db::{Checkpoint, Db, Writer};
+use databounty_indexer::decoder::TransactionUpdate;
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{run_once, PipelineConfig, PipelineError, Stop};
-use databounty_indexer::source::Source;
+use databounty_indexer::source::{
+    Backoff, BlockCheck, RpcSource, SignatureInfo, Source, SourceError, TxStatus,
+};
 use databounty_localnet::{Localnet, LocalnetConfig};
 use databounty_sdk::hash::submission_hash;
 use databounty_sdk::{accounts, instructions as ix, pda};
@@ -19,6 +25,7 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::Transaction;
+use sqlx::PgPool;
 
 pub mod proxy;
 
@@ -51,8 +58,202 @@ pub async fn index<S: Source>(
     run_once(source, &mut writer, config, metrics, &Stop::never()).await
 }
 
+/// One pass over everything the chain has finalized.
+pub async fn index_finalized(
+    chain: &Chain,
+    db: &Db,
+    config: &PipelineConfig,
+) -> Result<usize, PipelineError> {
+    let source = chain.source(CommitmentConfig::finalized());
+    index(&source, db, config, &Metrics::default()).await
+}
+
+/// A chain that has run the lifecycle and finalized it, and a database to index it into.
+pub async fn finalized_lifecycle(pool: &PgPool) -> (Chain, Lifecycle, Db) {
+    let chain = Chain::start().await;
+    let life = chain.run_lifecycle().await;
+    chain.wait_finalized().await;
+    (chain, life, Db::from_pool(pool.clone()))
+}
+
+/// A source reading the program's transactions from the node at `url`.
+pub fn rpc_source(url: &str, commitment: CommitmentConfig, metrics: Metrics) -> RpcSource {
+    RpcSource::new(url, databounty::ID, commitment, metrics)
+}
+
+/// Three attempts a few milliseconds apart: a source that cannot succeed fails at once.
+pub fn quick_retries() -> Backoff {
+    Backoff {
+        attempts: 3,
+        base: Duration::from_millis(1),
+        max: Duration::from_millis(5),
+    }
+}
+
+/// A node that answers every request with the HTML error page `page`: its URL.
+pub async fn garbage_rpc(page: &'static str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(move || async move { page });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+/// A number the query `sql` (a `count(*)`) returns.
+pub async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await
+        .expect("count")
+}
+
+/// The tables of the program's accounts, a row per bounty and per submission.
+pub const ACCOUNT_TABLES: [&str; 2] = ["bounties", "submissions"];
+
+/// The state's ledgers: votes and token movements.
+pub const LEDGER_TABLES: [&str; 4] = ["attestations", "fundings", "payouts", "refunds"];
+
+/// The state's running totals.
+pub const TOTAL_TABLES: [&str; 4] = [
+    "contributor_totals",
+    "reviewer_totals",
+    "bounty_quorum",
+    "dataset_totals",
+];
+
+/// Empties the log, the quarantine and every state table: the next pass reads the whole
+/// history again.
+pub async fn empty_tables(pool: &PgPool) {
+    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+/// What a [`Forked`] source says of its one transaction once it has listed it.
+#[derive(Clone, Copy)]
+pub enum Fork {
+    /// It landed again in the next slot: its first slot's fork was dropped.
+    Relanded,
+    /// It never finalized, its fork abandoned: the node lists it no more and has no status
+    /// for it, and the finalized block at its slot says `block` of it (every other
+    /// transaction is in its block).
+    Dropped { block: BlockCheck },
+}
+
+/// The node as a fork switch shows it: the first listing is as `inner` says, with
+/// nothing final yet, so that the first pass reads everything at `confirmed`; from the
+/// next listing on, `signature` is as `fork` says.
+pub struct Forked<'a> {
+    inner: &'a RpcSource,
+    signature: String,
+    fork: Fork,
+    listed: AtomicBool,
+}
+
+impl<'a> Forked<'a> {
+    pub fn new(inner: &'a RpcSource, signature: String, fork: Fork) -> Self {
+        Self {
+            inner,
+            signature,
+            fork,
+            listed: AtomicBool::new(false),
+        }
+    }
+
+    fn listed(&self) -> bool {
+        self.listed.load(Ordering::SeqCst)
+    }
+}
+
+impl Source for Forked<'_> {
+    async fn new_signatures(
+        &self,
+        after: Option<&Checkpoint>,
+    ) -> Result<Vec<SignatureInfo>, SourceError> {
+        let listed = self.inner.new_signatures(after).await?;
+        if !self.listed.swap(true, Ordering::SeqCst) {
+            return Ok(listed);
+        }
+        match self.fork {
+            // Its fork is gone: it is listed no more.
+            Fork::Dropped { .. } => Ok(listed
+                .into_iter()
+                .filter(|s| s.signature != self.signature)
+                .collect()),
+            // The node lists it one slot later, where it landed again.
+            Fork::Relanded => {
+                let mut moved: Vec<SignatureInfo> = listed
+                    .into_iter()
+                    .map(|mut s| {
+                        if s.signature == self.signature {
+                            s.slot += 1;
+                        }
+                        s
+                    })
+                    .collect();
+                moved.sort_by_key(|s| s.slot);
+                databounty_indexer::source::order_listing(moved.into_iter().rev().collect(), after)
+            }
+        }
+    }
+    async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
+        self.inner.transaction(signature).await
+    }
+    /// Nothing is final at the first pass, so everything is read at `confirmed`.
+    async fn slots(&self) -> Result<(u64, u64), SourceError> {
+        let (head, finalized) = self.inner.slots().await?;
+        Ok((head, if self.listed() { finalized } else { 0 }))
+    }
+    async fn statuses(&self, signatures: &[String]) -> Result<Vec<Option<TxStatus>>, SourceError> {
+        let mut statuses = self.inner.statuses(signatures).await?;
+        for (signature, status) in signatures.iter().zip(&mut statuses) {
+            if *signature != self.signature {
+                continue;
+            }
+            match self.fork {
+                Fork::Dropped { .. } => *status = None,
+                Fork::Relanded if self.listed() => {
+                    if let Some(status) = status {
+                        status.slot += 1;
+                    }
+                }
+                Fork::Relanded => {}
+            }
+        }
+        Ok(statuses)
+    }
+    async fn block_check(&self, slot: u64, signature: &str) -> Result<BlockCheck, SourceError> {
+        match self.fork {
+            Fork::Dropped { block } if *signature == self.signature => Ok(block),
+            Fork::Dropped { .. } => Ok(BlockCheck::Contains),
+            Fork::Relanded => self.inner.block_check(slot, signature).await,
+        }
+    }
+}
+
+/// Bounty terms for tests: the reviewers at quorum two, three winners of `reward` each,
+/// funded with 10 tokens, deadlines from the chain's clock `now`, no fee and no bond.
+pub fn terms(reviewers: &[Keypair], now: i64, nonce: u64, reward: u64) -> BountyCreateArgs {
+    BountyCreateArgs {
+        dataset_id: [7u8; 32],
+        nonce,
+        metadata_uri: "ipfs://terms".into(),
+        reward_per_submission: reward,
+        max_winners: 3,
+        reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
+        quorum: 2,
+        submission_deadline: now + 3_600,
+        review_deadline: now + 7_200,
+        allow_permanent_delegate: false,
+        initial_funding: 10_000_000,
+        review_fee: 0,
+        submission_bond: 0,
+    }
+}
+
 /// The stored checkpoint of the test source.
-pub async fn checkpoint(pool: &sqlx::PgPool) -> Option<Checkpoint> {
+pub async fn checkpoint(pool: &PgPool) -> Option<Checkpoint> {
     let row: Option<(String, i64, i32)> =
         sqlx::query_as("SELECT signature, slot, tx_index FROM checkpoints")
             .fetch_optional(pool)
@@ -93,6 +294,11 @@ impl Chain {
         let rpc =
             RpcClient::new_with_commitment(localnet.url.clone(), CommitmentConfig::confirmed());
         Self { localnet, rpc }
+    }
+
+    /// A source reading this chain at `commitment`.
+    pub fn source(&self, commitment: CommitmentConfig) -> RpcSource {
+        rpc_source(&self.localnet.url, commitment, Metrics::default())
     }
 
     pub async fn funded(&self) -> Keypair {
@@ -279,8 +485,58 @@ impl Chain {
         .await
     }
 
-    pub async fn run_lifecycle(&self) -> Lifecycle {
+    /// `creator` creates a bounty on `args`, funded from `creator_ata`, its account of
+    /// the SPL Token `mint`.
+    pub async fn create_bounty(
+        &self,
+        creator: &Keypair,
+        mint: &Pubkey,
+        creator_ata: Pubkey,
+        args: BountyCreateArgs,
+    ) -> Signature {
         let program = anchor_spl::token::ID;
+        let key = creator.pubkey();
+        let create = ix::bounty_create(&key, &key, mint, &program, Some(creator_ata), args);
+        self.send(&[create], creator, &[]).await
+    }
+
+    /// Each of `reviewers` approves a submission.
+    pub async fn approve(
+        &self,
+        reviewers: &[Keypair],
+        bounty: &Pubkey,
+        submission: &Pubkey,
+        hash: [u8; 32],
+    ) {
+        for reviewer in reviewers {
+            self.vote(reviewer, bounty, submission, hash, true).await;
+        }
+    }
+
+    /// `creator` cancels `bounty` and has what is left refunded to `creator_ata`.
+    pub async fn cancel_and_refund(
+        &self,
+        creator: &Keypair,
+        bounty: &Pubkey,
+        mint: &Pubkey,
+        creator_ata: Pubkey,
+    ) -> [Signature; 2] {
+        let (key, program) = (creator.pubkey(), anchor_spl::token::ID);
+        let cancel = ix::bounty_cancel(&key, bounty);
+        let refund = ix::bounty_refund(&key, bounty, &key, mint, &program, Some(creator_ata));
+        [
+            self.send(&[cancel], creator, &[]).await,
+            self.send(&[refund], creator, &[]).await,
+        ]
+    }
+
+    /// `creator` closes the emptied `bounty`.
+    pub async fn close_bounty(&self, creator: &Keypair, bounty: &Pubkey, mint: &Pubkey) {
+        let close = ix::bounty_close(&creator.pubkey(), bounty, mint, &anchor_spl::token::ID);
+        self.send(&[close], creator, &[]).await;
+    }
+
+    pub async fn run_lifecycle(&self) -> Lifecycle {
         let creator = self.funded().await;
         let (mint, creator_ata, signature) = self.token(&creator).await;
         let mut signatures = vec![signature];
@@ -292,31 +548,14 @@ impl Chain {
         let reward = 2_000_000;
         let args = |nonce, funding| BountyCreateArgs {
             dataset_id: [9u8; 32],
-            nonce,
             metadata_uri: "ipfs://guidelines".into(),
-            reward_per_submission: reward,
-            max_winners: 3,
-            reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
-            quorum: 2,
-            submission_deadline: now + 3_600,
-            review_deadline: now + 7_200,
-            allow_permanent_delegate: false,
             initial_funding: funding,
-            review_fee: 0,
-            submission_bond: 0,
+            ..terms(&reviewers, now, nonce, reward)
         };
-        let create = |nonce, funding| {
-            ix::bounty_create(
-                &creator.pubkey(),
-                &creator.pubkey(),
-                &mint,
-                &program,
-                Some(creator_ata),
-                args(nonce, funding),
-            )
-        };
-        signatures.push(self.send(&[create(0, 10_000_000)], &creator, &[]).await);
-        signatures.push(self.send(&[create(1, 5_000_000)], &creator, &[]).await);
+        for (nonce, funding) in [(0, 10_000_000), (1, 5_000_000)] {
+            let create = self.create_bounty(&creator, &mint, creator_ata, args(nonce, funding));
+            signatures.push(create.await);
+        }
         let bounty = pda::bounty(&creator.pubkey(), &[9u8; 32], 0);
         let cancelled_bounty = pda::bounty(&creator.pubkey(), &[9u8; 32], 1);
 
@@ -325,38 +564,12 @@ impl Chain {
         let mut hashes = Vec::new();
         for content in [&b"alice"[..], b"bob", b"carol"] {
             let who = self.funded().await;
-            let digest = databounty_sdk::hash::reader_digest(content, |_| {}).unwrap();
-            let hash = submission_hash(&bounty, &who.pubkey(), &digest);
-            signatures.push(
-                self.send(
-                    &[ix::submission_create(
-                        &who.pubkey(),
-                        &bounty,
-                        hash,
-                        None,
-                        databounty_sdk::hash::bounty_terms(
-                            &self.rpc.get_account_data(&bounty).await.unwrap(),
-                        )
-                        .unwrap(),
-                    )],
-                    &who,
-                    &[],
-                )
-                .await,
-            );
-            submissions.push(pda::submission(&bounty, &who.pubkey(), &hash));
+            let (submission, hash, signature) = self.submit(&who, &bounty, content, None).await;
+            signatures.push(signature);
+            submissions.push(submission);
             hashes.push(hash);
             contributors.push(who);
         }
-        let vote = |r: usize, s: usize, approve: bool| {
-            ix::submission_attest(
-                &reviewers[r].pubkey(),
-                &bounty,
-                &submissions[s],
-                hashes[s],
-                approve,
-            )
-        };
         // Alice: two approvals -> accepted, then paid. Bob: one yes, two no -> rejected.
         // Carol: one approval, still pending.
         for (r, s, approve) in [
@@ -367,57 +580,17 @@ impl Chain {
             (2, 1, false),
             (2, 2, true),
         ] {
-            signatures.push(self.send(&[vote(r, s, approve)], &reviewers[r], &[]).await);
+            let (reviewer, submission) = (&reviewers[r], &submissions[s]);
+            let vote = self.vote(reviewer, &bounty, submission, hashes[s], approve);
+            signatures.push(vote.await);
         }
-        let alice_ata = accounts::ata(&contributors[0].pubkey(), &mint, &program);
-        signatures.push(
-            self.send(
-                &[
-                    accounts::create_ata_ix(
-                        &creator.pubkey(),
-                        &contributors[0].pubkey(),
-                        &mint,
-                        &program,
-                    ),
-                    ix::submission_release(
-                        &creator.pubkey(),
-                        &bounty,
-                        &submissions[0],
-                        &contributors[0].pubkey(),
-                        &mint,
-                        &program,
-                        Some(alice_ata),
-                    ),
-                ],
-                &creator,
-                &[],
-            )
-            .await,
-        );
+        let alice = contributors[0].pubkey();
+        let release = self.release(&creator, &bounty, &submissions[0], &mint, &alice);
+        signatures.push(release.await);
         // The second bounty is cancelled and refunded.
-        signatures.push(
-            self.send(
-                &[ix::bounty_cancel(&creator.pubkey(), &cancelled_bounty)],
-                &creator,
-                &[],
-            )
-            .await,
-        );
-        signatures.push(
-            self.send(
-                &[ix::bounty_refund(
-                    &creator.pubkey(),
-                    &cancelled_bounty,
-                    &creator.pubkey(),
-                    &mint,
-                    &program,
-                    Some(creator_ata),
-                )],
-                &creator,
-                &[],
-            )
-            .await,
-        );
+        let cancel_and_refund =
+            self.cancel_and_refund(&creator, &cancelled_bounty, &mint, creator_ata);
+        signatures.extend(cancel_and_refund.await);
         Lifecycle {
             mint,
             creator,
