@@ -23,10 +23,8 @@ use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline;
 use databounty_indexer::source::{RpcSource, Source};
-use databounty_localnet::{Localnet, LocalnetConfig};
 use databounty_sdk::{instructions as ix, pda};
 use futures::StreamExt;
-use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
@@ -177,24 +175,11 @@ async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
 
 #[tokio::main]
 async fn main() {
-    let Ok(base) = std::env::var("DATABASE_URL") else {
-        eprintln!("set DATABASE_URL to a Postgres server (a database is created for the run)");
-        std::process::exit(2);
-    };
+    let base = figures::server_url();
     let total = figures::setting("BENCH_TRANSACTIONS", 10_000);
     let concurrency = figures::setting("BENCH_CONCURRENCY", 8);
     let repeats = figures::setting("BENCH_REPEATS", 3).max(1);
-    let localnet = Localnet::start(LocalnetConfig {
-        bind: "127.0.0.1:0".parse().expect("address"),
-        slot_time: Duration::from_millis(50),
-        finality_slots: 3,
-    })
-    .await
-    .expect("local chain");
-    let chain = common::Chain {
-        rpc: RpcClient::new_with_commitment(localnet.url.clone(), CommitmentConfig::confirmed()),
-        localnet,
-    };
+    let chain = common::Chain::start_with(Duration::from_millis(50), 3).await;
     let creator = chain.funded().await;
     let (mint, ata, _) = chain.token(&creator).await;
     let reviewers: Vec<Keypair> = (0..3).map(|_| Keypair::new()).collect();

@@ -417,10 +417,7 @@ async fn row_counts(url: &str) -> Vec<i64> {
 
 #[tokio::main]
 async fn main() {
-    let Ok(base) = std::env::var("DATABASE_URL") else {
-        eprintln!("set DATABASE_URL to a Postgres server (a database is created per variant)");
-        std::process::exit(2);
-    };
+    let base = figures::server_url();
     let events = figures::setting("BENCH_EVENTS", 50_000);
     let batch = figures::setting("BENCH_BATCH", 500).max(1);
     let repeats = figures::setting("BENCH_REPEATS", 3).max(1);

@@ -23,20 +23,15 @@ use databounty_indexer::db::{Db, MIGRATOR};
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, PipelineConfig, Stop};
 use databounty_indexer::source::RpcSource;
-use databounty_localnet::{Localnet, LocalnetConfig};
 use databounty_sdk::{accounts, instructions as ix, pda};
 use serde_json::Value;
-use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::Signer;
 use solana_sdk::transaction::Transaction;
 
 #[tokio::main]
 async fn main() {
-    let Ok(base) = std::env::var("DATABASE_URL") else {
-        eprintln!("set DATABASE_URL to a Postgres server (a database is created for the run)");
-        std::process::exit(2);
-    };
+    let base = figures::server_url();
     let tps = figures::setting("BENCH_TPS", 20).max(1);
     let seconds = figures::setting("BENCH_SECONDS", 30).max(1);
     let name = "databounty_bench_latency";
@@ -44,17 +39,7 @@ async fn main() {
     let db = Db::connect(&url).await.expect("connect");
     MIGRATOR.run(&db.pool).await.expect("migrate");
 
-    let localnet = Localnet::start(LocalnetConfig {
-        bind: "127.0.0.1:0".parse().expect("address"),
-        slot_time: Duration::from_millis(400),
-        finality_slots: 32,
-    })
-    .await
-    .expect("local chain");
-    let chain = common::Chain {
-        rpc: RpcClient::new_with_commitment(localnet.url.clone(), CommitmentConfig::confirmed()),
-        localnet,
-    };
+    let chain = common::Chain::start_with(Duration::from_millis(400), 32).await;
     let creator = chain.funded().await;
     let (mint, creator_ata, _) = chain.token(&creator).await;
     let reviewers: Vec<_> = (0..3)

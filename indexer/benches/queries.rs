@@ -130,10 +130,7 @@ async fn measure_sql(conn: &mut PgConnection, name: &str, sql: &str, n: usize) -
 
 #[tokio::main]
 async fn main() {
-    let Ok(base) = std::env::var("DATABASE_URL") else {
-        eprintln!("set DATABASE_URL to a Postgres server (the bench keeps a database there)");
-        std::process::exit(2);
-    };
+    let base = figures::server_url();
     let events = figures::setting("BENCH_EVENTS", 1_000_000);
     let requests = figures::setting("BENCH_REQUESTS", 200).max(20);
     let url = filled(&base, events).await;

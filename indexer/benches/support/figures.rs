@@ -24,6 +24,14 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// The server to measure on (`DATABASE_URL`); exits with a hint when it is not set.
+pub fn server_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+        eprintln!("set DATABASE_URL to a Postgres server (the benchmark makes its own databases)");
+        std::process::exit(2)
+    })
+}
+
 /// The URL of database `name` on the server of `base`.
 pub fn database_url(base: &str, name: &str) -> String {
     format!("{}/{name}", base.rsplit_once('/').map_or(base, |(b, _)| b))

@@ -20,7 +20,7 @@ use futures::future::{self, Either};
 use crate::db::{Db, DbError, Failure, Writer};
 use crate::decoder::{EventRow, Position};
 use crate::metrics::{Metrics, Role};
-use crate::source::{Backoff, Source, SourceError};
+use crate::source::{Backoff, SignatureInfo, Source, SourceError};
 use read::{read_batches, Batch};
 use reconcile::{check_history, reconcile};
 
@@ -83,6 +83,19 @@ pub struct TxRecord {
 }
 
 impl TxRecord {
+    /// A listed transaction with what was read of it.
+    pub fn new(info: SignatureInfo, rows: Vec<EventRow>, unreadable: Option<String>) -> Self {
+        Self {
+            signature: info.signature,
+            slot: info.slot,
+            tx_index: info.tx_index,
+            failed: info.failed,
+            block_time: info.block_time,
+            rows,
+            unreadable,
+        }
+    }
+
     pub fn position(&self) -> Position {
         Position {
             slot: self.slot,

@@ -104,17 +104,8 @@ async fn fetch_one<S: Source>(
     program_id: &Pubkey,
     info: SignatureInfo,
 ) -> Result<TxRecord, SourceError> {
-    let record = |info: SignatureInfo, rows, unreadable| TxRecord {
-        signature: info.signature,
-        slot: info.slot,
-        tx_index: info.tx_index,
-        failed: info.failed,
-        block_time: info.block_time,
-        rows,
-        unreadable,
-    };
     if info.failed {
-        return Ok(record(info, vec![], None));
+        return Ok(TxRecord::new(info, vec![], None));
     }
     match source.transaction(&info.signature).await {
         Ok(update) if failed(&update.transaction) => Err(SourceError::Inconsistent(format!(
@@ -127,11 +118,11 @@ async fn fetch_one<S: Source>(
             for row in &mut rows {
                 row.position.slot = info.slot;
             }
-            Ok(record(info, rows, None))
+            Ok(TxRecord::new(info, rows, None))
         }
         Err(err) if err.is_about_one_transaction() => {
             let why = err.to_string();
-            Ok(record(info, vec![], Some(why)))
+            Ok(TxRecord::new(info, vec![], Some(why)))
         }
         Err(err) => Err(err),
     }

@@ -82,6 +82,14 @@ pub fn rpc_source(url: &str, commitment: CommitmentConfig, metrics: Metrics) -> 
 }
 
 /// Three attempts a few milliseconds apart: a source that cannot succeed fails at once.
+/// The value of the counter or gauge `name` as `/metrics` shows it.
+pub fn metric(metrics: &Metrics, name: &str) -> Option<u64> {
+    metrics.render().lines().find_map(|line| {
+        let (key, value) = line.split_once(' ')?;
+        (key == name).then(|| value.trim().parse().ok()).flatten()
+    })
+}
+
 pub fn quick_retries() -> Backoff {
     Backoff {
         attempts: 3,
@@ -285,10 +293,15 @@ pub struct Lifecycle {
 
 impl Chain {
     pub async fn start() -> Self {
+        Self::start_with(Duration::from_millis(20), FINALITY_SLOTS).await
+    }
+
+    /// A chain making a slot every `slot_time`, final `finality_slots` behind the head.
+    pub async fn start_with(slot_time: Duration, finality_slots: u64) -> Self {
         let config = LocalnetConfig {
             bind: "127.0.0.1:0".parse().unwrap(),
-            slot_time: Duration::from_millis(20),
-            finality_slots: FINALITY_SLOTS,
+            slot_time,
+            finality_slots,
         };
         let localnet = Localnet::start(config).await.expect("local chain");
         let rpc =
