@@ -15,7 +15,7 @@ mod workload;
 
 use std::time::{Duration, Instant};
 
-use databounty_indexer::api::{router, ApiState};
+use databounty_indexer::api::{router, ApiState, MAX_OFFSET, MAX_OFFSET_WITH_CURSOR};
 use databounty_indexer::db::{Db, Writer, MIGRATOR};
 use databounty_indexer::metrics::Metrics;
 use sqlx::{Connection, Executor, PgConnection};
@@ -183,7 +183,8 @@ async fn main() {
     .expect("contributors");
     let deep = |total: i64, i: usize| (total * i64::try_from(i % 10).unwrap_or(0)) / 10;
     // Deep pages are read by cursor (`?after=`, what a client walking the list sends):
-    // the cursors of rows at each tenth of the list. Offsets stop at 10,000.
+    // the cursors of rows at each tenth of the list. Offsets stop at 1,000 on the lists
+    // with a cursor, at 10,000 on the summaries.
     let bounty_cursors = cursors(
         &mut conn,
         "SELECT concat_ws('.', created_slot, bounty, incarnation) FROM bounties \
@@ -200,7 +201,6 @@ async fn main() {
         largest_size,
     )
     .await;
-    let shallow = |total: i64, i: usize| deep(total.min(10_000), i);
     let cold = |f: &dyn Fn(usize) -> String| (0..requests).map(f).collect::<Vec<_>>();
     let warm = |path: String| vec![path; requests];
 
@@ -213,8 +213,15 @@ async fn main() {
         ),
         (
             "/bounties (offset)",
-            cold(&|i| format!("/bounties?limit=50&offset={}", shallow(counts.1, i))),
-            warm("/bounties?limit=50&offset=5000".into()),
+            cold(&|i| {
+                format!(
+                    "/bounties?limit=50&offset={}",
+                    deep(counts.1.min(MAX_OFFSET_WITH_CURSOR), i)
+                )
+            }),
+            warm(format!(
+                "/bounties?limit=50&offset={MAX_OFFSET_WITH_CURSOR}"
+            )),
         ),
         (
             "/bounties/{bounty}",
@@ -253,7 +260,12 @@ async fn main() {
         ),
         (
             "/time-to-quorum",
-            cold(&|i| format!("/time-to-quorum?limit=50&offset={}", shallow(counts.1, i))),
+            cold(&|i| {
+                format!(
+                    "/time-to-quorum?limit=50&offset={}",
+                    deep(counts.1.min(MAX_OFFSET), i)
+                )
+            }),
             warm("/time-to-quorum?limit=50".into()),
         ),
         (

@@ -630,7 +630,8 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
         ("/bounties?limit=0", 400),
         ("/bounties?limit=501", 400),
         ("/bounties?offset=-1", 400),
-        ("/bounties?offset=10001", 400),
+        ("/bounties?offset=1001", 400),
+        ("/contributors/earnings?offset=10001", 400),
         ("/bounties?after=x", 400),
         ("/bounties?after=1.x", 400),
         ("/bounties?after=z.key.1", 400),
@@ -657,6 +658,10 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
         let body: Value = reply.json().await.expect("a JSON body");
         assert!(body["error"].is_string(), "{path}: {body}");
     }
+    // Offsets stop at 1,000 where a cursor pages deeper; the summaries, which have no
+    // cursor, take them to 10,000.
+    assert_eq!(get("/bounties?offset=1000").await.status(), 200);
+    assert_eq!(get("/contributors/earnings?offset=10000").await.status(), 200);
     let first: Value = get("/bounties?limit=1").await.json().await.unwrap();
     let second: Value = get("/bounties?limit=1&offset=1")
         .await
