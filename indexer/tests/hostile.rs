@@ -661,7 +661,10 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
     // Offsets stop at 1,000 where a cursor pages deeper; the summaries, which have no
     // cursor, take them to 10,000.
     assert_eq!(get("/bounties?offset=1000").await.status(), 200);
-    assert_eq!(get("/contributors/earnings?offset=10000").await.status(), 200);
+    assert_eq!(
+        get("/contributors/earnings?offset=10000").await.status(),
+        200
+    );
     let first: Value = get("/bounties?limit=1").await.json().await.unwrap();
     let second: Value = get("/bounties?limit=1&offset=1")
         .await
