@@ -72,11 +72,16 @@ impl EventRow {
 }
 
 /// The program's events in `update`, in execution order; `tx_index` is the
-/// transaction's place among the program's transactions in its slot.
-pub fn decode(program_id: &Pubkey, update: &TransactionUpdate, tx_index: u32) -> Vec<EventRow> {
+/// transaction's place among the program's transactions in its slot. Takes the update,
+/// so that events the source already found move into the rows instead of being copied.
+pub fn decode(program_id: &Pubkey, mut update: TransactionUpdate, tx_index: u32) -> Vec<EventRow> {
     if failed(&update.transaction) {
         return vec![];
     }
+    let found = match update.events.take() {
+        Some(found) => Ok(found),
+        None => find_events(program_id, &update.transaction),
+    };
     let row = |instruction_index: i16, inner_index: i16, raw: Vec<u8>, event| EventRow {
         signature: update.signature.clone(),
         position: Position {
@@ -89,20 +94,13 @@ pub fn decode(program_id: &Pubkey, update: &TransactionUpdate, tx_index: u32) ->
         raw,
         event,
     };
-    let to_row = |f: &FoundEvent| {
+    let to_row = |f: FoundEvent| {
         let inner = i16::try_from(f.inner_index).unwrap_or(i16::MAX);
-        let event = f
-            .event
-            .as_ref()
-            .map(Clone::clone)
-            .map_err(|e| e.to_string());
-        row(i16::from(f.instruction_index), inner, f.data.clone(), event)
+        let event = f.event.map_err(|e| e.to_string());
+        row(i16::from(f.instruction_index), inner, f.data, event)
     };
-    if let Some(found) = &update.events {
-        return found.iter().map(to_row).collect();
-    }
-    match find_events(program_id, &update.transaction) {
-        Ok(found) => found.iter().map(to_row).collect(),
+    match found {
+        Ok(found) => found.into_iter().map(to_row).collect(),
         // A transaction we cannot even read is kept as one undecodable row.
         Err(err) => vec![row(-1, -1, vec![], Err(err.to_string()))],
     }

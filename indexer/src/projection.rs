@@ -184,11 +184,18 @@ pub struct Located<'a> {
 
 impl Located<'_> {
     /// A ledger row for this event, in the incarnations it belongs to.
-    fn entry<E>(&self, known: &Incarnations, submission: Option<&str>, event: E) -> Entry<E> {
+    /// `bounty` is the event's bounty as text (the caller has it already).
+    fn entry<E>(
+        &self,
+        known: &Incarnations,
+        bounty: &str,
+        submission: Option<&str>,
+        event: E,
+    ) -> Entry<E> {
         Entry {
             signature: self.signature.to_string(),
             position: self.position,
-            bounty_incarnation: known.bounty(&self.event.bounty().to_string()),
+            bounty_incarnation: known.bounty(bounty),
             submission_incarnation: submission.map_or(0, |s| known.submission(s)),
             event,
         }
@@ -244,7 +251,8 @@ impl Changes {
                 });
             }
             BountyFunded(e) => {
-                self.fundings.push(located.entry(known, None, e.clone()));
+                self.fundings
+                    .push(located.entry(known, &bounty, None, e.clone()));
                 self.bounty(known, &bounty, at).funded = Some(e.funded);
             }
             BountyCancelled(e) => {
@@ -254,7 +262,8 @@ impl Changes {
                 b.cancelled_at = Some(e.cancelled_at);
             }
             BountyRefunded(e) => {
-                self.refunds.push(located.entry(known, None, e.clone()));
+                self.refunds
+                    .push(located.entry(known, &bounty, None, e.clone()));
                 let b = self.bounty(known, &bounty, at);
                 b.funded = Some(e.funded);
                 b.refunded = Some(e.refunded);
@@ -283,7 +292,7 @@ impl Changes {
             SubmissionAttested(e) => {
                 let submission = e.submission.to_string();
                 self.attestations
-                    .push(located.entry(known, Some(&submission), e.clone()));
+                    .push(located.entry(known, &bounty, Some(&submission), e.clone()));
                 let s = self.submission(known, &submission, at);
                 s.approvals = Some(e.approvals);
                 s.rejections = Some(e.rejections);
@@ -306,7 +315,7 @@ impl Changes {
             SubmissionPaid(e) => {
                 let submission = e.submission.to_string();
                 self.payouts
-                    .push(located.entry(known, Some(&submission), e.clone()));
+                    .push(located.entry(known, &bounty, Some(&submission), e.clone()));
                 let b = self.bounty(known, &bounty, at);
                 b.released = Some(e.released);
                 b.reserved = Some(e.reserved);
@@ -339,8 +348,12 @@ impl Changes {
                 let submission = e.submission.to_string();
                 let movement = BondMovement::new(&bounty, e.submission, e.contributor, "posted")
                     .moved(e.requested, Some(e.received), e.posted_at);
-                self.bond_movements
-                    .push(located.entry(known, Some(&submission), movement));
+                self.bond_movements.push(located.entry(
+                    known,
+                    &bounty,
+                    Some(&submission),
+                    movement,
+                ));
                 self.bounty(known, &bounty, at).fair.bonds_held = Some(e.bonds_held_after);
                 let s = self.submission(known, &submission, at);
                 s.bond = Some(e.received);
@@ -350,8 +363,12 @@ impl Changes {
                 let submission = e.submission.to_string();
                 let movement = BondMovement::new(&bounty, e.submission, e.contributor, "returned")
                     .moved(e.amount, Some(e.received), e.returned_at);
-                self.bond_movements
-                    .push(located.entry(known, Some(&submission), movement));
+                self.bond_movements.push(located.entry(
+                    known,
+                    &bounty,
+                    Some(&submission),
+                    movement,
+                ));
                 let fair = &mut self.bounty(known, &bounty, at).fair;
                 fair.bonds_held = Some(e.bonds_held_after);
                 fair.bonds_returned = Some(e.bonds_returned);
@@ -362,8 +379,12 @@ impl Changes {
                 // A forfeited bond stays in the vault: nothing is received anywhere.
                 let movement = BondMovement::new(&bounty, e.submission, e.contributor, "forfeited")
                     .moved(e.amount, None, e.forfeited_at);
-                self.bond_movements
-                    .push(located.entry(known, Some(&submission), movement));
+                self.bond_movements.push(located.entry(
+                    known,
+                    &bounty,
+                    Some(&submission),
+                    movement,
+                ));
                 let fair = &mut self.bounty(known, &bounty, at).fair;
                 fair.bonds_held = Some(e.bonds_held_after);
                 fair.bonds_forfeited = Some(e.bonds_forfeited);
@@ -372,11 +393,12 @@ impl Changes {
             ReviewFeesReserved(e) => {
                 let submission = e.submission.to_string();
                 self.fee_awards
-                    .push(located.entry(known, Some(&submission), e.clone()));
+                    .push(located.entry(known, &bounty, Some(&submission), e.clone()));
                 self.bounty(known, &bounty, at).fair.fees_reserved = Some(e.fees_reserved_after);
             }
             ReviewFeeClaimed(e) => {
-                self.fee_claims.push(located.entry(known, None, e.clone()));
+                self.fee_claims
+                    .push(located.entry(known, &bounty, None, e.clone()));
                 let fair = &mut self.bounty(known, &bounty, at).fair;
                 fair.fees_reserved = Some(e.fees_reserved_after);
                 fair.fees_paid = Some(e.fees_paid);
@@ -389,7 +411,7 @@ impl Changes {
             }
             ReviewerReplaced(e) => {
                 self.replacements
-                    .push(located.entry(known, None, e.clone()));
+                    .push(located.entry(known, &bounty, None, e.clone()));
                 // The position moves on, so an older event read late cannot undo it.
                 self.bounty(known, &bounty, at);
             }

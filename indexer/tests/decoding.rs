@@ -42,13 +42,15 @@ fn signature_of(value: &Value) -> String {
 fn decodes_the_recorded_events_in_order() {
     let value = fixture();
     let mut tx = update(value.clone());
-    tx.signature = signature_of(&value);
-    let rows = decode(&databounty::ID, &tx, 0);
+    let signature = signature_of(&value);
+    tx.signature = signature.clone();
+    let slot = tx.slot;
+    let rows = decode(&databounty::ID, tx, 0);
     let names: Vec<_> = rows.iter().map(|r| r.name()).collect();
     assert_eq!(names, ["BountyCreated", "BountyFunded"]);
     assert!(rows.iter().all(|r| r.position.instruction_index == 0
-        && r.signature == tx.signature
-        && r.position.slot == tx.slot));
+        && r.signature == signature
+        && r.position.slot == slot));
     assert!(
         rows[0].position.inner_index < rows[1].position.inner_index,
         "inner positions keep their order"
@@ -82,7 +84,7 @@ fn failed_transactions_yield_nothing() {
     let mut value = fixture();
     value["meta"]["err"] = json!({ "InstructionError": [0, { "Custom": 6018 }] });
     value["meta"]["status"] = json!({ "Err": { "InstructionError": [0, { "Custom": 6018 }] } });
-    assert!(decode(&databounty::ID, &update(value), 0).is_empty());
+    assert!(decode(&databounty::ID, update(value), 0).is_empty());
 }
 
 #[test]
@@ -106,7 +108,7 @@ fn an_event_that_does_not_decode_is_recorded_not_fatal() {
         .unwrap();
     data.truncate(20);
     event["data"] = json!(bs58::encode(&data).into_string());
-    let rows = decode(&databounty::ID, &update(value), 0);
+    let rows = decode(&databounty::ID, update(value), 0);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].name(), "Undecodable");
     assert_eq!(rows[0].raw, data, "the raw bytes are kept");
@@ -121,14 +123,14 @@ fn an_event_that_does_not_decode_is_recorded_not_fatal() {
 #[test]
 fn another_programs_look_alike_is_ignored() {
     let other = anchor_lang::prelude::Pubkey::new_unique();
-    assert!(decode(&other, &update(fixture()), 0).is_empty());
+    assert!(decode(&other, update(fixture()), 0).is_empty());
 }
 
 #[test]
 fn a_reply_with_broken_indices_is_one_undecodable_row() {
     let mut value = fixture();
     value["meta"]["innerInstructions"][0]["instructions"][0]["programIdIndex"] = json!(200);
-    let rows = decode(&databounty::ID, &update(value), 0);
+    let rows = decode(&databounty::ID, update(value), 0);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].name(), "Undecodable");
 }
@@ -157,8 +159,8 @@ fn events_of_a_deployment_at_another_id_are_found() {
             }
         }
     }
-    let rows = decode(&other, &update(value.clone()), 0);
+    let rows = decode(&other, update(value.clone()), 0);
     let names: Vec<_> = rows.iter().map(|r| r.name()).collect();
     assert_eq!(names, ["BountyCreated", "BountyFunded"]);
-    assert!(decode(&databounty::ID, &update(value), 0).is_empty());
+    assert!(decode(&databounty::ID, update(value), 0).is_empty());
 }

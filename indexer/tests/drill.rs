@@ -399,7 +399,7 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
             .transaction(&info.signature)
             .await
             .expect("transaction");
-        for row in decode(&databounty::ID, &update, info.tx_index) {
+        for row in decode(&databounty::ID, update, info.tx_index) {
             *by_name.entry(row.name()).or_default() += 1;
             expected.insert((
                 row.signature.clone(),

@@ -342,7 +342,7 @@ async fn records(source: &RpcSource) -> Vec<TxRecord> {
             vec![]
         } else {
             let update = source.transaction(&info.signature).await.unwrap();
-            decode(&databounty::ID, &update, info.tx_index)
+            decode(&databounty::ID, update, info.tx_index)
         };
         out.push(TxRecord::new(info, rows, None));
     }

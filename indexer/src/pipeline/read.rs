@@ -113,7 +113,7 @@ async fn fetch_one<S: Source>(
             info.signature
         ))),
         Ok(update) => {
-            let mut rows = decode(program_id, &update, info.tx_index);
+            let mut rows = decode(program_id, update, info.tx_index);
             // The listing's slot is the one the rows are ordered by.
             for row in &mut rows {
                 row.position.slot = info.slot;
