@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anchor_lang::AccountDeserialize;
 use common::{
     checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index as run_once,
-    index_finalized, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle,
-    ACCOUNT_TABLES, LEDGER_TABLES,
+    index_finalized, metric, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked,
+    Lifecycle, ACCOUNT_TABLES, LEDGER_TABLES,
 };
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::db::{Checkpoint, Db};
@@ -436,10 +436,9 @@ async fn confirmed_rows_that_never_finalize_are_rolled_back(pool: PgPool) {
 async fn an_unknown_status_is_not_a_rollback(pool: PgPool) {
     let (_, refund, metrics) = refund_forked_away(&pool, BlockCheck::Unknown).await;
     assert_eq!(events_of(&pool, &refund).await, 1, "kept while unknown");
-    assert!(
-        metrics
-            .render()
-            .contains("databounty_indexer_unresolved_finality_total 1"),
+    assert_eq!(
+        metric(&metrics, "databounty_indexer_unresolved_finality_total"),
+        Some(1),
         "{}",
         metrics.render()
     );
@@ -458,10 +457,9 @@ async fn garbage_rpc_replies_fail_the_pass_and_write_nothing(pool: PgPool) {
         .await
         .expect_err("garbage is an error");
     assert!(err.to_string().starts_with("RPC"), "{err}");
-    assert!(
-        metrics
-            .render()
-            .contains("databounty_indexer_rpc_errors_total 3"),
+    assert_eq!(
+        metric(&metrics, "databounty_indexer_rpc_errors_total"),
+        Some(3),
         "three attempts counted"
     );
     assert_eq!(count(&pool, "SELECT count(*) FROM events").await, 0);
