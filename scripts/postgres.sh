@@ -24,6 +24,7 @@ PG_PORT_TRIES=100
 PG_HINT_URL="or set DATABASE_URL=postgres://user@host:port/db to use a server you have"
 
 pg_started=""     # set when this shell started the cluster (pg_cleanup stops it then)
+pg_other_data=""  # the data directory of a server that answered and is not ours
 pg_throwaway=""   # set when DATABASE_URL is this checkout's cluster (not the caller's)
 
 pg_src=${BASH_SOURCE[0]}
@@ -217,18 +218,23 @@ pg_pid_is_postgres() {
   return 1
 }
 
-# Is the server on 127.0.0.1:$1 the one whose data directory is ours? (Retries a little:
-# it may be starting up.)
+# Whose is the server on 127.0.0.1:$1? 0: ours (its data directory is this checkout's);
+# 1: another's (it answered with another data directory: say, target/pg was copied from a
+# checkout whose cluster runs); 2: no answer (it may be starting up; retried a little).
 pg_serves_ours() {
   local got i rc
   for i in 1 2 3 4 5 6 7 8 9 10; do
     got=$(pg_psql "$1" -c 'show data_directory' 2>/dev/null)
     rc=$?
     [ "$rc" -eq 127 ] && return 0 # no psql here: postmaster.pid is all we have
-    if [ "$rc" -eq 0 ]; then [ -n "$got" ] && [ "$got" -ef "$pg_data" ]; return; fi
+    if [ "$rc" -eq 0 ] && [ -n "$got" ]; then
+      [ "$got" -ef "$pg_data" ] && return 0
+      pg_other_data=$got
+      return 1
+    fi
     [ "$i" -eq 10 ] || sleep 0.5
   done
-  return 1
+  return 2
 }
 
 # Starts the server on port $1. Returns 2 when the port is taken, 1 on other failures
@@ -292,7 +298,9 @@ pg_ensure_locked() {
   fi
   if pg_running; then
     port=$(pg_pid_line 4)
-    if [ -n "$port" ] && pg_serves_ours "$port"; then
+    rc=2
+    if [ -n "$port" ]; then pg_serves_ours "$port" && rc=0 || rc=$?; fi
+    if [ "$rc" -eq 0 ]; then
       pg_log "reusing this checkout's cluster on 127.0.0.1:$port"
       [ -z "${DATABOUNTY_PG_PORT:-}" ] || [ "$DATABOUNTY_PG_PORT" = "$port" ] ||
         pg_log "(DATABOUNTY_PG_PORT=$DATABOUNTY_PG_PORT applies after: $(pg_cmd) stop)"
@@ -300,8 +308,14 @@ pg_ensure_locked() {
       pg_export "$port"
       return 0
     fi
-    pg_fail "$pg_data/postmaster.pid names pid $(pg_pid_line 1), which is not this checkout's server answering on port ${port:-?}: stop it with '$(pg_cmd) stop', or remove that file if no such server runs"
-    return 1
+    if [ "$rc" -eq 1 ]; then
+      # The pid file names another checkout's running server: ours is not running.
+      pg_log "target/pg's postmaster.pid names the server of $pg_other_data (copied from another checkout?): leaving that one alone, starting this checkout's own"
+      rm -f "$pg_data/postmaster.pid"
+    else
+      pg_fail "$pg_data/postmaster.pid names pid $(pg_pid_line 1), a PostgreSQL that does not answer on port ${port:-?}: wait for it and retry, or stop that process and remove the file"
+      return 1
+    fi
   fi
 
   # Where it lives, owned by the server's user.
@@ -392,6 +406,11 @@ pg_stop() {
   pg_running || return 0
   if ! pg_pid_is_postgres "$(pg_pid_line 1)"; then rm -f "$pg_data/postmaster.pid"; return 0; fi
   port=$(pg_pid_line 4)
+  if [ -n "$port" ] && { pg_serves_ours "$port"; [ $? -eq 1 ]; }; then
+    pg_log "not stopping the server of $pg_other_data that target/pg's postmaster.pid names (another checkout's); this checkout's is not running"
+    rm -f "$pg_data/postmaster.pid"
+    return 0
+  fi
   if out=$(pg_run "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w -t 60 stop 2>&1); then
     pg_log "stopped this checkout's cluster (127.0.0.1:$port)"
   else
@@ -402,6 +421,15 @@ pg_stop() {
 # For traps: stops the cluster if this shell started it.
 pg_cleanup() {
   [ -z "${pg_started:-}" ] || pg_stop
+}
+
+# What test.sh does around its run: the cluster this shell starts is stopped when the
+# shell ends (passed, failed, Ctrl-C or TERM), after the commands in $1 (its own clean-up).
+pg_stop_at_exit() {
+  pg_at_exit=${1:-}
+  trap 'eval "$pg_at_exit"; pg_cleanup' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 }
 
 # Stops and deletes this checkout's cluster.

@@ -2,8 +2,11 @@
 # Script test of the set-up (scripts/postgres.sh), the way it once failed for a user: the
 # default port already taken by another program, and two clones of the repository, each
 # with its own throwaway cluster — one left running as the demo leaves it, one started and
-# stopped around "tests" the way scripts/test.sh does (passing, failing, and Ctrl-C).
-# Both must reach a working database of their own and leave nothing running.
+# stopped around "tests" the way scripts/test.sh does (passing, failing, and Ctrl-C) —
+# and a third whose target/pg was copied from the first while its cluster runs. Each must
+# reach a working database of its own, never use or stop another's, install nothing while
+# server binaries exist (package managers are stubs that record being called), and leave
+# nothing running.
 #
 # Run by scripts/test.sh; a few seconds, no cargo. Ends with a cargo-style "test result:"
 # line that test.sh counts. Needs the PostgreSQL server binaries: without them it is
@@ -102,11 +105,12 @@ clone_pid() {
 # A check written as a string, eval'd when it runs (so a compound one counts once).
 expect() { check "$1" eval "$2"; }
 
-# Runs the clone's own command with a clean environment.
+# Runs the clone's own command with a clean environment, and package managers that only
+# record being called (the set-up must not install anything while server binaries exist).
 in_clone() {
   local dir=$1
   shift
-  (cd "$dir" && env -u DATABASE_URL -u DATABOUNTY_PG_PORT "$@")
+  (cd "$dir" && env -u DATABASE_URL -u DATABOUNTY_PG_PORT PATH="$tmp/stub:$PATH" "$@")
 }
 
 port_of() {
@@ -147,9 +151,7 @@ tmp=$(mktemp -d)
 cat >"$tmp/run-like-test.sh" <<'EOF'
 set -euo pipefail
 . scripts/postgres.sh
-trap pg_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+pg_stop_at_exit ''
 pg_ensure || exit 1
 "$PSQL" -X -At "$DATABASE_URL" -c 'select 1' -c 'show data_directory' >"$1.tmp"
 printf '%s\n' "$DATABASE_URL" >>"$1.tmp"
@@ -157,6 +159,12 @@ mv "$1.tmp" "$1"
 if [ "$2" = hang ]; then sleep 60; fi
 exit "$2"
 EOF
+mkdir "$tmp/stub"
+for cmd in apt-get dnf brew; do
+  printf '#!/bin/sh\necho "%s $*" >>"%s"\necho "E: (a stub: no network)"\nexit 1\n' "$cmd" "$tmp/installs" >"$tmp/stub/$cmd"
+done
+printf '#!/bin/sh\nexec "$@"\n' >"$tmp/stub/sudo"
+chmod +x "$tmp/stub/"*
 # Clone a in a directory anyone may enter; clone b in a private one, which as root the
 # postgres user cannot enter (the cluster then lives under /tmp).
 chmod 711 "$tmp"
@@ -234,6 +242,22 @@ fi
 url_a2=$(in_clone "$a" ./scripts/postgres.sh start 2>"$tmp/a2.err")
 expect "clone a, again: the same running cluster" '[ "$url_a2" = "$url_a" ] && [ "$(clone_pid "$a")" = "$pid_a" ]'
 
+# A checkout whose target/pg was copied from clone a while a's cluster runs: its
+# postmaster.pid names a's server, which must be neither used nor stopped.
+make_clone "$tmp/c"
+c=$tmp/c/clone
+mkdir -p "$c/target" && cp -a "$a/target/pg" "$c/target/pg" && rm -f "$c/target/pg/home"
+url_c=$(in_clone "$c" ./scripts/postgres.sh start 2>"$tmp/c.err")
+expect "clone c, target/pg copied from a running a: a working database of its own, not a's" \
+  '[ -n "$url_c" ] && [ "$url_c" != "$url_a" ] && serves "$url_c" "$c"'
+in_clone "$c" ./scripts/postgres.sh stop 2>>"$tmp/c.err"
+expect "clone c: 'stop' stops its own cluster and leaves a's running" \
+  'stopped "$c" && [ "$(clone_pid "$a")" = "$pid_a" ] && serves "$url_a" "$a"'
+cp -a "$(clone_data "$a")/postmaster.pid" "$(clone_data "$c")/postmaster.pid"
+in_clone "$c" ./scripts/postgres.sh stop 2>>"$tmp/c.err"
+expect "clone c, 'stop' with a's postmaster.pid in its data: a's server still running" \
+  '[ "$(clone_pid "$a")" = "$pid_a" ] && serves "$url_a" "$a" && stopped "$c"'
+
 # Failures: one line that says what to do.
 in_clone "$b" env DATABOUNTY_PG_PORT="$default" ./scripts/postgres.sh start >/dev/null 2>"$tmp/busy.err"
 rc=$?
@@ -247,10 +271,21 @@ rc=$?
 expect "no PostgreSQL and nothing to install it with: one line pointing at DATABASE_URL" \
   '[ "$rc" -ne 0 ] && one_line_saying "$tmp/missing.err" "DATABASE_URL="'
 
+expect "with server binaries present, nothing is installed" '[ ! -e "$tmp/installs" ]'
+# No server binaries: the install is announced before it starts (here it fails at once).
+(cd "$b" && env -u DATABASE_URL PATH="$tmp/stub:$PATH" "$BASH" -c \
+  '. scripts/postgres.sh; pg_find_bin() { return 1; }; pg_ensure') >/dev/null 2>"$tmp/install.err"
+rc=$?
+announced=$(grep -n 'installing the postgresql package' "$tmp/install.err" | head -n 1 | cut -d: -f1)
+failed_at=$(grep -n 'error:' "$tmp/install.err" | head -n 1 | cut -d: -f1)
+expect "no server binaries: says it installs before it does, then one line pointing at DATABASE_URL" \
+  '[ "$rc" -ne 0 ] && [ -s "$tmp/installs" ] && [ -n "$announced" ] && [ -n "$failed_at" ] &&
+   [ "$announced" -lt "$failed_at" ] && one_line_saying "$tmp/install.err" "DATABASE_URL="'
+
 # The one left for exploring stops with the command the set-up names.
 in_clone "$a" ./scripts/postgres.sh stop 2>"$tmp/a-stop.err"
 expect "clone a: stopped by 'scripts/postgres.sh stop', its port free" 'stopped "$a" && free "$port_a"'
-expect "nothing of either clone runs" '[ -z "$(pgrep -f -- "$tmp" 2>/dev/null)" ] && stopped "$a" && stopped "$b"'
+expect "nothing of any clone runs" '[ -z "$(pgrep -f -- "$tmp" 2>/dev/null)" ] && stopped "$a" && stopped "$b" && stopped "$c"'
 
 for f in "$tmp"/*.err; do
   [ "$failed" -eq 0 ] || { echo "--- ${f##*/}"; cat "$f"; }

@@ -16,10 +16,7 @@ step "PostgreSQL for the indexer's tests"
 . scripts/postgres.sh
 log=$(mktemp)
 # A cluster started here is stopped when the run ends: passed, failed or interrupted.
-finish() { pg_cleanup; rm -f "$log"; }
-trap finish EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+pg_stop_at_exit 'rm -f "$log"'
 pg_ensure || exit 1
 status=0
 
