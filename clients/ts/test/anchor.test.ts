@@ -69,7 +69,9 @@ test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError
   );
 
   const provider = new AnchorProvider(connection, new Wallet(creator), { commitment: "confirmed" });
-  const program = new Program(idl, provider);
+  // The IDL is JSON read at run time (this repository commits no Anchor-generated IDL
+  // type), so its shape is unknown to the compiler: the program is typed as such.
+  const program = new Program<any>(idl, provider);
   const now = (await connection.getBlockTime(await connection.getSlot("confirmed")))!;
   const args = (nonce: number, quorum: number) => ({
     datasetId: Array(32).fill(3),
@@ -105,7 +107,9 @@ test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError
 
   // .rpc() sends and confirms through signatureSubscribe.
   await create(0, 1).rpc();
-  const all = await program.account.bounty.all();
+  // By name, as a dApp reading the IDL at run time does (the fields read here are typed).
+  const accounts: Record<string, anchor.AccountClient<any, any, any, { quorum: number }>> = program.account;
+  const all = await accounts.bounty.all();
   assert.equal(all.length, 1);
   assert.ok(all[0].publicKey.equals(bounty(0)));
   assert.equal(all[0].account.quorum, 1);
