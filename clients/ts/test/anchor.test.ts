@@ -11,7 +11,6 @@ import anchor from "@coral-xyz/anchor";
 import {
   Connection,
   Keypair,
-  LAMPORTS_PER_SOL,
   PublicKey,
   sendAndConfirmTransaction,
   SystemProgram,
@@ -19,6 +18,7 @@ import {
   TransactionInstruction,
 } from "@solana/web3.js";
 import { startLocalnet, type Localnet } from "./localnet";
+import { web3Client } from "./web3";
 
 const { AnchorError, AnchorProvider, BN, Program, Wallet } = anchor;
 const TOKEN_PROGRAM = new PublicKey("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
@@ -27,22 +27,20 @@ const idl = JSON.parse(
 );
 
 let chain: Localnet;
+let web3: ReturnType<typeof web3Client>;
 let connection: Connection;
 before(async () => {
   chain = await startLocalnet();
-  connection = new Connection(chain.url, { commitment: "confirmed", wsEndpoint: chain.wsUrl });
+  web3 = web3Client(chain);
+  connection = web3.connection;
 });
 after(() => {
-  // web3.js keeps its websocket (and reconnects it) for as long as it lives.
-  (connection as unknown as { _rpcWebSocket: { close(): void } })._rpcWebSocket.close();
+  web3?.close();
   chain?.stop();
 });
 
 test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError", async () => {
-  const creator = Keypair.generate();
-  const airdrop = await connection.requestAirdrop(creator.publicKey, 2 * LAMPORTS_PER_SOL);
-  const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash();
-  await connection.confirmTransaction({ signature: airdrop, blockhash, lastValidBlockHeight }, "confirmed");
+  const creator = await web3.funded();
 
   // A mint, with web3.js's sendAndConfirmTransaction (InitializeMint2: tag 20, decimals,
   // mint authority, no freeze authority).

@@ -5,6 +5,7 @@ import {
   airdropFactory,
   appendTransactionMessageInstructions,
   assertIsTransactionWithBlockhashLifetime,
+  compressTransactionMessageUsingAddressLookupTables,
   createSolanaRpc,
   createSolanaRpcSubscriptions,
   createTransactionMessage,
@@ -17,6 +18,7 @@ import {
   setTransactionMessageLifetimeUsingBlockhash,
   signTransactionMessageWithSigners,
   type Address,
+  type AddressesByLookupTableAddress,
   type Commitment,
   type Instruction,
   type KeyPairSigner,
@@ -40,12 +42,16 @@ import type { Localnet } from "./localnet";
 export type KitRpc = Rpc<SolanaRpcApi>;
 export type KitSubscriptions = RpcSubscriptions<SolanaRpcSubscriptionsApi>;
 
-/** `instructions` paid by `payer`, on the latest blockhash at `commitment`, signed. */
+/**
+ * `instructions` paid by `payer`, on the latest blockhash at `commitment`, signed; the
+ * accounts found in `lookupTables` are taken from them.
+ */
 export async function signedTransaction(
   rpc: KitRpc,
   payer: TransactionSigner,
   instructions: readonly Instruction[],
   commitment: Commitment = "confirmed",
+  lookupTables: AddressesByLookupTableAddress = {},
 ) {
   const { value: blockhash } = await rpc.getLatestBlockhash({ commitment }).send();
   const message = pipe(
@@ -53,6 +59,7 @@ export async function signedTransaction(
     (m) => setTransactionMessageFeePayerSigner(payer, m),
     (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
     (m) => appendTransactionMessageInstructions(instructions, m),
+    (m) => compressTransactionMessageUsingAddressLookupTables(m, lookupTables),
   );
   const signed = await signTransactionMessageWithSigners(message);
   // The signer's type forgets which lifetime the message had; sendAndConfirm needs it.
@@ -110,6 +117,43 @@ export async function mintTo(send: Send, authority: TransactionSigner, mint: Add
 export async function first<T>(iterable: AsyncIterable<T>): Promise<T> {
   for await (const item of iterable) return item;
   throw new Error("subscription ended");
+}
+
+/**
+ * Records what `iterable` yields as it arrives (start it before the events that produce
+ * its items): `items` so far, `until(test)` waits for them to pass `test`, `ended` once
+ * the iteration is over.
+ */
+export function recorder<T>(iterable: AsyncIterable<T>) {
+  const items: T[] = [];
+  let over = false;
+  const ended = (async () => {
+    try {
+      for await (const item of iterable) items.push(item);
+    } catch {
+      // An aborted subscription ends its iteration by throwing.
+    }
+    over = true;
+  })();
+  async function until(test: (items: T[]) => boolean, what = "notifications", ms = 30_000): Promise<T[]> {
+    for (const start = Date.now(); !test(items); await sleep(20)) {
+      if (over || Date.now() - start > ms) throw new Error(`${what}: got ${items.length} (${over ? "ended" : `in ${ms} ms`})`);
+    }
+    return items;
+  }
+  return { items, until, ended, isOver: () => over };
+}
+
+/** `signature`'s transaction once it is confirmed (polled: a failed one is confirmed too). */
+export async function landed(rpc: KitRpc, signature: Signature) {
+  for (let tries = 0; tries < 300; tries++) {
+    const tx = await rpc
+      .getTransaction(signature, { commitment: "confirmed", encoding: "json", maxSupportedTransactionVersion: 0 })
+      .send();
+    if (tx) return tx;
+    await sleep(100);
+  }
+  throw new Error(`${signature} was not confirmed within 30 s`);
 }
 
 /** Resolves after `ms` milliseconds. */
