@@ -39,7 +39,7 @@ after(() => {
 /** Token accounts (165 bytes) whose owner (at offset 32) is `owner`. */
 const tokenAccountsOf = (owner: Address) => [{ dataSize: 165n }, { memcmp: { offset: 32n, bytes: owner, encoding: "base58" as const } }];
 
-test("getProgramAccounts: dataSize selects, base64+zstd decodes to the base64 bytes, withContext", async () => {
+test("getProgramAccounts: dataSize selects, base64+zstd decodes to the base64 bytes", async () => {
   const { rpc } = kit;
   const plain = await rpc
     .getProgramAccounts(TOKEN_PROGRAM_ADDRESS, { commitment: "confirmed", encoding: "base64", filters: tokenAccountsOf(holder) })
@@ -77,7 +77,7 @@ test("getProgramAccounts: dataSize selects, base64+zstd decodes to the base64 by
   assert.deepEqual(Buffer.from(decompress(Buffer.from(info.data[0], "base64"))), bytes);
 });
 
-test("getProgramAccounts withContext: the slot and the accounts", { todo: "needs localnet fix: getProgramAccounts withContext" }, async () => {
+test("getProgramAccounts withContext: the slot and the accounts", async () => {
   const { rpc } = kit;
   const before = await rpc.getSlot({ commitment: "confirmed" }).send();
   const reply = await rpc
