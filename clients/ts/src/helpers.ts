@@ -14,7 +14,8 @@ import type { Bounty } from "./generated/accounts/bounty";
 import { DATABOUNTY_PROGRAM_ADDRESS } from "./generated/programs";
 
 const text = (s: string) => new TextEncoder().encode(s);
-const addressBytes = (a: Address) => getAddressEncoder().encode(a);
+// node:crypto's hash takes a mutable Uint8Array, kit's encoders give read-only views: copy.
+const addressBytes = (a: Address) => new Uint8Array(getAddressEncoder().encode(a));
 
 /** `["bounty", creator, dataset_id, nonce_le_u64]` */
 export async function findBountyPda(creator: Address, datasetId: ReadonlyUint8Array, nonce: bigint) {
@@ -50,7 +51,7 @@ export function submissionHash(bounty: Address, contributor: Address, contentDig
       .update(text("databounty/submission/v1"))
       .update(addressBytes(bounty))
       .update(addressBytes(contributor))
-      .update(contentDigest)
+      .update(new Uint8Array(contentDigest))
       .digest(),
   );
 }

@@ -11,7 +11,6 @@ import anchor from "@coral-xyz/anchor";
 import {
   Connection,
   Keypair,
-  LAMPORTS_PER_SOL,
   PublicKey,
   sendAndConfirmTransaction,
   SystemProgram,
@@ -19,6 +18,7 @@ import {
   TransactionInstruction,
 } from "@solana/web3.js";
 import { startLocalnet, type Localnet } from "./localnet";
+import { web3Client } from "./web3";
 
 const { AnchorError, AnchorProvider, BN, Program, Wallet } = anchor;
 const TOKEN_PROGRAM = new PublicKey("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
@@ -27,22 +27,20 @@ const idl = JSON.parse(
 );
 
 let chain: Localnet;
+let web3: ReturnType<typeof web3Client>;
 let connection: Connection;
 before(async () => {
   chain = await startLocalnet();
-  connection = new Connection(chain.url, { commitment: "confirmed", wsEndpoint: chain.wsUrl });
+  web3 = web3Client(chain);
+  connection = web3.connection;
 });
 after(() => {
-  // web3.js keeps its websocket (and reconnects it) for as long as it lives.
-  (connection as unknown as { _rpcWebSocket: { close(): void } })._rpcWebSocket.close();
+  web3?.close();
   chain?.stop();
 });
 
 test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError", async () => {
-  const creator = Keypair.generate();
-  const airdrop = await connection.requestAirdrop(creator.publicKey, 2 * LAMPORTS_PER_SOL);
-  const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash();
-  await connection.confirmTransaction({ signature: airdrop, blockhash, lastValidBlockHeight }, "confirmed");
+  const creator = await web3.funded();
 
   // A mint, with web3.js's sendAndConfirmTransaction (InitializeMint2: tag 20, decimals,
   // mint authority, no freeze authority).
@@ -69,7 +67,9 @@ test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError
   );
 
   const provider = new AnchorProvider(connection, new Wallet(creator), { commitment: "confirmed" });
-  const program = new Program(idl, provider);
+  // The IDL is JSON read at run time (this repository commits no Anchor-generated IDL
+  // type), so its shape is unknown to the compiler: the program is typed as such.
+  const program = new Program<any>(idl, provider);
   const now = (await connection.getBlockTime(await connection.getSlot("confirmed")))!;
   const args = (nonce: number, quorum: number) => ({
     datasetId: Array(32).fill(3),
@@ -105,7 +105,9 @@ test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError
 
   // .rpc() sends and confirms through signatureSubscribe.
   await create(0, 1).rpc();
-  const all = await program.account.bounty.all();
+  // By name, as a dApp reading the IDL at run time does (the fields read here are typed).
+  const accounts: Record<string, anchor.AccountClient<any, any, any, { quorum: number }>> = program.account;
+  const all = await accounts.bounty.all();
   assert.equal(all.length, 1);
   assert.ok(all[0].publicKey.equals(bounty(0)));
   assert.equal(all[0].account.quorum, 1);

@@ -5,14 +5,10 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
   address,
-  airdropFactory,
-  createSolanaRpc,
-  createSolanaRpcSubscriptions,
   generateKeyPairSigner,
   getBase64EncodedWireTransaction,
   getSignatureFromTransaction,
   isSolanaError,
-  lamports,
   sendAndConfirmTransactionFactory,
   SOLANA_ERROR__JSON_RPC__INVALID_PARAMS,
   SOLANA_ERROR__JSON_RPC__METHOD_NOT_FOUND,
@@ -22,24 +18,19 @@ import {
   type KeyPairSigner,
 } from "@solana/kit";
 import { getTransferSolInstruction } from "@solana-program/system";
-import { signedTransaction } from "./kit";
+import { first, kitClient, signedTransaction, type KitRpc, type KitSubscriptions } from "./kit";
 import { startLocalnet, type Localnet } from "./localnet";
 
 let chain: Localnet;
-let rpc: ReturnType<typeof createSolanaRpc>;
-let rpcSubscriptions: ReturnType<typeof createSolanaRpcSubscriptions>;
+let rpc: KitRpc;
+let rpcSubscriptions: KitSubscriptions;
 let payer: KeyPairSigner;
 
 before(async () => {
   chain = await startLocalnet();
-  rpc = createSolanaRpc(chain.url);
-  rpcSubscriptions = createSolanaRpcSubscriptions(chain.wsUrl);
-  payer = await generateKeyPairSigner();
-  await airdropFactory({ rpc, rpcSubscriptions })({
-    recipientAddress: payer.address,
-    lamports: lamports(10_000_000_000n),
-    commitment: "confirmed",
-  });
+  const kit = kitClient(chain);
+  ({ rpc, rpcSubscriptions } = kit);
+  [payer] = await kit.funded(1, 10_000_000_000n);
 });
 after(() => chain?.stop());
 
@@ -105,10 +96,6 @@ test("subscriptions: slot, account, logs, signature", async () => {
       .subscribe({ abortSignal: abort.signal });
     // Each iteration starts before the transaction is sent: kit delivers what arrives
     // after an iterator exists.
-    const first = async <T>(iterable: AsyncIterable<T>): Promise<T> => {
-      for await (const item of iterable) return item;
-      throw new Error("subscription ended");
-    };
     const slot = await first(slots);
     assert.ok(slot.slot > 0n);
     const signed = await transfer(recipient, 1_000_000n);

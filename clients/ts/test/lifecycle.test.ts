@@ -5,30 +5,16 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
-  airdropFactory,
-  createSolanaRpc,
-  createSolanaRpcSubscriptions,
   generateKeyPairSigner,
   getBase58Decoder,
-  getSignatureFromTransaction,
   isSolanaError,
-  lamports,
-  sendAndConfirmTransactionFactory,
   SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM,
   SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE,
   type Address,
-  type Instruction,
   type Signature,
   type TransactionSigner,
 } from "@solana/kit";
-import { getCreateAccountInstruction } from "@solana-program/system";
-import {
-  findAssociatedTokenPda,
-  getCreateAssociatedTokenIdempotentInstruction,
-  getInitializeMint2Instruction,
-  getMintToInstruction,
-  TOKEN_PROGRAM_ADDRESS,
-} from "@solana-program/token";
+import { findAssociatedTokenPda, TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import {
   anchorErrorFromLogs,
   BOUNTY_DISCRIMINATOR,
@@ -65,7 +51,7 @@ import {
   termsHash,
 } from "../src/index";
 import * as client from "../src/index";
-import { signedTransaction } from "./kit";
+import { createMint, kitClient, mintTo } from "./kit";
 import { startLocalnet, type Localnet } from "./localnet";
 
 /** `DATABOUNTY_ERROR__ALREADY_ATTESTED` → `AlreadyAttested`: the generated name of `code`. */
@@ -97,24 +83,8 @@ after(() => chain?.stop());
 
 /** An RPC connection to the local chain, and how the tests send and read transactions. */
 function connect() {
-  const rpc = createSolanaRpc(chain.url);
-  const rpcSubscriptions = createSolanaRpcSubscriptions(chain.wsUrl);
-  const sendAndConfirm = sendAndConfirmTransactionFactory({ rpc, rpcSubscriptions });
-  const airdrop = airdropFactory({ rpc, rpcSubscriptions });
+  const { rpc, send, funded } = kitClient(chain);
 
-  async function send(payer: TransactionSigner, instructions: Instruction[]): Promise<Signature> {
-    const signed = await signedTransaction(rpc, payer, instructions);
-    await sendAndConfirm(signed, { commitment: "confirmed" });
-    return getSignatureFromTransaction(signed);
-  }
-  /** `count` new keys, each with 2 SOL. */
-  async function funded(count: number): Promise<TransactionSigner[]> {
-    const keys = await Promise.all(Array.from({ length: count }, () => generateKeyPairSigner()));
-    for (const who of keys) {
-      await airdrop({ recipientAddress: who.address, lamports: lamports(2_000_000_000n), commitment: "confirmed" });
-    }
-    return keys;
-  }
   /** The chain's clock: the time of its latest confirmed block. */
   async function now(): Promise<bigint> {
     const slot = await rpc.getSlot({ commitment: "confirmed" }).send();
@@ -196,26 +166,6 @@ async function release(payer: TransactionSigner, bounty: Address, submission: Ad
     contributorTokenAccount,
     tokenProgram: TOKEN_PROGRAM_ADDRESS,
   });
-}
-
-/** A test token with 6 decimals whose authority is `authority`. */
-async function createMint(send: ReturnType<typeof connect>["send"], rpc: ReturnType<typeof connect>["rpc"], authority: TransactionSigner, mint: TransactionSigner) {
-  const space = 82n;
-  const rent = await rpc.getMinimumBalanceForRentExemption(space).send();
-  await send(authority, [
-    getCreateAccountInstruction({ payer: authority, newAccount: mint, lamports: rent, space, programAddress: TOKEN_PROGRAM_ADDRESS }),
-    getInitializeMint2Instruction({ mint: mint.address, decimals: 6, mintAuthority: authority.address }),
-  ]);
-}
-
-/** Mints `amount` base units to `owner`'s associated token account, created on the way. */
-async function mintTo(send: ReturnType<typeof connect>["send"], authority: TransactionSigner, mint: Address, owner: Address, amount: bigint) {
-  const [ata] = await findAssociatedTokenPda({ owner, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
-  await send(authority, [
-    getCreateAssociatedTokenIdempotentInstruction({ payer: authority, ata, owner, mint }),
-    getMintToInstruction({ mint, token: ata, mintAuthority: authority, amount }),
-  ]);
-  return ata;
 }
 
 test("a bounty from creation to payout through the generated client", async () => {
