@@ -12,6 +12,7 @@ use common::{
     metric, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle,
     ACCOUNT_TABLES, LEDGER_TABLES, TOTAL_TABLES,
 };
+use databounty::constants::{SEED_BOUNTY, SEED_VAULT};
 use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::db::{Db, Writer};
 use databounty_indexer::decoder::{decode, EventRow, Position};
@@ -21,6 +22,7 @@ use databounty_indexer::source::{Backoff, RpcSource, Source, SourceError};
 use databounty_sdk::pda;
 use serde_json::Value;
 use solana_commitment_config::CommitmentConfig;
+use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use sqlx::PgPool;
@@ -305,6 +307,101 @@ async fn a_recreated_bounty_and_submission_are_new_incarnations(pool: PgPool) {
 /// Item 5: a node that does not know the checkpoint's transaction (here: another chain,
 /// as after a switch of provider) stops the indexer with a gap error and a metric;
 /// nothing is skipped and nothing written.
+/// `ix`, built by the SDK for the canonical deployment, addressed to the deployment at
+/// `program_id` instead: the program, its event authority and the bounty and vault PDAs
+/// moved to their addresses under that id. Returns the bounty's address there.
+fn for_deployment(
+    ix: &mut Instruction,
+    program_id: Pubkey,
+    creator: &Pubkey,
+    args: &BountyCreateArgs,
+) -> Pubkey {
+    let nonce = args.nonce.to_le_bytes();
+    let seeds: [&[u8]; 4] = [SEED_BOUNTY, creator.as_ref(), &args.dataset_id, &nonce];
+    let bounty = Pubkey::find_program_address(&seeds, &program_id).0;
+    let vault = Pubkey::find_program_address(&[SEED_VAULT, bounty.as_ref()], &program_id).0;
+    let canonical_bounty = pda::bounty(creator, &args.dataset_id, args.nonce);
+    let moved = [
+        (databounty::ID, program_id),
+        (pda::event_authority(), pda::event_authority_of(&program_id)),
+        (canonical_bounty, bounty),
+        (pda::vault(&canonical_bounty), vault),
+    ];
+    ix.program_id = program_id;
+    for meta in &mut ix.accounts {
+        if let Some((_, to)) = moved.iter().find(|(from, _)| *from == meta.pubkey) {
+            meta.pubkey = *to;
+        }
+    }
+    bounty
+}
+
+/// Item 4: the local chain loads the program a second time, at another address. An
+/// indexer given that id (`--program-id`) finds the deployment's events — their event
+/// authority derived from the id — and one at the canonical id finds none of them.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn events_of_a_deployment_at_another_id_are_indexed(pool: PgPool) {
+    let second = databounty_localnet::SECOND_DEPLOYMENT_ID;
+    assert_ne!(second, databounty::ID);
+    let chain = Chain::start().await;
+    let poster = poster(&chain).await;
+    let creator = poster.creator.pubkey();
+    let args = terms(&poster.reviewers, chain.chain_time().await, 0, 1_000_000);
+    let mut create = databounty_sdk::instructions::bounty_create(
+        &creator,
+        &creator,
+        &poster.mint,
+        &anchor_spl::token::ID,
+        Some(poster.creator_ata),
+        args.clone(),
+    );
+    let bounty = for_deployment(&mut create, second, &creator, &args);
+    chain.send(&[create], &poster.creator, &[]).await;
+    let account = chain
+        .rpc
+        .get_account(&bounty)
+        .await
+        .expect("the bounty exists");
+    assert_eq!(account.owner, second, "created by the second deployment");
+    chain.wait_finalized().await;
+
+    let db = Db::from_pool(pool.clone());
+    let at = |program_id| PipelineConfig {
+        program_id,
+        ..config()
+    };
+    let canonical = finalized_source(&chain);
+    index(&canonical, &db, &at(databounty::ID), &Metrics::default())
+        .await
+        .unwrap();
+    assert_eq!(count(&pool, "SELECT count(*) FROM events").await, 0);
+
+    empty_tables(&pool).await;
+    let source = RpcSource::new(
+        &chain.localnet.url,
+        second,
+        CommitmentConfig::finalized(),
+        Metrics::default(),
+    );
+    index(&source, &db, &at(second), &Metrics::default())
+        .await
+        .unwrap();
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM events ORDER BY slot, pos")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(names, ["BountyCreated", "BountyFunded"]);
+    let funded: i64 = sqlx::query_scalar("SELECT funded::bigint FROM bounties WHERE bounty = $1")
+        .bind(bounty.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        funded > 0,
+        "the second deployment's bounty is in the state tables, funded"
+    );
+}
+
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_checkpoint_missing_from_the_nodes_history_is_a_gap(pool: PgPool) {
     let (first, _, db) = finalized_lifecycle(&pool).await;

@@ -31,6 +31,17 @@ use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
+/// Forwards the runtime's call to the second deployment's entrypoint (see [`program_test`]).
+fn process_second_deployment(
+    program_id: &Pubkey,
+    accounts: &[AccountInfo],
+    data: &[u8],
+) -> anchor_lang::solana_program::entrypoint::ProgramResult {
+    // SAFETY: as in `process`.
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    databounty_second_deployment::entry(program_id, accounts, data)
+}
+
 /// Forwards the runtime's call to Anchor's entrypoint.
 fn process(
     program_id: &Pubkey,
@@ -53,8 +64,18 @@ pub fn program_test() -> solana_program_test::ProgramTest {
         solana_program_test::processor!(process),
     );
     test.prefer_bpf(false);
+    // The same program at a second address, as another deployment of it would be: tools
+    // that take a program id (the indexer's `--program-id`) are tested against it.
+    test.add_program(
+        "databounty_second_deployment",
+        SECOND_DEPLOYMENT_ID,
+        solana_program_test::processor!(process_second_deployment),
+    );
     test
 }
+
+/// Where the local chain loads the program a second time.
+pub const SECOND_DEPLOYMENT_ID: Pubkey = databounty_second_deployment::ID;
 
 /// How the chain runs.
 #[derive(Debug, Clone)]

@@ -14,7 +14,13 @@ pub mod token;
 
 use instructions::*;
 
+#[cfg(not(feature = "second-deployment"))]
 declare_id!("9vdpF8zCxn4q4M1pyJSXBAeTM1xeaEYZVU1vhSjeJRba");
+// A second deployment of the same program, loaded by the local chain beside the first so
+// that tools taking a program id (the indexer's `--program-id`) are tested against a real
+// deployment at another address.
+#[cfg(feature = "second-deployment")]
+declare_id!("EKyYyB3MEu3qHJuSjraYmKWm2nC2zGcsaYqx971qwzLm");
 
 #[program]
 pub mod databounty {
