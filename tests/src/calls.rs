@@ -13,7 +13,7 @@ use crate::{BountySetup, Submitted, TestEnv};
 /// An SDK builder of a payout to a submission's contributor (`submission_release`,
 /// `submission_close_returning_bond`): crank, bounty, submission, contributor, mint,
 /// token program, destination.
-type ContributorPayout =
+pub type ContributorPayout =
     fn(&Pubkey, &Pubkey, &Pubkey, &Pubkey, &Pubkey, &Pubkey, Option<Pubkey>) -> Instruction;
 
 impl TestEnv {
@@ -110,22 +110,6 @@ impl TestEnv {
     ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
         let replace = ix::bounty_reviewer_replace(&signer.pubkey(), &setup.bounty, old, new);
         self.send_with_events(&[replace], &[signer]).await
-    }
-
-    /// Approves (or rejects) with the first `count` reviewers.
-    pub async fn votes(
-        &mut self,
-        setup: &BountySetup,
-        submission: &Submitted,
-        count: usize,
-        approve: bool,
-    ) {
-        for reviewer in &setup.parties.reviewers[..count] {
-            let reviewer = reviewer.insecure_clone();
-            self.try_attest(setup, &reviewer, submission, approve)
-                .await
-                .expect("submission_attest");
-        }
     }
 
     /// Cranks `submission_release` to `payout` (unsigned by the contributor).

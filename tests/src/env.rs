@@ -1,7 +1,7 @@
 //! The bank, a payer, and helpers to send transactions and read state.
 
 use anchor_lang::AccountDeserialize;
-use databounty::state::{Bounty, Submission};
+use databounty::state::{Bounty, Submission, SubmissionStatus};
 use databounty_sdk::events::{decode_event, is_event_instruction, DatabountyEvent};
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_program_test::{BanksClientError, ProgramTestContext};
@@ -10,6 +10,8 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
+
+use crate::Submitted;
 
 /// A running bank with our program and the SPL programs.
 pub struct TestEnv {
@@ -198,6 +200,11 @@ impl TestEnv {
         self.anchor_account(address)
             .await
             .expect("submission exists")
+    }
+
+    /// The status `submitted` is in now.
+    pub async fn status(&mut self, submitted: &Submitted) -> SubmissionStatus {
+        self.submission_state(&submitted.address).await.status
     }
 
     /// Token balance of an SPL Token or Token-2022 account.

@@ -46,6 +46,12 @@ pub enum MintKind {
 }
 
 impl MintKind {
+    /// Token-2022 with a 1% transfer fee, capped far above any amount a test moves.
+    pub const ONE_PERCENT_FEE: MintKind = MintKind::TransferFee {
+        bps: 100,
+        max: 1_000_000_000,
+    };
+
     pub fn token_program(self) -> Pubkey {
         match self {
             MintKind::Spl => anchor_spl::token::ID,

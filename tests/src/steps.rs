@@ -3,8 +3,9 @@
 use databounty::events::BountyRefunded;
 use databounty_sdk::events::DatabountyEvent;
 use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::Keypair;
 
-use crate::{BountySetup, Contributor, MintKind, Submitted, TestEnv};
+use crate::{BountyParams, BountySetup, Contributor, MintKind, Submitted, TestEnv};
 
 /// The first event of `$variant` in `$events` (a slice of `DatabountyEvent`), if any.
 #[macro_export]
@@ -20,8 +21,16 @@ macro_rules! find_event {
 impl TestEnv {
     /// A new bank with a default bounty on a new mint of `kind`.
     pub async fn with_bounty(kind: MintKind) -> (TestEnv, BountySetup) {
+        Self::with_bounty_params(kind, BountyParams::default()).await
+    }
+
+    /// A new bank with a bounty of `params` on a new mint of `kind`.
+    pub async fn with_bounty_params(
+        kind: MintKind,
+        params: BountyParams,
+    ) -> (TestEnv, BountySetup) {
         let mut env = TestEnv::new().await;
-        let setup = env.bounty(kind).await;
+        let setup = env.bounty_with(kind, params).await;
         (env, setup)
     }
 
@@ -46,6 +55,43 @@ impl TestEnv {
         (contributor, submitted)
     }
 
+    /// `reviewer`'s vote on `submission`, which the program must take; returns its events.
+    pub async fn attest(
+        &mut self,
+        setup: &BountySetup,
+        reviewer: &Keypair,
+        submission: &Submitted,
+        approve: bool,
+    ) -> Vec<DatabountyEvent> {
+        self.try_attest(setup, reviewer, submission, approve)
+            .await
+            .expect("submission_attest")
+    }
+
+    /// Approves (or rejects) with the first `count` reviewers.
+    pub async fn votes(
+        &mut self,
+        setup: &BountySetup,
+        submission: &Submitted,
+        count: usize,
+        approve: bool,
+    ) {
+        for reviewer in &setup.reviewers()[..count] {
+            self.attest(setup, reviewer, submission, approve).await;
+        }
+    }
+
+    /// Closes a final `submission`, its rent back to its contributor; returns the events.
+    pub async fn close_submission(
+        &mut self,
+        setup: &BountySetup,
+        submission: &Submitted,
+    ) -> Vec<DatabountyEvent> {
+        self.try_close_submission(setup, submission, &submission.contributor)
+            .await
+            .expect("submission_close")
+    }
+
     /// Cranks `submission_release` of an accepted `submission` to `payout`.
     pub async fn release(
         &mut self,
@@ -64,6 +110,19 @@ impl TestEnv {
         self.try_fund(setup, &creator, &setup.parties.creator_ata, amount)
             .await
             .expect("top-up")
+    }
+
+    /// The creator gives `old`'s reviewer slot to `new`.
+    pub async fn replace_reviewer(
+        &mut self,
+        setup: &BountySetup,
+        old: &Pubkey,
+        new: &Pubkey,
+    ) -> Vec<DatabountyEvent> {
+        let creator = setup.creator();
+        self.try_replace_reviewer(setup, &creator, old, new)
+            .await
+            .expect("bounty_reviewer_replace")
     }
 
     /// The creator cancels the bounty.

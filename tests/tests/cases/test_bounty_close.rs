@@ -39,8 +39,7 @@ async fn closes_an_empty_bounty(kind: MintKind) {
 }
 
 async fn only_the_creator_closes(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, BountyParams::unfunded()).await;
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, BountyParams::unfunded()).await;
     let stranger = env.funded_keypair(1).await;
     assert_bounty_error(
         env.try_close_bounty(&setup, &stranger).await,
@@ -49,7 +48,7 @@ async fn only_the_creator_closes(kind: MintKind) {
 }
 
 async fn waits_for_submission_accounts(kind: MintKind) {
-    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
     env.past_submission_deadline(&setup).await;
     env.refund_to_creator(&setup).await;
@@ -58,9 +57,7 @@ async fn waits_for_submission_accounts(kind: MintKind) {
         env.try_close_bounty(&setup, &creator).await,
         BountyError::SubmissionAccountsOpen,
     );
-    env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
-        .await
-        .expect("close submission");
+    env.close_submission(&setup, &submitted).await;
     env.try_close_bounty(&setup, &creator)
         .await
         .expect("close bounty");
@@ -75,12 +72,7 @@ on_both_token_programs! {
 /// Withheld transfer fees sit in the vault; closing harvests them to the mint first.
 #[tokio::test]
 async fn harvests_withheld_fees_before_closing() {
-    let mut env = TestEnv::new().await;
-    let kind = MintKind::TransferFee {
-        bps: 100,
-        max: 1_000_000_000,
-    };
-    let setup = env.bounty(kind).await;
+    let (mut env, setup) = TestEnv::with_bounty(MintKind::ONE_PERCENT_FEE).await;
     let creator = setup.creator();
     env.cancel(&setup).await;
     env.refund_to_creator(&setup).await;
@@ -94,9 +86,8 @@ async fn harvests_withheld_fees_before_closing() {
 /// emptied the vault.
 #[tokio::test]
 async fn reserved_rewards_block_closing() {
-    let mut env = TestEnv::new().await;
     let params = BountyParams::default().allowing_permanent_delegate();
-    let setup = env.bounty_with(MintKind::PermanentDelegate, params).await;
+    let (mut env, setup) = TestEnv::with_bounty_params(MintKind::PermanentDelegate, params).await;
     let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     // The payer is the mint's permanent delegate: it drains the vault.

@@ -8,9 +8,8 @@ use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signer;
 
 async fn creates_and_funds(kind: MintKind) {
-    let mut env = TestEnv::new().await;
     let params = BountyParams::default();
-    let setup = env.bounty_with(kind, params.clone()).await;
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params.clone()).await;
     let p = &setup.parties;
     let bounty = env.bounty_state(&setup.bounty).await;
     assert_eq!(bounty.creator, p.creator.pubkey());
@@ -68,8 +67,7 @@ async fn creates_and_funds(kind: MintKind) {
 }
 
 async fn creates_without_funding(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, BountyParams::unfunded()).await;
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, BountyParams::unfunded()).await;
     assert_eq!(
         setup.created.len(),
         1,

@@ -8,15 +8,12 @@ async fn refunds_a_cancelled_bounty(kind: MintKind) {
     let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let creator = setup.creator();
     env.cancel(&setup).await;
-    let events = env
-        .try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    let refunded = env.refund_to_creator(&setup).await;
     let funded = setup.args.initial_funding;
     let now = env.now().await;
     assert_eq!(
-        events,
-        vec![DatabountyEvent::BountyRefunded(BountyRefunded {
+        refunded,
+        BountyRefunded {
             bounty: setup.bounty,
             creator: creator.pubkey(),
             creator_token_account: setup.parties.creator_ata,
@@ -28,7 +25,7 @@ async fn refunds_a_cancelled_bounty(kind: MintKind) {
             reserved: 0,
             vault_balance: 0,
             refunded_at: now,
-        })]
+        }
     );
     assert_eq!(
         env.token_balance(&setup.parties.creator_ata).await,
@@ -48,13 +45,6 @@ async fn not_while_open_and_taking_submissions(kind: MintKind) {
     env.refund_to_creator(&setup).await;
 }
 
-fn refunded_amount(events: &[DatabountyEvent]) -> u64 {
-    match events {
-        [DatabountyEvent::BountyRefunded(refund)] => refund.amount,
-        other => panic!("{other:?}"),
-    }
-}
-
 /// Fifty junk submissions must not lock the escrow: pending work keeps back only
 /// `min(pending, max_winners − accepted) × reward`, and nothing once votes close.
 async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
@@ -71,12 +61,8 @@ async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
         junk.push(env.submit(&setup, &spammer.key, &[i]).await);
     }
     env.cancel(&setup).await;
-    let events = env.try_refund(&setup, &ata).await.expect("refund");
-    assert_eq!(
-        refunded_amount(&events),
-        8 * reward,
-        "two slots stay locked"
-    );
+    let refunded = env.refund_to_creator(&setup).await;
+    assert_eq!(refunded.amount, 8 * reward, "two slots stay locked");
     env.assert_books_balance(&setup).await;
 
     // One is accepted: one slot left, so one more reward stays locked beside reserved.
@@ -87,8 +73,7 @@ async fn pending_spam_locks_only_the_winner_slots_left(kind: MintKind) {
     );
     // Once votes close, pending work can claim nothing.
     env.past_review_deadline(&setup).await;
-    let events = env.try_refund(&setup, &ata).await.expect("refund");
-    assert_eq!(refunded_amount(&events), reward);
+    assert_eq!(env.refund_to_creator(&setup).await.amount, reward);
     env.try_release(&setup, &junk[0], &spammer.ata)
         .await
         .expect("the accepted reward is still there");
@@ -100,14 +85,8 @@ async fn keeps_reserved_rewards(kind: MintKind) {
     let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     env.past_submission_deadline(&setup).await;
-    let events = env
-        .try_refund(&setup, &setup.parties.creator_ata)
-        .await
-        .expect("refund");
+    let refund = env.refund_to_creator(&setup).await;
     let reward = setup.args.reward_per_submission;
-    let DatabountyEvent::BountyRefunded(refund) = &events[0] else {
-        panic!("{events:?}")
-    };
     assert_eq!(refund.amount, setup.args.initial_funding - reward);
     assert_bounty_error(
         env.try_refund(&setup, &setup.parties.creator_ata).await,
@@ -140,10 +119,7 @@ async fn sweeps_untracked_tokens(kind: MintKind) {
     env.transfer_tokens(&mint, &program, &ata, &vault, &creator, 77)
         .await;
     env.past_submission_deadline(&setup).await;
-    let events = env.try_refund(&setup, &ata).await.expect("refund");
-    let DatabountyEvent::BountyRefunded(refund) = &events[0] else {
-        panic!("{events:?}")
-    };
+    let refund = env.refund_to_creator(&setup).await;
     assert_eq!(refund.untracked_swept, 77);
     assert_eq!(refund.amount, setup.args.initial_funding + 77);
     assert_eq!(env.token_balance(&ata).await, CREATOR_TOKENS);
@@ -198,9 +174,7 @@ async fn refunds_an_account_that_requires_memos(kind: MintKind) {
         env.require_memos(&creator, &ata).await;
     }
     env.past_submission_deadline(&setup).await;
-    env.try_refund(&setup, &ata)
-        .await
-        .expect("refund with a memo");
+    env.refund_to_creator(&setup).await; // with a memo
     assert_eq!(env.token_balance(&ata).await, CREATOR_TOKENS);
 }
 

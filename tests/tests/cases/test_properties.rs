@@ -784,17 +784,9 @@ impl World {
             }
             (2, Some(s)) => {
                 let (sb, submitted, _) = &self.submissions[s];
-                let vote = ix::submission_attest(
-                    &outsider.pubkey(),
-                    &self.bounties[*sb].bounty,
-                    &submitted.address,
-                    submitted.hash,
-                    true,
-                );
-                (
-                    "attest",
-                    self.env.send_with_events(&[vote], &[&outsider]).await,
-                )
+                let setup = &self.bounties[*sb];
+                let result = self.env.try_attest(setup, &outsider, submitted, true).await;
+                ("attest", result)
             }
             (3, Some(s)) => {
                 // A listed reviewer, on another hash, or with a reason on an approval.
@@ -844,17 +836,8 @@ impl World {
                 let setup = &self.bounties[*sb];
                 let voter = setup.reviewer(slot);
                 let approve = self.rng.chance(50);
-                let vote = ix::submission_attest(
-                    &voter.pubkey(),
-                    &setup.bounty,
-                    &submitted.address,
-                    submitted.hash,
-                    approve,
-                );
-                (
-                    "attest",
-                    self.env.send_with_events(&[vote], &[&voter]).await,
-                )
+                let result = self.env.try_attest(setup, &voter, submitted, approve).await;
+                ("attest", result)
             }
             (5, Some(s)) => {
                 // A release of work that is not accepted, or to another contributor.
@@ -1304,11 +1287,7 @@ impl World {
                 }
                 DatabountyEvent::ReviewFeesReserved(e) => {
                     self.reached.fees_reserved += e.amount;
-                    let setup = self
-                        .bounties
-                        .iter()
-                        .find(|s| s.bounty == e.bounty)
-                        .expect("known bounty");
+                    let setup = known_bounty(&mut self.bounties, &e.bounty);
                     for reviewer in &e.reviewers {
                         assert!(
                             setup
@@ -1327,11 +1306,7 @@ impl World {
                 DatabountyEvent::ReviewFeeClaimed(_) => self.reached.fee_claims += 1,
                 DatabountyEvent::BountyExtended(e) => {
                     self.reached.extensions += 1;
-                    let setup = self
-                        .bounties
-                        .iter_mut()
-                        .find(|s| s.bounty == e.bounty)
-                        .expect("known bounty");
+                    let setup = known_bounty(&mut self.bounties, &e.bounty);
                     assert!(
                         e.submission_deadline_after >= e.submission_deadline_before
                             && e.review_deadline_after >= e.review_deadline_before
@@ -1349,11 +1324,7 @@ impl World {
                         .remove(&e.new_reviewer)
                         .expect("the replacement's key");
                     self.reviewer_keys.insert(e.new_reviewer);
-                    let setup = self
-                        .bounties
-                        .iter_mut()
-                        .find(|s| s.bounty == e.bounty)
-                        .expect("known bounty");
+                    let setup = known_bounty(&mut self.bounties, &e.bounty);
                     setup.parties.reviewers[usize::from(e.reviewer_index)] = new;
                 }
                 DatabountyEvent::SubmissionAttested(e) => {
@@ -1361,11 +1332,7 @@ impl World {
                         self.votes.insert((e.submission, e.reviewer)),
                         "voted twice: {e:?}"
                     );
-                    let setup = self
-                        .bounties
-                        .iter()
-                        .find(|s| s.bounty == e.bounty)
-                        .expect("known bounty");
+                    let setup = known_bounty(&mut self.bounties, &e.bounty);
                     assert!(
                         setup
                             .parties
@@ -1440,6 +1407,14 @@ impl World {
             );
         }
     }
+}
+
+/// The bounty of `bounties` at address `bounty`, which an event names.
+fn known_bounty<'a>(bounties: &'a mut [BountySetup], bounty: &Pubkey) -> &'a mut BountySetup {
+    bounties
+        .iter_mut()
+        .find(|s| s.bounty == *bounty)
+        .expect("known bounty")
 }
 
 /// What one case reached, for the run's totals.

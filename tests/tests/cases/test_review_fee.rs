@@ -7,7 +7,7 @@ use databounty::state::SubmissionStatus;
 use databounty_sdk::accounts::ata;
 use databounty_sdk::events::DatabountyEvent;
 use databounty_tests::*;
-use solana_sdk::signature::Signer;
+use solana_sdk::signature::{Keypair, Signer};
 
 const REWARD: u64 = 1_000_000;
 const FEE: u64 = 10_000;
@@ -21,22 +21,25 @@ fn paid_reviews(initial_funding: u64) -> BountyParams {
     }
 }
 
+/// A bounty with paid reviews funded with `initial_funding`, its reviewers' keys, and a
+/// new contributor's pending submission of `content`.
+async fn paid_submission(
+    kind: MintKind,
+    initial_funding: u64,
+    content: &[u8],
+) -> (TestEnv, BountySetup, Vec<Keypair>, Submitted) {
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, paid_reviews(initial_funding)).await;
+    let (_, submitted) = env.contribute(&setup, content).await;
+    let r = setup.reviewers();
+    (env, setup, r, submitted)
+}
+
 /// Only the votes that agreed with the outcome earn; each reviewer claims once.
 async fn agreeing_reviewers_earn_and_claim(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
-    let r = setup.reviewers();
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
-    env.try_attest(&setup, &r[0], &submitted, false)
-        .await
-        .expect("dissent");
-    env.try_attest(&setup, &r[1], &submitted, true)
-        .await
-        .expect("approve");
-    let events = env
-        .try_attest(&setup, &r[2], &submitted, true)
-        .await
-        .expect("quorum");
+    let (mut env, setup, r, submitted) = paid_submission(kind, 2 * REWARD, b"labels").await;
+    env.attest(&setup, &r[0], &submitted, false).await; // dissent
+    env.attest(&setup, &r[1], &submitted, true).await;
+    let events = env.attest(&setup, &r[2], &submitted, true).await; // quorum
     let reserved = find_event!(events, ReviewFeesReserved).expect("fees reserved at the decision");
     assert!(reserved.accepted);
     assert_eq!(reserved.reviewers, vec![r[1].pubkey(), r[2].pubkey()]);
@@ -97,10 +100,7 @@ async fn agreeing_reviewers_earn_and_claim(kind: MintKind) {
 
 /// A fee goes only to its reviewer: not to another reviewer's account, not to an outsider.
 async fn a_fee_goes_only_to_its_reviewer(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
-    let r = setup.reviewers();
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, r, submitted) = paid_submission(kind, 2 * REWARD, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let p = &setup.parties;
     let (mint, program) = (p.mint, p.token_program);
@@ -125,10 +125,7 @@ async fn a_fee_goes_only_to_its_reviewer(kind: MintKind) {
 
 /// A crank pays the reviewer's associated account; another account needs their signature.
 async fn another_account_needs_the_reviewers_signature(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
-    let r = setup.reviewers();
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, r, submitted) = paid_submission(kind, 2 * REWARD, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let (mint, program) = (setup.parties.mint, setup.parties.token_program);
     let other = env
@@ -147,10 +144,7 @@ async fn another_account_needs_the_reviewers_signature(kind: MintKind) {
 
 /// A Token-2022 account requiring incoming memos is paid (the SPL Token run is the control).
 async fn an_account_requiring_memos_is_paid_its_fees(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, paid_reviews(2 * REWARD)).await;
-    let r = setup.reviewers();
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
+    let (mut env, setup, r, submitted) = paid_submission(kind, 2 * REWARD, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
     let (mint, program) = (setup.parties.mint, setup.parties.token_program);
     let account = env.token_account(&r[0].pubkey(), &mint, &program).await;
@@ -166,38 +160,23 @@ async fn an_account_requiring_memos_is_paid_its_fees(kind: MintKind) {
 /// Acceptance reserves the reward and the approvers' fees: short of either, the deciding
 /// vote fails and can be sent again after a top-up.
 async fn acceptance_needs_funds_for_reward_and_fees(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, paid_reviews(REWARD + FEE)).await;
-    let r = setup.reviewers();
-    let (_, submitted) = env.contribute(&setup, b"labels").await;
-    env.try_attest(&setup, &r[0], &submitted, true)
-        .await
-        .expect("first vote");
+    let (mut env, setup, r, submitted) = paid_submission(kind, REWARD + FEE, b"labels").await;
+    env.attest(&setup, &r[0], &submitted, true).await;
     assert_bounty_error(
         env.try_attest(&setup, &r[1], &submitted, true).await,
         BountyError::InsufficientUnreservedFunds,
     );
     env.top_up(&setup, FEE).await;
-    env.try_attest(&setup, &r[1], &submitted, true)
-        .await
-        .expect("accepted after the top-up");
-    assert_eq!(
-        env.submission_state(&submitted.address).await.status,
-        SubmissionStatus::Accepted
-    );
+    env.attest(&setup, &r[1], &submitted, true).await;
+    assert_eq!(env.status(&submitted).await, SubmissionStatus::Accepted);
     env.assert_books_balance(&setup).await;
 }
 
 /// A rejection reserves the rejecters' fees: without funds the deciding vote fails, and
 /// goes through after a top-up.
 async fn a_rejection_that_cannot_pay_its_fees_waits(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, paid_reviews(FEE)).await;
-    let r = setup.reviewers();
-    let (_, submitted) = env.contribute(&setup, b"junk").await;
-    env.try_attest(&setup, &r[0], &submitted, false)
-        .await
-        .expect("first rejection");
+    let (mut env, setup, r, submitted) = paid_submission(kind, FEE, b"junk").await;
+    env.attest(&setup, &r[0], &submitted, false).await;
     assert_bounty_error(
         env.try_attest(&setup, &r[1], &submitted, false).await,
         BountyError::InsufficientFundsForReviewFees,
@@ -209,10 +188,7 @@ async fn a_rejection_that_cannot_pay_its_fees_waits(kind: MintKind) {
         "the failed vote left no trace"
     );
     env.top_up(&setup, FEE).await;
-    let events = env
-        .try_attest(&setup, &r[1], &submitted, false)
-        .await
-        .expect("rejected after the top-up");
+    let events = env.attest(&setup, &r[1], &submitted, false).await;
     let reserved = find_event!(events, ReviewFeesReserved).expect("fees reserved");
     assert!(!reserved.accepted);
     assert_eq!(reserved.reviewers, vec![r[0].pubkey(), r[1].pubkey()]);
@@ -226,11 +202,9 @@ async fn a_rejection_that_cannot_pay_its_fees_waits(kind: MintKind) {
 /// A refund racing reserved fees: the creator gets only what nobody is owed, and every
 /// reviewer can still claim afterwards.
 async fn a_refund_cannot_take_reserved_fees(kind: MintKind) {
-    let mut env = TestEnv::new().await;
     let extra = 123_456;
-    let setup = env
-        .bounty_with(kind, paid_reviews(REWARD + 2 * FEE + extra))
-        .await;
+    let params = paid_reviews(REWARD + 2 * FEE + extra);
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params).await;
     let r = setup.reviewers();
     let (contributor, submitted) = env.contribute(&setup, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
@@ -253,26 +227,19 @@ async fn a_refund_cannot_take_reserved_fees(kind: MintKind) {
 /// Pending work keeps back from refunds what its decisions can still reserve: fees of
 /// the acceptances still possible and of rejections beyond their bonds.
 async fn pending_decisions_keep_their_fees_from_refunds(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, paid_reviews(10 * REWARD)).await;
-    let r = setup.reviewers();
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, paid_reviews(10 * REWARD)).await;
     let mut submitted = Vec::new();
     for content in [b"a", b"b", b"c"] {
-        let contributor = env.contributor(&setup).await;
-        submitted.push(env.submit(&setup, &contributor.key, content).await);
+        submitted.push(env.contribute(&setup, content).await.1);
     }
     env.past_submission_deadline(&setup).await;
     let refunded = env.refund_to_creator(&setup).await;
     // Two winner slots at reward + 2 fees, and three rejections at 2 fees each.
     let locked = 2 * (REWARD + 2 * FEE) + 3 * 2 * FEE;
     assert_eq!(refunded.amount, 10 * REWARD - locked);
-    // The rejection first: once both slots are taken, the third can no longer win and
-    // takes no votes.
-    for reviewer in &r[..2] {
-        env.try_attest(&setup, reviewer, &submitted[2], false)
-            .await
-            .expect("the rejection finds its fees");
-    }
+    // The rejection first (and it finds its fees): once both slots are taken, the third
+    // can no longer win and takes no votes.
+    env.votes(&setup, &submitted[2], 2, false).await;
     env.votes(&setup, &submitted[0], 2, true).await;
     env.votes(&setup, &submitted[1], 2, true).await;
     env.assert_books_balance(&setup).await;

@@ -9,10 +9,7 @@ async fn quorum_accepts_and_reserves(kind: MintKind) {
     let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewers = setup.reviewers();
 
-    let first = env
-        .try_attest(&setup, &reviewers[1], &submitted, true)
-        .await
-        .expect("vote");
+    let first = env.attest(&setup, &reviewers[1], &submitted, true).await;
     let now = env.now().await;
     assert_eq!(
         first,
@@ -33,10 +30,7 @@ async fn quorum_accepts_and_reserves(kind: MintKind) {
     );
     assert_eq!(env.bounty_state(&setup.bounty).await.reserved, 0);
 
-    let second = env
-        .try_attest(&setup, &reviewers[2], &submitted, true)
-        .await
-        .expect("vote");
+    let second = env.attest(&setup, &reviewers[2], &submitted, true).await;
     let reward = setup.args.reward_per_submission;
     assert_eq!(second.len(), 2, "{second:?}");
     assert_eq!(
@@ -70,18 +64,10 @@ async fn quorum_accepts_and_reserves(kind: MintKind) {
 async fn unreachable_quorum_rejects(kind: MintKind) {
     let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewers = setup.reviewers();
-    env.try_attest(&setup, &reviewers[0], &submitted, true)
-        .await
-        .expect("approve");
-    let one_no = env
-        .try_attest(&setup, &reviewers[1], &submitted, false)
-        .await
-        .expect("reject");
+    env.attest(&setup, &reviewers[0], &submitted, true).await;
+    let one_no = env.attest(&setup, &reviewers[1], &submitted, false).await;
     assert_eq!(one_no.len(), 1, "one rejection leaves quorum reachable");
-    let two_no = env
-        .try_attest(&setup, &reviewers[2], &submitted, false)
-        .await
-        .expect("reject");
+    let two_no = env.attest(&setup, &reviewers[2], &submitted, false).await;
     let now = env.now().await;
     assert_eq!(
         two_no[1],
@@ -95,10 +81,7 @@ async fn unreachable_quorum_rejects(kind: MintKind) {
             decided_at: now,
         })
     );
-    assert_eq!(
-        env.submission_state(&submitted.address).await.status,
-        SubmissionStatus::Rejected
-    );
+    assert_eq!(env.status(&submitted).await, SubmissionStatus::Rejected);
     let bounty = env.bounty_state(&setup.bounty).await;
     assert_eq!(
         (bounty.pending, bounty.accepted, bounty.reserved),
@@ -124,9 +107,7 @@ async fn only_listed_reviewers_vote(kind: MintKind) {
 async fn one_vote_per_reviewer(kind: MintKind) {
     let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewer = setup.reviewer(0);
-    env.try_attest(&setup, &reviewer, &submitted, false)
-        .await
-        .expect("vote");
+    env.attest(&setup, &reviewer, &submitted, false).await;
     assert_bounty_error(
         env.try_attest(&setup, &reviewer, &submitted, true).await,
         BountyError::AlreadyAttested,
@@ -140,9 +121,9 @@ async fn one_vote_per_reviewer(kind: MintKind) {
 async fn the_hash_must_match(kind: MintKind) {
     let (mut env, setup, _, mut submitted) = TestEnv::with_submission(kind, b"labels").await;
     submitted.hash[0] ^= 1;
-    let reviewer = setup.reviewer(0);
     assert_bounty_error(
-        env.try_attest(&setup, &reviewer, &submitted, true).await,
+        env.try_attest(&setup, &setup.reviewer(0), &submitted, true)
+            .await,
         BountyError::HashMismatch,
     );
 }
@@ -151,9 +132,7 @@ async fn no_votes_after_the_review_deadline(kind: MintKind) {
     let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     let reviewer = setup.reviewer(0);
     env.set_time(setup.args.review_deadline - 1).await;
-    env.try_attest(&setup, &reviewer, &submitted, true)
-        .await
-        .expect("in time");
+    env.attest(&setup, &reviewer, &submitted, true).await; // in time
     env.past_review_deadline(&setup).await;
     let other = setup.reviewer(1);
     assert_bounty_error(
@@ -165,31 +144,22 @@ async fn no_votes_after_the_review_deadline(kind: MintKind) {
 async fn decided_submissions_take_no_votes(kind: MintKind) {
     let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, true).await;
-    let third = setup.reviewer(2);
     assert_bounty_error(
-        env.try_attest(&setup, &third, &submitted, false).await,
+        env.try_attest(&setup, &setup.reviewer(2), &submitted, false)
+            .await,
         BountyError::SubmissionNotPending,
     );
 }
 
 /// Quorum without funds fails the vote; after a top-up the same vote goes through.
 async fn acceptance_waits_for_funds(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let params = BountyParams {
-        initial_funding: 1_000_000,
-        reward: 1_000_000,
-        max_winners: 2,
-        ..Default::default()
-    };
-    let setup = env.bounty_with(kind, params).await;
-    let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
-    let first = env.submit(&setup, &a.key, b"a").await;
-    let second = env.submit(&setup, &b.key, b"b").await;
+    let params = BountyParams::default().funding(1_000_000).reward(1_000_000);
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params.max_winners(2)).await;
+    let (_, first) = env.contribute(&setup, b"a").await;
+    let (_, second) = env.contribute(&setup, b"b").await;
     env.votes(&setup, &first, 2, true).await;
     let reviewers = setup.reviewers();
-    env.try_attest(&setup, &reviewers[0], &second, true)
-        .await
-        .expect("first vote");
+    env.attest(&setup, &reviewers[0], &second, true).await;
     assert_bounty_error(
         env.try_attest(&setup, &reviewers[1], &second, true).await,
         BountyError::InsufficientUnreservedFunds,
@@ -200,26 +170,19 @@ async fn acceptance_waits_for_funds(kind: MintKind) {
         "the failed vote left no trace"
     );
     env.top_up(&setup, 1_000_000).await;
-    env.try_attest(&setup, &reviewers[1], &second, true)
-        .await
-        .expect("accepted after top-up");
+    env.attest(&setup, &reviewers[1], &second, true).await;
     assert_eq!(env.bounty_state(&setup.bounty).await.reserved, 2_000_000);
 }
 
 /// Two pending submissions, one winner slot: once the first takes it, the second can
 /// no longer win and takes no votes (it closes with its bond returned instead).
 async fn acceptance_needs_a_slot(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env
-        .bounty_with(kind, BountyParams::default().max_winners(1))
-        .await;
-    let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
-    let first = env.submit(&setup, &a.key, b"a").await;
-    let second = env.submit(&setup, &b.key, b"b").await;
+    let params = BountyParams::default().max_winners(1);
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params).await;
+    let (_, first) = env.contribute(&setup, b"a").await;
+    let (_, second) = env.contribute(&setup, b"b").await;
     let reviewers = setup.reviewers();
-    env.try_attest(&setup, &reviewers[0], &second, true)
-        .await
-        .expect("vote");
+    env.attest(&setup, &reviewers[0], &second, true).await;
     env.votes(&setup, &first, 2, true).await;
     for approve in [true, false] {
         assert_bounty_error(
@@ -229,10 +192,7 @@ async fn acceptance_needs_a_slot(kind: MintKind) {
         );
     }
     assert_eq!(env.bounty_state(&setup.bounty).await.accepted, 1);
-    assert_eq!(
-        env.submission_state(&second.address).await.status,
-        SubmissionStatus::Pending
-    );
+    assert_eq!(env.status(&second).await, SubmissionStatus::Pending);
 }
 
 on_both_token_programs! {

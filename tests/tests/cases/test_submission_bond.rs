@@ -11,18 +11,27 @@ use solana_sdk::signature::Signer;
 
 const BOND: u64 = 50_000;
 
+/// What each contributor to a bonded bounty holds before submitting.
+const START: u64 = BOND * CONTRIBUTOR_BONDS;
+
 fn bonded() -> BountyParams {
     BountyParams::default().bond(BOND)
+}
+
+/// A bonded bounty and a new contributor's pending submission of `content`.
+async fn bonded_submission(
+    kind: MintKind,
+    content: &[u8],
+) -> (TestEnv, BountySetup, Contributor, Submitted) {
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, bonded()).await;
+    let (contributor, submitted) = env.contribute(&setup, content).await;
+    (env, setup, contributor, submitted)
 }
 
 /// The bond goes into the vault at submission, apart from the rewards, and comes back
 /// with the reward.
 async fn a_bond_comes_back_with_the_reward(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, bonded()).await;
-    let contributor = env.contributor(&setup).await;
-    let start = env.token_balance(&contributor.ata).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = bonded_submission(kind, b"labels").await;
     assert_eq!(
         submitted.events[1],
         DatabountyEvent::SubmissionBondPosted(SubmissionBondPosted {
@@ -36,7 +45,7 @@ async fn a_bond_comes_back_with_the_reward(kind: MintKind) {
             posted_at: env.now().await,
         })
     );
-    assert_eq!(env.token_balance(&contributor.ata).await, start - BOND);
+    assert_eq!(env.token_balance(&contributor.ata).await, START - BOND);
     assert_eq!(env.submission_state(&submitted.address).await.bond, BOND);
     env.assert_books_balance(&setup).await;
     env.votes(&setup, &submitted, 2, true).await;
@@ -44,7 +53,7 @@ async fn a_bond_comes_back_with_the_reward(kind: MintKind) {
     let returned = find_event!(events, SubmissionBondReturned).expect("bond returned");
     assert_eq!((returned.amount, returned.received), (BOND, BOND));
     let reward = setup.args.reward_per_submission;
-    assert_eq!(env.token_balance(&contributor.ata).await, start + reward);
+    assert_eq!(env.token_balance(&contributor.ata).await, START + reward);
     let bounty = env.bounty_state(&setup.bounty).await;
     assert_eq!((bounty.bonds_held, bounty.bonds_returned), (0, BOND));
     env.assert_books_balance(&setup).await;
@@ -52,11 +61,7 @@ async fn a_bond_comes_back_with_the_reward(kind: MintKind) {
 
 /// A rejected submission's bond joins the bounty's funds, and so the creator's refund.
 async fn a_rejected_bond_is_forfeited(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, bonded()).await;
-    let contributor = env.contributor(&setup).await;
-    let start = env.token_balance(&contributor.ata).await;
-    let submitted = env.submit(&setup, &contributor.key, b"junk").await;
+    let (mut env, setup, contributor, submitted) = bonded_submission(kind, b"junk").await;
     env.votes(&setup, &submitted, 2, false).await;
     let state = env.submission_state(&submitted.address).await;
     assert_eq!((state.status, state.bond), (SubmissionStatus::Rejected, 0));
@@ -66,20 +71,15 @@ async fn a_rejected_bond_is_forfeited(kind: MintKind) {
     env.cancel(&setup).await;
     let refunded = env.refund_to_creator(&setup).await;
     assert_eq!(refunded.amount, setup.args.initial_funding + BOND);
-    env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
-        .await
-        .expect("a rejected submission closes without token accounts");
-    assert_eq!(env.token_balance(&contributor.ata).await, start - BOND);
+    // A rejected submission closes without token accounts.
+    env.close_submission(&setup, &submitted).await;
+    assert_eq!(env.token_balance(&contributor.ata).await, START - BOND);
     env.assert_books_balance(&setup).await;
 }
 
 /// A submission that expired undecided gets its bond back when it closes.
 async fn an_expired_bond_is_returned_at_close(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, bonded()).await;
-    let contributor = env.contributor(&setup).await;
-    let start = env.token_balance(&contributor.ata).await;
-    let submitted = env.submit(&setup, &contributor.key, b"labels").await;
+    let (mut env, setup, contributor, submitted) = bonded_submission(kind, b"labels").await;
     env.past_review_deadline(&setup).await;
     assert_bounty_error(
         env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
@@ -92,22 +92,16 @@ async fn an_expired_bond_is_returned_at_close(kind: MintKind) {
         .expect("close");
     let returned = find_event!(events, SubmissionBondReturned).expect("bond returned");
     assert_eq!(returned.contributor_token_account, contributor.ata);
-    assert_eq!(env.token_balance(&contributor.ata).await, start);
+    assert_eq!(env.token_balance(&contributor.ata).await, START);
     assert!(!env.exists(&submitted.address).await);
     env.assert_books_balance(&setup).await;
 }
 
 /// Pending work of a full bounty can no longer win: it closes with its bond returned.
 async fn a_bond_that_can_no_longer_win_is_returned(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let params = BountyParams {
-        max_winners: 1,
-        ..bonded()
-    };
-    let setup = env.bounty_with(kind, params).await;
-    let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
-    let winner = env.submit(&setup, &a.key, b"a").await;
-    let loser = env.submit(&setup, &b.key, b"b").await;
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, bonded().max_winners(1)).await;
+    let (_, winner) = env.contribute(&setup, b"a").await;
+    let (b, loser) = env.contribute(&setup, b"b").await;
     env.votes(&setup, &winner, 2, true).await;
     let start = env.token_balance(&b.ata).await;
     env.try_close_returning_bond(&setup, &loser, None, &[])
@@ -119,8 +113,7 @@ async fn a_bond_that_can_no_longer_win_is_returned(kind: MintKind) {
 
 /// The bond must come from the contributor's own account, and its accounts must be passed.
 async fn the_bond_needs_the_contributors_account(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, bonded()).await;
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, bonded()).await;
     let contributor = env.contributor(&setup).await;
     let other = env.contributor(&setup).await;
     let terms = env.terms(&setup).await;
@@ -151,8 +144,7 @@ async fn the_bond_needs_the_contributors_account(kind: MintKind) {
 
 /// Refunds never take held bonds: the vault keeps them until they are returned.
 async fn a_refund_cannot_take_held_bonds(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env.bounty_with(kind, bonded()).await;
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, bonded()).await;
     let (_, submitted) = env.contribute(&setup, b"labels").await;
     env.cancel(&setup).await;
     env.past_review_deadline(&setup).await;
@@ -182,20 +174,11 @@ on_both_token_programs! {
 /// returned, and the books equal the vault at every step.
 #[tokio::test]
 async fn bonds_are_conserved_under_a_transfer_fee() {
-    let mut env = TestEnv::new().await;
-    let kind = MintKind::TransferFee {
-        bps: 100,
-        max: 1_000_000,
-    };
-    let params = BountyParams {
-        review_fee: 1_000,
-        ..bonded()
-    };
-    let setup = env.bounty_with(kind, params).await;
+    let params = bonded().review_fee(1_000);
+    let (mut env, setup) = TestEnv::with_bounty_params(MintKind::ONE_PERCENT_FEE, params).await;
     let r = setup.reviewers();
-    let (a, b) = (env.contributor(&setup).await, env.contributor(&setup).await);
-    let accepted = env.submit(&setup, &a.key, b"a").await;
-    let rejected = env.submit(&setup, &b.key, b"b").await;
+    let (a, accepted) = env.contribute(&setup, b"a").await;
+    let (_, rejected) = env.contribute(&setup, b"b").await;
     let received = BOND - BOND / 100;
     assert_eq!(env.submission_state(&accepted.address).await.bond, received);
     assert_eq!(

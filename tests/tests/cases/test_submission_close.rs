@@ -21,75 +21,59 @@ async fn closes_a_paid_submission(kind: MintKind) {
         BountyError::BountyStillTakingSubmissions,
     );
     env.past_submission_deadline(&setup).await;
+    closes_with_its_rent_back(&mut env, &setup, &submitted, SubmissionStatus::Paid, 0).await;
+    assert!(!env.exists(&submitted.address).await);
+}
+
+/// Closes `submitted` and asserts the one event (its `final_status`, nothing pending, and
+/// `open_submission_accounts` left) and that the rent went back to its contributor.
+async fn closes_with_its_rent_back(
+    env: &mut TestEnv,
+    setup: &BountySetup,
+    submitted: &Submitted,
+    final_status: SubmissionStatus,
+    open_submission_accounts: u32,
+) {
     let rent = env.lamports(&submitted.address).await;
-    let before = env.lamports(&contributor.key.pubkey()).await;
-    let events = env
-        .try_close_submission(&setup, &submitted, &contributor.key.pubkey())
-        .await
-        .expect("close");
+    let before = env.lamports(&submitted.contributor).await;
+    let events = env.close_submission(setup, submitted).await;
     let now = env.now().await;
     assert_eq!(
         events,
         vec![DatabountyEvent::SubmissionClosed(SubmissionClosed {
             bounty: setup.bounty,
             submission: submitted.address,
-            contributor: contributor.key.pubkey(),
-            final_status: SubmissionStatus::Paid,
+            contributor: submitted.contributor,
+            final_status,
             rent_returned: rent,
             pending: 0,
-            open_submission_accounts: 0,
+            open_submission_accounts,
             closed_at: now,
         })]
     );
-    assert!(!env.exists(&submitted.address).await);
-    assert_eq!(env.lamports(&contributor.key.pubkey()).await, before + rent);
+    assert_eq!(env.lamports(&submitted.contributor).await, before + rent);
 }
 
 /// Once every winner slot is taken, pending submissions can never win: anyone closes
 /// them, as rejected, with the rent back to their contributors, before any deadline.
 async fn closes_the_pending_losers_of_a_full_bounty(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env
-        .bounty_with(kind, BountyParams::default().max_winners(1))
-        .await;
-    let winner = env.contributor(&setup).await;
-    let loser = env.contributor(&setup).await;
-    let won = env.submit(&setup, &winner.key, b"good").await;
-    let lost = env.submit(&setup, &loser.key, b"late").await;
+    let params = BountyParams::default().max_winners(1);
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params).await;
+    let (_, won) = env.contribute(&setup, b"good").await;
+    let (_, lost) = env.contribute(&setup, b"late").await;
     env.votes(&setup, &won, 2, true).await;
-    let rent = env.lamports(&lost.address).await;
-    let before = env.lamports(&loser.key.pubkey()).await;
-    let events = env
-        .try_close_submission(&setup, &lost, &loser.key.pubkey())
-        .await
-        .expect("close a pending submission that can no longer win");
-    let now = env.now().await;
-    assert_eq!(
-        events,
-        vec![DatabountyEvent::SubmissionClosed(SubmissionClosed {
-            bounty: setup.bounty,
-            submission: lost.address,
-            contributor: loser.key.pubkey(),
-            final_status: SubmissionStatus::Rejected,
-            rent_returned: rent,
-            pending: 0,
-            open_submission_accounts: 1,
-            closed_at: now,
-        })]
-    );
-    assert_eq!(env.lamports(&loser.key.pubkey()).await, before + rent);
+    // Pending, but it can no longer win: it closes as rejected.
+    closes_with_its_rent_back(&mut env, &setup, &lost, SubmissionStatus::Rejected, 1).await;
     let bounty = env.bounty_state(&setup.bounty).await;
     assert_eq!((bounty.pending, bounty.accepted), (0, 1));
 }
 
 async fn closes_a_rejected_submission(kind: MintKind) {
-    let (mut env, setup, contributor, submitted) = TestEnv::with_submission(kind, b"labels").await;
+    let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
     env.cancel(&setup).await;
     // A cancelled bounty takes no submissions either, so its final ones can close.
-    env.try_close_submission(&setup, &submitted, &contributor.key.pubkey())
-        .await
-        .expect("close");
+    env.close_submission(&setup, &submitted).await;
     assert!(!env.exists(&submitted.address).await);
 }
 
@@ -102,10 +86,7 @@ async fn closes_an_expired_submission(kind: MintKind) {
         BountyError::SubmissionNotFinal,
     );
     env.past_review_deadline(&setup).await;
-    let events = env
-        .try_close_submission(&setup, &submitted, &contributor.key.pubkey())
-        .await
-        .expect("close");
+    let events = env.close_submission(&setup, &submitted).await;
     let DatabountyEvent::SubmissionClosed(closed) = &events[0] else {
         panic!("{events:?}")
     };

@@ -70,10 +70,8 @@ async fn refuses_a_reviewer(kind: MintKind) {
 }
 
 async fn refuses_when_every_slot_is_taken(kind: MintKind) {
-    let mut env = TestEnv::new().await;
-    let setup = env
-        .bounty_with(kind, BountyParams::default().max_winners(1))
-        .await;
+    let (mut env, setup) =
+        TestEnv::with_bounty_params(kind, BountyParams::default().max_winners(1)).await;
     let (contributor, submitted) = env.contribute(&setup, b"first").await;
     env.votes(&setup, &submitted, 2, true).await;
     assert_bounty_error(
@@ -85,33 +83,29 @@ async fn refuses_when_every_slot_is_taken(kind: MintKind) {
 async fn refuses_a_long_uri(kind: MintKind) {
     let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let contributor = env.contributor(&setup).await;
-    let create = ix::submission_create(
-        &contributor.key.pubkey(),
-        &setup.bounty,
-        [1u8; 32],
-        Some("u".repeat(201)),
-        env.terms(&setup).await,
-    );
+    let terms = env.terms(&setup).await;
+    let with_uri_of = |bytes: usize| {
+        let uri = Some("u".repeat(bytes));
+        ix::submission_create(
+            &contributor.key.pubkey(),
+            &setup.bounty,
+            [1u8; 32],
+            uri,
+            terms,
+        )
+    };
     assert_bounty_error(
-        env.send(&[create], &[&contributor.key]).await,
+        env.send(&[with_uri_of(201)], &[&contributor.key]).await,
         BountyError::UriTooLong,
     );
-    let create = ix::submission_create(
-        &contributor.key.pubkey(),
-        &setup.bounty,
-        [1u8; 32],
-        Some("u".repeat(200)),
-        env.terms(&setup).await,
-    );
-    env.send(&[create], &[&contributor.key])
+    env.send(&[with_uri_of(200)], &[&contributor.key])
         .await
         .expect("200 bytes fit");
 }
 
 async fn refuses_a_duplicate_hash(kind: MintKind) {
     let (mut env, setup) = TestEnv::with_bounty(kind).await;
-    let contributor = env.contributor(&setup).await;
-    env.submit(&setup, &contributor.key, b"same").await;
+    let (contributor, _) = env.contribute(&setup, b"same").await;
     assert_bounty_error(
         env.try_submit(&setup, &contributor.key, b"same").await,
         BountyError::SubmissionAlreadyExists,

@@ -28,10 +28,7 @@ async fn pays_the_contributor(kind: MintKind) {
         })]
     );
     assert_eq!(env.token_balance(&contributor.ata).await, reward);
-    assert_eq!(
-        env.submission_state(&submitted.address).await.status,
-        SubmissionStatus::Paid
-    );
+    assert_eq!(env.status(&submitted).await, SubmissionStatus::Paid);
     env.assert_books_balance(&setup).await;
 }
 
@@ -142,16 +139,8 @@ on_both_token_programs! {
 /// The payee bears the transfer fee: the vault pays the reward, the contributor gets it less 1%.
 #[tokio::test]
 async fn the_payee_bears_the_transfer_fee() {
-    let mut env = TestEnv::new().await;
-    let kind = MintKind::TransferFee {
-        bps: 100,
-        max: 1_000_000_000,
-    };
-    let params = BountyParams {
-        initial_funding: 3_000_000,
-        ..Default::default()
-    };
-    let setup = env.bounty_with(kind, params).await;
+    let params = BountyParams::default().funding(3_000_000);
+    let (mut env, setup) = TestEnv::with_bounty_params(MintKind::ONE_PERCENT_FEE, params).await;
     // 3_000_000 sent, 30_000 withheld as fee.
     assert_eq!(env.bounty_state(&setup.bounty).await.funded, 2_970_000);
     let (contributor, submitted) = env.contribute(&setup, b"labels").await;

@@ -8,6 +8,7 @@ use databounty::constants::{MAX_REVIEWERS, MAX_URI_LEN};
 use databounty::instructions::{BountyCreateArgs, BountyExtendArgs};
 use databounty_sdk::instructions as ix;
 use databounty_sdk::pda;
+use databounty_tests::calls::ContributorPayout;
 use databounty_tests::*;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_sdk::hash::Hash;
@@ -79,6 +80,32 @@ fn every_largest_transaction_fits_a_packet() {
         let hash = [9; 32];
         let submission = pda::submission(&bounty, &contributor.pubkey(), &hash);
         let other = Some(Pubkey::new_unique());
+        // A payout to the contributor (cranked, to another account they sign for).
+        let to_contributor = |build: ContributorPayout| {
+            build(
+                &payer.pubkey(),
+                &bounty,
+                &submission,
+                &contributor.pubkey(),
+                &mint,
+                &token_program,
+                other,
+            )
+        };
+        let claim = ix::review_fee_claim(
+            &payer.pubkey(),
+            &bounty,
+            &reviewer.pubkey(),
+            &mint,
+            &token_program,
+            other,
+        );
+        let replace = ix::bounty_reviewer_replace(
+            &creator.pubkey(),
+            &bounty,
+            &reviewer.pubkey(),
+            &Pubkey::new_unique(),
+        );
         let cases: Vec<(&str, Instruction, Vec<&Keypair>)> = vec![
             (
                 "bounty_create",
@@ -121,15 +148,7 @@ fn every_largest_transaction_fits_a_packet() {
             ),
             (
                 "submission_release",
-                ix::submission_release(
-                    &payer.pubkey(),
-                    &bounty,
-                    &submission,
-                    &contributor.pubkey(),
-                    &mint,
-                    &token_program,
-                    other,
-                ),
+                to_contributor(ix::submission_release),
                 vec![&contributor],
             ),
             (
@@ -190,29 +209,10 @@ fn every_largest_transaction_fits_a_packet() {
             ),
             (
                 "submission_close returning a bond",
-                ix::submission_close_returning_bond(
-                    &payer.pubkey(),
-                    &bounty,
-                    &submission,
-                    &contributor.pubkey(),
-                    &mint,
-                    &token_program,
-                    other,
-                ),
+                to_contributor(ix::submission_close_returning_bond),
                 vec![&contributor],
             ),
-            (
-                "review_fee_claim",
-                ix::review_fee_claim(
-                    &payer.pubkey(),
-                    &bounty,
-                    &reviewer.pubkey(),
-                    &mint,
-                    &token_program,
-                    other,
-                ),
-                vec![&reviewer],
-            ),
+            ("review_fee_claim", claim.clone(), vec![&reviewer]),
             (
                 "bounty_extend",
                 ix::bounty_extend(
@@ -226,16 +226,7 @@ fn every_largest_transaction_fits_a_packet() {
                 ),
                 vec![&creator],
             ),
-            (
-                "bounty_reviewer_replace",
-                ix::bounty_reviewer_replace(
-                    &creator.pubkey(),
-                    &bounty,
-                    &reviewer.pubkey(),
-                    &Pubkey::new_unique(),
-                ),
-                vec![&creator],
-            ),
+            ("bounty_reviewer_replace", replace.clone(), vec![&creator]),
         ];
         for (name, instruction, signers) in cases {
             let size = signed_size(&[instruction], &payer, &signers);
@@ -246,22 +237,7 @@ fn every_largest_transaction_fits_a_packet() {
             );
         }
         // A replacement whose old reviewer is owed fees goes with a claim for them.
-        let claim_and_replace = [
-            ix::review_fee_claim(
-                &payer.pubkey(),
-                &bounty,
-                &reviewer.pubkey(),
-                &mint,
-                &token_program,
-                other,
-            ),
-            ix::bounty_reviewer_replace(
-                &creator.pubkey(),
-                &bounty,
-                &reviewer.pubkey(),
-                &Pubkey::new_unique(),
-            ),
-        ];
+        let claim_and_replace = [claim, replace];
         let size = signed_size(&claim_and_replace, &payer, &[&reviewer, &creator]);
         println!("review_fee_claim + bounty_reviewer_replace: {size} bytes with 3 signatures");
         assert!(size <= PACKET_DATA_SIZE, "claim and replace: {size} bytes");
