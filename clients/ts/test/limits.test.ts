@@ -3,7 +3,7 @@
 // limit, compute-budget instructions, and v0 transactions whose accounts come from an
 // address lookup table made by the real lookup-table program.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   AccountRole,
   address,
@@ -30,25 +30,15 @@ import {
 import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
 import { getTransferSolInstruction } from "@solana-program/system";
 import { AddressLookupTableAccount, Keypair, SystemProgram, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
-import { kitClient, landed, signedTransaction, sleep } from "./kit";
-import { startLocalnet, type Localnet } from "./localnet";
-import { lookupTable, web3Client } from "./web3";
+import { landed, signedTransaction, sleep } from "./kit";
+import { clientsPerFile, type KitClient, type Web3Client } from "./clients";
+import { lookupTable } from "./web3";
 
-let chain: Localnet;
-let kit: ReturnType<typeof kitClient>;
-let web3: ReturnType<typeof web3Client>;
+let kit: KitClient;
+let web3: Web3Client;
 let payer: KeyPairSigner;
+clientsPerFile((clients) => ({ kit, web3, payer } = clients));
 
-before(async () => {
-  chain = await startLocalnet();
-  kit = kitClient(chain);
-  web3 = web3Client(chain);
-  [payer] = await kit.funded(1, 10_000_000_000n);
-});
-after(() => {
-  web3?.close();
-  chain?.stop();
-});
 
 const wire = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64") as Base64EncodedWireTransaction;
 

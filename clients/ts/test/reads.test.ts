@@ -2,38 +2,29 @@
 // made by the test: getProgramAccounts filters, encodings and context, the token reads,
 // the blockhash's validity against the block height, and a parsed transaction.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { generateKeyPairSigner, type Address, type KeyPairSigner } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import { LAMPORTS_PER_SOL, PublicKey, sendAndConfirmTransaction, SystemProgram, Transaction } from "@solana/web3.js";
 import { decompress } from "fzstd";
-import { createMint, kitClient, mintTo } from "./kit";
-import { startLocalnet, type Localnet } from "./localnet";
-import { web3Client } from "./web3";
+import { createMint, mintTo } from "./kit";
+import { clientsPerFile, type KitClient, type Web3Client } from "./clients";
 
-let chain: Localnet;
-let kit: ReturnType<typeof kitClient>;
-let web3: ReturnType<typeof web3Client>;
+let kit: KitClient;
+let web3: Web3Client;
 let payer: KeyPairSigner;
 /** A 6-decimal token of `payer`'s, 1.234567 of it held by `holder` in `ata`. */
 let mint: Address;
 let holder: Address;
 let ata: Address;
 
-before(async () => {
-  chain = await startLocalnet();
-  kit = kitClient(chain);
-  web3 = web3Client(chain);
-  [payer] = await kit.funded(1, 10_000_000_000n);
+clientsPerFile(async (clients) => {
+  ({ kit, web3, payer } = clients);
   const mintKey = await generateKeyPairSigner();
   await createMint(kit.send, kit.rpc, payer, mintKey);
   mint = mintKey.address;
   holder = (await generateKeyPairSigner()).address;
   ata = await mintTo(kit.send, payer, mint, holder, 1_234_567n);
-});
-after(() => {
-  web3?.close();
-  chain?.stop();
 });
 
 /** Token accounts (165 bytes) whose owner (at offset 32) is `owner`. */

@@ -2,7 +2,7 @@
 // Connection use it: programSubscribe filters, logsSubscribe "all" and "mentions",
 // accountSubscribe at processed and finalized, slotSubscribe, and unsubscribing.
 import assert from "node:assert/strict";
-import { after, before, test, type TestContext } from "node:test";
+import { test, type TestContext } from "node:test";
 import {
   generateKeyPairSigner,
   getSignatureFromTransaction,
@@ -12,27 +12,16 @@ import {
 import { getTransferSolInstruction } from "@solana-program/system";
 import { findAssociatedTokenPda, getCreateAssociatedTokenIdempotentInstruction, TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import { PublicKey } from "@solana/web3.js";
-import { createMint, kitClient, landed, recorder, signedTransaction, sleep } from "./kit";
-import { startLocalnet, type Localnet } from "./localnet";
-import { web3Client } from "./web3";
+import { createMint, landed, recorder, signedTransaction, sleep } from "./kit";
+import { clientsPerFile, type KitClient, type Web3Client } from "./clients";
 
-let chain: Localnet;
-let kit: ReturnType<typeof kitClient>;
-let web3: ReturnType<typeof web3Client>;
+let kit: KitClient;
+let web3: Web3Client;
 let payer: KeyPairSigner;
+clientsPerFile((clients) => ({ kit, web3, payer } = clients));
 // Every subscription of a test is aborted when it ends.
 let abort: AbortController;
 
-before(async () => {
-  chain = await startLocalnet();
-  kit = kitClient(chain);
-  web3 = web3Client(chain);
-  [payer] = await kit.funded(1, 10_000_000_000n);
-});
-after(() => {
-  web3?.close();
-  chain?.stop();
-});
 
 /** Runs `body` with an AbortController that ends its kit subscriptions afterwards. */
 function withSubscriptions(body: (t: TestContext) => Promise<void>) {
