@@ -31,28 +31,38 @@ use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-/// Forwards the runtime's call to the second deployment's entrypoint (see [`program_test`]).
-fn process_second_deployment(
-    program_id: &Pubkey,
-    accounts: &[AccountInfo],
-    data: &[u8],
-) -> anchor_lang::solana_program::entrypoint::ProgramResult {
-    // SAFETY: as in `process`.
-    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
-    databounty_second_deployment::entry(program_id, accounts, data)
-}
+type ProgramResult = anchor_lang::solana_program::entrypoint::ProgramResult;
 
-/// Forwards the runtime's call to Anchor's entrypoint.
-fn process(
+/// Calls an Anchor `entry` with what the runtime hands a native program.
+fn forward(
+    entry: for<'info> fn(&'info Pubkey, &'info [AccountInfo<'info>], &'info [u8]) -> ProgramResult,
     program_id: &Pubkey,
     accounts: &[AccountInfo],
     data: &[u8],
-) -> anchor_lang::solana_program::entrypoint::ProgramResult {
+) -> ProgramResult {
     // SAFETY: Anchor's `entry` wants the account slice, its `AccountInfo`s and the data
     // under one lifetime; the runtime hands us distinct ones that all outlive this call,
     // so shortening them to a common lifetime cannot let anything escape.
     let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
-    databounty::entry(program_id, accounts, data)
+    entry(program_id, accounts, data)
+}
+
+fn process(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    forward(databounty::entry, program_id, accounts, data)
+}
+
+/// The second deployment (see [`program_test`]).
+fn process_second_deployment(
+    program_id: &Pubkey,
+    accounts: &[AccountInfo],
+    data: &[u8],
+) -> ProgramResult {
+    forward(
+        databounty_second_deployment::entry,
+        program_id,
+        accounts,
+        data,
+    )
 }
 
 /// The bank with the program loaded natively (no SBF toolchain is needed) and the real
