@@ -58,12 +58,16 @@ pub fn deposit_measured<'info>(
     checked_sub(token_amount(vault)?, before)
 }
 
-/// The accounts a payout from the vault touches besides the bounty and its vault.
+/// The accounts a payout from a bounty's vault touches: every payout is signed by the
+/// bounty, so the bounty and its vault travel with the payee's accounts.
 pub struct Payout<'a, 'info> {
+    pub bounty: &'a Account<'info, Bounty>,
+    pub vault: &'a InterfaceAccount<'info, TokenAccount>,
     /// Signs the transaction; pays the rent of the payee's associated token account if
     /// it has to be created.
     pub payer: &'a AccountInfo<'info>,
-    /// The wallet owed the tokens (the contributor, or the creator for a refund).
+    /// The wallet owed the tokens: the contributor, the reviewer for fees, or the creator
+    /// for a refund.
     pub payee: &'a AccountInfo<'info>,
     /// The token account the tokens go to.
     pub destination: &'a AccountInfo<'info>,
@@ -140,26 +144,18 @@ impl<'info> Payout<'_, 'info> {
     pub fn prepare_and_pay(
         &self,
         wrong_account: BountyError,
-        bounty: &Account<'info, Bounty>,
-        vault: &InterfaceAccount<'info, TokenAccount>,
         memo: &[u8],
         amount: u64,
     ) -> Result<u64> {
         self.prepare(wrong_account)?;
-        self.pay_from_vault(bounty, vault, memo, amount)
+        self.pay_from_vault(memo, amount)
     }
 
     /// Pays `amount` from the bounty's vault to the destination, signed by the bounty,
     /// with `memo` logged just before when the destination requires one, and returns
     /// what the destination actually received (less any transfer fee, which the receiver
     /// bears). Call [`Payout::prepare`] first.
-    pub fn pay_from_vault(
-        &self,
-        bounty: &Account<'info, Bounty>,
-        vault: &InterfaceAccount<'info, TokenAccount>,
-        memo: &[u8],
-        amount: u64,
-    ) -> Result<u64> {
+    pub fn pay_from_vault(&self, memo: &[u8], amount: u64) -> Result<u64> {
         if amount > 0 && self.requires_memo()? {
             let memo = Instruction {
                 program_id: MEMO_PROGRAM_ID,
@@ -169,13 +165,13 @@ impl<'info> Payout<'_, 'info> {
             invoke(&memo, std::slice::from_ref(self.memo_program))?;
         }
         let before = token_amount(self.destination)?;
-        bounty.with_signer_seeds(|seeds| {
+        self.bounty.with_signer_seeds(|seeds| {
             transfer(
                 self.token_program,
-                &vault.to_account_info(),
+                &self.vault.to_account_info(),
                 self.mint,
                 self.destination,
-                &bounty.to_account_info(),
+                &self.bounty.to_account_info(),
                 seeds,
                 amount,
             )

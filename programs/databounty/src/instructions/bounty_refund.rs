@@ -46,6 +46,8 @@ pub struct BountyRefund<'info> {
 impl<'info> BountyRefund<'info> {
     fn payout(&self) -> Payout<'_, 'info> {
         Payout {
+            bounty: &self.bounty,
+            vault: &self.vault,
             payer: &self.payer,
             payee: &self.creator,
             destination: &self.creator_token_account,
@@ -86,11 +88,8 @@ pub fn bounty_refund(ctx: Context<BountyRefund>) -> Result<()> {
     // Tokens sent straight to the vault are counted as funding, so the books still balance.
     let untracked = vault_amount.saturating_sub(ctx.accounts.bounty.tracked_balance()?);
     let amount = ctx.accounts.bounty.refundable(vault_amount, now)?;
-    let accounts = &ctx.accounts;
-    let received = accounts.payout().prepare_and_pay(
+    let received = ctx.accounts.payout().prepare_and_pay(
         BountyError::WrongRefundAccount,
-        &accounts.bounty,
-        &accounts.vault,
         b"databounty: refund of unreserved bounty funds",
         amount,
     )?;

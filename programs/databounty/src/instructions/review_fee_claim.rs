@@ -45,6 +45,8 @@ pub struct ReviewFeeClaim<'info> {
 impl<'info> ReviewFeeClaim<'info> {
     fn payout(&self) -> Payout<'_, 'info> {
         Payout {
+            bounty: &self.bounty,
+            vault: &self.vault,
             payer: &self.payer,
             payee: &self.reviewer,
             destination: &self.reviewer_token_account,
@@ -77,11 +79,8 @@ pub fn review_fee_claim(ctx: Context<ReviewFeeClaim>) -> Result<()> {
     let index = ctx.accounts.bounty.reviewer_slot(&reviewer)?;
     let fees_reserved_before = ctx.accounts.bounty.fees_reserved;
     let amount = ctx.accounts.bounty.record_fee_claim(index)?;
-    let accounts = &ctx.accounts;
-    let received = accounts.payout().prepare_and_pay(
+    let received = ctx.accounts.payout().prepare_and_pay(
         BountyError::WrongFeeAccount,
-        &accounts.bounty,
-        &accounts.vault,
         b"databounty: review fees",
         amount,
     )?;

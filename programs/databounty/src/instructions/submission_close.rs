@@ -94,6 +94,8 @@ impl<'info> SubmissionClose<'info> {
             return err!(BountyError::BondReturnAccountsMissing);
         };
         let payout = Payout {
+            bounty: &self.bounty,
+            vault,
             payer,
             payee: &self.contributor,
             destination,
@@ -105,8 +107,6 @@ impl<'info> SubmissionClose<'info> {
         };
         payout.prepare_and_pay(
             BountyError::WrongPayoutAccount,
-            &self.bounty,
-            vault,
             b"databounty: bond of a submission closed undecided",
             bond,
         )

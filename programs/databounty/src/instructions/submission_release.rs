@@ -53,6 +53,8 @@ pub struct SubmissionRelease<'info> {
 impl<'info> SubmissionRelease<'info> {
     fn payout(&self) -> Payout<'_, 'info> {
         Payout {
+            bounty: &self.bounty,
+            vault: &self.vault,
             payer: &self.payer,
             payee: &self.contributor,
             destination: &self.contributor_token_account,
@@ -80,11 +82,8 @@ impl<'info> SubmissionRelease<'info> {
 pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let amount = ctx.accounts.bounty.reward_per_submission;
-    let accounts = &ctx.accounts;
-    let received = accounts.payout().prepare_and_pay(
+    let received = ctx.accounts.payout().prepare_and_pay(
         BountyError::WrongPayoutAccount,
-        &accounts.bounty,
-        &accounts.vault,
         b"databounty: reward for an accepted submission",
         amount,
     )?;
@@ -110,10 +109,7 @@ pub fn submission_release(ctx: Context<SubmissionRelease>) -> Result<()> {
 
     let bond = ctx.accounts.submission.bond;
     if bond > 0 {
-        let accounts = &ctx.accounts;
-        let received = accounts.payout().pay_from_vault(
-            &accounts.bounty,
-            &accounts.vault,
+        let received = ctx.accounts.payout().pay_from_vault(
             b"databounty: bond returned with an accepted submission's reward",
             bond,
         )?;
