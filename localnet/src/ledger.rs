@@ -297,6 +297,17 @@ impl Ledger {
             .take_while(move |tx| tx.slot <= upto)
     }
 
+    /// The index of the first transaction after `slot`.
+    pub fn first_after(&self, slot: u64) -> usize {
+        self.transactions.partition_point(|tx| tx.slot <= slot)
+    }
+
+    /// Transactions from index `start` up to slot `upto`, oldest first.
+    pub fn since(&self, start: usize, upto: u64) -> &[RecordedTransaction] {
+        let rest = self.transactions.get(start..).unwrap_or_default();
+        &rest[..rest.partition_point(|tx| tx.slot <= upto)]
+    }
+
     /// Every executed transaction, oldest first.
     pub fn transactions(&self) -> &[RecordedTransaction] {
         &self.transactions

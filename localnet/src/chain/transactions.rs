@@ -87,6 +87,11 @@ impl Chain {
             }
         }
         self.known.extend(keys.iter().copied());
+        for ((key, before), after) in keys.iter().zip(pre_accounts).zip(post_accounts) {
+            if before != after {
+                self.history.record(*key, self.slot, before, after);
+            }
+        }
         self.dirty = true;
         let post_token_balances = self.token_balances(&keys).await?;
         let metadata = executed.metadata;
@@ -189,10 +194,10 @@ impl Chain {
         unreachable!("a fresh compute-unit limit is always found")
     }
 
-    async fn balances(&mut self, keys: &[Pubkey]) -> Result<Vec<u64>, SubmitError> {
+    async fn accounts(&mut self, keys: &[Pubkey]) -> Result<Vec<Option<Account>>, SubmitError> {
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
-            out.push(self.account(key).await?.map_or(0, |a| a.lamports));
+            out.push(self.account(key).await?);
         }
         Ok(out)
     }
@@ -219,4 +224,11 @@ impl Chain {
         }
         Ok(out)
     }
+}
+
+fn balances(accounts: &[Option<Account>]) -> Vec<u64> {
+    accounts
+        .iter()
+        .map(|a| a.as_ref().map_or(0, |a| a.lamports))
+        .collect()
 }
