@@ -14,7 +14,7 @@ use solana_client::rpc_config::{
     RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSignatureSubscribeConfig,
     RpcTransactionLogsConfig, RpcTransactionLogsFilter,
 };
-use solana_client::rpc_filter::RpcFilterType;
+use solana_client::rpc_filter::{Memcmp, RpcFilterType};
 use solana_client::rpc_response::{ProcessedSignatureResult, RpcSignatureResult};
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::pubkey::Pubkey;
@@ -255,4 +255,118 @@ async fn a_finalized_subscriber_sees_the_finalized_state_not_the_processed_one()
     assert!(seen[0].0 < second_slot, "{seen:?}");
     assert_eq!(seen[0].1, 5_000_000);
     assert_eq!(seen[1].1, 7_000_000);
+}
+
+/// Every notification `stream` yields within `window`.
+async fn drain<T>(
+    stream: &mut (impl futures_util::Stream<Item = T> + Unpin),
+    window: Duration,
+) -> Vec<T> {
+    let mut out = vec![];
+    let deadline = tokio::time::Instant::now() + window;
+    while let Ok(Some(item)) = tokio::time::timeout_at(deadline, stream.next()).await {
+        out.push(item);
+    }
+    out
+}
+
+#[tokio::test]
+async fn program_filters_exclude_and_logs_all_sees_everything() {
+    let (chain, client) = start().await;
+    let pubsub = PubsubClient::new(&chain.ws_url).await.expect("websocket");
+    let payer = funded(&client).await;
+    let holder = Pubkey::new_unique();
+    let token = anchor_spl::token::ID;
+    let processed = RpcAccountInfoConfig {
+        commitment: Some(CommitmentConfig::processed()),
+        encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
+        ..Default::default()
+    };
+    let with = |filters| {
+        Some(RpcProgramAccountsConfig {
+            filters: Some(filters),
+            account_config: processed.clone(),
+            ..Default::default()
+        })
+    };
+    // A token account is 165 bytes, a mint 82: each size selects one kind.
+    let (mut accounts_165, _) = pubsub
+        .program_subscribe(&token, with(vec![RpcFilterType::DataSize(165)]))
+        .await
+        .unwrap();
+    let (mut mints_82, _) = pubsub
+        .program_subscribe(&token, with(vec![RpcFilterType::DataSize(82)]))
+        .await
+        .unwrap();
+    // A token account's owner is at offset 32: the holder's matches, another's not.
+    let (mut of_holder, _) = pubsub
+        .program_subscribe(
+            &token,
+            with(vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+                32,
+                holder.to_bytes().to_vec(),
+            ))]),
+        )
+        .await
+        .unwrap();
+    let (mut of_nobody, _) = pubsub
+        .program_subscribe(
+            &token,
+            with(vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+                32,
+                Pubkey::new_unique().to_bytes().to_vec(),
+            ))]),
+        )
+        .await
+        .unwrap();
+    let (mut all_logs, _) = pubsub
+        .logs_subscribe(
+            RpcTransactionLogsFilter::All,
+            RpcTransactionLogsConfig {
+                commitment: Some(CommitmentConfig::processed()),
+            },
+        )
+        .await
+        .unwrap();
+
+    let (mint, ata) = common::mint_with_holder(&client, &payer, &holder).await;
+    let window = Duration::from_millis(500);
+    let keys = |notes: Vec<
+        solana_client::rpc_response::Response<solana_client::rpc_response::RpcKeyedAccount>,
+    >| {
+        let mut keys: Vec<String> = notes.into_iter().map(|n| n.value.pubkey).collect();
+        keys.dedup();
+        keys
+    };
+    assert_eq!(
+        keys(drain(&mut accounts_165, window).await),
+        vec![ata.to_string()]
+    );
+    assert_eq!(
+        keys(drain(&mut mints_82, window).await),
+        vec![mint.to_string()]
+    );
+    assert_eq!(
+        keys(drain(&mut of_holder, window).await),
+        vec![ata.to_string()]
+    );
+    assert!(keys(drain(&mut of_nobody, window).await).is_empty());
+
+    // `all`: the airdrop that funded the payer came before the subscription; the mint's
+    // set-up, which names neither the subscription nor a filter, comes.
+    let logs = drain(&mut all_logs, window).await;
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let listed = client.get_signatures_for_address(&mint).await;
+    let signature = match listed {
+        Ok(list) if !list.is_empty() => list[0].signature.clone(),
+        _ => common::signatures_for(&client, &mint).await[0]
+            .signature
+            .clone(),
+    };
+    assert_eq!(logs[0].value.signature, signature);
+    assert!(logs[0]
+        .value
+        .logs
+        .iter()
+        .any(|line| line.starts_with(&format!("Program {token} invoke"))));
 }
