@@ -223,7 +223,7 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
                     "Transaction signature verification failure",
                 ));
             }
-            let simulation = chain.simulate(tx).await?;
+            let simulation = chain.simulate_checked(tx).await?;
             let mut result = simulation_result(&simulation);
             if !config.inner_instructions {
                 result.inner_instructions = None;
