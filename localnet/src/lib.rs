@@ -12,6 +12,7 @@
 mod chain;
 pub mod ledger;
 pub mod logs;
+mod parsed;
 mod persist;
 mod pubsub;
 pub mod rpc;

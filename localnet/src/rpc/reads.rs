@@ -271,14 +271,28 @@ pub(super) async fn get_block(chain: &mut Chain, params: &Params) -> Result<Valu
         .collect();
     let mut transactions = None;
     let mut signatures = None;
+    let show_rewards = config.rewards.unwrap_or(true);
+    let unsupported = |e: crate::ledger::RenderError| {
+        RpcError::new(UNSUPPORTED_TRANSACTION_VERSION, e.to_string())
+    };
     match details {
-        TransactionDetails::Full | TransactionDetails::Accounts => {
+        TransactionDetails::Full => {
             let mut list = Vec::with_capacity(txs.len());
             for tx in &txs {
                 let rendered = tx
                     .render(encoding, config.max_supported_transaction_version)
-                    .map_err(|e| RpcError::new(UNSUPPORTED_TRANSACTION_VERSION, e.to_string()))?;
+                    .map_err(unsupported)?;
                 list.push(rendered.transaction);
+            }
+            transactions = Some(list);
+        }
+        TransactionDetails::Accounts => {
+            let mut list = Vec::with_capacity(txs.len());
+            for tx in &txs {
+                list.push(
+                    tx.render_accounts(config.max_supported_transaction_version, show_rewards)
+                        .map_err(unsupported)?,
+                );
             }
             transactions = Some(list);
         }
@@ -293,7 +307,7 @@ pub(super) async fn get_block(chain: &mut Chain, params: &Params) -> Result<Valu
         parent_slot: previous.map_or(slot.saturating_sub(1), |(s, _)| s),
         transactions,
         signatures,
-        rewards: config.rewards.unwrap_or(true).then(Vec::new),
+        rewards: show_rewards.then(Vec::new),
         num_reward_partitions: None,
         block_time: Some(block.time),
         block_height: Some(slot),
