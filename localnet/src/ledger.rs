@@ -18,10 +18,11 @@ use solana_transaction_context::TransactionReturnData;
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
 use solana_transaction_status_client_types::{
     EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction,
-    EncodedTransactionWithStatusMeta, TransactionBinaryEncoding, UiAddressTableLookup,
-    UiCompiledInstruction, UiInnerInstructions, UiInstruction, UiLoadedAddresses, UiMessage,
-    UiRawMessage, UiReturnDataEncoding, UiTransaction, UiTransactionEncoding,
-    UiTransactionReturnData, UiTransactionStatusMeta, UiTransactionTokenBalance,
+    EncodedTransactionWithStatusMeta, TransactionBinaryEncoding, UiAccountsList,
+    UiAddressTableLookup, UiCompiledInstruction, UiInnerInstructions, UiInstruction,
+    UiLoadedAddresses, UiMessage, UiRawMessage, UiReturnDataEncoding, UiTransaction,
+    UiTransactionEncoding, UiTransactionReturnData, UiTransactionStatusMeta,
+    UiTransactionTokenBalance,
 };
 
 /// A token account's balance before or after a transaction.
@@ -147,8 +148,13 @@ impl RecordedTransaction {
         matches!(self.transaction.message, VersionedMessage::V0(_))
     }
 
-    fn meta(&self) -> UiTransactionStatusMeta {
-        let inner = ui_inner_instructions(&self.inner_instructions);
+    fn meta(&self, encoding: UiTransactionEncoding) -> UiTransactionStatusMeta {
+        let parsed = encoding == UiTransactionEncoding::JsonParsed;
+        let inner = if parsed {
+            crate::parsed::inner_instructions(self)
+        } else {
+            ui_inner_instructions(&self.inner_instructions)
+        };
         UiTransactionStatusMeta {
             err: self.err.clone().map(Into::into),
             status: match &self.err {
@@ -173,7 +179,8 @@ impl RecordedTransaction {
                     .collect(),
             ),
             rewards: OptionSerializer::Some(vec![]),
-            loaded_addresses: if self.is_v0() {
+            // jsonParsed lists the loaded addresses among the account keys instead.
+            loaded_addresses: if self.is_v0() && !parsed {
                 OptionSerializer::Some(UiLoadedAddresses::from(&self.loaded_addresses))
             } else {
                 OptionSerializer::Skip
@@ -212,16 +219,14 @@ impl RecordedTransaction {
             UiTransactionEncoding::Binary => {
                 EncodedTransaction::LegacyBinary(bs58::encode(bytes()).into_string())
             }
-            // jsonParsed falls back to json, as a cluster does for programs it cannot parse.
-            UiTransactionEncoding::Json | UiTransactionEncoding::JsonParsed => {
+            UiTransactionEncoding::JsonParsed => EncodedTransaction::Json(UiTransaction {
+                signatures: self.signatures(),
+                message: UiMessage::Parsed(crate::parsed::message(self)),
+            }),
+            UiTransactionEncoding::Json => {
                 let message = &self.transaction.message;
                 EncodedTransaction::Json(UiTransaction {
-                    signatures: self
-                        .transaction
-                        .signatures
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect(),
+                    signatures: self.signatures(),
                     message: UiMessage::Raw(UiRawMessage {
                         header: *message.header(),
                         account_keys: message
@@ -244,26 +249,71 @@ impl RecordedTransaction {
         })
     }
 
+    fn signatures(&self) -> Vec<String> {
+        self.transaction
+            .signatures
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    fn version(
+        &self,
+        max_supported_version: Option<u8>,
+    ) -> Result<Option<TransactionVersion>, RenderError> {
+        Ok(match (max_supported_version, self.is_v0()) {
+            (None, true) => return Err(RenderError::UnsupportedVersion),
+            (None, false) => None,
+            (Some(_), false) => Some(TransactionVersion::LEGACY),
+            (Some(_), true) => Some(TransactionVersion::Number(0)),
+        })
+    }
+
     /// The `getTransaction` result.
     pub fn render(
         &self,
         encoding: UiTransactionEncoding,
         max_supported_version: Option<u8>,
     ) -> Result<EncodedConfirmedTransactionWithStatusMeta, RenderError> {
-        let version = match (max_supported_version, self.is_v0()) {
-            (None, true) => return Err(RenderError::UnsupportedVersion),
-            (None, false) => None,
-            (Some(_), false) => Some(TransactionVersion::LEGACY),
-            (Some(_), true) => Some(TransactionVersion::Number(0)),
-        };
         Ok(EncodedConfirmedTransactionWithStatusMeta {
             slot: self.slot,
             transaction: EncodedTransactionWithStatusMeta {
                 transaction: self.encoded_transaction(encoding)?,
-                meta: Some(self.meta()),
-                version,
+                meta: Some(self.meta(encoding)),
+                version: self.version(max_supported_version)?,
             },
             block_time: Some(self.block_time),
+        })
+    }
+
+    /// A block's entry for `transactionDetails: "accounts"`: signatures and account
+    /// keys, and the meta without instructions, logs or loaded addresses.
+    pub fn render_accounts(
+        &self,
+        max_supported_version: Option<u8>,
+        show_rewards: bool,
+    ) -> Result<EncodedTransactionWithStatusMeta, RenderError> {
+        let full = self.meta(UiTransactionEncoding::Json);
+        Ok(EncodedTransactionWithStatusMeta {
+            transaction: EncodedTransaction::Accounts(UiAccountsList {
+                signatures: self.signatures(),
+                account_keys: crate::parsed::account_keys(self),
+            }),
+            meta: Some(UiTransactionStatusMeta {
+                inner_instructions: OptionSerializer::Skip,
+                log_messages: OptionSerializer::Skip,
+                rewards: if show_rewards {
+                    full.rewards.clone()
+                } else {
+                    OptionSerializer::Skip
+                },
+                loaded_addresses: OptionSerializer::Skip,
+                return_data: OptionSerializer::Skip,
+                compute_units_consumed: OptionSerializer::Skip,
+                cost_units: OptionSerializer::Skip,
+                ..full
+            }),
+            version: self.version(max_supported_version)?,
         })
     }
 }
@@ -295,6 +345,17 @@ impl Ledger {
         self.transactions[start..]
             .iter()
             .take_while(move |tx| tx.slot <= upto)
+    }
+
+    /// The index of the first transaction after `slot`.
+    pub fn first_after(&self, slot: u64) -> usize {
+        self.transactions.partition_point(|tx| tx.slot <= slot)
+    }
+
+    /// Transactions from index `start` up to slot `upto`, oldest first.
+    pub fn since(&self, start: usize, upto: u64) -> &[RecordedTransaction] {
+        let rest = self.transactions.get(start..).unwrap_or_default();
+        &rest[..rest.partition_point(|tx| tx.slot <= upto)]
     }
 
     /// Every executed transaction, oldest first.

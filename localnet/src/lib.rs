@@ -12,6 +12,7 @@
 mod chain;
 pub mod ledger;
 pub mod logs;
+mod parsed;
 mod persist;
 mod pubsub;
 pub mod rpc;
@@ -118,6 +119,19 @@ pub struct LedgerConfig {
 
 pub use persist::PersistError;
 
+/// Why the chain did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr} and the next port: {source}")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot load the ledger")]
+    Ledger(#[from] PersistError),
+}
+
 /// A running chain; dropping it stops the servers and the slot clock.
 pub struct Localnet {
     /// JSON-RPC over HTTP.
@@ -160,7 +174,12 @@ async fn bind_pair(bind: SocketAddr) -> std::io::Result<(TcpListener, TcpListene
 impl Localnet {
     /// Starts the bank, its slot clock and the RPC and PubSub servers; state in memory.
     pub async fn start(config: LocalnetConfig) -> std::io::Result<Self> {
-        Self::start_with_ledger(config, None).await
+        Self::start_with_ledger(config, None)
+            .await
+            .map_err(|err| match err {
+                StartError::Listen { source, .. } => source,
+                other => std::io::Error::other(other),
+            })
     }
 
     /// As [`Localnet::start`]; with `ledger`, the state is read from and kept in its
@@ -168,17 +187,19 @@ impl Localnet {
     pub async fn start_with_ledger(
         config: LocalnetConfig,
         ledger: Option<LedgerConfig>,
-    ) -> std::io::Result<Self> {
-        let (listener, ws_listener) = bind_pair(config.bind).await?;
+    ) -> Result<Self, StartError> {
+        let listen = |source| StartError::Listen {
+            addr: config.bind,
+            source,
+        };
+        let (listener, ws_listener) = bind_pair(config.bind).await.map_err(listen)?;
         if let Some(LedgerConfig { dir, reset: true }) = &ledger {
-            persist::reset(dir).map_err(std::io::Error::other)?;
+            persist::reset(dir)?;
         }
-        let chain = Chain::start_with_ledger(config.finality_slots, ledger.map(|l| l.dir))
-            .await
-            .map_err(std::io::Error::other)?;
+        let chain = Chain::start_with_ledger(config.finality_slots, ledger.map(|l| l.dir)).await?;
         let chain = Arc::new(Mutex::new(chain));
-        let addr = listener.local_addr()?;
-        let ws_addr = ws_listener.local_addr()?;
+        let addr = listener.local_addr().map_err(listen)?;
+        let ws_addr = ws_listener.local_addr().map_err(listen)?;
         let app = Router::new()
             .route("/", post(rpc_endpoint))
             .with_state(chain.clone());

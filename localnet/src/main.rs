@@ -51,10 +51,12 @@ async fn main() -> ExitCode {
     let mut chain = match Localnet::start_with_ledger(config, ledger).await {
         Ok(chain) => chain,
         Err(err) => {
-            eprintln!(
-                "databounty-localnet: cannot listen on {}:{}: {err}",
-                args.bind, args.port
-            );
+            eprintln!("databounty-localnet: {err}");
+            let mut cause = std::error::Error::source(&err);
+            while let Some(inner) = cause {
+                eprintln!("  caused by: {inner}");
+                cause = inner.source();
+            }
             return ExitCode::FAILURE;
         }
     };

@@ -3,7 +3,7 @@
 //! `logsSubscribe` (`all` / `mentions`) and `slotSubscribe`, each with its
 //! unsubscribe. Every connection re-examines its subscriptions once per slot, at the
 //! commitment each asked for, so a notification never runs ahead of what the RPC
-//! shows at that commitment.
+//! shows at that commitment, and an account in it is as of that commitment's slot.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -58,8 +58,9 @@ enum Kind {
 struct Subscription {
     kind: Kind,
     commitment: CommitmentLevel,
-    /// Transactions up to this slot have been looked at.
-    seen: u64,
+    /// The ledger index of the first transaction not yet looked at. An index, not a
+    /// slot: transactions still land in the processed slot after it was looked at.
+    seen: usize,
 }
 
 fn level(config: Option<CommitmentConfig>) -> CommitmentLevel {
@@ -146,7 +147,6 @@ async fn subscribe(
 ) -> Result<Value, (i64, String)> {
     let invalid = |message: String| (-32602, message);
     let mut chain = chain.lock().await;
-    let processed = chain.slot_at(CommitmentLevel::Processed);
     let (kind, commitment) = match method {
         "signatureSubscribe" => {
             let text: String = param(params, 0).map_err(invalid)?;
@@ -163,14 +163,16 @@ async fn subscribe(
             let address = pubkey(&param::<String>(params, 0).map_err(invalid)?).map_err(invalid)?;
             let config: Option<RpcAccountInfoConfig> = param(params, 1).map_err(invalid)?;
             let config = config.unwrap_or_default();
-            let last = chain.account(&address).await.ok().flatten();
+            let commitment = level(config.commitment);
+            let at = chain.slot_at(commitment);
+            let last = chain.account_at(&address, at).await.ok().flatten();
             (
                 Kind::Account {
                     address,
                     encoding: config.encoding.unwrap_or(UiAccountEncoding::Binary),
                     last,
                 },
-                level(config.commitment),
+                commitment,
             )
         }
         "programSubscribe" => {
@@ -227,7 +229,7 @@ async fn subscribe(
     subscriptions.insert(
         id,
         Subscription {
-            seen: chain.slot_at(commitment).min(processed),
+            seen: chain.ledger.first_after(chain.slot_at(commitment)),
             kind,
             commitment,
         },
@@ -284,7 +286,7 @@ async fn poll(chain: &Mutex<Chain>, subscriptions: &mut HashMap<u64, Subscriptio
                 }
             }
             Kind::Logs(address) => {
-                for tx in chain.ledger.in_slots(sub.seen, slot) {
+                for tx in chain.ledger.since(sub.seen, slot) {
                     if address.is_none_or(|a| mentions(tx, &a)) {
                         out.push(notification(
                             "logsNotification",
@@ -309,10 +311,12 @@ async fn poll(chain: &Mutex<Chain>, subscriptions: &mut HashMap<u64, Subscriptio
                 // Any transaction in the newly visible slots that touched it.
                 let touched = chain
                     .ledger
-                    .in_slots(sub.seen, slot)
+                    .since(sub.seen, slot)
+                    .iter()
                     .any(|tx| mentions(tx, address));
                 if touched {
-                    let now = chain.account(address).await.ok().flatten();
+                    // As of the subscriber's commitment, not the newer processed bank.
+                    let now = chain.account_at(address, slot).await.ok().flatten();
                     if now != *last {
                         let ui = now.as_ref().map_or_else(
                             || {
@@ -341,7 +345,7 @@ async fn poll(chain: &Mutex<Chain>, subscriptions: &mut HashMap<u64, Subscriptio
                 filters,
             } => {
                 let mut touched: Vec<Pubkey> = vec![];
-                for tx in chain.ledger.in_slots(sub.seen, slot) {
+                for tx in chain.ledger.since(sub.seen, slot) {
                     for key in tx.account_keys() {
                         if !touched.contains(&key) {
                             touched.push(key);
@@ -349,7 +353,7 @@ async fn poll(chain: &Mutex<Chain>, subscriptions: &mut HashMap<u64, Subscriptio
                     }
                 }
                 for key in touched {
-                    let Some(account) = chain.account(&key).await.ok().flatten() else {
+                    let Some(account) = chain.account_at(&key, slot).await.ok().flatten() else {
                         continue;
                     };
                     if account.owner == *program && matches(filters, &account) {
@@ -363,7 +367,7 @@ async fn poll(chain: &Mutex<Chain>, subscriptions: &mut HashMap<u64, Subscriptio
                 }
             }
         }
-        sub.seen = sub.seen.max(slot);
+        sub.seen += chain.ledger.since(sub.seen, slot).len();
     }
     for id in finished {
         subscriptions.remove(&id);

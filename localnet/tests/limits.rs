@@ -357,3 +357,24 @@ async fn the_same_airdrop_twice_is_two_airdrops() {
     common::wait_confirmed(&client, &second).await;
     assert_eq!(client.get_balance(&to).await.unwrap(), 2_000_000_000);
 }
+
+#[tokio::test]
+async fn simulating_a_processed_transaction_says_so() {
+    let (_chain, client) = start().await;
+    let payer = funded(&client).await;
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    let tx = Transaction::new_signed_with_payer(
+        &[transfer(&payer.pubkey(), &Pubkey::new_unique(), 1_000_000)],
+        Some(&payer.pubkey()),
+        &[&payer],
+        blockhash,
+    );
+    let fresh = client.simulate_transaction(&tx).await.unwrap().value;
+    assert_eq!(fresh.err, None);
+    client.send_and_confirm_transaction(&tx).await.unwrap();
+    let again = client.simulate_transaction(&tx).await.unwrap().value;
+    assert_eq!(
+        again.err.map(TransactionError::from),
+        Some(TransactionError::AlreadyProcessed)
+    );
+}

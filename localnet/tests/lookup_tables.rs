@@ -114,4 +114,36 @@ async fn lookup_tables_resolve_on_send_and_in_get_transaction() {
             "{err}"
         );
     }
+    // simulateTransaction applies the same limit, as a cluster's simulation does.
+    let simulated = client.simulate_transaction(&tx).await.unwrap().value;
+    assert_eq!(
+        simulated.err.map(TransactionError::from),
+        Some(TransactionError::TooManyAccountLocks)
+    );
+    assert_eq!(simulated.units_consumed, Some(0));
+
+    // An address both static and looked up is loaded twice: refused on both paths.
+    let blockhash = client.get_latest_blockhash().await.unwrap();
+    let mut message = v0::Message::try_compile(
+        &payer.pubkey(),
+        &[transfer(&payer.pubkey(), &recipients[1], 1)],
+        std::slice::from_ref(&lookup),
+        blockhash,
+    )
+    .unwrap();
+    // The transfer's recipient comes from the table; name it statically as well.
+    message.account_keys.push(recipients[1]);
+    message.header.num_readonly_unsigned_accounts += 1;
+    let tx = VersionedTransaction::try_new(VersionedMessage::V0(message), &[&payer]).unwrap();
+    let simulated = client.simulate_transaction(&tx).await.unwrap().value;
+    assert_eq!(
+        simulated.err.map(TransactionError::from),
+        Some(TransactionError::AccountLoadedTwice)
+    );
+    let err = send_refused(&client, &tx, true).await;
+    assert_eq!(
+        err.get_transaction_error(),
+        Some(TransactionError::AccountLoadedTwice),
+        "{err}"
+    );
 }

@@ -198,3 +198,55 @@ async fn dapp_and_wallet_reads() {
     .await;
     assert_eq!(unknown["error"]["code"], -32601);
 }
+
+#[tokio::test]
+async fn program_accounts_with_context_data_size_and_zstd() {
+    let (chain, client) = start().await;
+    let payer = common::funded(&client).await;
+    let holder = Pubkey::new_unique();
+    let (mint, ata) = common::mint_with_holder(&client, &payer, &holder).await;
+    let token = anchor_spl::token::ID.to_string();
+    let call = |size: u64, with_context: bool| {
+        json!({"jsonrpc": "2.0", "id": 1, "method": "getProgramAccounts",
+               "params": [token, {"encoding": "base64+zstd", "commitment": "processed",
+                                  "filters": [{"dataSize": size}], "withContext": with_context}]})
+        .to_string()
+    };
+
+    // withContext wraps the list as a cluster does: {context: {slot}, value: [...]}.
+    let processed = client
+        .get_slot_with_commitment(CommitmentConfig::processed())
+        .await
+        .unwrap();
+    let reply = raw(&chain, &call(82, true)).await;
+    let result = &reply["result"];
+    assert!(
+        result["context"]["slot"].as_u64().unwrap() >= processed,
+        "{reply}"
+    );
+    let found: Vec<solana_client::rpc_response::RpcKeyedAccount> =
+        serde_json::from_value(result["value"].clone()).expect("a list of keyed accounts");
+    // dataSize 82 selects the mint, not the 165-byte token account.
+    assert_eq!(found.len(), 1, "{reply}");
+    assert_eq!(found[0].pubkey, mint.to_string());
+    assert!(
+        matches!(
+            &found[0].account.data,
+            UiAccountData::Binary(_, UiAccountEncoding::Base64Zstd)
+        ),
+        "{reply}"
+    );
+    let decoded: solana_sdk::account::Account = found[0].account.decode().expect("zstd decodes");
+    let stored = client.get_account(&mint).await.unwrap();
+    assert_eq!(decoded.data, stored.data);
+    assert_eq!(decoded.owner, anchor_spl::token::ID);
+
+    // Without withContext, the bare list; 165 bytes selects the token account.
+    let reply = raw(&chain, &call(165, false)).await;
+    let found: Vec<solana_client::rpc_response::RpcKeyedAccount> =
+        serde_json::from_value(reply["result"].clone()).expect("a bare list");
+    assert_eq!(found.len(), 1, "{reply}");
+    assert_eq!(found[0].pubkey, ata.to_string());
+    let decoded: solana_sdk::account::Account = found[0].account.decode().unwrap();
+    assert_eq!(decoded.data, client.get_account(&ata).await.unwrap().data);
+}

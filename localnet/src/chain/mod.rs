@@ -26,6 +26,7 @@ use solana_sdk::transaction::{TransactionError, VersionedTransaction};
 
 use crate::ledger::Ledger;
 
+mod history;
 mod transactions;
 
 const COMPUTE_BUDGET_PROGRAM: Pubkey =
@@ -92,6 +93,8 @@ pub struct Chain {
     /// The highest clock value handed out, so that block time never goes backwards.
     unix_timestamp: i64,
     pub ledger: Ledger,
+    /// What transactions overwrote, for readers at an older commitment.
+    history: history::AccountHistory,
 }
 
 /// The thread and runtime the bank's server lives on.
@@ -224,6 +227,7 @@ impl Chain {
             dirty: false,
             unix_timestamp: 0,
             ledger: Ledger::default(),
+            history: history::AccountHistory::default(),
         };
         chain.slot = chain.ctx.banks_client.get_root_slot().await.unwrap_or(0);
         if let Some(saved) = saved {
@@ -299,6 +303,7 @@ impl Chain {
         if self.ctx.warp_to_slot(self.slot + 1).is_ok() {
             self.slot += 1;
         }
+        self.history.prune(self.slot_at(CommitmentLevel::Finalized));
         if let Ok(blockhash) = self.latest_blockhash().await {
             if self.blockhash_slots.insert(blockhash, self.slot).is_none() {
                 self.recent_blockhashes.push_back(blockhash);
@@ -364,6 +369,20 @@ impl Chain {
             .get_account(*address)
             .await
             .map_err(SubmitError::Bank)
+    }
+
+    /// `address` as of the end of `slot` (the bank's state for the processed slot).
+    pub async fn account_at(
+        &mut self,
+        address: &Pubkey,
+        slot: u64,
+    ) -> Result<Option<Account>, SubmitError> {
+        if slot < self.slot {
+            if let Some(state) = self.history.at(address, slot) {
+                return Ok(state.cloned());
+            }
+        }
+        self.account(address).await
     }
 
     pub async fn latest_blockhash(&mut self) -> Result<Hash, SubmitError> {

@@ -9,7 +9,54 @@ use solana_sdk::transaction::Transaction;
 use super::*;
 use crate::ledger::{RecordedTransaction, TokenBalance};
 
+/// The bank's account-lock checks, which its simulation does not apply: at most
+/// [`MAX_TX_ACCOUNT_LOCKS`] accounts, none named twice (lookups included).
+fn lock_check(tx: &VersionedTransaction, loaded: &LoadedAddresses) -> Result<(), TransactionError> {
+    let keys: Vec<&Pubkey> = tx
+        .message
+        .static_account_keys()
+        .iter()
+        .chain(&loaded.writable)
+        .chain(&loaded.readonly)
+        .collect();
+    if keys.len() > MAX_TX_ACCOUNT_LOCKS {
+        return Err(TransactionError::TooManyAccountLocks);
+    }
+    let unique: std::collections::HashSet<&Pubkey> = keys.iter().copied().collect();
+    if unique.len() != keys.len() {
+        return Err(TransactionError::AccountLoadedTwice);
+    }
+    Ok(())
+}
+
 impl Chain {
+    /// `simulateTransaction`: the checks a cluster's simulation makes before it runs
+    /// anything (account locks, the status cache) come back as the simulation's error.
+    pub async fn simulate_checked(
+        &mut self,
+        tx: VersionedTransaction,
+    ) -> Result<Simulation, SubmitError> {
+        let refused = |err| Simulation {
+            result: Err(err),
+            logs: vec![],
+            units_consumed: 0,
+            inner_instructions: vec![],
+            return_data: None,
+        };
+        let loaded = self.loaded_addresses(&tx.message).await?;
+        if let Err(err) = lock_check(&tx, &loaded) {
+            return Ok(refused(err));
+        }
+        if tx
+            .signatures
+            .first()
+            .is_some_and(|s| self.ledger.get(s).is_some())
+        {
+            return Ok(refused(TransactionError::AlreadyProcessed));
+        }
+        self.simulate(tx).await
+    }
+
     pub async fn simulate(&mut self, tx: VersionedTransaction) -> Result<Simulation, SubmitError> {
         let top_level = top_level_instructions(&tx);
         let simulated = self
@@ -56,13 +103,7 @@ impl Chain {
             return Err(SubmitError::Rejected(TransactionError::SignatureFailure));
         }
         let loaded_addresses = self.loaded_addresses(&tx.message).await?;
-        // The bank's account-lock limit, which its simulation does not apply.
-        let accounts = tx.message.static_account_keys().len()
-            + loaded_addresses.writable.len()
-            + loaded_addresses.readonly.len();
-        if accounts > MAX_TX_ACCOUNT_LOCKS {
-            return Err(SubmitError::Rejected(TransactionError::TooManyAccountLocks));
-        }
+        lock_check(&tx, &loaded_addresses).map_err(SubmitError::Rejected)?;
         let simulation = self.simulate(tx.clone()).await?;
         if preflight && simulation.result.is_err() {
             return Err(SubmitError::Preflight(Box::new(simulation)));
@@ -71,7 +112,8 @@ impl Chain {
         keys.extend(&loaded_addresses.writable);
         keys.extend(&loaded_addresses.readonly);
         let fee = self.fee_for_message(fee_message(&tx.message)).await?;
-        let pre_balances = self.balances(&keys).await?;
+        let pre_accounts = self.accounts(&keys).await?;
+        let pre_balances = balances(&pre_accounts);
         let pre_token_balances = self.token_balances(&keys).await?;
         let executed = self
             .ctx
@@ -79,7 +121,8 @@ impl Chain {
             .process_transaction_with_metadata(tx.clone())
             .await
             .map_err(SubmitError::Bank)?;
-        let post_balances = self.balances(&keys).await?;
+        let post_accounts = self.accounts(&keys).await?;
+        let post_balances = balances(&post_accounts);
         // A transaction that was never executed charged no fee and changed nothing.
         if let Err(err) = &executed.result {
             if pre_balances.first() == post_balances.first() {
@@ -87,6 +130,11 @@ impl Chain {
             }
         }
         self.known.extend(keys.iter().copied());
+        for ((key, before), after) in keys.iter().zip(pre_accounts).zip(post_accounts) {
+            if before != after {
+                self.history.record(*key, self.slot, before, after);
+            }
+        }
         self.dirty = true;
         let post_token_balances = self.token_balances(&keys).await?;
         let metadata = executed.metadata;
@@ -189,10 +237,10 @@ impl Chain {
         unreachable!("a fresh compute-unit limit is always found")
     }
 
-    async fn balances(&mut self, keys: &[Pubkey]) -> Result<Vec<u64>, SubmitError> {
+    async fn accounts(&mut self, keys: &[Pubkey]) -> Result<Vec<Option<Account>>, SubmitError> {
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
-            out.push(self.account(key).await?.map_or(0, |a| a.lamports));
+            out.push(self.account(key).await?);
         }
         Ok(out)
     }
@@ -219,4 +267,11 @@ impl Chain {
         }
         Ok(out)
     }
+}
+
+fn balances(accounts: &[Option<Account>]) -> Vec<u64> {
+    accounts
+        .iter()
+        .map(|a| a.as_ref().map_or(0, |a| a.lamports))
+        .collect()
 }

@@ -15,6 +15,7 @@ pub const INTERNAL_ERROR: i64 = -32603;
 pub const PREFLIGHT_FAILURE: i64 = -32002;
 pub const SIGNATURE_VERIFICATION_FAILURE: i64 = -32003;
 pub const UNSUPPORTED_TRANSACTION_VERSION: i64 = -32015;
+pub const MIN_CONTEXT_SLOT_NOT_REACHED: i64 = -32016;
 
 /// A JSON-RPC error object.
 #[derive(Debug)]

@@ -28,6 +28,7 @@ use crate::chain::{Chain, BLOCKHASH_VALIDITY};
 mod errors;
 mod params;
 mod reads;
+mod tokens;
 
 pub use errors::*;
 use params::{commitment, decode_transaction, pubkey, signature, Params};
@@ -99,8 +100,35 @@ fn plain(value: impl serde::Serialize) -> Result<Value, RpcError> {
     serde_json::to_value(value).map_err(|e| RpcError::new(INTERNAL_ERROR, e.to_string()))
 }
 
+/// `minContextSlot`: as a cluster, refuse to answer from a bank older than that slot.
+fn check_min_context_slot(chain: &Chain, method: &str, params: &Params) -> Result<(), RpcError> {
+    let key = match method {
+        "sendTransaction" => "preflightCommitment",
+        _ => "commitment",
+    };
+    for config in params.0.iter().filter_map(Value::as_object) {
+        let Some(min) = config.get("minContextSlot").and_then(Value::as_u64) else {
+            continue;
+        };
+        let level = config
+            .get(key)
+            .and_then(|c| serde_json::from_value(c.clone()).ok())
+            .unwrap_or(CommitmentLevel::Finalized);
+        let slot = chain.slot_at(level);
+        if slot < min {
+            return Err(RpcError {
+                code: MIN_CONTEXT_SLOT_NOT_REACHED,
+                message: "Minimum context slot has not been reached".into(),
+                data: Some(json!({ "contextSlot": slot })),
+            });
+        }
+    }
+    Ok(())
+}
+
 async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result<Value, RpcError> {
     let mut chain = chain.lock().await;
+    check_min_context_slot(&chain, method, params)?;
     let processed = chain.slot_at(CommitmentLevel::Processed);
     match method {
         "getHealth" => plain("ok"),
@@ -223,7 +251,7 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
                     "Transaction signature verification failure",
                 ));
             }
-            let simulation = chain.simulate(tx).await?;
+            let simulation = chain.simulate_checked(tx).await?;
             let mut result = simulation_result(&simulation);
             if !config.inner_instructions {
                 result.inner_instructions = None;
@@ -320,11 +348,19 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             }
         }
         "getProgramAccounts" => reads::get_program_accounts(&mut chain, params).await,
-        "getTokenAccountsByOwner" => reads::get_token_accounts_by_owner(&mut chain, params).await,
-        "getTokenAccountBalance" => reads::get_token_account_balance(&mut chain, params).await,
-        "getTokenSupply" => reads::get_token_supply(&mut chain, params).await,
+        "getTokenAccountsByOwner" => {
+            tokens::get_token_accounts_by(&mut chain, params, tokens::Holder::Owner).await
+        }
+        "getTokenAccountsByDelegate" => {
+            tokens::get_token_accounts_by(&mut chain, params, tokens::Holder::Delegate).await
+        }
+        "getTokenAccountBalance" => tokens::get_token_account_balance(&mut chain, params).await,
+        "getTokenSupply" => tokens::get_token_supply(&mut chain, params).await,
+        "getTokenLargestAccounts" => tokens::get_token_largest_accounts(&mut chain, params).await,
         "getBlock" => reads::get_block(&mut chain, params).await,
         "getBlocks" => reads::get_blocks(&chain, params),
+        "getBlocksWithLimit" => reads::get_blocks_with_limit(&chain, params),
+        "getEpochSchedule" => reads::get_epoch_schedule(&mut chain).await,
         "getBlockTime" => {
             let slot: u64 = params.required(0, "slot")?;
             match chain.blocks.get(&slot) {

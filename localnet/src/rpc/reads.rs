@@ -1,17 +1,15 @@
-//! The read methods dApps and wallets call beyond the basics: program and token
-//! account scans, token amounts, blocks, the epoch and prioritization fees.
+//! The read methods dApps and wallets call beyond the basics: program account scans,
+//! blocks, the epoch and prioritization fees.
 
 use serde_json::{json, Value};
 use solana_account_decoder::encode_ui_account;
 use solana_account_decoder::parse_account_data::{
     AccountAdditionalDataV3, SplTokenAdditionalDataV2,
 };
-use solana_account_decoder_client_types::token::UiTokenAmount;
 use solana_account_decoder_client_types::{UiAccount, UiAccountEncoding, UiDataSliceConfig};
 use solana_commitment_config::CommitmentLevel;
 use solana_rpc_client_types::config::{
-    RpcAccountInfoConfig, RpcBlockConfig, RpcContextConfig, RpcEncodingConfigWrapper,
-    RpcProgramAccountsConfig, RpcTokenAccountsFilter,
+    RpcBlockConfig, RpcContextConfig, RpcEncodingConfigWrapper, RpcProgramAccountsConfig,
 };
 use solana_rpc_client_types::filter::RpcFilterType;
 use solana_rpc_client_types::response::{RpcKeyedAccount, RpcPrioritizationFee};
@@ -82,16 +80,6 @@ fn matches(filters: &[RpcFilterType], account: &Account) -> bool {
     })
 }
 
-fn token_amount(amount: u64, decimals: u8) -> UiTokenAmount {
-    let text = databounty_sdk::amount::format(amount, decimals);
-    UiTokenAmount {
-        ui_amount: text.parse().ok(),
-        decimals,
-        amount: amount.to_string(),
-        ui_amount_string: text,
-    }
-}
-
 pub(super) async fn get_program_accounts(
     chain: &mut Chain,
     params: &Params,
@@ -139,95 +127,6 @@ pub(super) async fn get_program_accounts(
     }
 }
 
-pub(super) async fn get_token_accounts_by_owner(
-    chain: &mut Chain,
-    params: &Params,
-) -> Result<Value, RpcError> {
-    let owner = pubkey(&params.required::<String>(0, "owner")?)?;
-    let filter: RpcTokenAccountsFilter = params.required(1, "mint or programId")?;
-    let config: RpcAccountInfoConfig = params.optional(2)?.unwrap_or_default();
-    let (mint, program) = match filter {
-        RpcTokenAccountsFilter::Mint(mint) => {
-            let mint = pubkey(&mint)?;
-            let owner = chain
-                .account(&mint)
-                .await?
-                .filter(|a| mint_decimals(a).is_some())
-                .ok_or_else(|| RpcError::invalid_params("Invalid param: could not find mint"))?
-                .owner;
-            (Some(mint), owner)
-        }
-        RpcTokenAccountsFilter::ProgramId(program) => (None, pubkey(&program)?),
-    };
-    if program != anchor_spl::token::ID && program != anchor_spl::token_2022::ID {
-        return Err(RpcError::invalid_params(
-            "Invalid param: unrecognized Token program id",
-        ));
-    }
-    let encoding = config.encoding.unwrap_or(UiAccountEncoding::Binary);
-    let slot = chain.slot_at(commitment(config.commitment));
-    let mut found = vec![];
-    for address in chain.known_addresses() {
-        let Some(account) = chain.account(&address).await? else {
-            continue;
-        };
-        let Some(balance) = token_account(&account) else {
-            continue;
-        };
-        if account.owner == program
-            && balance.owner == owner
-            && mint.is_none_or(|m| m == balance.mint)
-        {
-            let ui = encode(chain, &address, &account, encoding, config.data_slice).await?;
-            found.push(RpcKeyedAccount {
-                pubkey: address.to_string(),
-                account: ui,
-            });
-        }
-    }
-    with_context(slot, found)
-}
-
-pub(super) async fn get_token_account_balance(
-    chain: &mut Chain,
-    params: &Params,
-) -> Result<Value, RpcError> {
-    let address = pubkey(&params.required::<String>(0, "token account")?)?;
-    let config: Option<RpcContextConfig> = params.optional(1)?;
-    let slot = chain.slot_at(commitment(config.and_then(|c| c.commitment)));
-    let balance = chain
-        .account(&address)
-        .await?
-        .as_ref()
-        .and_then(token_account)
-        .ok_or_else(|| RpcError::invalid_params("Invalid param: not a Token account"))?;
-    let decimals = match chain.account(&balance.mint).await? {
-        Some(mint) => mint_decimals(&mint).unwrap_or(0),
-        None => 0,
-    };
-    with_context(slot, token_amount(balance.amount, decimals))
-}
-
-pub(super) async fn get_token_supply(
-    chain: &mut Chain,
-    params: &Params,
-) -> Result<Value, RpcError> {
-    use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
-    use anchor_spl::token_2022::spl_token_2022::state::Mint;
-    let address = pubkey(&params.required::<String>(0, "mint")?)?;
-    let config: Option<RpcContextConfig> = params.optional(1)?;
-    let slot = chain.slot_at(commitment(config.and_then(|c| c.commitment)));
-    let account = chain
-        .account(&address)
-        .await?
-        .filter(|a| a.owner == anchor_spl::token::ID || a.owner == anchor_spl::token_2022::ID)
-        .ok_or_else(|| RpcError::invalid_params("Invalid param: not a Token mint"))?;
-    let mint = StateWithExtensions::<Mint>::unpack(&account.data)
-        .map_err(|_| RpcError::invalid_params("Invalid param: not a Token mint"))?
-        .base;
-    with_context(slot, token_amount(mint.supply, mint.decimals))
-}
-
 /// The slot ceiling of `getBlock` / `getBlocks`, which refuse `processed`.
 fn block_ceiling(chain: &Chain, level: CommitmentLevel) -> Result<u64, RpcError> {
     if level == CommitmentLevel::Processed {
@@ -271,14 +170,28 @@ pub(super) async fn get_block(chain: &mut Chain, params: &Params) -> Result<Valu
         .collect();
     let mut transactions = None;
     let mut signatures = None;
+    let show_rewards = config.rewards.unwrap_or(true);
+    let unsupported = |e: crate::ledger::RenderError| {
+        RpcError::new(UNSUPPORTED_TRANSACTION_VERSION, e.to_string())
+    };
     match details {
-        TransactionDetails::Full | TransactionDetails::Accounts => {
+        TransactionDetails::Full => {
             let mut list = Vec::with_capacity(txs.len());
             for tx in &txs {
                 let rendered = tx
                     .render(encoding, config.max_supported_transaction_version)
-                    .map_err(|e| RpcError::new(UNSUPPORTED_TRANSACTION_VERSION, e.to_string()))?;
+                    .map_err(unsupported)?;
                 list.push(rendered.transaction);
+            }
+            transactions = Some(list);
+        }
+        TransactionDetails::Accounts => {
+            let mut list = Vec::with_capacity(txs.len());
+            for tx in &txs {
+                list.push(
+                    tx.render_accounts(config.max_supported_transaction_version, show_rewards)
+                        .map_err(unsupported)?,
+                );
             }
             transactions = Some(list);
         }
@@ -293,7 +206,7 @@ pub(super) async fn get_block(chain: &mut Chain, params: &Params) -> Result<Valu
         parent_slot: previous.map_or(slot.saturating_sub(1), |(s, _)| s),
         transactions,
         signatures,
-        rewards: config.rewards.unwrap_or(true).then(Vec::new),
+        rewards: show_rewards.then(Vec::new),
         num_reward_partitions: None,
         block_time: Some(block.time),
         block_height: Some(slot),
@@ -324,6 +237,38 @@ pub(super) fn get_blocks(chain: &Chain, params: &Params) -> Result<Value, RpcErr
             .map(|(s, _)| *s)
             .collect::<Vec<_>>(),
     )
+}
+
+pub(super) fn get_blocks_with_limit(chain: &Chain, params: &Params) -> Result<Value, RpcError> {
+    let start: u64 = params.required(0, "start slot")?;
+    let limit: u64 = params.required(1, "limit")?;
+    let config: Option<RpcContextConfig> = params.optional(2)?;
+    let ceiling = block_ceiling(chain, commitment(config.and_then(|c| c.commitment)))?;
+    if limit > MAX_BLOCK_RANGE {
+        return Err(RpcError::invalid_params(format!(
+            "Limit too large; max {MAX_BLOCK_RANGE}"
+        )));
+    }
+    plain(
+        chain
+            .blocks
+            .range(start..=ceiling.max(start))
+            .map(|(s, _)| *s)
+            .filter(|s| *s <= ceiling)
+            .take(limit as usize)
+            .collect::<Vec<_>>(),
+    )
+}
+
+pub(super) async fn get_epoch_schedule(chain: &mut Chain) -> Result<Value, RpcError> {
+    let schedule = chain.epoch_schedule().await?;
+    Ok(json!({
+        "slotsPerEpoch": schedule.slots_per_epoch,
+        "leaderScheduleSlotOffset": schedule.leader_schedule_slot_offset,
+        "warmup": schedule.warmup,
+        "firstNormalEpoch": schedule.first_normal_epoch,
+        "firstNormalSlot": schedule.first_normal_slot,
+    }))
 }
 
 pub(super) async fn get_epoch_info(chain: &mut Chain, params: &Params) -> Result<Value, RpcError> {
