@@ -215,7 +215,6 @@ test("64 accounts in one transaction are taken, 65 are refused with TooManyAccou
 
 test(
   "simulateTransaction applies the 64-account lock limit",
-  { todo: "needs localnet fix: simulate applying the 64-account lock limit" },
   async () => {
     const at65 = await crowdedTransfer(await tableOf70(), 62, await web3.funded());
     const { value } = await kit.rpc.simulateTransaction(at65, { encoding: "base64" }).send();

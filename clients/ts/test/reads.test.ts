@@ -154,14 +154,13 @@ test("getLatestBlockhash: lastValidBlockHeight is 150 blocks past the block heig
 
 test(
   "getLatestBlockhash at confirmed and finalized: that bank's blockhash, valid 150 blocks past its height",
-  { todo: "needs localnet fix (not yet in hand): getLatestBlockhash at confirmed/finalized answers with the processed bank's blockhash and lastValidBlockHeight" },
   async () => {
     await blockhashAgainstHeight("confirmed");
     await blockhashAgainstHeight("finalized");
   },
 );
 
-test("web3.js getParsedTransaction: a transfer, parsed", { todo: "needs localnet fix: jsonParsed for getTransaction" }, async () => {
+test("web3.js getParsedTransaction: a transfer, parsed", async () => {
   const { connection } = web3;
   const from = await web3.funded();
   const to = PublicKey.unique();

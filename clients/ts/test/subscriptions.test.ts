@@ -111,7 +111,6 @@ test(
 
 test(
   "accountSubscribe at processed and at finalized: each notification carries that commitment's state",
-  { todo: "needs localnet fix: account notifications at confirmed/finalized read the processed bank" },
   withSubscriptions(async (t) => {
     const { rpc, rpcSubscriptions } = kit;
     const recipient = await fresh();

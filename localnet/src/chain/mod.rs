@@ -425,6 +425,15 @@ impl Chain {
             .is_some_and(|last| self.slot <= last)
     }
 
+    /// The blockhash given to a client asking at `commitment`: the block's at that
+    /// commitment's slot, else (before the chain has such a block) the newest.
+    pub async fn blockhash_at(&mut self, commitment: CommitmentLevel) -> Result<Hash, SubmitError> {
+        match self.blocks.get(&self.slot_at(commitment)) {
+            Some(block) => Ok(block.blockhash),
+            None => self.latest_blockhash().await,
+        }
+    }
+
     /// The last block height at which `blockhash` is accepted, if it is a recent one.
     pub fn last_valid_block_height(&self, blockhash: &Hash) -> Option<u64> {
         self.blockhash_slots

@@ -142,10 +142,12 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
         }
         "getLatestBlockhash" => {
             let config: Option<RpcContextConfig> = params.optional(0)?;
-            // Every commitment reads the one bank, so its newest blockhash is valid at
-            // each of them; lastValidBlockHeight is where the bank stops taking it.
-            let slot = chain.slot_at(commitment(config.and_then(|c| c.commitment)));
-            let blockhash = chain.latest_blockhash().await?;
+            // As a cluster answers from the bank at that commitment: the blockhash of the
+            // block at its slot (older at finalized), which the one bank takes until
+            // lastValidBlockHeight.
+            let level = commitment(config.and_then(|c| c.commitment));
+            let slot = chain.slot_at(level);
+            let blockhash = chain.blockhash_at(level).await?;
             let last_valid_block_height = chain
                 .last_valid_block_height(&blockhash)
                 .unwrap_or(processed + BLOCKHASH_VALIDITY);
