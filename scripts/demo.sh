@@ -151,5 +151,5 @@ RUST_LOG=warn "$indexer" --rpc-url "$DATABOUNTY_URL" --database-url "$demo_url" 
 
 say "done: the same figures are served by '$(basename "$indexer") --database-url ... --rpc-url ...' at /bounties, /contributors/earnings, /reviewers/agreement, /time-to-quorum, /datasets/funding"
 if [ -n "$pg_throwaway" ]; then
-  echo "PostgreSQL stays up for exploring: psql $demo_url — stop it with: ./scripts/postgres.sh stop"
+  echo "PostgreSQL stays up for exploring: psql $demo_url — stop it with: $(pg_cmd) stop"
 fi

@@ -424,7 +424,8 @@ pg_cleanup() {
 }
 
 # What test.sh does around its run: the cluster this shell starts is stopped when the
-# shell ends (passed, failed, Ctrl-C or TERM), after the commands in $1 (its own clean-up).
+# shell ends (passed, failed, Ctrl-C, TERM, or HUP from a closed terminal: bash runs the EXIT
+# trap for it too), after the commands in $1 (its own clean-up).
 pg_stop_at_exit() {
   pg_at_exit=${1:-}
   trap 'eval "$pg_at_exit"; pg_cleanup' EXIT

@@ -110,7 +110,7 @@ expect() { check "$1" eval "$2"; }
 in_clone() {
   local dir=$1
   shift
-  (cd "$dir" && env -u DATABASE_URL -u DATABOUNTY_PG_PORT PATH="$tmp/stub:$PATH" "$@")
+  (cd "$dir" && exec env -u DATABASE_URL -u DATABOUNTY_PG_PORT PATH="$tmp/stub:$PATH" "$@")
 }
 
 port_of() {
@@ -215,16 +215,21 @@ rc=$?
 expect "clone b, failing tests: its recorded port again, stopped at the end" \
   '[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$tmp/b2")" = "$url_b" ] && stopped "$b" && free "$port_b"'
 
-# Ctrl-C during the tests (to the whole process group, as a terminal sends it).
-set -m
-in_clone "$b" bash "$tmp/run-like-test.sh" "$tmp/b3" hang 2>"$tmp/b3.err" &
-job=$!
-set +m
-for _ in $(seq 1 100); do [ -f "$tmp/b3" ] && break; sleep 0.1; done
-kill -INT -- "-$job" 2>/dev/null
-wait "$job"
-rc=$?
-expect "clone b, Ctrl-C: stopped" '[ -f "$tmp/b3" ] && [ "$rc" -ne 0 ] && stopped "$b" && free "$port_b"'
+# Ctrl-C (INT) and a closed terminal (HUP) during the tests, sent to the whole process
+# group as a terminal sends them.
+for sig in INT HUP; do
+  set -m
+  in_clone "$b" bash "$tmp/run-like-test.sh" "$tmp/b3$sig" hang 2>"$tmp/b3$sig.err" &
+  job=$!
+  set +m
+  for _ in $(seq 1 100); do [ -f "$tmp/b3$sig" ] && break; sleep 0.1; done
+  kill -"$sig" -- "-$job" 2>/dev/null
+  wait "$job"
+  rc=$?
+  # A shell killed by HUP does not wait for its child, which is still cleaning up.
+  for _ in $(seq 1 300); do stopped "$b" && break; sleep 0.1; done
+  expect "clone b, SIG$sig during the tests: stopped" '[ -f "$tmp/b3$sig" ] && [ "$rc" -ne 0 ] && stopped "$b" && free "$port_b"'
+done
 
 # The recorded port taken by another program meanwhile: another free one.
 if listen_on "$port_b"; then
