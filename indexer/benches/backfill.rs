@@ -152,7 +152,8 @@ async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
     let cpu_before = figures::cpu_seconds(std::process::id());
     let plan = source.listing_plan(None).await.expect("listing");
     let source = &source;
-    let listed = pipeline::listing(source, plan, None)
+    let metrics = Metrics::default();
+    let listed = pipeline::listing(source, &metrics, plan, None)
         .map(|listed| async move {
             let listed = listed.expect("listing");
             if !listed.info.failed {

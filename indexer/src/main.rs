@@ -51,6 +51,9 @@ struct Config {
     /// getTransaction requests in flight
     #[arg(long, env = "CONCURRENCY", default_value_t = 8)]
     concurrency: usize,
+    /// Signatures per getSignaturesForAddress page (a node's maximum is 1000)
+    #[arg(long, env = "PAGE_LIMIT", default_value_t = 1000)]
+    page_limit: usize,
     /// Transactions per database transaction
     #[arg(long, default_value_t = 200)]
     batch_size: usize,
@@ -99,7 +102,8 @@ async fn main() -> anyhow::Result<()> {
         commitment,
         metrics.clone(),
     )
-    .with_timeout(Duration::from_secs(config.rpc_timeout_secs.max(1)));
+    .with_timeout(Duration::from_secs(config.rpc_timeout_secs.max(1)))
+    .with_page_limit(config.page_limit);
     let pipeline = PipelineConfig {
         program_id: config.program_id,
         source_name: format!("{}:{name}", config.program_id),

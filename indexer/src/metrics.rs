@@ -42,6 +42,7 @@ struct Counters {
     missing_transactions: AtomicU64,
     unresolved: AtomicU64,
     gaps: AtomicU64,
+    contradicted_pages: AtomicU64,
     /// Unix milliseconds of the last successful pass (0: none yet).
     last_success_ms: AtomicU64,
     started_ms: AtomicU64,
@@ -116,6 +117,11 @@ impl Metrics {
 
     pub fn quarantined(&self, transactions: usize) {
         self.0.quarantined.fetch_add(transactions as u64, Relaxed);
+    }
+
+    /// A listed page that contradicted its plan (short, empty or ending elsewhere).
+    pub fn contradicted_page(&self) {
+        self.0.contradicted_pages.fetch_add(1, Relaxed);
     }
 
     pub fn gap(&self) {
@@ -293,6 +299,12 @@ impl Metrics {
                 "counter",
                 "Times the checkpoint's transaction was missing from the node's history.",
                 c.gaps.load(Relaxed),
+            ),
+            line(
+                "databounty_indexer_contradicted_pages_total",
+                "counter",
+                "Listed pages that came back other than planned (retried, never taken).",
+                c.contradicted_pages.load(Relaxed),
             ),
             line(
                 "databounty_indexer_unresolved_finality_total",

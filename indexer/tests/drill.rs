@@ -1,19 +1,25 @@
 //! The live indexer under fire: the real binary follows the local chain through a
 //! fault-injecting RPC proxy while a workload of several hundred program transactions
 //! runs; it is killed with SIGKILL at random points (at least 20 times, sometimes with a
-//! second indexer standing by), and every database connection is terminated once
-//! mid-run, as a Postgres restart does. At the end every table must equal what the chain
-//! says: each bounty and submission account read back over RPC, and every event of
-//! every transaction, nothing lost and nothing twice.
+//! second indexer standing by), reads in short pages, and the database restarts once
+//! mid-run: its own throwaway cluster stopped at once and started again (where no
+//! server binaries exist, every connection is terminated instead, and the figures say
+//! so). At the end every table must equal what the chain says: each bounty and
+//! submission account read back over RPC, and every event of every transaction, nothing
+//! lost and nothing twice. The figures go to stderr and to target/drill-figures.txt, so
+//! a passing run shows them too.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::{Child, Command};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anchor_lang::AccountDeserialize;
-use common::proxy::Proxy;
+use common::cluster::Cluster;
+use common::proxy::{Proxy, FAULTS};
 use common::{count, terms, Chain};
 use databounty::instructions::BountyCreateArgs;
 use databounty::state::{Bounty, Submission};
@@ -28,6 +34,8 @@ use solana_sdk::signature::{Keypair, Signer};
 use sqlx::PgPool;
 
 const KILLS: usize = 20;
+/// Signatures per listing page: the drill's history is read in many pages.
+const PAGE_LIMIT: &str = "5";
 
 fn database_url(pool: &PgPool) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
@@ -82,8 +90,12 @@ impl Indexers {
                 "5",
             ])
             .args(["--rpc-timeout-secs", "1", "--concurrency", "4"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .args(["--page-limit", PAGE_LIMIT])
+            // Progress lines say how many pages a pass read.
+            .env("RUST_LOG", "warn,databounty_indexer::pipeline=info")
+            .env("NO_COLOR", "1")
+            // Log lines go to stdout, a fatal error to stderr: both to the log.
+            .stdout(log.try_clone().expect("log file"))
             .stderr(log)
             .spawn()
             .expect("the indexer binary starts");
@@ -113,8 +125,9 @@ impl Indexers {
 
 /// Several hundred program transactions: bounties, fundings, submissions, votes that
 /// accept and reject, payouts, a cancel with refund and closes, and a bounty re-created
-/// at the same address. Returns the program transactions sent.
-async fn workload(chain: &Chain, seed: u64) -> usize {
+/// at the same address. Returns the program transactions sent and whether the bounty
+/// was re-created.
+async fn workload(chain: &Chain, seed: u64) -> (usize, bool) {
     let mut rng = StdRng::seed_from_u64(seed);
     let program = anchor_spl::token::ID;
     let mut sent = 0;
@@ -194,8 +207,10 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
             )
             .await;
         sent += 1;
-        // Most are decided: accepted (then paid) or rejected; some stay pending.
-        match rng.gen_range(0..10) {
+        // Most are decided: accepted (then paid) or rejected; some stay pending, but none
+        // on the last bounty, which must close to be created again.
+        let last = i % bounties.len() == bounties.len() - 1;
+        match rng.gen_range(0..if last { 8 } else { 10 }) {
             0..=4 => {
                 accept_and_pay(creator, bounty, mint, submission, hash, &who).await;
                 sent += 3;
@@ -244,14 +259,14 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
     };
     chain.cancel_and_refund(creator, bounty, mint, *ata).await;
     sent += 2;
-    let mut closable = true;
     for s in &open {
         let account = chain.rpc.get_account(s).await.expect("submission");
         let state = Submission::try_deserialize(&mut account.data.as_slice()).expect("submission");
-        if state.status == databounty::state::SubmissionStatus::Pending {
-            closable = false;
-            continue;
-        }
+        assert_ne!(
+            state.status,
+            databounty::state::SubmissionStatus::Pending,
+            "the last bounty has no pending submission"
+        );
         chain
             .send(
                 &[ix::submission_close(bounty, s, &state.contributor)],
@@ -261,23 +276,88 @@ async fn workload(chain: &Chain, seed: u64) -> usize {
             .await;
         sent += 1;
     }
-    if closable {
-        chain.close_bounty(creator, bounty, mint).await;
-        let terms = BountyCreateArgs {
-            reward_per_submission: 250_000,
-            ..terms(2)
-        };
-        chain.create_bounty(creator, mint, *ata, terms).await;
-        let again = chain.funded().await;
-        let (s, h, _) = chain.submit(&again, bounty, b"again", None).await;
-        chain.vote(&reviewers[0], bounty, &s, h, true).await;
-        chain.vote(&reviewers[2], bounty, &s, h, true).await;
-        chain
-            .release(creator, bounty, &s, mint, &again.pubkey())
-            .await;
-        sent += 6;
+    chain.close_bounty(creator, bounty, mint).await;
+    let terms = BountyCreateArgs {
+        reward_per_submission: 250_000,
+        ..terms(2)
+    };
+    chain.create_bounty(creator, mint, *ata, terms).await;
+    let again = chain.funded().await;
+    let (s, h, _) = chain.submit(&again, bounty, b"again", None).await;
+    chain.vote(&reviewers[0], bounty, &s, h, true).await;
+    chain.vote(&reviewers[2], bounty, &s, h, true).await;
+    chain
+        .release(creator, bounty, &s, mint, &again.pubkey())
+        .await;
+    sent += 6;
+    (sent, true)
+}
+
+/// How the database is restarted mid-run.
+enum Restart {
+    /// The drill's own cluster, stopped at once and started again.
+    Server(Arc<Cluster>),
+    /// Every connection terminated (no server binaries here): why.
+    Connections(String),
+}
+
+/// Writes the figures where a passing run shows them: stderr (not captured by the test
+/// harness) and target/drill-figures.txt (scripts/test.sh prints it).
+fn report(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(figures_file())
+    {
+        let _ = writeln!(file, "{line}");
     }
-    sent
+}
+
+fn figures_file() -> std::path::PathBuf {
+    // A relative CARGO_TARGET_DIR is the workspace's (where scripts/test.sh runs cargo);
+    // the test itself runs in the package's directory.
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::env::var("CARGO_TARGET_DIR")
+        .map(|dir| workspace.join(dir))
+        .unwrap_or_else(|_| workspace.join("target"))
+        .join("drill-figures.txt")
+}
+
+/// Pages read beyond the first in a pass, from the indexers' progress lines.
+fn pages_beyond_first(log: &str) -> usize {
+    log.lines()
+        .filter(|l| l.contains("backfill progress"))
+        .filter_map(|l| {
+            let pages = l
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("pages="))?;
+            pages.parse::<usize>().ok()
+        })
+        .filter(|&p| p > 1)
+        .count()
+}
+
+/// The database the drill restarts: its own cluster, or the test's database.
+async fn database(pool: PgPool) -> (PgPool, String, Restart) {
+    // Only a machine without server binaries falls back; a cluster that fails to start
+    // is a failure of the drill, not a reason to test less.
+    if !Cluster::available() {
+        let why = "no PostgreSQL server binaries (initdb, pg_ctl)".to_string();
+        return (pool.clone(), database_url(&pool), Restart::Connections(why));
+    }
+    let cluster = Cluster::start().expect("the drill's own PostgreSQL cluster starts");
+    let url = cluster.url("postgres");
+    let own = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&url)
+        .await
+        .expect("the drill's cluster");
+    databounty_indexer::db::MIGRATOR
+        .run(&own)
+        .await
+        .expect("migrations");
+    (own, url, Restart::Server(Arc::new(cluster)))
 }
 
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
@@ -286,12 +366,14 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(7);
+    let _ = std::fs::remove_file(figures_file());
+    let (pool, database, restart) = database(pool).await;
     let chain = Chain::start().await;
     let proxy = Proxy::start(&chain.localnet.url, 150, Duration::from_millis(1_500), seed).await;
     let log = std::env::temp_dir().join(format!("databounty-drill-{}.log", std::process::id()));
     let mut indexers = Indexers {
         rpc: proxy.url.clone(),
-        database: database_url(&pool),
+        database,
         log: log.clone(),
         running: Vec::new(),
         started: 0,
@@ -299,7 +381,7 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     let mut rng = StdRng::seed_from_u64(seed);
     let mut kills = 0;
     let mut exits = 0;
-    let mut connection_kills = 0;
+    let mut restarts = 0;
     let started = Instant::now();
 
     let driving = async {
@@ -316,22 +398,34 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
             while indexers.running.len() < wanted {
                 indexers.start();
             }
-            if kills >= KILLS / 2 && connection_kills == 0 {
-                let name = pool
-                    .connect_options()
-                    .get_database()
-                    .unwrap_or_default()
-                    .to_string();
-                let killed: i64 = sqlx::query_scalar(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-                )
-                .bind(&name)
-                .fetch_one(&pool)
-                .await
-                .expect("terminate");
-                // Tried again next round if no indexer was connected just now.
-                if killed > 0 {
-                    connection_kills += 1;
+            if kills >= KILLS / 2 && restarts == 0 {
+                match &restart {
+                    Restart::Server(cluster) => {
+                        let cluster = cluster.clone();
+                        tokio::task::spawn_blocking(move || cluster.restart())
+                            .await
+                            .expect("restart task")
+                            .expect("the database restarts");
+                        restarts += 1;
+                    }
+                    Restart::Connections(_) => {
+                        let name = pool
+                            .connect_options()
+                            .get_database()
+                            .unwrap_or_default()
+                            .to_string();
+                        let killed: i64 = sqlx::query_scalar(
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                        )
+                        .bind(&name)
+                        .fetch_one(&pool)
+                        .await
+                        .expect("terminate");
+                        // Tried again next round if no indexer was connected just now.
+                        if killed > 0 {
+                            restarts += 1;
+                        }
+                    }
                 }
             }
             if done_at.is_none() && kills >= KILLS && started.elapsed() > Duration::from_secs(600) {
@@ -346,7 +440,7 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
         WORKLOAD_DONE.store(true, std::sync::atomic::Ordering::SeqCst);
         sent
     };
-    let ((), sent) = tokio::join!(driving, working);
+    let ((), (sent, recreated)) = tokio::join!(driving, working);
 
     // Faults off; one indexer catches up to the finalized chain.
     chain.wait_finalized().await;
@@ -391,7 +485,8 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     let exit = last.wait().expect("exit");
     assert!(exit.success(), "SIGTERM ends the indexer cleanly: {exit:?}");
 
-    // Every event of every transaction, once.
+    // Every event of every transaction, once. Differences are gathered, then the figures
+    // printed, then asserted: a failing run shows its figures too.
     let mut expected = BTreeSet::new();
     let mut by_name: BTreeMap<&'static str, i64> = BTreeMap::new();
     for info in listed.iter().filter(|i| !i.failed) {
@@ -415,20 +510,35 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
             .expect("events")
             .into_iter()
             .collect();
-    assert_eq!(stored, expected, "nothing lost, nothing added");
-    assert_eq!(count(&pool, "SELECT count(*) FROM quarantine").await, 0);
+    let mut wrong: Vec<String> = Vec::new();
+    if stored != expected {
+        wrong.push(format!(
+            "events: {} missing, {} extra",
+            expected.difference(&stored).count(),
+            stored.difference(&expected).count()
+        ));
+    }
+    let quarantined = count(&pool, "SELECT count(*) FROM quarantine").await;
+    if quarantined != 0 {
+        wrong.push(format!("{quarantined} quarantined"));
+    }
     for (table, event) in [
         ("fundings", "BountyFunded"),
         ("refunds", "BountyRefunded"),
         ("payouts", "SubmissionPaid"),
         ("attestations", "SubmissionAttested"),
     ] {
-        assert_eq!(
-            count(&pool, &format!("SELECT count(*) FROM {table}")).await,
-            by_name.get(event).copied().unwrap_or(0),
-            "{table}"
-        );
+        let rows = count(&pool, &format!("SELECT count(*) FROM {table}")).await;
+        let events = by_name.get(event).copied().unwrap_or(0);
+        if rows != events {
+            wrong.push(format!("{table}: {rows} rows for {events} events"));
+        }
     }
+    let incarnations = count(
+        &pool,
+        "SELECT count(*) FROM (SELECT bounty FROM bounties GROUP BY bounty HAVING count(*) > 1) t",
+    )
+    .await;
 
     // Each account as the chain has it now.
     let mut compared = 0;
@@ -441,53 +551,33 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     .fetch_all(&pool)
     .await
     .expect("bounties");
-    for BountyRow {
-        bounty: key,
-        funded,
-        reserved,
-        released,
-        refunded,
-        submissions,
-        pending,
-        accepted,
-        paid,
-        open_submission_accounts: open,
-        status,
-    } in &bounties
-    {
-        let address: Pubkey = key.parse().expect("key");
-        match chain.rpc.get_account(&address).await {
+    for row in &bounties {
+        let address: Pubkey = row.bounty.parse().expect("key");
+        let chain_has = match chain.rpc.get_account(&address).await {
             Ok(account) => {
                 let b = Bounty::try_deserialize(&mut account.data.as_slice()).expect("bounty");
-                assert_eq!(
-                    (
-                        funded.clone(),
-                        reserved.clone(),
-                        released.clone(),
-                        refunded.clone()
-                    ),
-                    (
-                        b.funded.to_string(),
-                        b.reserved.to_string(),
-                        b.released.to_string(),
-                        b.refunded.to_string()
-                    ),
-                    "{key}"
-                );
-                assert_eq!(
-                    (*submissions, *pending, *accepted, *paid, *open),
-                    (
-                        i64::from(b.submissions),
-                        i64::from(b.pending),
-                        i64::from(b.accepted),
-                        i64::from(b.paid),
-                        i64::from(b.open_submission_accounts)
-                    ),
-                    "{key}"
-                );
-                assert_eq!(status, &format!("{:?}", b.status), "{key}");
+                BountyRow {
+                    bounty: row.bounty.clone(),
+                    funded: b.funded.to_string(),
+                    reserved: b.reserved.to_string(),
+                    released: b.released.to_string(),
+                    refunded: b.refunded.to_string(),
+                    submissions: i64::from(b.submissions),
+                    pending: i64::from(b.pending),
+                    accepted: i64::from(b.accepted),
+                    paid: i64::from(b.paid),
+                    open_submission_accounts: i64::from(b.open_submission_accounts),
+                    status: format!("{:?}", b.status),
+                }
             }
-            Err(_) => assert_eq!(status, "Closed", "{key} is gone from the chain"),
+            // Gone from the chain: only its status can be compared.
+            Err(_) => BountyRow {
+                status: "Closed".into(),
+                ..row.clone()
+            },
+        };
+        if *row != chain_has {
+            wrong.push(format!("bounty {row:?} but the chain has {chain_has:?}"));
         }
         compared += 1;
     }
@@ -498,66 +588,87 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     .fetch_all(&pool)
     .await
     .expect("submissions");
-    for SubmissionRow {
-        submission: key,
-        status,
-        approvals,
-        rejections,
-        closed_at,
-    } in &submissions
-    {
-        let address: Pubkey = key.parse().expect("key");
+    for row in &submissions {
+        let address: Pubkey = row.submission.parse().expect("key");
         match chain.rpc.get_account(&address).await {
             Ok(account) => {
                 let s =
                     Submission::try_deserialize(&mut account.data.as_slice()).expect("submission");
-                assert_eq!(status, &format!("{:?}", s.status), "{key}");
-                assert_eq!(
-                    (*approvals, *rejections),
-                    (
-                        i16::from(s.approval_count()),
-                        i16::from(s.rejection_count())
-                    ),
-                    "{key}"
+                let chain_has = (
+                    format!("{:?}", s.status),
+                    i16::from(s.approval_count()),
+                    i16::from(s.rejection_count()),
                 );
+                if (row.status.clone(), row.approvals, row.rejections) != chain_has {
+                    wrong.push(format!(
+                        "submission {} differs: {chain_has:?}",
+                        row.submission
+                    ));
+                }
             }
-            Err(_) => assert!(closed_at.is_some(), "{key} is gone from the chain"),
+            Err(_) if row.closed_at.is_none() => {
+                wrong.push(format!(
+                    "submission {} is gone from the chain",
+                    row.submission
+                ));
+            }
+            Err(_) => {}
         }
         compared += 1;
     }
+
     let faults = proxy.injected();
     let total_faults: u64 = faults.values().sum();
-    println!(
-        "drill: kills={kills} indexers_started={} fatal_exits={exits} connection_kills={connection_kills} \
-         faults={total_faults} {faults:?} transactions={} program_transactions_sent={sent} events={} accounts_compared={compared} seconds={:.0}",
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    let paged = pages_beyond_first(&logged);
+    let restarted = match &restart {
+        Restart::Server(_) => "server".to_string(),
+        Restart::Connections(why) => format!("connections-only ({why})"),
+    };
+    report(&format!(
+        "drill: kills={kills} indexers_started={} fatal_exits={exits} database_restarts={restarts} restart={restarted} \
+         faults={total_faults} {faults:?} pages_beyond_first={paged} page_limit={PAGE_LIMIT} recreated_bounty={recreated} \
+         transactions={} program_transactions_sent={sent} events={} accounts_compared={compared} mismatches={} seconds={:.0}",
         indexers.started,
         listed.len(),
         expected.len(),
+        wrong.len(),
         started.elapsed().as_secs_f64()
-    );
-    assert!(kills >= KILLS);
-    assert_eq!(
-        connection_kills, 1,
-        "the database dropped every connection once"
-    );
-    assert_eq!(
-        exits, 0,
-        "no indexer stopped by itself on a recoverable failure"
-    );
-    assert!(total_faults > 0);
-    assert!(sent >= 200, "several hundred transactions");
+    ));
     // Why any indexer stopped by itself (a healthy drill has none).
-    let logged = std::fs::read_to_string(&log).unwrap_or_default();
     for line in logged
         .lines()
         .filter(|l| l.contains("cannot continue") || l.starts_with("Error"))
     {
-        println!("drill: fatal exit: {line}");
+        report(&format!("drill: fatal exit: {line}"));
     }
+    for line in &wrong {
+        report(&format!("drill: mismatch: {line}"));
+    }
+    assert!(wrong.is_empty(), "nothing lost, nothing added: {wrong:#?}");
+    assert!(kills >= KILLS);
+    assert_eq!(restarts, 1, "the database restarted once");
+    assert_eq!(
+        exits, 0,
+        "no indexer stopped by itself on a recoverable failure"
+    );
+    for kind in FAULTS {
+        assert!(
+            faults.get(&kind).copied().unwrap_or(0) > 0,
+            "{kind:?} injected"
+        );
+    }
+    assert!(paged >= 3, "the indexers read several pages in a pass");
+    assert!(recreated, "the bounty is re-created");
+    assert_eq!(
+        incarnations, 1,
+        "the re-created bounty is a second incarnation"
+    );
+    assert!(sent >= 200, "several hundred transactions");
     let _ = std::fs::remove_file(&log);
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Debug, Clone, PartialEq)]
 struct BountyRow {
     bounty: String,
     funded: String,

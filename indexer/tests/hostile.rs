@@ -1005,3 +1005,124 @@ async fn the_change_feed_and_filters(pool: PgPool) {
         .unwrap();
     assert_eq!(bad.status(), 400);
 }
+
+/// Pages of the listing as a lagging node or a proxy that cuts replies gives them: the
+/// first `cuts` pages fetched after planning come back emptied or one short.
+struct CutPages<'a> {
+    inner: &'a RpcSource,
+    cuts: usize,
+    fetched: std::sync::atomic::AtomicUsize,
+}
+
+impl Source for CutPages<'_> {
+    async fn listing_plan(
+        &self,
+        after: Option<&databounty_indexer::db::Checkpoint>,
+    ) -> Result<databounty_indexer::source::ListingPlan, SourceError> {
+        self.inner.listing_plan(after).await
+    }
+    async fn listing_page(
+        &self,
+        before: &str,
+        after: Option<&databounty_indexer::db::Checkpoint>,
+    ) -> Result<Vec<databounty_indexer::source::SignatureInfo>, SourceError> {
+        let nth = self
+            .fetched
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut page = self.inner.listing_page(before, after).await?;
+        if nth < self.cuts {
+            // Alternately empty and one short.
+            page.truncate(if nth.is_multiple_of(2) {
+                0
+            } else {
+                page.len().saturating_sub(1)
+            });
+        }
+        Ok(page)
+    }
+    async fn new_signatures(
+        &self,
+        after: Option<&databounty_indexer::db::Checkpoint>,
+    ) -> Result<Vec<databounty_indexer::source::SignatureInfo>, SourceError> {
+        self.inner.new_signatures(after).await
+    }
+    async fn transaction(
+        &self,
+        signature: &str,
+    ) -> Result<databounty_indexer::decoder::TransactionUpdate, SourceError> {
+        self.inner.transaction(signature).await
+    }
+    async fn slots(&self) -> Result<(u64, u64), SourceError> {
+        self.inner.slots().await
+    }
+    async fn statuses(
+        &self,
+        signatures: &[String],
+    ) -> Result<Vec<Option<databounty_indexer::source::TxStatus>>, SourceError> {
+        self.inner.statuses(signatures).await
+    }
+    async fn block_check(
+        &self,
+        slot: u64,
+        signature: &str,
+    ) -> Result<databounty_indexer::source::BlockCheck, SourceError> {
+        self.inner.block_check(slot, signature).await
+    }
+}
+
+/// A page that was full when planned but comes back empty, then one that comes back
+/// short: each is retried and the pass ends with every transaction written, none
+/// skipped, each contradiction counted.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_page_that_comes_back_short_is_retried_not_skipped(pool: PgPool) {
+    let (chain, _, db) = finalized_lifecycle(&pool).await;
+    let paged = finalized_source(&chain).with_page_limit(2);
+    let listed = paged.new_signatures(None).await.unwrap();
+    let source = CutPages {
+        inner: &paged,
+        cuts: 2,
+        fetched: Default::default(),
+    };
+    let metrics = Metrics::default();
+    index(&source, &db, &config(), &metrics).await.unwrap();
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM transactions").await,
+        i64::try_from(listed.len()).unwrap(),
+        "every listed transaction is written"
+    );
+    assert_eq!(
+        checkpoint(&pool).await.map(|c| c.signature),
+        listed.last().map(|s| s.signature.clone())
+    );
+    assert_eq!(
+        metric(&metrics, "databounty_indexer_contradicted_pages_total"),
+        Some(2)
+    );
+}
+
+/// A page that stays short fails the pass (transient: the live loop tries again) after
+/// its retries, and the checkpoint does not move past it.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_page_that_stays_short_fails_the_pass(pool: PgPool) {
+    let (chain, _, db) = finalized_lifecycle(&pool).await;
+    let paged = finalized_source(&chain).with_page_limit(2);
+    let source = CutPages {
+        inner: &paged,
+        cuts: usize::MAX,
+        fetched: Default::default(),
+    };
+    let metrics = Metrics::default();
+    let err = index(&source, &db, &config(), &metrics)
+        .await
+        .expect_err("a page that contradicts the plan is not taken");
+    assert!(!err.is_fatal(), "{err}");
+    assert!(err.to_string().contains("were planned"), "{err}");
+    // The oldest page is the one cut: nothing after it is written.
+    assert_eq!(count(&pool, "SELECT count(*) FROM transactions").await, 0);
+    assert!(checkpoint(&pool).await.is_none());
+    assert!(
+        metric(&metrics, "databounty_indexer_contradicted_pages_total").unwrap_or(0) >= 4,
+        "{}",
+        metrics.render()
+    );
+}

@@ -190,7 +190,7 @@ pub async fn run_once<S: Source>(
         u64::MAX
     };
     let (batches, ready) = tokio::sync::mpsc::channel::<Batch>(1);
-    let read = read_batches(source, config, stop, plan, checkpoint, batches);
+    let read = read_batches(source, config, metrics, stop, plan, checkpoint, batches);
     let write = async move {
         // Owned here, so that a failed write drops it and the reader stops.
         let mut ready = ready;

@@ -15,7 +15,10 @@ use futures::{stream, Stream, StreamExt};
 use super::{PipelineConfig, PipelineError, Stop, TxRecord};
 use crate::db::Checkpoint;
 use crate::decoder::decode;
-use crate::source::{order_listing, ListingPlan, SignatureInfo, Source, SourceError};
+use crate::metrics::Metrics;
+use crate::source::{
+    order_listing, Backoff, ListingPlan, PlannedPage, SignatureInfo, Source, SourceError,
+};
 use databounty_sdk::transaction::failed;
 
 /// A listed transaction; `ends_page` is set on a page's last one: (pages done, pages
@@ -38,11 +41,12 @@ pub struct Batch {
 /// each page is ordered after the last signature of the page before.
 pub fn listing<'a, S: Source>(
     source: &'a S,
+    metrics: &'a Metrics,
     plan: ListingPlan,
     checkpoint: Option<Checkpoint>,
 ) -> impl Stream<Item = Result<Listed, SourceError>> + 'a {
     enum Page {
-        Cursor(String),
+        Cursor(PlannedPage),
         Listed(Vec<SignatureInfo>),
     }
     let pages = plan.older_pages.len() + 1;
@@ -57,7 +61,9 @@ pub fn listing<'a, S: Source>(
         let after = after.clone();
         async move {
             match page {
-                Page::Cursor(before) => source.listing_page(&before, after.as_ref()).await,
+                Page::Cursor(planned) => {
+                    planned_page(source, metrics, &planned, after.as_ref()).await
+                }
                 Page::Listed(newest_first) => Ok(newest_first),
             }
         }
@@ -97,6 +103,36 @@ pub fn listing<'a, S: Source>(
         })
 }
 
+/// A planned page fetched again. One that lists other than planned is retried, then
+/// fails the pass (loudly, counted): never read as "no more signatures".
+async fn planned_page<S: Source>(
+    source: &S,
+    metrics: &Metrics,
+    planned: &PlannedPage,
+    after: Option<&Checkpoint>,
+) -> Result<Vec<SignatureInfo>, SourceError> {
+    let backoff = Backoff {
+        attempts: 4,
+        base: std::time::Duration::from_millis(200),
+        max: std::time::Duration::from_secs(2),
+    };
+    let mut attempt = 0;
+    loop {
+        let page = source.listing_page(&planned.before, after).await?;
+        let Err(err) = planned.check(&page) else {
+            return Ok(page);
+        };
+        metrics.contradicted_page();
+        attempt += 1;
+        if attempt >= backoff.attempts {
+            tracing::error!(error = %err, attempt, "a listed page keeps contradicting the plan");
+            return Err(err);
+        }
+        tracing::warn!(error = %err, attempt, "a listed page contradicts the plan; retrying");
+        tokio::time::sleep(backoff.delay(attempt)).await;
+    }
+}
+
 /// Reads one listed transaction. One the node cannot encode for us is kept as
 /// unreadable (and so quarantined); any other failure is returned.
 async fn fetch_one<S: Source>(
@@ -134,13 +170,14 @@ async fn fetch_one<S: Source>(
 pub async fn read_batches<S: Source>(
     source: &S,
     config: &PipelineConfig,
+    metrics: &Metrics,
     stop: &Stop,
     plan: ListingPlan,
     checkpoint: Option<Checkpoint>,
     batches: tokio::sync::mpsc::Sender<Batch>,
 ) -> Result<(), PipelineError> {
     let program_id = config.program_id;
-    let fetched = listing(source, plan, checkpoint)
+    let fetched = listing(source, metrics, plan, checkpoint)
         .map(|listed| async move {
             let listed = listed?;
             let record = fetch_one(source, &program_id, listed.info).await?;

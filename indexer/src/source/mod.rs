@@ -120,7 +120,8 @@ pub trait Source: Sync {
             })
         }
     }
-    /// The page the node lists strictly before `before` and after `after`, newest first.
+    /// The page the node lists strictly before `before` and after `after`, newest first
+    /// (callers check it against the plan).
     fn listing_page(
         &self,
         before: &str,
@@ -156,11 +157,40 @@ pub trait Source: Sync {
 /// A listing to read page by page: see [`Source::listing_plan`].
 #[derive(Debug, Clone, Default)]
 pub struct ListingPlan {
-    /// For each page older than the newest, the `before` cursor that fetches it; the
-    /// oldest page first.
-    pub older_pages: Vec<String>,
+    /// Each page older than the newest, as planned; the oldest page first.
+    pub older_pages: Vec<PlannedPage>,
     /// The newest page, newest first.
     pub newest: Vec<SignatureInfo>,
+}
+
+/// A page of the listing as it was when planned: fetched again it must list the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedPage {
+    /// The cursor that fetches it.
+    pub before: String,
+    /// How many entries it had, and its oldest.
+    pub len: usize,
+    pub oldest: String,
+}
+
+impl PlannedPage {
+    /// Refuses a page fetched again that lists other than planned: settled history does
+    /// not change, so a short or empty page is a lagging node or a cut reply, and taking
+    /// it would move the checkpoint past what it left out.
+    pub fn check(&self, newest_first: &[SignatureInfo]) -> Result<(), SourceError> {
+        let oldest = newest_first.last().map(|s| s.signature.as_str());
+        if newest_first.len() == self.len && oldest == Some(self.oldest.as_str()) {
+            return Ok(());
+        }
+        Err(SourceError::Inconsistent(format!(
+            "the page before {} lists {} signatures ending at {}; {} ending at {} were planned",
+            self.before,
+            newest_first.len(),
+            oldest.unwrap_or("none"),
+            self.len,
+            self.oldest
+        )))
+    }
 }
 
 /// Puts a newest-first listing in chain order and gives each signature its place among

@@ -22,8 +22,8 @@ use solana_transaction_status_client_types::{
 };
 
 use super::{
-    is_transient, order_listing, Backoff, BlockCheck, ListingPlan, SignatureInfo, Source,
-    SourceError, TxStatus,
+    is_transient, order_listing, Backoff, BlockCheck, ListingPlan, PlannedPage, SignatureInfo,
+    Source, SourceError, TxStatus,
 };
 use crate::db::Checkpoint;
 use crate::decoder::TransactionUpdate;
@@ -153,9 +153,13 @@ impl Source for RpcSource {
             |before| async move { self.page(before.as_deref(), until).await },
             |before, page: Vec<SignatureInfo>| {
                 oldest = page.last().map(|e| e.signature.clone());
-                match before {
-                    None => plan.newest = page,
-                    Some(cursor) => plan.older_pages.push(cursor),
+                match (before, &oldest) {
+                    (Some(before), Some(oldest)) => plan.older_pages.push(PlannedPage {
+                        before,
+                        len: page.len(),
+                        oldest: oldest.clone(),
+                    }),
+                    _ => plan.newest = page,
                 }
             },
         )
@@ -196,8 +200,10 @@ impl Source for RpcSource {
     ) -> Result<Vec<SignatureInfo>, SourceError> {
         let plan = self.listing_plan(after).await?;
         let mut newest_first = plan.newest;
-        for cursor in plan.older_pages.iter().rev() {
-            newest_first.extend(self.listing_page(cursor, after).await?);
+        for planned in plan.older_pages.iter().rev() {
+            let page = self.listing_page(&planned.before, after).await?;
+            planned.check(&page)?;
+            newest_first.extend(page);
         }
         order_listing(newest_first, after)
     }

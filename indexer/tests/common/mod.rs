@@ -27,6 +27,7 @@ use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::Transaction;
 use sqlx::PgPool;
 
+pub mod cluster;
 pub mod proxy;
 
 /// Serves the HTTP API over `db` on a free local port; returns its base URL.

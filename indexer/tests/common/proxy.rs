@@ -1,10 +1,11 @@
 //! A fault-injecting JSON-RPC proxy on 127.0.0.1, speaking HTTP/1.1 on raw sockets so
 //! it can do what a real RPC provider does on a bad day: answer 429 with Retry-After,
 //! stall past the client's timeout, drop the connection, send garbage, cut a reply short,
-//! and send the reply of another request. Faults are drawn from a seeded RNG at a
-//! configurable rate and counted by kind.
+//! send the reply of another request, and send a reply of an earlier request of the same
+//! method out of order. Faults are drawn from a seeded RNG at a configurable rate and
+//! counted by kind.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,16 +23,23 @@ pub enum Fault {
     Garbage,
     Truncated,
     StaleReply,
+    /// A reply of an earlier request of the same method (another cursor, another
+    /// transaction), as a provider that mixes up its replies sends it.
+    Reordered,
 }
 
-const FAULTS: [Fault; 6] = [
+pub const FAULTS: [Fault; 7] = [
     Fault::RateLimited,
     Fault::Stall,
     Fault::Dropped,
     Fault::Garbage,
     Fault::Truncated,
     Fault::StaleReply,
+    Fault::Reordered,
 ];
+
+/// Earlier replies kept per method for reordering.
+const HISTORY: usize = 16;
 
 struct State {
     upstream: String,
@@ -40,6 +48,7 @@ struct State {
     stall: Duration,
     rng: Mutex<StdRng>,
     last_reply: Mutex<Option<Vec<u8>>>,
+    by_method: Mutex<HashMap<String, VecDeque<Vec<u8>>>>,
     injected: Mutex<BTreeMap<Fault, u64>>,
     client: reqwest::Client,
 }
@@ -61,6 +70,7 @@ impl Proxy {
             stall,
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
             last_reply: Mutex::new(None),
+            by_method: Mutex::new(HashMap::new()),
             injected: Mutex::new(BTreeMap::new()),
             client: reqwest::Client::new(),
         });
@@ -120,18 +130,33 @@ fn response(status: &str, extra: &str, body: &[u8]) -> Vec<u8> {
     out
 }
 
+fn method(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("method")?.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 async fn serve(socket: TcpStream, state: Arc<State>) {
     let mut reader = BufReader::new(socket);
     while let Some(body) = read_request(&mut reader).await {
-        let fault = {
+        let method = method(&body);
+        let (fault, earlier) = {
             let mut rng = state.rng.lock().expect("rng");
             let rate = state.rate.load(Ordering::SeqCst);
-            (rng.gen_range(0..1000) < rate).then(|| FAULTS[rng.gen_range(0..FAULTS.len())])
+            let fault =
+                (rng.gen_range(0..1000) < rate).then(|| FAULTS[rng.gen_range(0..FAULTS.len())]);
+            let history = state.by_method.lock().expect("history");
+            let earlier = history
+                .get(&method)
+                .filter(|h| !h.is_empty())
+                .map(|h| h[rng.gen_range(0..h.len())].clone());
+            (fault, earlier)
         };
         let stale = state.last_reply.lock().expect("last").clone();
-        let fault = match (fault, &stale) {
-            (Some(Fault::StaleReply), None) => None,
-            (f, _) => f,
+        let fault = match (fault, &stale, &earlier) {
+            (Some(Fault::StaleReply), None, _) | (Some(Fault::Reordered), _, None) => None,
+            (f, _, _) => f,
         };
         if let Some(f) = fault {
             *state.injected.lock().expect("counts").entry(f).or_default() += 1;
@@ -149,6 +174,7 @@ async fn serve(socket: TcpStream, state: Arc<State>) {
             ),
             Some(Fault::Garbage) => response("200 OK", "", b"<html>upstream error</html>"),
             Some(Fault::StaleReply) => response("200 OK", "", stale.as_deref().unwrap_or(b"")),
+            Some(Fault::Reordered) => response("200 OK", "", earlier.as_deref().unwrap_or(b"")),
             Some(Fault::Truncated) | None => {
                 let upstream = state
                     .client
@@ -162,6 +188,14 @@ async fn serve(socket: TcpStream, state: Arc<State>) {
                     return;
                 };
                 *state.last_reply.lock().expect("last") = Some(bytes.to_vec());
+                {
+                    let mut history = state.by_method.lock().expect("history");
+                    let kept = history.entry(method).or_default();
+                    if kept.len() == HISTORY {
+                        kept.pop_front();
+                    }
+                    kept.push_back(bytes.to_vec());
+                }
                 if fault == Some(Fault::Truncated) {
                     let full = response("200 OK", "", &bytes);
                     let cut = full.len() - bytes.len() / 2 - 1;
