@@ -29,9 +29,12 @@ scripts/test-setup.sh 2>&1 | tee "$log" || status=1
 step "tests (cargo test --workspace)"
 # The bank logs every instruction at debug level; keep test output readable.
 export RUST_LOG="${RUST_LOG:-error}"
+# The drill's figures, shown even when it passes (cargo captures a passing test's output);
+# an earlier run's are removed first, so that only this run's can show.
+drill_figures=${CARGO_TARGET_DIR:-target}/drill-figures.txt
+rm -f "$drill_figures"
 cargo test --workspace 2>&1 | tee -a "$log" || status=1
-# The drill's figures, shown even when it passes (cargo captures a passing test's output).
-[ ! -f "${CARGO_TARGET_DIR:-target}/drill-figures.txt" ] || cat "${CARGO_TARGET_DIR:-target}/drill-figures.txt"
+[ ! -f "$drill_figures" ] || cat "$drill_figures"
 
 step "TypeScript client (clients/ts: npm ci, generated code fresh, node tests against the local chain)"
 # The tests start target/debug/databounty-localnet (cargo test has just built it; this is a no-op then).
