@@ -1,7 +1,8 @@
 //! The live indexer under fire: the real binary follows the local chain through a
 //! fault-injecting RPC proxy while a workload of several hundred program transactions
 //! runs; it is killed with SIGKILL at random points (at least 20 times, sometimes with a
-//! second indexer standing by), reads in short pages, and the database restarts once
+//! second indexer standing by) and now and then stopped with SIGTERM, which must end it
+//! cleanly whatever it is doing; it reads in short pages, and the database restarts once
 //! mid-run: its own throwaway cluster stopped at once and started again (where no
 //! server binaries exist, every connection is terminated instead, and the figures say
 //! so). At the end every table must equal what the chain says: each bounty and
@@ -112,6 +113,34 @@ impl Indexers {
         let _ = child.kill();
         let _ = child.wait();
         true
+    }
+
+    /// SIGTERM to one indexer, chosen at random, whatever it is doing (reading, writing a
+    /// batch, standing by, retrying): it must finish or abandon its batch and exit 0
+    /// within a few seconds. Whether it did, if one was running.
+    async fn terminate_one(&mut self, rng: &mut StdRng) -> Option<bool> {
+        if self.running.is_empty() {
+            return None;
+        }
+        let mut child = self.running.remove(rng.gen_range(0..self.running.len()));
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return Some(sent && status.success()),
+                Ok(None) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Some(false);
+                }
+            }
+        }
     }
 
     /// Forgets indexers that exited by themselves (a fatal error); they are counted.
@@ -381,6 +410,8 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     let mut rng = StdRng::seed_from_u64(seed);
     let mut kills = 0;
     let mut exits = 0;
+    let mut terms = 0;
+    let mut unclean_terms = 0;
     let mut restarts = 0;
     let started = Instant::now();
 
@@ -390,7 +421,12 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
         while kills < KILLS || done_at.is_none() {
             tokio::time::sleep(Duration::from_millis(rng.gen_range(200..1_200))).await;
             exits += indexers.reap();
-            if indexers.kill_one(&mut rng) {
+            if rng.gen_ratio(1, 4) {
+                if let Some(clean) = indexers.terminate_one(&mut rng).await {
+                    terms += 1;
+                    unclean_terms += usize::from(!clean);
+                }
+            } else if indexers.kill_one(&mut rng) {
                 kills += 1;
             }
             // Now and then two indexers at once: one writes, one stands by.
@@ -626,7 +662,7 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
         Restart::Connections(why) => format!("connections-only ({why})"),
     };
     report(&format!(
-        "drill: kills={kills} indexers_started={} fatal_exits={exits} database_restarts={restarts} restart={restarted} \
+        "drill: kills={kills} sigterms={terms} unclean_sigterms={unclean_terms} indexers_started={} fatal_exits={exits} database_restarts={restarts} restart={restarted} \
          faults={total_faults} {faults:?} pages_beyond_first={paged} page_limit={PAGE_LIMIT} recreated_bounty={recreated} \
          transactions={} program_transactions_sent={sent} events={} accounts_compared={compared} mismatches={} seconds={:.0}",
         indexers.started,
@@ -647,6 +683,11 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     }
     assert!(wrong.is_empty(), "nothing lost, nothing added: {wrong:#?}");
     assert!(kills >= KILLS);
+    assert!(terms >= 3, "SIGTERM sent mid-run several times");
+    assert_eq!(
+        unclean_terms, 0,
+        "SIGTERM mid-run always ends an indexer cleanly"
+    );
     assert_eq!(restarts, 1, "the database restarted once");
     assert_eq!(
         exits, 0,
