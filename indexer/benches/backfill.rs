@@ -105,7 +105,7 @@ async fn indexer_once(base: &str, rpc: &str, concurrency: u64, fresh: bool) -> (
     let mut peak_kb = 0u64;
     let mut cpu: f64 = 0.0;
     let postgres_before = figures::postgres_cpu_seconds();
-    let chain_before = figures::cpu_seconds(std::process::id());
+    let chain_before = figures::own_cpu_seconds(std::process::id());
     loop {
         cpu = cpu.max(figures::cpu_seconds(child.id()));
         if let Ok(status) = std::fs::read_to_string(&status_file) {
@@ -126,7 +126,7 @@ async fn indexer_once(base: &str, rpc: &str, concurrency: u64, fresh: bool) -> (
     }
     let wall = started.elapsed().as_secs_f64();
     if fresh {
-        let chain = figures::cpu_seconds(std::process::id()) - chain_before;
+        let chain = figures::own_cpu_seconds(std::process::id()) - chain_before;
         // A backend's time reaches the server's parent process once it has exited.
         tokio::time::sleep(Duration::from_millis(300)).await;
         // Sampled every 20 ms: the last few ticks of the indexer's own time are missed.
@@ -149,7 +149,7 @@ async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
         Metrics::default(),
     );
     let started = Instant::now();
-    let cpu_before = figures::cpu_seconds(std::process::id());
+    let cpu_before = figures::own_cpu_seconds(std::process::id());
     let plan = source.listing_plan(None).await.expect("listing");
     let source = &source;
     let metrics = Metrics::default();
@@ -169,7 +169,7 @@ async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
     println!(
         "  raw read: {:.2} s wall, CPU {:.2} s (this process: the chain serving and the reader)",
         started.elapsed().as_secs_f64(),
-        figures::cpu_seconds(std::process::id()) - cpu_before
+        figures::own_cpu_seconds(std::process::id()) - cpu_before
     );
     (listed, started.elapsed().as_secs_f64())
 }
@@ -233,11 +233,11 @@ async fn main() {
         total + 1,
         started.elapsed().as_secs_f64()
     );
-    let idle_before = figures::cpu_seconds(std::process::id());
+    let idle_before = figures::own_cpu_seconds(std::process::id());
     tokio::time::sleep(Duration::from_secs(2)).await;
     println!(
         "the chain alone (making slots, serving nothing): {:.2} CPU s per s",
-        (figures::cpu_seconds(std::process::id()) - idle_before) / 2.0
+        (figures::own_cpu_seconds(std::process::id()) - idle_before) / 2.0
     );
     // Alternated and repeated, the median of each: one slow run (other work on the
     // machine) does not decide the ratio.

@@ -60,21 +60,32 @@ pub async fn drop_database(base: &str, name: &str) {
 }
 
 /// CPU time (user + system, and that of reaped children) of process `pid` so far, from
-/// `/proc` (Linux; 0 elsewhere). Clock ticks are 1/100 s.
+/// `/proc` (Linux; 0 elsewhere).
 pub fn cpu_seconds(pid: u32) -> f64 {
+    stat_seconds(pid, 4)
+}
+
+/// CPU time of process `pid`'s own threads, without its reaped children (the bench
+/// process reaps the indexer it starts).
+pub fn own_cpu_seconds(pid: u32) -> f64 {
+    stat_seconds(pid, 2)
+}
+
+/// The sum of the first `fields` of utime, stime, cutime, cstime; clock ticks are 1/100 s.
+fn stat_seconds(pid: u32, fields: usize) -> f64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return 0.0;
     };
     // After the command (in parentheses): utime, stime, cutime, cstime are fields 11..15.
-    let fields: Vec<u64> = stat
+    let ticks: u64 = stat
         .rsplit_once(')')
         .map_or("", |(_, rest)| rest)
         .split_whitespace()
         .skip(11)
-        .take(4)
-        .map(|v| v.parse().unwrap_or(0))
-        .collect();
-    fields.iter().sum::<u64>() as f64 / 100.0
+        .take(fields)
+        .map(|v| v.parse::<u64>().unwrap_or(0))
+        .sum();
+    ticks as f64 / 100.0
 }
 
 /// CPU time of every local process named `postgres` (a server on this machine; 0 for a

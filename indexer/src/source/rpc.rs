@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
@@ -30,7 +31,8 @@ use crate::decoder::TransactionUpdate;
 use crate::metrics::Metrics;
 
 pub struct RpcSource {
-    rpc: RpcClient,
+    /// Shared with the tasks that read `getTransaction` replies on worker threads.
+    rpc: Arc<RpcClient>,
     program_id: Pubkey,
     commitment: CommitmentConfig,
     backoff: Backoff,
@@ -46,11 +48,11 @@ impl RpcSource {
         commitment: CommitmentConfig,
         metrics: Metrics,
     ) -> Self {
-        let rpc = RpcClient::new_with_timeout_and_commitment(
+        let rpc = Arc::new(RpcClient::new_with_timeout_and_commitment(
             url.to_string(),
             Duration::from_secs(30),
             commitment,
-        );
+        ));
         Self {
             rpc,
             program_id,
@@ -63,8 +65,11 @@ impl RpcSource {
 
     /// How long one RPC request may take before it counts as a (retried) timeout.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.rpc =
-            RpcClient::new_with_timeout_and_commitment(self.rpc.url(), timeout, self.commitment);
+        self.rpc = Arc::new(RpcClient::new_with_timeout_and_commitment(
+            self.rpc.url(),
+            timeout,
+            self.commitment,
+        ));
         self
     }
 
@@ -100,6 +105,23 @@ impl RpcSource {
                 }
             }
         }
+    }
+}
+
+/// Runs `work` on a worker thread of the runtime; dropping the returned future (a stop,
+/// a failed pass) aborts it, so nothing reads on after its reader is gone.
+async fn on_worker<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
+    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+    impl<T> Drop for AbortOnDrop<T> {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let mut task = AbortOnDrop(tokio::spawn(work));
+    match (&mut task.0).await {
+        Ok(value) => value,
+        // Aborted only by the drop above, so this is the task's panic: passed on as is.
+        Err(err) => std::panic::resume_unwind(err.into_panic()),
     }
 }
 
@@ -209,7 +231,7 @@ impl Source for RpcSource {
     }
 
     async fn transaction(&self, signature: &str) -> Result<TransactionUpdate, SourceError> {
-        let parsed = parse_signature(signature)?;
+        parse_signature(signature)?;
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Json),
             commitment: Some(self.commitment),
@@ -217,18 +239,25 @@ impl Source for RpcSource {
         };
         let mut attempt = 0;
         loop {
-            let reply: Option<EncodedConfirmedTransactionWithStatusMeta> = self
+            // Reading a reply (its JSON, the events' base58) is most of the indexer's
+            // work: each runs on a worker thread, so the replies of the requests in
+            // flight are read in parallel rather than in turn on the pipeline's thread.
+            let (reply, checked) = self
                 .retry("getTransaction", || {
-                    self.rpc.send(
-                        RpcRequest::GetTransaction,
-                        json!([parsed.to_string(), config]),
-                    )
+                    let (rpc, program_id) = (self.rpc.clone(), self.program_id);
+                    let signature = signature.to_string();
+                    on_worker(async move {
+                        let reply: Option<EncodedConfirmedTransactionWithStatusMeta> = rpc
+                            .send(RpcRequest::GetTransaction, json!([signature, config]))
+                            .await?;
+                        let checked = match &reply {
+                            None => Err("the node answered null".to_string()),
+                            Some(tx) => check_reply(&program_id, &signature, tx),
+                        };
+                        Ok::<_, ClientError>((reply, checked))
+                    })
                 })
                 .await?;
-            let checked = match &reply {
-                None => Err("the node answered null".to_string()),
-                Some(tx) => check_reply(&self.program_id, signature, tx),
-            };
             match (reply, checked) {
                 (Some(tx), Ok(events)) => {
                     return Ok(TransactionUpdate {
@@ -381,4 +410,33 @@ fn check_reply(
         }
     }
     Ok(Some(found))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::on_worker;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_on_a_worker_is_aborted_when_its_reader_is_dropped() {
+        let finished = Arc::new(AtomicBool::new(false));
+        let flag = finished.clone();
+        let reading = on_worker(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            flag.store(true, Ordering::SeqCst);
+        });
+        // The reader gives up (a stop) before the work is done.
+        assert!(tokio::time::timeout(Duration::from_millis(20), reading)
+            .await
+            .is_err());
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(
+            !finished.load(Ordering::SeqCst),
+            "the work went on after its reader was dropped"
+        );
+        assert_eq!(on_worker(async { 7 }).await, 7);
+    }
 }

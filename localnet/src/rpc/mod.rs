@@ -337,7 +337,15 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             }
             let max_slot = chain.slot_at(level);
             let encoding = config.encoding.unwrap_or(UiTransactionEncoding::Json);
-            match chain.ledger.get(&sig).filter(|tx| tx.slot <= max_slot) {
+            let found = chain
+                .ledger
+                .get(&sig)
+                .filter(|tx| tx.slot <= max_slot)
+                .cloned();
+            // Rendered without the chain: encoding is most of the work, and a cluster's
+            // RPC serves its readers in parallel rather than one at a time.
+            drop(chain);
+            match found {
                 None => Ok(Value::Null),
                 Some(tx) => {
                     let rendered = tx
