@@ -51,6 +51,23 @@ pub async fn recreate_database(base: &str, name: &str) -> String {
     database_url(base, name)
 }
 
+/// A fresh database with the indexer's schema in place (what a run finds after its first
+/// start); returns its URL.
+pub async fn migrated_database(base: &str, name: &str) -> String {
+    let url = recreate_database(base, name).await;
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .connect(&url)
+        .await
+        .expect("connect");
+    databounty_indexer::db::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migrate");
+    pool.close().await;
+    url
+}
+
 pub async fn drop_database(base: &str, name: &str) {
     if let Ok(mut admin) = PgConnection::connect(base).await {
         let _ = admin
