@@ -19,11 +19,9 @@ mod figures;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline;
 use databounty_indexer::source::{RpcSource, Source};
-use databounty_sdk::{instructions as ix, pda};
 use futures::StreamExt;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::{Keypair, Signer};
@@ -39,7 +37,6 @@ async fn fund(
     from: u64,
     count: u64,
 ) {
-    let program = anchor_spl::token::ID;
     // A blockhash lives 150 blocks: a fresh one for every few hundred transactions.
     let mut start = from;
     while start < from + count {
@@ -48,14 +45,7 @@ async fn fund(
         futures::stream::iter(start..end)
             .map(|i| {
                 let tx = Transaction::new_signed_with_payer(
-                    &[ix::bounty_fund(
-                        &creator.pubkey(),
-                        bounty,
-                        mint,
-                        &program,
-                        ata,
-                        i + 1,
-                    )],
+                    &[common::fund_ix(creator, bounty, mint, ata, i + 1)],
                     Some(&creator.pubkey()),
                     &[creator],
                     blockhash,
@@ -182,40 +172,7 @@ async fn main() {
     let concurrency = figures::setting("BENCH_CONCURRENCY", 8);
     let repeats = figures::setting("BENCH_REPEATS", 3).max(1);
     let chain = common::Chain::start_with(Duration::from_millis(50), 3).await;
-    let creator = chain.funded().await;
-    let (mint, ata, _) = chain.token(&creator).await;
-    let reviewers: Vec<Keypair> = (0..3).map(|_| Keypair::new()).collect();
-    let now = chain.chain_time().await;
-    let program = anchor_spl::token::ID;
-    chain
-        .send(
-            &[ix::bounty_create(
-                &creator.pubkey(),
-                &creator.pubkey(),
-                &mint,
-                &program,
-                Some(ata),
-                BountyCreateArgs {
-                    dataset_id: [6u8; 32],
-                    nonce: 0,
-                    metadata_uri: "ipfs://backfill".into(),
-                    reward_per_submission: 1,
-                    max_winners: 1,
-                    reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
-                    quorum: 2,
-                    submission_deadline: now + 3_600,
-                    review_deadline: now + 7_200,
-                    allow_permanent_delegate: false,
-                    initial_funding: 1,
-                    review_fee: 0,
-                    submission_bond: 0,
-                },
-            )],
-            &creator,
-            &[],
-        )
-        .await;
-    let bounty = pda::bounty(&creator.pubkey(), &[6u8; 32], 0);
+    let (creator, mint, ata, bounty) = chain.bounty_to_fund([6u8; 32], "ipfs://backfill").await;
     let started = Instant::now();
     fund(&chain, &creator, &bounty, &mint, &ata, 0, total / 2).await;
     let (_, half_rss) = indexer_once(&base, &chain.localnet.url, concurrency, true).await;

@@ -24,7 +24,7 @@ use databounty_indexer::db::{log, state, Writer, MIGRATOR};
 use databounty_indexer::db::{pg_time, Db};
 use databounty_indexer::decoder::{event_json, storable_text, EventRow};
 use databounty_indexer::pipeline::TxRecord;
-use databounty_indexer::projection::{project, Changes, Incarnations, Located};
+use databounty_indexer::projection::{project, Changes, Entry, Incarnations, Located};
 use databounty_sdk::hash::hex;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection};
@@ -108,9 +108,33 @@ fn field(out: &mut String, value: Option<&str>) {
     out.push('\t');
 }
 
-fn end_line(out: &mut String) {
+/// One COPY line: the values, tab-separated.
+fn line(out: &mut String, values: impl IntoIterator<Item = Option<String>>) {
+    for v in values {
+        field(out, v.as_deref());
+    }
     out.pop();
     out.push('\n');
+}
+
+/// A ledger row's COPY line: the columns every ledger starts with (where it happened,
+/// its bounty and incarnation), then `rest`.
+fn ledger_line<E>(
+    out: &mut String,
+    row: &Entry<E>,
+    bounty: impl ToString,
+    rest: impl IntoIterator<Item = Option<String>>,
+) {
+    let placed = [
+        Some(row.signature.clone()),
+        Some(row.position.instruction_index.to_string()),
+        Some(row.position.inner_index.to_string()),
+        Some(row.position.slot.to_string()),
+        Some(row.position.within_slot().to_string()),
+        Some(bounty.to_string()),
+        Some(row.bounty_incarnation.to_string()),
+    ];
+    line(out, placed.into_iter().chain(rest));
 }
 
 fn bytes(b: &[u8]) -> String {
@@ -141,32 +165,23 @@ async fn copy_all(url: &str, txs: &[TxRecord], batch: usize) {
         let mut transactions = String::new();
         let mut events = String::new();
         for tx in chunk {
-            for v in [
-                Some(tx.signature.clone()),
-                Some(tx.slot.to_string()),
-                Some(tx.tx_index.to_string()),
-                Some("false".into()),
-                Some("true".into()),
-                tx.block_time.map(|t| t.to_string()),
-                Some("indexed".into()),
-            ] {
-                field(&mut transactions, v.as_deref());
-            }
-            end_line(&mut transactions);
+            line(
+                &mut transactions,
+                [
+                    Some(tx.signature.clone()),
+                    Some(tx.slot.to_string()),
+                    Some(tx.tx_index.to_string()),
+                    Some("false".into()),
+                    Some("true".into()),
+                    tx.block_time.map(|t| t.to_string()),
+                    Some("indexed".into()),
+                ],
+            );
             for row in &tx.rows {
                 event_line(&mut events, row);
             }
         }
-        let changes = project(
-            Incarnations::default(),
-            chunk.iter().flat_map(|t| &t.rows).filter_map(|r| {
-                r.event.as_ref().ok().map(|event| Located {
-                    signature: &r.signature,
-                    position: r.position,
-                    event,
-                })
-            }),
-        );
+        let changes = project_fresh(chunk);
         let mut db = conn.begin().await.expect("begin");
         copy(&mut db, "COPY transactions (signature, slot, tx_index, failed, finalized, block_time, outcome) FROM STDIN", &transactions).await;
         copy(&mut db, "COPY events (signature, instruction_index, inner_index, slot, pos, block_time_unix, block_time, name, bounty, data, raw, decode_error, finalized) FROM STDIN", &events).await;
@@ -174,7 +189,12 @@ async fn copy_all(url: &str, txs: &[TxRecord], batch: usize) {
         db.commit().await.expect("commit");
     }
     // The state tables once, in their final form.
-    let all = project(
+    copy_state(&mut conn, &project_fresh(txs)).await;
+}
+
+/// What `txs` do to the state and ledger tables of a fresh database.
+fn project_fresh(txs: &[TxRecord]) -> Changes {
+    project(
         Incarnations::default(),
         txs.iter().flat_map(|t| &t.rows).filter_map(|r| {
             r.event.as_ref().ok().map(|event| Located {
@@ -183,8 +203,7 @@ async fn copy_all(url: &str, txs: &[TxRecord], batch: usize) {
                 event,
             })
         }),
-    );
-    copy_state(&mut conn, &all).await;
+    )
 }
 
 fn event_line(out: &mut String, row: &EventRow) {
@@ -210,97 +229,83 @@ fn event_line(out: &mut String, row: &EventRow) {
         None,
         Some("true".into()),
     ];
-    for v in values {
-        field(out, v.as_deref());
-    }
-    end_line(out);
+    line(out, values);
 }
 
 async fn copy_ledgers(conn: &mut PgConnection, changes: &Changes) {
     let mut fundings = String::new();
     for f in &changes.fundings {
-        for v in [
-            Some(f.signature.clone()),
-            Some(f.position.instruction_index.to_string()),
-            Some(f.position.inner_index.to_string()),
-            Some(f.position.slot.to_string()),
-            Some(f.position.within_slot().to_string()),
-            Some(f.event.bounty.to_string()),
-            Some(f.bounty_incarnation.to_string()),
-            Some(f.event.funder.to_string()),
-            Some(f.event.mint.to_string()),
-            Some(f.event.requested.to_string()),
-            Some(f.event.received.to_string()),
-            time(f.event.funded_at),
-        ] {
-            field(&mut fundings, v.as_deref());
-        }
-        end_line(&mut fundings);
+        let e = &f.event;
+        ledger_line(
+            &mut fundings,
+            f,
+            e.bounty,
+            [
+                Some(e.funder.to_string()),
+                Some(e.mint.to_string()),
+                Some(e.requested.to_string()),
+                Some(e.received.to_string()),
+                time(e.funded_at),
+            ],
+        );
     }
     copy(conn, "COPY fundings (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation, funder, mint, requested, received, funded_at) FROM STDIN", &fundings).await;
     let mut refunds = String::new();
     for f in &changes.refunds {
-        for v in [
-            Some(f.signature.clone()),
-            Some(f.position.instruction_index.to_string()),
-            Some(f.position.inner_index.to_string()),
-            Some(f.position.slot.to_string()),
-            Some(f.position.within_slot().to_string()),
-            Some(f.event.bounty.to_string()),
-            Some(f.bounty_incarnation.to_string()),
-            Some(f.event.creator.to_string()),
-            Some(f.event.creator_token_account.to_string()),
-            Some(f.event.amount.to_string()),
-            Some(f.event.received.to_string()),
-            Some(f.event.untracked_swept.to_string()),
-            time(f.event.refunded_at),
-        ] {
-            field(&mut refunds, v.as_deref());
-        }
-        end_line(&mut refunds);
+        let e = &f.event;
+        ledger_line(
+            &mut refunds,
+            f,
+            e.bounty,
+            [
+                Some(e.creator.to_string()),
+                Some(e.creator_token_account.to_string()),
+                Some(e.amount.to_string()),
+                Some(e.received.to_string()),
+                Some(e.untracked_swept.to_string()),
+                time(e.refunded_at),
+            ],
+        );
     }
     copy(conn, "COPY refunds (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation, creator, creator_token_account, amount, received, untracked_swept, refunded_at) FROM STDIN", &refunds).await;
     let mut payouts = String::new();
     for f in &changes.payouts {
-        for v in [
-            Some(f.signature.clone()),
-            Some(f.position.instruction_index.to_string()),
-            Some(f.position.inner_index.to_string()),
-            Some(f.position.slot.to_string()),
-            Some(f.position.within_slot().to_string()),
-            Some(f.event.bounty.to_string()),
-            Some(f.bounty_incarnation.to_string()),
-            Some(f.event.submission.to_string()),
-            Some(f.submission_incarnation.to_string()),
-            Some(f.event.contributor.to_string()),
-            Some(f.event.contributor_token_account.to_string()),
-            Some(f.event.amount.to_string()),
-            Some(f.event.received.to_string()),
-            time(f.event.paid_at),
-        ] {
-            field(&mut payouts, v.as_deref());
-        }
-        end_line(&mut payouts);
+        let e = &f.event;
+        ledger_line(
+            &mut payouts,
+            f,
+            e.bounty,
+            [
+                Some(e.submission.to_string()),
+                Some(f.submission_incarnation.to_string()),
+                Some(e.contributor.to_string()),
+                Some(e.contributor_token_account.to_string()),
+                Some(e.amount.to_string()),
+                Some(e.received.to_string()),
+                time(e.paid_at),
+            ],
+        );
     }
     copy(conn, "COPY payouts (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation, submission, submission_incarnation, contributor, contributor_token_account, amount, received, paid_at) FROM STDIN", &payouts).await;
+    // Attestations have no instruction or inner index columns.
     let mut votes = String::new();
     for f in &changes.attestations {
-        for v in [
-            Some(f.event.submission.to_string()),
-            Some(f.submission_incarnation.to_string()),
-            Some(f.event.reviewer.to_string()),
-            Some(f.event.bounty.to_string()),
-            Some(f.bounty_incarnation.to_string()),
-            Some(f.event.reviewer_index.to_string()),
-            Some(f.event.approve.to_string()),
-            time(f.event.attested_at),
-            Some(f.signature.clone()),
-            Some(f.position.slot.to_string()),
-            Some(f.position.within_slot().to_string()),
-        ] {
-            field(&mut votes, v.as_deref());
-        }
-        end_line(&mut votes);
+        line(
+            &mut votes,
+            [
+                Some(f.event.submission.to_string()),
+                Some(f.submission_incarnation.to_string()),
+                Some(f.event.reviewer.to_string()),
+                Some(f.event.bounty.to_string()),
+                Some(f.bounty_incarnation.to_string()),
+                Some(f.event.reviewer_index.to_string()),
+                Some(f.event.approve.to_string()),
+                time(f.event.attested_at),
+                Some(f.signature.clone()),
+                Some(f.position.slot.to_string()),
+                Some(f.position.within_slot().to_string()),
+            ],
+        );
     }
     copy(conn, "COPY attestations (submission, submission_incarnation, reviewer, bounty, bounty_incarnation, reviewer_index, approve, attested_at, signature, slot, pos) FROM STDIN", &votes).await;
 }
@@ -350,10 +355,7 @@ async fn copy_state(conn: &mut PgConnection, changes: &Changes) {
             Some(updated.slot.to_string()),
             Some(updated.within_slot().to_string()),
         ];
-        for v in values {
-            field(&mut bounties, v.as_deref());
-        }
-        end_line(&mut bounties);
+        line(&mut bounties, values);
     }
     copy(conn, "COPY bounties (bounty, incarnation, creator, dataset_id, nonce, metadata_uri, metadata_uri_raw, mint, token_program, vault, reward_per_submission, max_winners, reviewers, quorum, submission_deadline_unix, submission_deadline, review_deadline_unix, review_deadline, permanent_delegate_allowed, funded, reserved, released, refunded, submissions, pending, accepted, paid, open_submission_accounts, status, created_at, cancelled_at, closed_at, created_slot, updated_slot, updated_pos) FROM STDIN", &bounties).await;
     let mut submissions = String::new();
@@ -385,10 +387,7 @@ async fn copy_state(conn: &mut PgConnection, changes: &Changes) {
             Some(updated.slot.to_string()),
             Some(updated.within_slot().to_string()),
         ];
-        for v in values {
-            field(&mut submissions, v.as_deref());
-        }
-        end_line(&mut submissions);
+        line(&mut submissions, values);
     }
     copy(conn, "COPY submissions (submission, incarnation, bounty, bounty_incarnation, contributor, hash, uri, uri_raw, status, approvals, rejections, created_at, decided_at, paid_at, closed_at, created_slot, created_pos, updated_slot, updated_pos) FROM STDIN", &submissions).await;
 }

@@ -17,13 +17,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use databounty::instructions::BountyCreateArgs;
 use databounty_indexer::api::{router, ApiState};
 use databounty_indexer::db::{Db, MIGRATOR};
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, PipelineConfig, Stop};
 use databounty_indexer::source::RpcSource;
-use databounty_sdk::{accounts, instructions as ix, pda};
+use databounty_sdk::accounts;
 use serde_json::Value;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::Signer;
@@ -40,43 +39,9 @@ async fn main() {
     MIGRATOR.run(&db.pool).await.expect("migrate");
 
     let chain = common::Chain::start_with(Duration::from_millis(400), 32).await;
-    let creator = chain.funded().await;
-    let (mint, creator_ata, _) = chain.token(&creator).await;
-    let reviewers: Vec<_> = (0..3)
-        .map(|_| solana_sdk::signature::Keypair::new())
-        .collect();
-    let now = chain.chain_time().await;
-    let args = BountyCreateArgs {
-        dataset_id: [5u8; 32],
-        nonce: 0,
-        metadata_uri: "ipfs://latency".into(),
-        reward_per_submission: 1,
-        max_winners: 1,
-        reviewers: reviewers.iter().map(|r| r.pubkey()).collect(),
-        quorum: 2,
-        submission_deadline: now + 3_600,
-        review_deadline: now + 7_200,
-        allow_permanent_delegate: false,
-        initial_funding: 1,
-        review_fee: 0,
-        submission_bond: 0,
-    };
+    let (creator, mint, creator_ata, bounty) =
+        chain.bounty_to_fund([5u8; 32], "ipfs://latency").await;
     let program = anchor_spl::token::ID;
-    chain
-        .send(
-            &[ix::bounty_create(
-                &creator.pubkey(),
-                &creator.pubkey(),
-                &mint,
-                &program,
-                Some(creator_ata),
-                args,
-            )],
-            &creator,
-            &[],
-        )
-        .await;
-    let bounty = pda::bounty(&creator.pubkey(), &[5u8; 32], 0);
     let _ = accounts::ata(&creator.pubkey(), &mint, &program);
 
     let metrics = Metrics::default();
@@ -127,11 +92,10 @@ async fn main() {
             tokio::time::sleep_until(due.into()).await;
             let blockhash = chain.rpc.get_latest_blockhash().await.expect("blockhash");
             let tx = Transaction::new_signed_with_payer(
-                &[ix::bounty_fund(
-                    &creator.pubkey(),
+                &[common::fund_ix(
+                    &creator,
                     &bounty,
                     &mint,
-                    &program,
                     &creator_ata,
                     i + 1,
                 )],

@@ -236,6 +236,27 @@ impl Changes {
         patch
     }
 
+    /// A submission's bond moved: its ledger row, the bonds the bounty holds after it,
+    /// and the status the submission's bond is left in. Returns the bounty's fair-work
+    /// patch, for the running total the movement also sets.
+    fn bond_moved(
+        &mut self,
+        known: &Incarnations,
+        located: &Located<'_>,
+        movement: BondMovement,
+        bonds_held_after: u64,
+        bond_status: &'static str,
+    ) -> &mut FairWorkPatch {
+        let at = located.position;
+        let (bounty, submission) = (movement.bounty.clone(), movement.submission.clone());
+        self.bond_movements
+            .push(located.entry(known, &bounty, Some(&submission), movement));
+        self.submission(known, &submission, at).bond_status = Some(bond_status);
+        let fair = &mut self.bounty(known, &bounty, at).fair;
+        fair.bonds_held = Some(bonds_held_after);
+        fair
+    }
+
     fn apply(&mut self, known: &mut Incarnations, located: Located<'_>) {
         use DatabountyEvent::*;
         let at = located.position;
@@ -345,50 +366,23 @@ impl Changes {
                 s.closed_at = Some(e.closed_at);
             }
             SubmissionBondPosted(e) => {
-                let submission = e.submission.to_string();
                 let movement = BondMovement::new(&bounty, e.submission, e.contributor, "posted")
                     .moved(e.requested, Some(e.received), e.posted_at);
-                self.bond_movements.push(located.entry(
-                    known,
-                    &bounty,
-                    Some(&submission),
-                    movement,
-                ));
-                self.bounty(known, &bounty, at).fair.bonds_held = Some(e.bonds_held_after);
-                let s = self.submission(known, &submission, at);
-                s.bond = Some(e.received);
-                s.bond_status = Some("Held");
+                self.bond_moved(known, &located, movement, e.bonds_held_after, "Held");
+                self.submission(known, &e.submission.to_string(), at).bond = Some(e.received);
             }
             SubmissionBondReturned(e) => {
-                let submission = e.submission.to_string();
                 let movement = BondMovement::new(&bounty, e.submission, e.contributor, "returned")
                     .moved(e.amount, Some(e.received), e.returned_at);
-                self.bond_movements.push(located.entry(
-                    known,
-                    &bounty,
-                    Some(&submission),
-                    movement,
-                ));
-                let fair = &mut self.bounty(known, &bounty, at).fair;
-                fair.bonds_held = Some(e.bonds_held_after);
-                fair.bonds_returned = Some(e.bonds_returned);
-                self.submission(known, &submission, at).bond_status = Some("Returned");
+                self.bond_moved(known, &located, movement, e.bonds_held_after, "Returned")
+                    .bonds_returned = Some(e.bonds_returned);
             }
             SubmissionBondForfeited(e) => {
-                let submission = e.submission.to_string();
                 // A forfeited bond stays in the vault: nothing is received anywhere.
                 let movement = BondMovement::new(&bounty, e.submission, e.contributor, "forfeited")
                     .moved(e.amount, None, e.forfeited_at);
-                self.bond_movements.push(located.entry(
-                    known,
-                    &bounty,
-                    Some(&submission),
-                    movement,
-                ));
-                let fair = &mut self.bounty(known, &bounty, at).fair;
-                fair.bonds_held = Some(e.bonds_held_after);
-                fair.bonds_forfeited = Some(e.bonds_forfeited);
-                self.submission(known, &submission, at).bond_status = Some("Forfeited");
+                self.bond_moved(known, &located, movement, e.bonds_held_after, "Forfeited")
+                    .bonds_forfeited = Some(e.bonds_forfeited);
             }
             ReviewFeesReserved(e) => {
                 let submission = e.submission.to_string();

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use anchor_lang::AccountDeserialize;
 use common::cluster::Cluster;
 use common::proxy::{Proxy, FAULTS};
-use common::{count, terms, Chain};
+use common::{count, fund_ix, terms, Chain};
 use databounty::instructions::BountyCreateArgs;
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::decoder::decode;
@@ -158,7 +158,6 @@ impl Indexers {
 /// was re-created.
 async fn workload(chain: &Chain, seed: u64) -> (usize, bool) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let program = anchor_spl::token::ID;
     let mut sent = 0;
     let mut posters = Vec::new();
     for _ in 0..2 {
@@ -192,20 +191,8 @@ async fn workload(chain: &Chain, seed: u64) -> (usize, bool) {
         }
     }
     for (bounty, creator, mint, ata) in &bounties {
-        chain
-            .send(
-                &[ix::bounty_fund(
-                    &creator.pubkey(),
-                    bounty,
-                    mint,
-                    &program,
-                    ata,
-                    1_000_000,
-                )],
-                creator,
-                &[],
-            )
-            .await;
+        let fund = fund_ix(creator, bounty, mint, ata, 1_000_000);
+        chain.send(&[fund], creator, &[]).await;
         sent += 1;
     }
     // The first two reviewers accept a submission; its bounty's creator then pays it.
@@ -328,6 +315,14 @@ enum Restart {
     Server(Arc<Cluster>),
     /// Every connection terminated (no server binaries here): why.
     Connections(String),
+}
+
+/// The account at `address` (a key as stored) as the chain has it now; none once it is
+/// gone (closed).
+async fn on_chain<T: AccountDeserialize>(chain: &Chain, address: &str, what: &str) -> Option<T> {
+    let address: Pubkey = address.parse().expect("key");
+    let account = chain.rpc.get_account(&address).await.ok()?;
+    Some(T::try_deserialize(&mut account.data.as_slice()).expect(what))
 }
 
 /// Writes the figures where a passing run shows them: stderr (not captured by the test
@@ -588,26 +583,22 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     .await
     .expect("bounties");
     for row in &bounties {
-        let address: Pubkey = row.bounty.parse().expect("key");
-        let chain_has = match chain.rpc.get_account(&address).await {
-            Ok(account) => {
-                let b = Bounty::try_deserialize(&mut account.data.as_slice()).expect("bounty");
-                BountyRow {
-                    bounty: row.bounty.clone(),
-                    funded: b.funded.to_string(),
-                    reserved: b.reserved.to_string(),
-                    released: b.released.to_string(),
-                    refunded: b.refunded.to_string(),
-                    submissions: i64::from(b.submissions),
-                    pending: i64::from(b.pending),
-                    accepted: i64::from(b.accepted),
-                    paid: i64::from(b.paid),
-                    open_submission_accounts: i64::from(b.open_submission_accounts),
-                    status: format!("{:?}", b.status),
-                }
-            }
+        let chain_has = match on_chain::<Bounty>(&chain, &row.bounty, "bounty").await {
+            Some(b) => BountyRow {
+                bounty: row.bounty.clone(),
+                funded: b.funded.to_string(),
+                reserved: b.reserved.to_string(),
+                released: b.released.to_string(),
+                refunded: b.refunded.to_string(),
+                submissions: i64::from(b.submissions),
+                pending: i64::from(b.pending),
+                accepted: i64::from(b.accepted),
+                paid: i64::from(b.paid),
+                open_submission_accounts: i64::from(b.open_submission_accounts),
+                status: format!("{:?}", b.status),
+            },
             // Gone from the chain: only its status can be compared.
-            Err(_) => BountyRow {
+            None => BountyRow {
                 status: "Closed".into(),
                 ..row.clone()
             },
@@ -625,11 +616,8 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     .await
     .expect("submissions");
     for row in &submissions {
-        let address: Pubkey = row.submission.parse().expect("key");
-        match chain.rpc.get_account(&address).await {
-            Ok(account) => {
-                let s =
-                    Submission::try_deserialize(&mut account.data.as_slice()).expect("submission");
+        match on_chain::<Submission>(&chain, &row.submission, "submission").await {
+            Some(s) => {
                 let chain_has = (
                     format!("{:?}", s.status),
                     i16::from(s.approval_count()),
@@ -642,13 +630,13 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
                     ));
                 }
             }
-            Err(_) if row.closed_at.is_none() => {
+            None if row.closed_at.is_none() => {
                 wrong.push(format!(
                     "submission {} is gone from the chain",
                     row.submission
                 ));
             }
-            Err(_) => {}
+            None => {}
         }
         compared += 1;
     }

@@ -8,9 +8,9 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index, index_finalized,
-    metric, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked, Lifecycle,
-    ACCOUNT_TABLES, LEDGER_TABLES, TOTAL_TABLES,
+    checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, get_json, index,
+    index_finalized, metric, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked,
+    Lifecycle, ACCOUNT_TABLES, LEDGER_TABLES, TOTAL_TABLES,
 };
 use databounty::constants::{SEED_BOUNTY, SEED_VAULT};
 use databounty::instructions::BountyCreateArgs;
@@ -766,12 +766,7 @@ async fn the_live_loop_reports_a_stall_and_recovers(pool: PgPool) {
         // The chain goes on making slots with no program transaction in them: the head
         // moves away from the indexed slot, and each pass still succeeds.
         tokio::time::sleep(Duration::from_millis(800)).await;
-        let later: Value = reqwest::get(format!("{url}/health"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let later = get_json(&format!("{url}/health")).await;
         let finalized = chain
             .rpc
             .get_slot_with_commitment(CommitmentConfig::finalized())

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anchor_lang::AccountDeserialize;
 use common::{
-    checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, index as run_once,
+    checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, get_json, index as run_once,
     index_finalized, metric, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked,
     Lifecycle, ACCOUNT_TABLES, LEDGER_TABLES,
 };
@@ -712,12 +712,7 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
     assert_eq!(earnings, expected);
 
     let url = serve(&db, &Metrics::default(), std::time::Duration::from_secs(60)).await;
-    let page: Value = reqwest::get(format!("{url}/bounties/{bounty}/submissions"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = get_json(&format!("{url}/bounties/{bounty}/submissions")).await;
     let reasons: Vec<&Value> = page["items"]
         .as_array()
         .unwrap()

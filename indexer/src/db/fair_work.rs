@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use super::placed::Placed;
 use super::{numeric, pg_time, DbError};
 use crate::projection::Changes;
 
@@ -162,6 +163,7 @@ async fn insert_fee_awards(conn: &mut PgConnection, changes: &Changes) -> Result
     if rows.is_empty() {
         return Ok(());
     }
+    let placed = Placed::of(rows.iter().map(|(a, _, _)| *a));
     sqlx::query!(
         "INSERT INTO fee_awards (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation,
              submission, submission_incarnation, reviewer, reviewer_index, accepted, fee, decided_at)
@@ -170,13 +172,13 @@ async fn insert_fee_awards(conn: &mut PgConnection, changes: &Changes) -> Result
                      $9::int4[], $10::text[], $11::int2[], $12::bool[], $13::text[], $14::timestamptz[])
               AS u(s, ix, inn, sl, p, b, bi, sub, si, r, ri, a, f, t)
          ON CONFLICT DO NOTHING",
-        &rows.iter().map(|(a, _, _)| a.signature.clone()).collect::<Vec<_>>(),
-        &rows.iter().map(|(a, _, _)| a.position.instruction_index).collect::<Vec<_>>(),
-        &rows.iter().map(|(a, _, _)| a.position.inner_index).collect::<Vec<_>>(),
-        &rows.iter().map(|(a, _, _)| a.position.slot_i64()).collect::<Vec<_>>(),
-        &rows.iter().map(|(a, _, _)| a.position.within_slot()).collect::<Vec<_>>(),
+        &placed.signatures,
+        &placed.instruction_indexes,
+        &placed.inner_indexes,
+        &placed.slots,
+        &placed.positions,
         &rows.iter().map(|(a, _, _)| a.event.bounty.to_string()).collect::<Vec<_>>(),
-        &rows.iter().map(|(a, _, _)| a.bounty_incarnation).collect::<Vec<_>>(),
+        &placed.bounty_incarnations,
         &rows.iter().map(|(a, _, _)| a.event.submission.to_string()).collect::<Vec<_>>(),
         &rows.iter().map(|(a, _, _)| a.submission_incarnation).collect::<Vec<_>>(),
         &rows.iter().map(|(_, r, _)| r.to_string()).collect::<Vec<_>>(),
@@ -195,6 +197,7 @@ async fn insert_fee_claims(conn: &mut PgConnection, changes: &Changes) -> Result
     if f.is_empty() {
         return Ok(());
     }
+    let placed = Placed::of(f);
     sqlx::query!(
         "INSERT INTO fee_claims (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation,
              reviewer, reviewer_token_account, amount, received, claimed_at)
@@ -203,13 +206,13 @@ async fn insert_fee_claims(conn: &mut PgConnection, changes: &Changes) -> Result
                      $9::text[], $10::text[], $11::text[], $12::timestamptz[])
               AS u(s, ix, inn, sl, p, b, bi, r, rta, a, rc, t)
          ON CONFLICT DO NOTHING",
-        &f.iter().map(|c| c.signature.clone()).collect::<Vec<_>>(),
-        &f.iter().map(|c| c.position.instruction_index).collect::<Vec<_>>(),
-        &f.iter().map(|c| c.position.inner_index).collect::<Vec<_>>(),
-        &f.iter().map(|c| c.position.slot_i64()).collect::<Vec<_>>(),
-        &f.iter().map(|c| c.position.within_slot()).collect::<Vec<_>>(),
+        &placed.signatures,
+        &placed.instruction_indexes,
+        &placed.inner_indexes,
+        &placed.slots,
+        &placed.positions,
         &f.iter().map(|c| c.event.bounty.to_string()).collect::<Vec<_>>(),
-        &f.iter().map(|c| c.bounty_incarnation).collect::<Vec<_>>(),
+        &placed.bounty_incarnations,
         &f.iter().map(|c| c.event.reviewer.to_string()).collect::<Vec<_>>(),
         &f.iter().map(|c| c.event.reviewer_token_account.to_string()).collect::<Vec<_>>(),
         &f.iter().map(|c| numeric(c.event.amount)).collect::<Vec<_>>(),
@@ -226,6 +229,7 @@ async fn insert_bond_movements(conn: &mut PgConnection, changes: &Changes) -> Re
     if f.is_empty() {
         return Ok(());
     }
+    let placed = Placed::of(f);
     sqlx::query!(
         "INSERT INTO bond_movements (signature, instruction_index, inner_index, slot, pos, bounty, bounty_incarnation,
              submission, submission_incarnation, contributor, kind, amount, received, moved_at)
@@ -234,13 +238,13 @@ async fn insert_bond_movements(conn: &mut PgConnection, changes: &Changes) -> Re
                      $9::int4[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[])
               AS u(s, ix, inn, sl, p, b, bi, sub, si, c, k, a, rc, t)
          ON CONFLICT DO NOTHING",
-        &f.iter().map(|m| m.signature.clone()).collect::<Vec<_>>(),
-        &f.iter().map(|m| m.position.instruction_index).collect::<Vec<_>>(),
-        &f.iter().map(|m| m.position.inner_index).collect::<Vec<_>>(),
-        &f.iter().map(|m| m.position.slot_i64()).collect::<Vec<_>>(),
-        &f.iter().map(|m| m.position.within_slot()).collect::<Vec<_>>(),
+        &placed.signatures,
+        &placed.instruction_indexes,
+        &placed.inner_indexes,
+        &placed.slots,
+        &placed.positions,
         &f.iter().map(|m| m.event.bounty.clone()).collect::<Vec<_>>(),
-        &f.iter().map(|m| m.bounty_incarnation).collect::<Vec<_>>(),
+        &placed.bounty_incarnations,
         &f.iter().map(|m| m.event.submission.clone()).collect::<Vec<_>>(),
         &f.iter().map(|m| m.submission_incarnation).collect::<Vec<_>>(),
         &f.iter().map(|m| m.event.contributor.clone()).collect::<Vec<_>>(),

@@ -12,6 +12,7 @@
 
 pub mod fair_work;
 pub mod log;
+mod placed;
 pub mod state;
 pub mod summaries;
 pub mod views;

@@ -9,6 +9,7 @@ use databounty_sdk::events::decode_event;
 use databounty_sdk::hash::hex;
 use sqlx::PgConnection;
 
+use super::placed::Placed;
 use super::{fair_work, numeric, pg_time, summaries, DbError};
 use crate::decoder::{storable_text, Position};
 use crate::projection::{project, Changes, Incarnations, Located};
@@ -276,32 +277,9 @@ async fn patch_submissions(conn: &mut PgConnection, changes: &Changes) -> Result
 
 /// The append-only tables; their order does not matter, and re-reads insert nothing.
 async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<(), DbError> {
-    macro_rules! common {
-        ($rows:expr) => {{
-            let rows = $rows;
-            (
-                rows.iter().map(|r| r.signature.clone()).collect::<Vec<_>>(),
-                rows.iter()
-                    .map(|r| r.position.instruction_index)
-                    .collect::<Vec<_>>(),
-                rows.iter()
-                    .map(|r| r.position.inner_index)
-                    .collect::<Vec<_>>(),
-                rows.iter()
-                    .map(|r| r.position.slot_i64())
-                    .collect::<Vec<_>>(),
-                rows.iter()
-                    .map(|r| r.position.within_slot())
-                    .collect::<Vec<_>>(),
-                rows.iter()
-                    .map(|r| r.bounty_incarnation)
-                    .collect::<Vec<_>>(),
-            )
-        }};
-    }
     if !changes.fundings.is_empty() {
         let f = &changes.fundings;
-        let (sig, ix, inner, slot, pos, inc) = common!(f);
+        let placed = Placed::of(f);
         sqlx::query!(
             "INSERT INTO fundings (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
                  funder, mint, requested, received, funded_at)
@@ -310,12 +288,12 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
                          $9::text[], $10::text[], $11::text[], $12::timestamptz[])
                   AS u(s, ix, inn, sl, p, bi, b, f, m, rq, rc, t)
              ON CONFLICT DO NOTHING",
-            &sig,
-            &ix,
-            &inner,
-            &slot,
-            &pos,
-            &inc,
+            &placed.signatures,
+            &placed.instruction_indexes,
+            &placed.inner_indexes,
+            &placed.slots,
+            &placed.positions,
+            &placed.bounty_incarnations,
             &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
             &f.iter().map(|r| r.event.funder.to_string()).collect::<Vec<_>>(),
             &f.iter().map(|r| r.event.mint.to_string()).collect::<Vec<_>>(),
@@ -328,7 +306,7 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
     }
     if !changes.refunds.is_empty() {
         let f = &changes.refunds;
-        let (sig, ix, inner, slot, pos, inc) = common!(f);
+        let placed = Placed::of(f);
         sqlx::query!(
             "INSERT INTO refunds (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
                  creator, creator_token_account, amount, received, untracked_swept, refunded_at)
@@ -337,12 +315,12 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
                          $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
                   AS u(s, ix, inn, sl, p, bi, b, c, cta, a, rc, us, t)
              ON CONFLICT DO NOTHING",
-            &sig,
-            &ix,
-            &inner,
-            &slot,
-            &pos,
-            &inc,
+            &placed.signatures,
+            &placed.instruction_indexes,
+            &placed.inner_indexes,
+            &placed.slots,
+            &placed.positions,
+            &placed.bounty_incarnations,
             &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
             &f.iter().map(|r| r.event.creator.to_string()).collect::<Vec<_>>(),
             &f.iter().map(|r| r.event.creator_token_account.to_string()).collect::<Vec<_>>(),
@@ -356,7 +334,7 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
     }
     if !changes.payouts.is_empty() {
         let f = &changes.payouts;
-        let (sig, ix, inner, slot, pos, inc) = common!(f);
+        let placed = Placed::of(f);
         sqlx::query!(
             "INSERT INTO payouts (signature, instruction_index, inner_index, slot, pos, bounty_incarnation, bounty,
                  submission, submission_incarnation, contributor, contributor_token_account, amount, received, paid_at)
@@ -365,12 +343,12 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
                          $9::int4[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[])
                   AS u(s, ix, inn, sl, p, bi, b, sub, si, c, cta, a, rc, t)
              ON CONFLICT DO NOTHING",
-            &sig,
-            &ix,
-            &inner,
-            &slot,
-            &pos,
-            &inc,
+            &placed.signatures,
+            &placed.instruction_indexes,
+            &placed.inner_indexes,
+            &placed.slots,
+            &placed.positions,
+            &placed.bounty_incarnations,
             &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
             &f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>(),
             &f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>(),
@@ -385,7 +363,7 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
     }
     if !changes.attestations.is_empty() {
         let f = &changes.attestations;
-        let (sig, _ix, _inner, slot, pos, inc) = common!(f);
+        let placed = Placed::of(f);
         sqlx::query!(
             "INSERT INTO attestations (signature, slot, pos, bounty_incarnation, bounty, submission,
                  submission_incarnation, reviewer, reviewer_index, approve, attested_at, reviewer_generation,
@@ -396,10 +374,10 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
                          $15::bytea[])
                   AS u(s, sl, p, bi, b, sub, si, r, ri, a, t, g, rc, ru, rur)
              ON CONFLICT DO NOTHING",
-            &sig,
-            &slot,
-            &pos,
-            &inc,
+            &placed.signatures,
+            &placed.slots,
+            &placed.positions,
+            &placed.bounty_incarnations,
             &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
             &f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>(),
             &f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>(),

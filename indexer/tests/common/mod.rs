@@ -261,6 +261,24 @@ pub fn terms(reviewers: &[Keypair], now: i64, nonce: u64, reward: u64) -> Bounty
     }
 }
 
+/// `funder` tops `bounty` up by `amount` from `funder_ata`, its account of the SPL Token
+/// `mint`.
+pub fn fund_ix(
+    funder: &Keypair,
+    bounty: &Pubkey,
+    mint: &Pubkey,
+    funder_ata: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    let program = anchor_spl::token::ID;
+    ix::bounty_fund(&funder.pubkey(), bounty, mint, &program, funder_ata, amount)
+}
+
+/// The JSON `url` answers with.
+pub async fn get_json(url: &str) -> serde_json::Value {
+    reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
 /// The stored checkpoint of the test source.
 pub async fn checkpoint(pool: &PgPool) -> Option<Checkpoint> {
     let row: Option<(String, i64, i32)> =
@@ -512,6 +530,30 @@ impl Chain {
         let key = creator.pubkey();
         let create = ix::bounty_create(&key, &key, mint, &program, Some(creator_ata), args);
         self.send(&[create], creator, &[]).await
+    }
+
+    /// A bounty that only takes top-ups (the benches fund it many times), of a new
+    /// creator with a new token: one winner of 1, funded with 1, reviewers nobody uses.
+    /// Returns (the creator, the mint, the creator's token account, the bounty).
+    pub async fn bounty_to_fund(
+        &self,
+        dataset_id: [u8; 32],
+        metadata_uri: &str,
+    ) -> (Keypair, Pubkey, Pubkey, Pubkey) {
+        let creator = self.funded().await;
+        let (mint, creator_ata, _) = self.token(&creator).await;
+        let reviewers: Vec<Keypair> = (0..3).map(|_| Keypair::new()).collect();
+        let now = self.chain_time().await;
+        let args = BountyCreateArgs {
+            dataset_id,
+            metadata_uri: metadata_uri.into(),
+            max_winners: 1,
+            initial_funding: 1,
+            ..terms(&reviewers, now, 0, 1)
+        };
+        self.create_bounty(&creator, &mint, creator_ata, args).await;
+        let bounty = pda::bounty(&creator.pubkey(), &dataset_id, 0);
+        (creator, mint, creator_ata, bounty)
     }
 
     /// Each of `reviewers` approves a submission.
