@@ -81,26 +81,40 @@ impl TokenBalance {
     }
 }
 
-/// Inner instructions per top-level instruction, as the RPC reports them (groups with
-/// none are left out, as on a cluster).
-pub fn ui_inner_instructions(inner: &[Vec<InnerInstruction>]) -> Vec<UiInnerInstructions> {
+/// Inner instructions per top-level instruction, each rendered by `render`, as the RPC
+/// reports them (groups with none are left out, as on a cluster). The RPC numbers a
+/// group's top-level instruction with a `u8`; a group past 255 (out of reach: the
+/// runtime stops a transaction at 64 instructions in all) is left out, with a warning,
+/// rather than reported under a wrapped-around number.
+pub fn inner_instruction_groups(
+    inner: &[Vec<InnerInstruction>],
+    render: impl Fn(&InnerInstruction) -> UiInstruction,
+) -> Vec<UiInnerInstructions> {
     inner
         .iter()
         .enumerate()
         .filter(|(_, list)| !list.is_empty())
-        .map(|(index, list)| UiInnerInstructions {
-            index: index as u8,
-            instructions: list
-                .iter()
-                .map(|ix| {
-                    UiInstruction::Compiled(UiCompiledInstruction::from(
-                        &ix.instruction,
-                        Some(u32::from(ix.stack_height)),
-                    ))
-                })
-                .collect(),
+        .filter_map(|(index, list)| {
+            let Ok(index) = u8::try_from(index) else {
+                tracing::warn!(index, "inner instructions past instruction 255 left out");
+                return None;
+            };
+            Some(UiInnerInstructions {
+                index,
+                instructions: list.iter().map(&render).collect(),
+            })
         })
         .collect()
+}
+
+/// Inner instructions in the compiled form (every encoding but `jsonParsed`).
+pub fn ui_inner_instructions(inner: &[Vec<InnerInstruction>]) -> Vec<UiInnerInstructions> {
+    inner_instruction_groups(inner, |ix| {
+        UiInstruction::Compiled(UiCompiledInstruction::from(
+            &ix.instruction,
+            Some(u32::from(ix.stack_height)),
+        ))
+    })
 }
 
 /// A transaction as executed, with everything `getTransaction` reports.

@@ -14,7 +14,7 @@ use solana_transaction_status_client_types::{
     UiPartiallyDecodedInstruction,
 };
 
-use crate::ledger::RecordedTransaction;
+use crate::ledger::{inner_instruction_groups, RecordedTransaction};
 
 /// Every account of the transaction, static keys first, then the loaded ones.
 pub fn account_keys(tx: &RecordedTransaction) -> Vec<ParsedAccount> {
@@ -113,16 +113,7 @@ pub fn message(tx: &RecordedTransaction) -> UiParsedMessage {
 /// The inner instructions of a `jsonParsed` transaction's meta.
 pub fn inner_instructions(tx: &RecordedTransaction) -> Vec<UiInnerInstructions> {
     let keys = tx.account_keys();
-    tx.inner_instructions
-        .iter()
-        .enumerate()
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(index, list)| UiInnerInstructions {
-            index: index as u8,
-            instructions: list
-                .iter()
-                .map(|ix| instruction(&ix.instruction, &keys, Some(u32::from(ix.stack_height))))
-                .collect(),
-        })
-        .collect()
+    inner_instruction_groups(&tx.inner_instructions, |ix| {
+        instruction(&ix.instruction, &keys, Some(u32::from(ix.stack_height)))
+    })
 }

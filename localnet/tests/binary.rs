@@ -9,12 +9,13 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{at_confirmed, bounty_args, send, signatures_for, wait_confirmed, Poster};
+use common::{
+    at_confirmed, bounty_args, send, send_transfer, signatures_for, wait_confirmed, Poster,
+};
 use databounty_sdk::pda;
 use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::signature::{Keypair, Signer};
-use solana_system_interface::instruction::transfer;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_databounty-localnet");
 
@@ -92,13 +93,7 @@ async fn the_binary_keeps_its_ledger_across_restarts() {
     // SIGKILL a few slots after a transaction: it was written after its slot.
     // Not `new_unique`: its sequence restarts in every process, the chain's included.
     let to = Keypair::new().pubkey();
-    let sig = send(
-        &client,
-        &[transfer(&poster.payer.pubkey(), &to, 2_000_000)],
-        &poster.payer,
-        &[],
-    )
-    .await;
+    let sig = send_transfer(&client, &poster.payer, &to, 2_000_000).await;
     wait_confirmed(&client, &sig).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut child = child;

@@ -6,13 +6,12 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{at_confirmed, funded, send, signatures_for};
+use common::{at_confirmed, funded, send_transfer, signatures_for};
 use databounty_localnet::{LedgerConfig, Localnet, LocalnetConfig};
 use solana_client::nonblocking::rpc_client::RpcClient;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signer;
-use solana_system_interface::instruction::transfer;
 
 async fn start(dir: &Path, reset: bool) -> (Localnet, RpcClient) {
     let config = LocalnetConfig {
@@ -37,13 +36,7 @@ async fn state_survives_a_restart_and_reset_starts_over() {
     let (chain, client) = start(dir.path(), false).await;
     let payer = funded(&client).await;
     let to = Pubkey::new_unique();
-    let sig = send(
-        &client,
-        &[transfer(&payer.pubkey(), &to, 3_000_000)],
-        &payer,
-        &[],
-    )
-    .await;
+    let sig = send_transfer(&client, &payer, &to, 3_000_000).await;
     let payer_balance = client.get_balance(&payer.pubkey()).await.unwrap();
     chain.save().await.expect("saved");
     drop(chain);
@@ -64,13 +57,7 @@ async fn state_survives_a_restart_and_reset_starts_over() {
     let listed = signatures_for(&client, &to).await;
     assert_eq!(listed[0].signature, sig.to_string());
     // The restored key still spends.
-    send(
-        &client,
-        &[transfer(&payer.pubkey(), &to, 1_000_000)],
-        &payer,
-        &[],
-    )
-    .await;
+    send_transfer(&client, &payer, &to, 1_000_000).await;
     assert_eq!(client.get_balance(&to).await.unwrap(), 4_000_000);
     drop(chain);
 

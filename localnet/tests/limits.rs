@@ -7,7 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    at_confirmed, funded, mint_with_holder, raw, send, send_refused, start, start_with_slot_time,
+    at_confirmed, funded, mint_with_holder, raw, send, send_refused, signed_transfer, start,
+    start_with_slot_time,
 };
 use serde_json::json;
 use solana_client::client_error::ClientErrorKind;
@@ -157,13 +158,7 @@ async fn a_transaction_over_1232_bytes_is_refused() {
 async fn a_bad_signature_is_refused() {
     let (_chain, client) = start().await;
     let payer = funded(&client).await;
-    let blockhash = client.get_latest_blockhash().await.unwrap();
-    let mut tx = Transaction::new_signed_with_payer(
-        &[transfer(&payer.pubkey(), &Pubkey::new_unique(), 1_000_000)],
-        Some(&payer.pubkey()),
-        &[&payer],
-        blockhash,
-    );
+    let mut tx = signed_transfer(&client, &payer, &Pubkey::new_unique(), 1_000_000).await;
     // Signed by someone else.
     tx.signatures[0] = Keypair::new().sign_message(&tx.message_data());
     for skip_preflight in [false, true] {
@@ -194,13 +189,7 @@ async fn a_bad_signature_is_refused() {
 async fn a_signature_already_processed_is_refused() {
     let (_chain, client) = start().await;
     let payer = funded(&client).await;
-    let blockhash = client.get_latest_blockhash().await.unwrap();
-    let tx = Transaction::new_signed_with_payer(
-        &[transfer(&payer.pubkey(), &Pubkey::new_unique(), 1_000_000)],
-        Some(&payer.pubkey()),
-        &[&payer],
-        blockhash,
-    );
+    let tx = signed_transfer(&client, &payer, &Pubkey::new_unique(), 1_000_000).await;
     client
         .send_and_confirm_transaction(&tx)
         .await
@@ -362,13 +351,7 @@ async fn the_same_airdrop_twice_is_two_airdrops() {
 async fn simulating_a_processed_transaction_says_so() {
     let (_chain, client) = start().await;
     let payer = funded(&client).await;
-    let blockhash = client.get_latest_blockhash().await.unwrap();
-    let tx = Transaction::new_signed_with_payer(
-        &[transfer(&payer.pubkey(), &Pubkey::new_unique(), 1_000_000)],
-        Some(&payer.pubkey()),
-        &[&payer],
-        blockhash,
-    );
+    let tx = signed_transfer(&client, &payer, &Pubkey::new_unique(), 1_000_000).await;
     let fresh = client.simulate_transaction(&tx).await.unwrap().value;
     assert_eq!(fresh.err, None);
     client.send_and_confirm_transaction(&tx).await.unwrap();

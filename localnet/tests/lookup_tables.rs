@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{at_confirmed, funded, send, send_refused, signatures_for};
+use common::{at_confirmed, funded, send, send_refused, signatures_for, slot_at};
 use solana_address_lookup_table_interface::instruction::{
     create_lookup_table, extend_lookup_table,
 };
@@ -40,10 +40,7 @@ async fn lookup_tables_resolve_on_send_and_in_get_transaction() {
     let recipients: Vec<Pubkey> = (0..70).map(|_| Pubkey::new_unique()).collect();
 
     // A table through the real program; extended 20 addresses at a time (a packet's worth).
-    let recent_slot = client
-        .get_slot_with_commitment(CommitmentConfig::confirmed())
-        .await
-        .unwrap();
+    let recent_slot = slot_at(&client, CommitmentConfig::confirmed()).await;
     let (create, table) = create_lookup_table(payer.pubkey(), payer.pubkey(), recent_slot);
     send(&client, &[create], &payer, &[]).await;
     for chunk in recipients.chunks(20) {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{funded, mint_with_holder, raw, send, start};
+use common::{funded, mint_with_holder, raw, send, slot_at, start};
 use databounty_sdk::accounts::{ata, mint_to_owner_ixs};
 use serde_json::json;
 use solana_commitment_config::CommitmentConfig;
@@ -17,10 +17,7 @@ async fn blocks_with_limit_and_the_epoch_schedule() {
     let mut confirmed = 0;
     while confirmed < 12 {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        confirmed = client
-            .get_slot_with_commitment(CommitmentConfig::confirmed())
-            .await
-            .unwrap();
+        confirmed = slot_at(&client, CommitmentConfig::confirmed()).await;
     }
     let start_slot = confirmed - 5;
     let blocks = client
@@ -33,10 +30,7 @@ async fn blocks_with_limit_and_the_epoch_schedule() {
         .get_blocks_with_limit_and_commitment(start_slot, 10_000, CommitmentConfig::confirmed())
         .await
         .unwrap();
-    let now = client
-        .get_slot_with_commitment(CommitmentConfig::confirmed())
-        .await
-        .unwrap();
+    let now = slot_at(&client, CommitmentConfig::confirmed()).await;
     assert!(far.len() >= 6 && *far.last().unwrap() <= now, "{far:?}");
     let refused = raw(
         &chain,
@@ -150,10 +144,7 @@ async fn token_largest_accounts_and_accounts_by_delegate() {
 #[tokio::test]
 async fn min_context_slot_is_honoured() {
     let (chain, client) = start().await;
-    let processed = client
-        .get_slot_with_commitment(CommitmentConfig::processed())
-        .await
-        .unwrap();
+    let processed = slot_at(&client, CommitmentConfig::processed()).await;
     let ask = |min: u64, commitment: &str| {
         json!({"jsonrpc": "2.0", "id": 1, "method": "getBalance",
                "params": [Pubkey::new_unique().to_string(),
@@ -170,10 +161,7 @@ async fn min_context_slot_is_honoured() {
     );
     assert!(reply["error"]["data"]["contextSlot"].as_u64().unwrap() >= processed);
     // Finalized lags 8 slots: the slot processed has just reached is not reached there.
-    let now = client
-        .get_slot_with_commitment(CommitmentConfig::processed())
-        .await
-        .unwrap();
+    let now = slot_at(&client, CommitmentConfig::processed()).await;
     let reply = raw(&chain, &ask(now, "finalized")).await;
     assert_eq!(reply["error"]["code"], -32016, "{reply}");
     let reply = raw(

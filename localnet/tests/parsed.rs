@@ -4,13 +4,12 @@
 
 mod common;
 
-use common::{funded, mint_with_holder, raw, send, start};
+use common::{funded, mint_with_holder, raw, send_transfer, start};
 use serde_json::{json, Value};
 use solana_client::rpc_config::RpcTransactionConfig;
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Signature, Signer};
-use solana_system_interface::instruction::transfer;
 use solana_transaction_status_client_types::{
     EncodedTransaction, UiInstruction, UiMessage, UiParsedInstruction, UiTransactionEncoding,
 };
@@ -41,13 +40,7 @@ async fn json_parsed_transactions_and_account_blocks() {
     let (chain, client) = start().await;
     let payer = funded(&client).await;
     let to = Pubkey::new_unique();
-    let sent = send(
-        &client,
-        &[transfer(&payer.pubkey(), &to, 1_000_000)],
-        &payer,
-        &[],
-    )
-    .await;
+    let sent = send_transfer(&client, &payer, &to, 1_000_000).await;
     let holder = Pubkey::new_unique();
     let (mint, _ata) = mint_with_holder(&client, &payer, &holder).await;
 

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{funded, start};
+use common::{funded, signed_transfer, start};
 use databounty_localnet::LocalnetConfig;
 use futures_util::StreamExt;
 use solana_client::nonblocking::pubsub_client::PubsubClient;
@@ -19,8 +19,6 @@ use solana_client::rpc_response::{ProcessedSignatureResult, RpcSignatureResult};
 use solana_commitment_config::CommitmentConfig;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Signature, Signer};
-use solana_sdk::transaction::Transaction;
-use solana_system_interface::instruction::transfer;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -78,13 +76,7 @@ async fn subscriptions_notify_at_their_commitment() {
     assert!(slot.slot > 0 && slot.root <= slot.slot);
     slot_unsubscribe().await;
 
-    let blockhash = client.get_latest_blockhash().await.unwrap();
-    let tx = Transaction::new_signed_with_payer(
-        &[transfer(&payer.pubkey(), &to, 5_000_000)],
-        Some(&payer.pubkey()),
-        &[&payer],
-        blockhash,
-    );
+    let tx = signed_transfer(&client, &payer, &to, 5_000_000).await;
     let (mut signature, _) = pubsub
         .signature_subscribe(
             &tx.signatures[0],
@@ -187,13 +179,7 @@ async fn a_finalized_subscriber_sees_the_finalized_state_not_the_processed_one()
         .await
         .unwrap();
 
-    let blockhash = client.get_latest_blockhash().await.unwrap();
-    let first = Transaction::new_signed_with_payer(
-        &[transfer(&payer.pubkey(), &to, 5_000_000)],
-        Some(&payer.pubkey()),
-        &[&payer],
-        blockhash,
-    );
+    let first = signed_transfer(&client, &payer, &to, 5_000_000).await;
     let first = client.send_transaction(&first).await.unwrap();
     let note = tokio::time::timeout(WAIT, processed.next())
         .await
@@ -206,13 +192,7 @@ async fn a_finalized_subscriber_sees_the_finalized_state_not_the_processed_one()
 
     // A second change lands a few slots later, long before the first is finalized.
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let blockhash = client.get_latest_blockhash().await.unwrap();
-    let second = Transaction::new_signed_with_payer(
-        &[transfer(&payer.pubkey(), &to, 2_000_000)],
-        Some(&payer.pubkey()),
-        &[&payer],
-        blockhash,
-    );
+    let second = signed_transfer(&client, &payer, &to, 2_000_000).await;
     let second = client.send_transaction(&second).await.unwrap();
     let note = tokio::time::timeout(WAIT, processed.next())
         .await

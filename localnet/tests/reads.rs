@@ -8,7 +8,7 @@
 mod common;
 
 use anchor_lang::Discriminator;
-use common::{at_confirmed, bounty_args, raw, send, signatures_for, start, Poster};
+use common::{at_confirmed, bounty_args, raw, send, signatures_for, slot_at, start, Poster};
 use databounty::instructions::BountyCreateArgs;
 use databounty_sdk::pda;
 use serde_json::json;
@@ -214,10 +214,7 @@ async fn program_accounts_with_context_data_size_and_zstd() {
     };
 
     // withContext wraps the list as a cluster does: {context: {slot}, value: [...]}.
-    let processed = client
-        .get_slot_with_commitment(CommitmentConfig::processed())
-        .await
-        .unwrap();
+    let processed = slot_at(&client, CommitmentConfig::processed()).await;
     let reply = raw(&chain, &call(82, true)).await;
     let result = &reply["result"];
     assert!(

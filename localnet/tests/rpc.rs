@@ -5,7 +5,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::{bounty_args, funded, raw, send, start, wait_confirmed, Poster};
+use common::{bounty_args, funded, raw, send, slot_at, start, wait_confirmed, Poster};
 use databounty_sdk::events::{decode_event, is_event_instruction, DatabountyEvent};
 use databounty_sdk::{instructions as ix, pda};
 use serde_json::json;
@@ -37,14 +37,8 @@ async fn cluster_info_methods() {
         later > first,
         "slots advance with time ({first} -> {later})"
     );
-    let finalized = client
-        .get_slot_with_commitment(CommitmentConfig::finalized())
-        .await
-        .unwrap();
-    let processed = client
-        .get_slot_with_commitment(CommitmentConfig::processed())
-        .await
-        .unwrap();
+    let finalized = slot_at(&client, CommitmentConfig::finalized()).await;
+    let processed = slot_at(&client, CommitmentConfig::processed()).await;
     assert!(
         finalized + 8 <= processed + 1 && finalized < processed,
         "finalized lags processed"

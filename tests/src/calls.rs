@@ -1,14 +1,18 @@
 //! One call per instruction: `try_*` sends it and returns the program's events, or the
 //! error for the test to assert.
 
-use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::instructions as ix;
-use solana_program_test::BanksClientError;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 
-use crate::{BountySetup, Submitted, TestEnv};
+use crate::{BountySetup, Sent, Submitted, TestEnv};
+
+/// An SDK builder of a payout out of a bounty's vault to a party of the bounty
+/// (`bounty_refund`, `review_fee_claim`): crank, bounty, payee, mint, token program,
+/// destination.
+pub type BountyPayout =
+    fn(&Pubkey, &Pubkey, &Pubkey, &Pubkey, &Pubkey, Option<Pubkey>) -> Instruction;
 
 /// An SDK builder of a payout to a submission's contributor (`submission_release`,
 /// `submission_close_returning_bond`): crank, bounty, submission, contributor, mint,
@@ -23,7 +27,7 @@ impl TestEnv {
         reviewer: &Keypair,
         submission: &Submitted,
         approve: bool,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let attest = ix::submission_attest(
             &reviewer.pubkey(),
             &setup.bounty,
@@ -43,7 +47,7 @@ impl TestEnv {
         approve: bool,
         reason_code: u16,
         reason_uri: Option<String>,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let attest = ix::submission_attest_with_reason(
             &reviewer.pubkey(),
             &setup.bounty,
@@ -64,19 +68,9 @@ impl TestEnv {
         reviewer: &Pubkey,
         to: Option<Pubkey>,
         signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let claim = |crank: &Pubkey| {
-            ix::review_fee_claim(
-                crank,
-                &setup.bounty,
-                reviewer,
-                &p.mint,
-                &p.token_program,
-                to,
-            )
-        };
-        self.send_cranked(claim, signers).await
+    ) -> Sent {
+        let claim = ix::review_fee_claim;
+        self.try_pay(claim, setup, reviewer, to, signers).await
     }
 
     /// `bounty_extend` to the given deadlines and winner count, signed by `signer`.
@@ -87,7 +81,7 @@ impl TestEnv {
         submission_deadline: i64,
         review_deadline: i64,
         max_winners: u32,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let extend = ix::bounty_extend(
             &signer.pubkey(),
             &setup.bounty,
@@ -107,7 +101,7 @@ impl TestEnv {
         signer: &Keypair,
         old: &Pubkey,
         new: &Pubkey,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let replace = ix::bounty_reviewer_replace(&signer.pubkey(), &setup.bounty, old, new);
         self.send_with_events(&[replace], &[signer]).await
     }
@@ -118,7 +112,7 @@ impl TestEnv {
         setup: &BountySetup,
         submission: &Submitted,
         payout: &Pubkey,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         self.try_release_to(setup, submission, Some(*payout), &[])
             .await
     }
@@ -131,7 +125,7 @@ impl TestEnv {
         submission: &Submitted,
         to: Option<Pubkey>,
         signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let release = ix::submission_release;
         self.try_pay_contributor(release, setup, submission, to, signers)
             .await
@@ -143,7 +137,7 @@ impl TestEnv {
         funder: &Keypair,
         from: &Pubkey,
         amount: u64,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let p = &setup.parties;
         let fund = ix::bounty_fund(
             &funder.pubkey(),
@@ -156,21 +150,13 @@ impl TestEnv {
         self.send_with_events(&[fund], &[funder]).await
     }
 
-    pub async fn try_cancel(
-        &mut self,
-        setup: &BountySetup,
-        signer: &Keypair,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    pub async fn try_cancel(&mut self, setup: &BountySetup, signer: &Keypair) -> Sent {
         let cancel = ix::bounty_cancel(&signer.pubkey(), &setup.bounty);
         self.send_with_events(&[cancel], &[signer]).await
     }
 
     /// Cranks `bounty_refund` to `to` (unsigned by the creator).
-    pub async fn try_refund(
-        &mut self,
-        setup: &BountySetup,
-        to: &Pubkey,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    pub async fn try_refund(&mut self, setup: &BountySetup, to: &Pubkey) -> Sent {
         self.try_refund_to(setup, Some(*to), &[]).await
     }
 
@@ -181,19 +167,10 @@ impl TestEnv {
         setup: &BountySetup,
         to: Option<Pubkey>,
         signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
-        let p = &setup.parties;
-        let refund = |crank: &Pubkey| {
-            ix::bounty_refund(
-                crank,
-                &setup.bounty,
-                &p.creator.pubkey(),
-                &p.mint,
-                &p.token_program,
-                to,
-            )
-        };
-        self.send_cranked(refund, signers).await
+    ) -> Sent {
+        let creator = setup.parties.creator.pubkey();
+        let refund = ix::bounty_refund;
+        self.try_pay(refund, setup, &creator, to, signers).await
     }
 
     pub async fn try_close_submission(
@@ -201,7 +178,7 @@ impl TestEnv {
         setup: &BountySetup,
         submission: &Submitted,
         contributor: &Pubkey,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let close = ix::submission_close(&setup.bounty, &submission.address, contributor);
         self.send_with_events(&[close], &[]).await
     }
@@ -215,20 +192,32 @@ impl TestEnv {
         submission: &Submitted,
         to: Option<Pubkey>,
         signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let close = ix::submission_close_returning_bond;
         self.try_pay_contributor(close, setup, submission, to, signers)
             .await
     }
 
-    pub async fn try_close_bounty(
-        &mut self,
-        setup: &BountySetup,
-        signer: &Keypair,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    pub async fn try_close_bounty(&mut self, setup: &BountySetup, signer: &Keypair) -> Sent {
         let p = &setup.parties;
         let close = ix::bounty_close(&signer.pubkey(), &setup.bounty, &p.mint, &p.token_program);
         self.send_with_events(&[close], &[signer]).await
+    }
+
+    /// Cranks the payout to `payee` that `build` makes (a refund, or a reviewer's fees)
+    /// to `to`, signed by `signers` too.
+    async fn try_pay(
+        &mut self,
+        build: BountyPayout,
+        setup: &BountySetup,
+        payee: &Pubkey,
+        to: Option<Pubkey>,
+        signers: &[&Keypair],
+    ) -> Sent {
+        let p = &setup.parties;
+        let payout =
+            |crank: &Pubkey| build(crank, &setup.bounty, payee, &p.mint, &p.token_program, to);
+        self.send_cranked(payout, signers).await
     }
 
     /// Cranks the payout to `submission`'s contributor that `build` makes (a release, or
@@ -240,7 +229,7 @@ impl TestEnv {
         submission: &Submitted,
         to: Option<Pubkey>,
         signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let p = &setup.parties;
         let payout = |crank: &Pubkey| {
             build(
@@ -263,7 +252,7 @@ impl TestEnv {
         &mut self,
         build: impl FnOnce(&Pubkey) -> Instruction,
         signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    ) -> Sent {
         let crank = self.payer().pubkey();
         let mut ix = build(&crank);
         unsign_unless_signing(&mut ix, &crank, signers);

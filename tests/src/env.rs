@@ -13,6 +13,10 @@ use solana_sdk::transaction::Transaction;
 
 use crate::Submitted;
 
+/// What sending an instruction gives a test: the program's events in order, or the
+/// error for the test to assert.
+pub type Sent = Result<Vec<DatabountyEvent>, BanksClientError>;
+
 /// A running bank with our program and the SPL programs.
 pub struct TestEnv {
     pub ctx: ProgramTestContext,
@@ -45,11 +49,7 @@ impl TestEnv {
 
     /// Like [`Self::send`], and returns the program events the transaction emitted,
     /// decoded from its inner instructions.
-    pub async fn send_with_events(
-        &mut self,
-        ixs: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    pub async fn send_with_events(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Sent {
         let tx = self.transaction(ixs, signers).await?;
         let simulation = self
             .ctx

@@ -9,7 +9,7 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 
-use crate::{MintKind, TestEnv};
+use crate::{MintKind, Sent, TestEnv};
 
 /// Tokens minted to every creator.
 pub const CREATOR_TOKENS: u64 = 1_000_000_000_000;
@@ -219,11 +219,7 @@ impl TestEnv {
     }
 
     /// Sends `bounty_create` for `args`.
-    pub async fn try_create(
-        &mut self,
-        parties: &Parties,
-        args: BountyCreateArgs,
-    ) -> Result<Vec<DatabountyEvent>, BanksClientError> {
+    pub async fn try_create(&mut self, parties: &Parties, args: BountyCreateArgs) -> Sent {
         let create = parties.create_ix(&self.payer().pubkey(), args);
         self.send_with_events(&[create], &[&parties.creator]).await
     }

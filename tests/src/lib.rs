@@ -11,7 +11,7 @@ pub mod fixtures;
 pub mod mints;
 pub mod steps;
 
-pub use env::TestEnv;
+pub use env::{Sent, TestEnv};
 pub use errors::*;
 pub use fixtures::*;
 pub use mints::MintKind;

@@ -8,21 +8,26 @@ import { web3Client } from "./web3";
 
 export type KitClient = ReturnType<typeof kitClient>;
 export type Web3Client = ReturnType<typeof web3Client>;
-export type Clients = { kit: KitClient; web3: Web3Client; payer: KeyPairSigner };
 
-/** Starts a chain before the file's tests and stops it after them; `use` gets the clients
- * once they are ready, and may set up more on them before the tests run. */
-export function clientsPerFile(use: (clients: Clients) => unknown) {
+// The clients of the test file that calls `clientsPerFile`, set before its tests run.
+// `node --test` runs each test file in a process of its own, so each file has its own.
+export let kit: KitClient;
+export let web3: Web3Client;
+export let payer: KeyPairSigner;
+
+/** Starts a chain before the file's tests and stops it after them; `kit`, `web3` and
+ * `payer` are ready when `setUp` runs, which may set up more on them before the tests. */
+export function clientsPerFile(setUp?: () => unknown) {
   let chain: Localnet | undefined;
-  let web3: Web3Client | undefined;
   before(async () => {
     chain = await startLocalnet();
-    const kit = kitClient(chain);
+    kit = kitClient(chain);
     web3 = web3Client(chain);
-    const [payer] = await kit.funded(1, 10_000_000_000n);
-    await use({ kit, web3, payer });
+    [payer] = await kit.funded(1, 10_000_000_000n);
+    await setUp?.();
   });
   after(() => {
+    // Either may be missing when starting failed.
     web3?.close();
     chain?.stop();
   });

@@ -25,19 +25,15 @@ import {
   SOLANA_ERROR__TRANSACTION_ERROR__TOO_MANY_ACCOUNT_LOCKS,
   type Address,
   type Base64EncodedWireTransaction,
-  type KeyPairSigner,
 } from "@solana/kit";
 import { getSetComputeUnitLimitInstruction, getSetComputeUnitPriceInstruction } from "@solana-program/compute-budget";
 import { getTransferSolInstruction } from "@solana-program/system";
 import { AddressLookupTableAccount, Keypair, SystemProgram, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
 import { landed, signedTransaction, sleep } from "./kit";
-import { clientsPerFile, type KitClient, type Web3Client } from "./clients";
+import { clientsPerFile, kit, payer, web3 } from "./clients";
 import { lookupTable } from "./web3";
 
-let kit: KitClient;
-let web3: Web3Client;
-let payer: KeyPairSigner;
-clientsPerFile((clients) => ({ kit, web3, payer } = clients));
+clientsPerFile();
 
 
 const wire = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64") as Base64EncodedWireTransaction;

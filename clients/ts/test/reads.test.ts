@@ -3,23 +3,19 @@
 // the blockhash's validity against the block height, and a parsed transaction.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { generateKeyPairSigner, type Address, type KeyPairSigner } from "@solana/kit";
+import { generateKeyPairSigner, type Address } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import { LAMPORTS_PER_SOL, PublicKey, sendAndConfirmTransaction, SystemProgram, Transaction } from "@solana/web3.js";
 import { decompress } from "fzstd";
 import { createMint, mintTo } from "./kit";
-import { clientsPerFile, type KitClient, type Web3Client } from "./clients";
+import { clientsPerFile, kit, payer, web3 } from "./clients";
 
-let kit: KitClient;
-let web3: Web3Client;
-let payer: KeyPairSigner;
 /** A 6-decimal token of `payer`'s, 1.234567 of it held by `holder` in `ata`. */
 let mint: Address;
 let holder: Address;
 let ata: Address;
 
-clientsPerFile(async (clients) => {
-  ({ kit, web3, payer } = clients);
+clientsPerFile(async () => {
   const mintKey = await generateKeyPairSigner();
   await createMint(kit.send, kit.rpc, payer, mintKey);
   mint = mintKey.address;

@@ -7,18 +7,14 @@ import {
   generateKeyPairSigner,
   getSignatureFromTransaction,
   type Address,
-  type KeyPairSigner,
 } from "@solana/kit";
 import { getTransferSolInstruction } from "@solana-program/system";
 import { findAssociatedTokenPda, getCreateAssociatedTokenIdempotentInstruction, TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import { PublicKey } from "@solana/web3.js";
 import { createMint, landed, recorder, signedTransaction, sleep } from "./kit";
-import { clientsPerFile, type KitClient, type Web3Client } from "./clients";
+import { clientsPerFile, kit, payer, web3 } from "./clients";
 
-let kit: KitClient;
-let web3: Web3Client;
-let payer: KeyPairSigner;
-clientsPerFile((clients) => ({ kit, web3, payer } = clients));
+clientsPerFile();
 // Every subscription of a test is aborted when it ends.
 let abort: AbortController;
 

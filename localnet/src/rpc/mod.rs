@@ -170,13 +170,8 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             let address = pubkey(&params.required::<String>(0, "pubkey")?)?;
             let config: RpcAccountInfoConfig = params.optional(1)?.unwrap_or_default();
             let encoding = config.encoding.unwrap_or(UiAccountEncoding::Binary);
-            let ui = match chain.account(&address).await? {
-                Some(account) => Some(
-                    reads::encode(&mut chain, &address, &account, encoding, config.data_slice)
-                        .await?,
-                ),
-                None => None,
-            };
+            let ui =
+                reads::encode_stored(&mut chain, &address, encoding, config.data_slice).await?;
             with_context(processed, ui)
         }
         "getMultipleAccounts" => {
@@ -186,13 +181,9 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             let mut out = Vec::with_capacity(keys.len());
             for key in &keys {
                 let address = pubkey(key)?;
-                out.push(match chain.account(&address).await? {
-                    Some(account) => Some(
-                        reads::encode(&mut chain, &address, &account, encoding, config.data_slice)
-                            .await?,
-                    ),
-                    None => None,
-                });
+                out.push(
+                    reads::encode_stored(&mut chain, &address, encoding, config.data_slice).await?,
+                );
             }
             with_context(processed, out)
         }

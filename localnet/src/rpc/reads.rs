@@ -72,6 +72,22 @@ pub(super) async fn encode(
     ))
 }
 
+/// The account stored at `address` in `encoding` (see [`encode`]); `None` where there is
+/// none, as a cluster answers for a missing account.
+pub(super) async fn encode_stored(
+    chain: &mut Chain,
+    address: &Pubkey,
+    encoding: UiAccountEncoding,
+    slice: Option<UiDataSliceConfig>,
+) -> Result<Option<UiAccount>, RpcError> {
+    match chain.account(address).await? {
+        Some(account) => Ok(Some(
+            encode(chain, address, &account, encoding, slice).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
 fn matches(filters: &[RpcFilterType], account: &Account) -> bool {
     filters.iter().all(|filter| match filter {
         RpcFilterType::DataSize(size) => account.data.len() as u64 == *size,

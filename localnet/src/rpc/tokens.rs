@@ -51,6 +51,33 @@ fn token_amount(amount: u64, decimals: u8) -> UiTokenAmount {
     }
 }
 
+/// The address a token method asks about (`params[0]`, named `what` in errors) and the
+/// slot of the commitment in its config (`params[1]`), which the answer's context reports.
+fn address_and_slot(chain: &Chain, params: &Params, what: &str) -> Result<(Pubkey, u64), RpcError> {
+    let address = pubkey(&params.required::<String>(0, what)?)?;
+    let config: Option<RpcContextConfig> = params.optional(1)?;
+    Ok((
+        address,
+        chain.slot_at(commitment(config.and_then(|c| c.commitment))),
+    ))
+}
+
+/// The account at `address` as `read` takes it (a token account, a mint); a missing
+/// account or one `read` refuses is a cluster's "Invalid param: {refusal}".
+async fn read_state<T>(
+    chain: &mut Chain,
+    address: &Pubkey,
+    read: impl FnOnce(&Account) -> Option<T>,
+    refusal: &str,
+) -> Result<T, RpcError> {
+    chain
+        .account(address)
+        .await?
+        .as_ref()
+        .and_then(read)
+        .ok_or_else(|| RpcError::invalid_params(format!("Invalid param: {refusal}")))
+}
+
 /// Whose token accounts `getTokenAccountsByOwner` / `...ByDelegate` list.
 #[derive(Clone, Copy)]
 pub(super) enum Holder {
@@ -119,15 +146,8 @@ pub(super) async fn get_token_account_balance(
     chain: &mut Chain,
     params: &Params,
 ) -> Result<Value, RpcError> {
-    let address = pubkey(&params.required::<String>(0, "token account")?)?;
-    let config: Option<RpcContextConfig> = params.optional(1)?;
-    let slot = chain.slot_at(commitment(config.and_then(|c| c.commitment)));
-    let balance = chain
-        .account(&address)
-        .await?
-        .as_ref()
-        .and_then(token_account)
-        .ok_or_else(|| RpcError::invalid_params("Invalid param: not a Token account"))?;
+    let (address, slot) = address_and_slot(chain, params, "token account")?;
+    let balance = read_state(chain, &address, token_account, "not a Token account").await?;
     let decimals = match chain.account(&balance.mint).await? {
         Some(mint) => mint_decimals(&mint).unwrap_or(0),
         None => 0,
@@ -139,17 +159,8 @@ pub(super) async fn get_token_supply(
     chain: &mut Chain,
     params: &Params,
 ) -> Result<Value, RpcError> {
-    let address = pubkey(&params.required::<String>(0, "mint")?)?;
-    let config: Option<RpcContextConfig> = params.optional(1)?;
-    let slot = chain.slot_at(commitment(config.and_then(|c| c.commitment)));
-    let account = chain
-        .account(&address)
-        .await?
-        .filter(|a| a.owner == anchor_spl::token::ID || a.owner == anchor_spl::token_2022::ID)
-        .ok_or_else(|| RpcError::invalid_params("Invalid param: not a Token mint"))?;
-    let mint = StateWithExtensions::<Mint>::unpack(&account.data)
-        .map_err(|_| RpcError::invalid_params("Invalid param: not a Token mint"))?
-        .base;
+    let (address, slot) = address_and_slot(chain, params, "mint")?;
+    let mint = read_state(chain, &address, mint_state, "not a Token mint").await?;
     with_context(slot, token_amount(mint.supply, mint.decimals))
 }
 
@@ -157,15 +168,8 @@ pub(super) async fn get_token_largest_accounts(
     chain: &mut Chain,
     params: &Params,
 ) -> Result<Value, RpcError> {
-    let address = pubkey(&params.required::<String>(0, "mint")?)?;
-    let config: Option<RpcContextConfig> = params.optional(1)?;
-    let slot = chain.slot_at(commitment(config.and_then(|c| c.commitment)));
-    let mint = chain
-        .account(&address)
-        .await?
-        .as_ref()
-        .and_then(mint_state)
-        .ok_or_else(|| RpcError::invalid_params("Invalid param: could not find mint"))?;
+    let (address, slot) = address_and_slot(chain, params, "mint")?;
+    let mint = read_state(chain, &address, mint_state, "could not find mint").await?;
     let mut holders = vec![];
     for key in chain.known_addresses() {
         let Some(account) = chain.account(&key).await? else {

@@ -1,5 +1,6 @@
 //! Helpers shared by the local chain's test files: a chain on free ports, funded keys,
-//! sending and confirming, a mint with a holder, raw JSON-RPC posts, the chain's clock,
+//! signing, sending and confirming (transfers or any instructions), a mint with a holder,
+//! raw JSON-RPC posts, the chain's clock,
 //! a bounty's terms, and the read and send configurations the tests use.
 #![allow(dead_code)]
 
@@ -19,6 +20,7 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::Transaction;
+use solana_system_interface::instruction::transfer;
 use solana_transaction_status_client_types::UiTransactionEncoding;
 
 /// A chain on a free port with 50 ms slots, and a client at `confirmed`.
@@ -36,6 +38,14 @@ pub async fn start_with_slot_time(slot_time: Duration) -> (Localnet, RpcClient) 
     let chain = Localnet::start(config).await.expect("localnet starts");
     let client = RpcClient::new_with_commitment(chain.url.clone(), CommitmentConfig::confirmed());
     (chain, client)
+}
+
+/// The chain's slot at `commitment`.
+pub async fn slot_at(client: &RpcClient, commitment: CommitmentConfig) -> u64 {
+    client
+        .get_slot_with_commitment(commitment)
+        .await
+        .expect("slot")
 }
 
 pub async fn funded(client: &RpcClient) -> Keypair {
@@ -80,6 +90,35 @@ pub async fn send(
         .send_and_confirm_transaction(&tx)
         .await
         .expect("transaction lands")
+}
+
+/// A transfer of `lamports` from `payer` to `to` on the latest blockhash, signed and
+/// not yet sent.
+pub async fn signed_transfer(
+    client: &RpcClient,
+    payer: &Keypair,
+    to: &Pubkey,
+    lamports: u64,
+) -> Transaction {
+    let blockhash = client.get_latest_blockhash().await.expect("blockhash");
+    let ix = transfer(&payer.pubkey(), to, lamports);
+    Transaction::new_signed_with_payer(&[ix], Some(&payer.pubkey()), &[payer], blockhash)
+}
+
+/// Sends a transfer of `lamports` from `payer` to `to` and waits until it lands.
+pub async fn send_transfer(
+    client: &RpcClient,
+    payer: &Keypair,
+    to: &Pubkey,
+    lamports: u64,
+) -> Signature {
+    send(
+        client,
+        &[transfer(&payer.pubkey(), to, lamports)],
+        payer,
+        &[],
+    )
+    .await
 }
 
 /// A mint of the SPL Token program with `holder` holding 1000 tokens.

@@ -152,7 +152,7 @@ impl Live {
     }
 }
 
-type Outcome = (&'static str, Result<Vec<DatabountyEvent>, BanksClientError>);
+type Outcome = (&'static str, Sent);
 
 /// Figures printed per case, to show what the run reached.
 #[derive(Default, Debug, Clone)]
@@ -420,13 +420,7 @@ impl World {
 
     /// Runs one step: mostly one the state allows, sometimes one built to be refused.
     /// Returns its name, whether it was built to be refused, and its result.
-    async fn step(
-        &mut self,
-    ) -> (
-        &'static str,
-        bool,
-        Result<Vec<DatabountyEvent>, BanksClientError>,
-    ) {
+    async fn step(&mut self) -> (&'static str, bool, Sent) {
         if self.rng.chance(INVALID_PERCENT) {
             self.invalid_steps += 1;
             let (name, result) = self.invalid_step().await;
