@@ -20,27 +20,13 @@ mod workload;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use databounty_indexer::db::{log, state, Writer, MIGRATOR};
+use databounty_indexer::db::{log, state, Writer};
 use databounty_indexer::db::{pg_time, Db};
 use databounty_indexer::decoder::{event_json, storable_text, EventRow};
 use databounty_indexer::pipeline::TxRecord;
 use databounty_indexer::projection::{project, Changes, Entry, Incarnations, Located};
 use databounty_sdk::hash::hex;
-use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection};
-
-/// A fresh database with the schema; returns its URL.
-async fn fresh(base: &str, name: &str) -> String {
-    let url = figures::recreate_database(base, name).await;
-    let pool = PgPoolOptions::new()
-        .max_connections(2)
-        .connect(&url)
-        .await
-        .expect("connect");
-    MIGRATOR.run(&pool).await.expect("migrate");
-    pool.close().await;
-    url
-}
 
 /// The pipeline's writer, handed the batches it owns (as the reader hands them on).
 async fn sink(url: &str, batches: Vec<Vec<TxRecord>>) {
@@ -431,7 +417,8 @@ async fn main() {
     let mut counts: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
     for _ in 0..repeats {
         for variant in ["sink", "copy", "per_row"] {
-            let url = fresh(&base, &format!("databounty_bench_{variant}")).await;
+            let url =
+                figures::migrated_database(&base, &format!("databounty_bench_{variant}")).await;
             let batches: Vec<Vec<TxRecord>> = match variant {
                 "sink" => txs.chunks(batch).map(<[TxRecord]>::to_vec).collect(),
                 _ => vec![],
