@@ -1,6 +1,7 @@
 //! Backfill against the local chain: a history of program transactions (10,000 by
 //! default), read by the indexer binary (`--once`, a fresh database) and, at the same
-//! concurrency, by a bare reader that only lists signatures and fetches transactions.
+//! concurrency, by a bare reader that only lists signatures and fetches transactions (each
+//! a process of its own beside the chain).
 //! The ratio of their rates (the indexer's fixed start-up costs taken out, and printed)
 //! says what the decoding and writing cost; the indexer's peak
 //! resident memory, measured at half and at the whole history, says whether it grows
@@ -131,8 +132,9 @@ async fn indexer_once(base: &str, rpc: &str, concurrency: u64, fresh: bool) -> (
 
 /// Lists and fetches every transaction at `concurrency`, doing nothing with them: the
 /// indexer's own listing stream (the next page listed while one is fetched) and the same
-/// number of requests in flight, so the ratio is what decoding and writing cost.
-async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
+/// number of requests in flight, so the ratio is what decoding and writing cost. Returns
+/// the transactions listed, the wall time and this process's CPU time.
+async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64, f64) {
     let source = RpcSource::new(
         rpc,
         databounty::ID,
@@ -140,7 +142,6 @@ async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
         Metrics::default(),
     );
     let started = Instant::now();
-    let cpu_before = figures::own_cpu_seconds(std::process::id());
     let plan = source.listing_plan(None).await.expect("listing");
     let source = &source;
     let metrics = Metrics::default();
@@ -157,16 +158,49 @@ async fn raw_read(rpc: &str, concurrency: u64) -> (usize, f64) {
         .buffered(usize::try_from(concurrency).unwrap_or(8))
         .count()
         .await;
-    println!(
-        "  raw read: {:.2} s wall, CPU {:.2} s (this process: the chain serving and the reader)",
-        started.elapsed().as_secs_f64(),
-        figures::own_cpu_seconds(std::process::id()) - cpu_before
-    );
-    (listed, started.elapsed().as_secs_f64())
+    let cpu = figures::own_cpu_seconds(std::process::id());
+    (listed, started.elapsed().as_secs_f64(), cpu)
 }
+
+/// [`raw_read`] in a process of its own, as the indexer runs: like with like, neither
+/// reader shares the chain's threads. Returns the transactions listed and the wall time.
+async fn raw_read_apart(rpc: &str, concurrency: u64) -> (usize, f64) {
+    let exe = std::env::current_exe().expect("the bench's own path");
+    let chain_before = figures::own_cpu_seconds(std::process::id());
+    let out = tokio::process::Command::new(exe)
+        .env(RAW_READER, rpc)
+        .env("BENCH_CONCURRENCY", concurrency.to_string())
+        .output()
+        .await
+        .expect("the raw reader runs");
+    assert!(out.status.success(), "the raw reader failed: {out:?}");
+    let chain = figures::own_cpu_seconds(std::process::id()) - chain_before;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let figures: Vec<f64> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("raw: "))
+        .expect("the raw reader's figures")
+        .split_whitespace()
+        .map(|v| v.parse().expect("a number"))
+        .collect();
+    let [listed, wall, cpu] = figures[..] else {
+        panic!("the raw reader printed {text}");
+    };
+    println!("  raw read: {wall:.2} s wall, CPU {cpu:.2} s reader + {chain:.2} s chain");
+    (listed as usize, wall)
+}
+
+/// Set in the environment of the bench's own child process that only reads.
+const RAW_READER: &str = "BENCH_RAW_READER_RPC";
 
 #[tokio::main]
 async fn main() {
+    if let Ok(rpc) = std::env::var(RAW_READER) {
+        let concurrency = figures::setting("BENCH_CONCURRENCY", 8);
+        let (listed, wall, cpu) = raw_read(&rpc, concurrency).await;
+        println!("raw: {listed} {wall} {cpu}");
+        return;
+    }
     let base = figures::server_url();
     let total = figures::setting("BENCH_TRANSACTIONS", 10_000);
     let concurrency = figures::setting("BENCH_CONCURRENCY", 8);
@@ -205,7 +239,7 @@ async fn main() {
     let mut listed = 0;
     let mut full_rss: f64 = 0.0;
     for _ in 0..repeats {
-        let (count, seconds) = raw_read(&chain.localnet.url, concurrency).await;
+        let (count, seconds) = raw_read_apart(&chain.localnet.url, concurrency).await;
         listed = count;
         raw_runs.push(seconds);
         let (seconds, rss) = indexer_once(&base, &chain.localnet.url, concurrency, true).await;
