@@ -37,11 +37,15 @@ cargo test --workspace 2>&1 | tee -a "$log" || status=1
 [ ! -f "$drill_figures" ] || cat "$drill_figures"
 
 step "TypeScript client (clients/ts: npm ci, generated code fresh, node tests against the local chain)"
-# The tests start target/debug/databounty-localnet, which cargo test has just built: asked
+# The tests start the databounty-localnet cargo test has just built (in CARGO_TARGET_DIR
+# when that is set): asked
 # the same way (not `cargo build -p`, whose features resolve otherwise and rebuild part of
 # the bank), this is a no-op.
 # Each test has a time limit (package.json) and the whole step one more, so that a hang
 # fails here with its output instead of running into CI's limit.
+target_dir=${CARGO_TARGET_DIR:-target}
+case $target_dir in /*) ;; *) target_dir=$PWD/$target_dir ;; esac
+export DATABOUNTY_LOCALNET=${DATABOUNTY_LOCALNET:-$target_dir/debug/databounty-localnet}
 node_log=$(mktemp)
 if cargo test -q --workspace --no-run &&
   (cd clients/ts && timeout 600 npm ci --no-audit --no-fund --loglevel=error &&

@@ -173,7 +173,12 @@ async fn raw_read_apart(rpc: &str, concurrency: u64) -> (usize, f64) {
         .output()
         .await
         .expect("the raw reader runs");
-    assert!(out.status.success(), "the raw reader failed: {out:?}");
+    assert!(
+        out.status.success(),
+        "the raw reader failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     let chain = figures::own_cpu_seconds(std::process::id()) - chain_before;
     let text = String::from_utf8_lossy(&out.stdout);
     let figures: Vec<f64> = text
@@ -245,9 +250,9 @@ async fn main() {
         let (seconds, rss) = indexer_once(&base, &chain.localnet.url, concurrency, true).await;
         whole_runs.push(seconds);
         full_rss = full_rss.max(rss);
-        // Like with like: the raw read has no process to start and no schema to
-        // check, so the indexer's fixed costs (a second run that finds nothing new)
-        // are taken out.
+        // Like with like: the raw reader's timer starts once its process is up and it
+        // has no schema to check, so the indexer's fixed costs (a second run that
+        // finds nothing new) are taken out.
         let (seconds, _) = indexer_once(&base, &chain.localnet.url, concurrency, false).await;
         fixed_runs.push(seconds);
     }

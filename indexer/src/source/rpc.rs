@@ -108,8 +108,9 @@ impl RpcSource {
     }
 }
 
-/// Runs `work` on a worker thread of the runtime; dropping the returned future (a stop,
-/// a failed pass) aborts it, so nothing reads on after its reader is gone.
+/// Runs `work` on a worker thread of the runtime. Dropping the returned future (a stop,
+/// a failed pass) aborts it at its next await: a request in flight is abandoned, though
+/// a reply already in hand may finish being checked.
 async fn on_worker<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
     struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
     impl<T> Drop for AbortOnDrop<T> {
@@ -120,8 +121,13 @@ async fn on_worker<T: Send + 'static>(work: impl Future<Output = T> + Send + 'st
     let mut task = AbortOnDrop(tokio::spawn(work));
     match (&mut task.0).await {
         Ok(value) => value,
-        // Aborted only by the drop above, so this is the task's panic: passed on as is.
-        Err(err) => std::panic::resume_unwind(err.into_panic()),
+        Err(err) => match err.try_into_panic() {
+            // The task's panic, passed on as is.
+            Ok(panic) => std::panic::resume_unwind(panic),
+            // Cancelled while awaited here: only by the runtime shutting down, which
+            // drops this future too before it can see the result.
+            Err(err) => panic!("a read on a worker was cancelled: {err}"),
+        },
     }
 }
 
