@@ -173,3 +173,42 @@ async fn min_context_slot_is_honoured() {
     .await;
     assert_eq!(reply["error"]["code"], -32016, "{reply}");
 }
+
+/// In a chain's first slots finalized is still at slot 0, before the chain's first block:
+/// a finalized `getLatestBlockhash` must still answer with a blockhash valid 150 blocks
+/// past the finalized height, not the processed bank's, valid past it.
+#[tokio::test]
+async fn a_finalized_blockhash_in_the_first_slots_matches_the_finalized_height() {
+    // 200 ms slots: finalized stays at 0 for the 8 slots it lags, well over a second.
+    let (chain, _client) =
+        common::start_with_slot_time(std::time::Duration::from_millis(200)).await;
+    let call = |method: &str, params: serde_json::Value| {
+        json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string()
+    };
+    let finalized = json!([{"commitment": "finalized"}]);
+    let before = raw(&chain, &call("getBlockHeight", finalized.clone())).await["result"]
+        .as_u64()
+        .expect("a height");
+    let reply = raw(&chain, &call("getLatestBlockhash", finalized.clone())).await;
+    let after = raw(&chain, &call("getBlockHeight", finalized)).await["result"]
+        .as_u64()
+        .expect("a height");
+    assert_eq!(before, 0, "finalized should still be at 0: {reply}");
+    let last_valid = reply["result"]["value"]["lastValidBlockHeight"]
+        .as_u64()
+        .expect("lastValidBlockHeight");
+    assert!(
+        before + 150 <= last_valid && last_valid <= after + 150,
+        "finalized: {last_valid} against heights {before}..{after}"
+    );
+    let blockhash = reply["result"]["value"]["blockhash"].clone();
+    let valid = raw(
+        &chain,
+        &call(
+            "isBlockhashValid",
+            json!([blockhash, {"commitment": "finalized"}]),
+        ),
+    )
+    .await;
+    assert_eq!(valid["result"]["value"], true, "{valid}");
+}

@@ -425,11 +425,18 @@ impl Chain {
             .is_some_and(|last| self.slot <= last)
     }
 
-    /// The blockhash given to a client asking at `commitment`: the block's at that
-    /// commitment's slot, else (before the chain has such a block) the newest.
+    /// The blockhash given to a client asking at `commitment`: that of the newest block at
+    /// or before the commitment's slot; in the first slots, while finalized is still
+    /// before the chain's first block, the first block's (never the processed bank's).
     pub async fn blockhash_at(&mut self, commitment: CommitmentLevel) -> Result<Hash, SubmitError> {
-        match self.blocks.get(&self.slot_at(commitment)) {
-            Some(block) => Ok(block.blockhash),
+        let slot = self.slot_at(commitment);
+        let block = self
+            .blocks
+            .range(..=slot)
+            .next_back()
+            .or_else(|| self.blocks.iter().next());
+        match block {
+            Some((_, block)) => Ok(block.blockhash),
             None => self.latest_blockhash().await,
         }
     }

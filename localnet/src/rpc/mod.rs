@@ -148,9 +148,13 @@ async fn dispatch(chain: &Mutex<Chain>, method: &str, params: &Params) -> Result
             let level = commitment(config.and_then(|c| c.commitment));
             let slot = chain.slot_at(level);
             let blockhash = chain.blockhash_at(level).await?;
+            // 150 blocks past that bank's height, and never past what the bank takes (in
+            // the first slots the blockhash is newer than the finalized height).
             let last_valid_block_height = chain
                 .last_valid_block_height(&blockhash)
-                .unwrap_or(processed + BLOCKHASH_VALIDITY);
+                .map_or(slot + BLOCKHASH_VALIDITY, |last| {
+                    last.min(slot + BLOCKHASH_VALIDITY)
+                });
             with_context(
                 slot,
                 RpcBlockhash {
