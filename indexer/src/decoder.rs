@@ -11,6 +11,8 @@ use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::hash::hex;
 use databounty_sdk::transaction::{failed, find_events, FoundEvent};
 use serde_json::{json, Value};
+
+use crate::key_text::key_text;
 use solana_transaction_status_client_types::EncodedConfirmedTransactionWithStatusMeta;
 
 /// One transaction from the source.
@@ -118,7 +120,7 @@ pub fn storable_text(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn key(k: &Pubkey) -> Value {
-    Value::String(k.to_string())
+    Value::String(key_text(k))
 }
 
 fn amount(v: u64) -> Value {

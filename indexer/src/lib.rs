@@ -6,6 +6,7 @@
 pub mod api;
 pub mod db;
 pub mod decoder;
+pub mod key_text;
 pub mod metrics;
 pub mod pipeline;
 pub mod projection;

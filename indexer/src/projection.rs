@@ -16,6 +16,7 @@ use databounty::state::SubmissionStatus;
 use databounty_sdk::events::DatabountyEvent;
 
 use crate::decoder::Position;
+use crate::key_text::key_text;
 
 /// The newest incarnation of each address the batch touches, as stored (absent: none).
 #[derive(Debug, Clone, Default)]
@@ -125,8 +126,8 @@ impl BondMovement {
     fn new(bounty: &str, submission: Pubkey, contributor: Pubkey, kind: &'static str) -> Self {
         Self {
             bounty: bounty.to_string(),
-            submission: submission.to_string(),
-            contributor: contributor.to_string(),
+            submission: key_text(&submission),
+            contributor: key_text(&contributor),
             kind,
             amount: 0,
             received: None,
@@ -260,7 +261,7 @@ impl Changes {
     fn apply(&mut self, known: &mut Incarnations, located: Located<'_>) {
         use DatabountyEvent::*;
         let at = located.position;
-        let bounty = located.event.bounty().to_string();
+        let bounty = key_text(&located.event.bounty());
         match located.event {
             BountyCreated(e) => {
                 let incarnation = known.bounty(&bounty) + 1;
@@ -296,7 +297,7 @@ impl Changes {
                 b.closed_at = Some(e.closed_at);
             }
             SubmissionCreated(e) => {
-                let submission = e.submission.to_string();
+                let submission = key_text(&e.submission);
                 let incarnation = known.submission(&submission) + 1;
                 known.submissions.insert(submission, incarnation);
                 self.new_submissions.push(NewSubmission {
@@ -311,7 +312,7 @@ impl Changes {
                 b.open_submission_accounts = Some(e.open_submission_accounts);
             }
             SubmissionAttested(e) => {
-                let submission = e.submission.to_string();
+                let submission = key_text(&e.submission);
                 self.attestations
                     .push(located.entry(known, &bounty, Some(&submission), e.clone()));
                 let s = self.submission(known, &submission, at);
@@ -323,18 +324,18 @@ impl Changes {
                 b.accepted = Some(e.accepted);
                 b.pending = Some(e.pending);
                 b.reserved = Some(e.reserved);
-                let s = self.submission(known, &e.submission.to_string(), at);
+                let s = self.submission(known, &key_text(&e.submission), at);
                 s.status = Some("Accepted");
                 s.decided_at = Some(e.decided_at);
             }
             SubmissionRejected(e) => {
                 self.bounty(known, &bounty, at).pending = Some(e.pending);
-                let s = self.submission(known, &e.submission.to_string(), at);
+                let s = self.submission(known, &key_text(&e.submission), at);
                 s.status = Some("Rejected");
                 s.decided_at = Some(e.decided_at);
             }
             SubmissionPaid(e) => {
-                let submission = e.submission.to_string();
+                let submission = key_text(&e.submission);
                 self.payouts
                     .push(located.entry(known, &bounty, Some(&submission), e.clone()));
                 let b = self.bounty(known, &bounty, at);
@@ -349,7 +350,7 @@ impl Changes {
                 let b = self.bounty(known, &bounty, at);
                 b.pending = Some(e.pending);
                 b.open_submission_accounts = Some(e.open_submission_accounts);
-                let s = self.submission(known, &e.submission.to_string(), at);
+                let s = self.submission(known, &key_text(&e.submission), at);
                 match e.final_status {
                     // Closed undecided after the review deadline.
                     SubmissionStatus::Pending => s.status = Some("Expired"),
@@ -369,7 +370,7 @@ impl Changes {
                 let movement = BondMovement::new(&bounty, e.submission, e.contributor, "posted")
                     .moved(e.requested, Some(e.received), e.posted_at);
                 self.bond_moved(known, &located, movement, e.bonds_held_after, "Held");
-                self.submission(known, &e.submission.to_string(), at).bond = Some(e.received);
+                self.submission(known, &key_text(&e.submission), at).bond = Some(e.received);
             }
             SubmissionBondReturned(e) => {
                 let movement = BondMovement::new(&bounty, e.submission, e.contributor, "returned")
@@ -385,7 +386,7 @@ impl Changes {
                     .bonds_forfeited = Some(e.bonds_forfeited);
             }
             ReviewFeesReserved(e) => {
-                let submission = e.submission.to_string();
+                let submission = key_text(&e.submission);
                 self.fee_awards
                     .push(located.entry(known, &bounty, Some(&submission), e.clone()));
                 self.bounty(known, &bounty, at).fair.fees_reserved = Some(e.fees_reserved_after);

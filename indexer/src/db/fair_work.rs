@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 
 use super::placed::Placed;
 use super::{numeric, pg_time, DbError};
+use crate::key_text::key_text;
 use crate::projection::Changes;
 
 /// Writes the fair-work parts of `changes` (after the core state rows exist).
@@ -28,7 +29,7 @@ pub fn fee_reviewers(changes: &Changes) -> Vec<String> {
     let claimed = changes
         .fee_claims
         .iter()
-        .map(|c| c.event.reviewer.to_string());
+        .map(|c| key_text(&c.event.reviewer));
     let mut reviewers: Vec<String> = awarded.chain(claimed).collect();
     reviewers.sort();
     reviewers.dedup();
@@ -135,10 +136,10 @@ async fn replace_reviewers(conn: &mut PgConnection, changes: &Changes) -> Result
         sqlx::query!(
             "UPDATE bounties SET reviewers[$3] = $4, reviewer_generations[$3] = $5
              WHERE bounty = $1 AND incarnation = $2",
-            r.event.bounty.to_string(),
+            key_text(&r.event.bounty),
             r.bounty_incarnation,
             slot,
-            r.event.new_reviewer.to_string(),
+            key_text(&r.event.new_reviewer),
             i32::try_from(r.event.generation_after).unwrap_or(i32::MAX),
         )
         .execute(&mut *conn)
@@ -177,11 +178,11 @@ async fn insert_fee_awards(conn: &mut PgConnection, changes: &Changes) -> Result
         &placed.inner_indexes,
         &placed.slots,
         &placed.positions,
-        &rows.iter().map(|(a, _, _)| a.event.bounty.to_string()).collect::<Vec<_>>(),
+        &rows.iter().map(|(a, _, _)| key_text(&a.event.bounty)).collect::<Vec<_>>(),
         &placed.bounty_incarnations,
-        &rows.iter().map(|(a, _, _)| a.event.submission.to_string()).collect::<Vec<_>>(),
+        &rows.iter().map(|(a, _, _)| key_text(&a.event.submission)).collect::<Vec<_>>(),
         &rows.iter().map(|(a, _, _)| a.submission_incarnation).collect::<Vec<_>>(),
-        &rows.iter().map(|(_, r, _)| r.to_string()).collect::<Vec<_>>(),
+        &rows.iter().map(|(_, r, _)| key_text(r)).collect::<Vec<_>>(),
         &rows.iter().map(|(_, _, i)| i16::from(*i)).collect::<Vec<_>>(),
         &rows.iter().map(|(a, _, _)| a.event.accepted).collect::<Vec<_>>(),
         &rows.iter().map(|(a, _, _)| numeric(a.event.fee)).collect::<Vec<_>>(),
@@ -211,10 +212,10 @@ async fn insert_fee_claims(conn: &mut PgConnection, changes: &Changes) -> Result
         &placed.inner_indexes,
         &placed.slots,
         &placed.positions,
-        &f.iter().map(|c| c.event.bounty.to_string()).collect::<Vec<_>>(),
+        &f.iter().map(|c| key_text(&c.event.bounty)).collect::<Vec<_>>(),
         &placed.bounty_incarnations,
-        &f.iter().map(|c| c.event.reviewer.to_string()).collect::<Vec<_>>(),
-        &f.iter().map(|c| c.event.reviewer_token_account.to_string()).collect::<Vec<_>>(),
+        &f.iter().map(|c| key_text(&c.event.reviewer)).collect::<Vec<_>>(),
+        &f.iter().map(|c| key_text(&c.event.reviewer_token_account)).collect::<Vec<_>>(),
         &f.iter().map(|c| numeric(c.event.amount)).collect::<Vec<_>>(),
         &f.iter().map(|c| numeric(c.event.received)).collect::<Vec<_>>(),
         &f.iter().map(|c| pg_time(c.event.claimed_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],

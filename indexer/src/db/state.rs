@@ -12,6 +12,7 @@ use sqlx::PgConnection;
 use super::placed::Placed;
 use super::{fair_work, numeric, pg_time, summaries, DbError};
 use crate::decoder::{storable_text, Position};
+use crate::key_text::key_text;
 use crate::projection::{project, Changes, Incarnations, Located};
 
 /// The stored newest incarnation of each given bounty and submission.
@@ -119,16 +120,16 @@ async fn insert_bounties(conn: &mut PgConnection, changes: &Changes) -> Result<(
                      $21::int8[], $22::int8[], $23::text[], $24::text[])
               AS u(b, i, c, d, nn, u, ur, m, tp, v, r, mw, rv, q, sdu, sd, rdu, rd, pd, ca, sl, p, rf, sb)
          ON CONFLICT (bounty, incarnation) DO NOTHING",
-        &col(&|b| b.event.bounty.to_string()),
+        &col(&|b| key_text(&b.event.bounty)),
         &n.iter().map(|b| b.incarnation).collect::<Vec<_>>(),
-        &col(&|b| b.event.creator.to_string()),
+        &col(&|b| key_text(&b.event.creator)),
         &col(&|b| hex(&b.event.dataset_id)),
         &col(&|b| numeric(b.event.nonce)),
         &col(&|b| storable_text(&b.event.metadata_uri).into_owned()),
         &n.iter().map(|b| b.event.metadata_uri.clone().into_bytes()).collect::<Vec<_>>(),
-        &col(&|b| b.event.mint.to_string()),
-        &col(&|b| b.event.token_program.to_string()),
-        &col(&|b| b.event.vault.to_string()),
+        &col(&|b| key_text(&b.event.mint)),
+        &col(&|b| key_text(&b.event.token_program)),
+        &col(&|b| key_text(&b.event.vault)),
         &col(&|b| numeric(b.event.reward_per_submission)),
         &n.iter().map(|b| i64::from(b.event.max_winners)).collect::<Vec<_>>(),
         &reviewers,
@@ -162,11 +163,11 @@ async fn insert_submissions(conn: &mut PgConnection, changes: &Changes) -> Resul
                      $9::timestamptz[], $10::int8[], $11::int8[])
               AS u(s, i, b, bi, c, h, u, ur, ca, sl, p)
          ON CONFLICT (submission, incarnation) DO NOTHING",
-        &n.iter().map(|s| s.event.submission.to_string()).collect::<Vec<_>>(),
+        &n.iter().map(|s| key_text(&s.event.submission)).collect::<Vec<_>>(),
         &n.iter().map(|s| s.incarnation).collect::<Vec<_>>(),
-        &n.iter().map(|s| s.event.bounty.to_string()).collect::<Vec<_>>(),
+        &n.iter().map(|s| key_text(&s.event.bounty)).collect::<Vec<_>>(),
         &n.iter().map(|s| s.bounty_incarnation).collect::<Vec<_>>(),
-        &n.iter().map(|s| s.event.contributor.to_string()).collect::<Vec<_>>(),
+        &n.iter().map(|s| key_text(&s.event.contributor)).collect::<Vec<_>>(),
         &n.iter().map(|s| hex(&s.event.hash)).collect::<Vec<_>>(),
         &n.iter()
             .map(|s| s.event.uri.as_deref().map(|u| storable_text(u).into_owned()))
@@ -294,9 +295,9 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
             &placed.slots,
             &placed.positions,
             &placed.bounty_incarnations,
-            &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.funder.to_string()).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.mint.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.bounty)).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.funder)).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.mint)).collect::<Vec<_>>(),
             &f.iter().map(|r| numeric(r.event.requested)).collect::<Vec<_>>(),
             &f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>(),
             &f.iter().map(|r| pg_time(r.event.funded_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
@@ -321,9 +322,9 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
             &placed.slots,
             &placed.positions,
             &placed.bounty_incarnations,
-            &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.creator.to_string()).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.creator_token_account.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.bounty)).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.creator)).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.creator_token_account)).collect::<Vec<_>>(),
             &f.iter().map(|r| numeric(r.event.amount)).collect::<Vec<_>>(),
             &f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>(),
             &f.iter().map(|r| numeric(r.event.untracked_swept)).collect::<Vec<_>>(),
@@ -349,11 +350,11 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
             &placed.slots,
             &placed.positions,
             &placed.bounty_incarnations,
-            &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.bounty)).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.submission)).collect::<Vec<_>>(),
             &f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.contributor.to_string()).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.contributor_token_account.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.contributor)).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.contributor_token_account)).collect::<Vec<_>>(),
             &f.iter().map(|r| numeric(r.event.amount)).collect::<Vec<_>>(),
             &f.iter().map(|r| numeric(r.event.received)).collect::<Vec<_>>(),
             &f.iter().map(|r| pg_time(r.event.paid_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
@@ -378,10 +379,10 @@ async fn insert_ledgers(conn: &mut PgConnection, changes: &Changes) -> Result<()
             &placed.slots,
             &placed.positions,
             &placed.bounty_incarnations,
-            &f.iter().map(|r| r.event.bounty.to_string()).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.submission.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.bounty)).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.submission)).collect::<Vec<_>>(),
             &f.iter().map(|r| r.submission_incarnation).collect::<Vec<_>>(),
-            &f.iter().map(|r| r.event.reviewer.to_string()).collect::<Vec<_>>(),
+            &f.iter().map(|r| key_text(&r.event.reviewer)).collect::<Vec<_>>(),
             &f.iter().map(|r| i16::from(r.event.reviewer_index)).collect::<Vec<_>>(),
             &f.iter().map(|r| r.event.approve).collect::<Vec<_>>(),
             &f.iter().map(|r| pg_time(r.event.attested_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],

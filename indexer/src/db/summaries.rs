@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use sqlx::PgConnection;
 
 use super::{fair_work, DbError};
+use crate::key_text::key_text;
 use crate::projection::Changes;
 
 /// Brings the summaries up to date with `changes`, just written, which decided the
@@ -20,13 +21,13 @@ pub async fn add(
     let contributors: HashSet<String> = changes
         .payouts
         .iter()
-        .map(|p| p.event.contributor.to_string())
+        .map(|p| key_text(&p.event.contributor))
         .collect();
     recount_contributors(conn, &contributors.into_iter().collect::<Vec<_>>()).await?;
     let bounties: HashSet<String> = changes
         .new_bounties
         .iter()
-        .map(|b| b.event.bounty.to_string())
+        .map(|b| key_text(&b.event.bounty))
         .chain(changes.bounties.keys().map(|(b, _)| b.clone()))
         .collect();
     recount_datasets(conn, &bounties.into_iter().collect::<Vec<_>>()).await?;

@@ -15,6 +15,7 @@ use sqlx::{Connection, PgConnection};
 
 use super::{log, state, Db, DbError, Failure};
 use crate::decoder::EventRow;
+use crate::key_text::key_text;
 use crate::pipeline::TxRecord;
 use crate::projection::{project, Located};
 
@@ -250,7 +251,7 @@ impl Session {
             .collect();
         let mut bounties: Vec<String> = rows
             .iter()
-            .filter_map(|r| r.event.as_ref().ok().map(|e| e.bounty().to_string()))
+            .filter_map(|r| r.event.as_ref().ok().map(|e| key_text(&e.bounty())))
             .collect();
         bounties.sort();
         bounties.dedup();
@@ -363,12 +364,12 @@ async fn apply(
     if new.is_empty() {
         return Ok(());
     }
-    let mut bounties: Vec<String> = new.iter().map(|(_, e)| e.bounty().to_string()).collect();
+    let mut bounties: Vec<String> = new.iter().map(|(_, e)| key_text(&e.bounty())).collect();
     bounties.sort();
     bounties.dedup();
     let mut submissions: Vec<String> = new
         .iter()
-        .filter_map(|(_, e)| submission_of(e).map(|s| s.to_string()))
+        .filter_map(|(_, e)| submission_of(e).map(|s| key_text(&s)))
         .collect();
     submissions.sort();
     submissions.dedup();
@@ -376,16 +377,16 @@ async fn apply(
     let late: HashSet<String> = new
         .iter()
         .filter(|(row, e)| {
-            stored.get(&e.bounty().to_string()).is_some_and(|stored| {
+            stored.get(&key_text(&e.bounty())).is_some_and(|stored| {
                 (row.position.slot_i64(), row.position.within_slot()) < *stored
             })
         })
-        .map(|(_, e)| e.bounty().to_string())
+        .map(|(_, e)| key_text(&e.bounty()))
         .collect();
     let changes = project(
         known,
         new.iter()
-            .filter(|(_, e)| !late.contains(&e.bounty().to_string()))
+            .filter(|(_, e)| !late.contains(&key_text(&e.bounty())))
             .map(|(row, event)| Located {
                 signature: &row.signature,
                 position: row.position,
