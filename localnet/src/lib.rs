@@ -74,6 +74,11 @@ pub fn program_test() -> solana_program_test::ProgramTest {
         databounty::ID,
         solana_program_test::processor!(process),
     );
+    // `ProgramTest` turns on the runtime's per-invocation debug log; a validator keeps
+    // those lines in each transaction's metadata, not on its console, and printing them
+    // costs the chain more than executing. Errors only (as the default it replaces has
+    // for every other module), unless RUST_LOG says otherwise.
+    agave_logger::setup_with_default("error");
     test.prefer_bpf(false);
     // The same program at a second address, as another deployment of it would be: tools
     // that take a program id (the indexer's `--program-id`) are tested against it.
