@@ -38,9 +38,8 @@ cargo test --workspace 2>&1 | tee -a "$log" || status=1
 
 step "TypeScript client (clients/ts: npm ci, generated code fresh, node tests against the local chain)"
 # The tests start the databounty-localnet cargo test has just built (in CARGO_TARGET_DIR
-# when that is set): asked
-# the same way (not `cargo build -p`, whose features resolve otherwise and rebuild part of
-# the bank), this is a no-op.
+# when that is set). Asked for the same way (not `cargo build -p`, whose features resolve
+# otherwise and rebuild part of the bank), the build below is a no-op.
 # Each test has a time limit (package.json) and the whole step one more, so that a hang
 # fails here with its output instead of running into CI's limit.
 target_dir=${CARGO_TARGET_DIR:-target}

@@ -11,9 +11,9 @@ use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::hash::hex;
 use databounty_sdk::transaction::{failed, find_events, FoundEvent};
 use serde_json::{json, Value};
+use solana_transaction_status_client_types::EncodedConfirmedTransactionWithStatusMeta;
 
 use crate::key_text::key_text;
-use solana_transaction_status_client_types::EncodedConfirmedTransactionWithStatusMeta;
 
 /// One transaction from the source.
 #[derive(Debug)]

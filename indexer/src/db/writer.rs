@@ -364,7 +364,10 @@ async fn apply(
     if new.is_empty() {
         return Ok(());
     }
-    let mut bounties: Vec<String> = new.iter().map(|(_, e)| key_text(&e.bounty())).collect();
+    // Each event's bounty as the tables name it, once: the key list, the late-arrival
+    // check and the projection's filter all use it.
+    let bounty_of: Vec<String> = new.iter().map(|(_, e)| key_text(&e.bounty())).collect();
+    let mut bounties = bounty_of.clone();
     bounties.sort();
     bounties.dedup();
     let mut submissions: Vec<String> = new
@@ -374,20 +377,22 @@ async fn apply(
     submissions.sort();
     submissions.dedup();
     let known = state::load_incarnations(db, &bounties, &submissions).await?;
-    let late: HashSet<String> = new
+    let late: HashSet<&String> = new
         .iter()
-        .filter(|(row, e)| {
-            stored.get(&key_text(&e.bounty())).is_some_and(|stored| {
+        .zip(&bounty_of)
+        .filter(|((row, _), bounty)| {
+            stored.get(*bounty).is_some_and(|stored| {
                 (row.position.slot_i64(), row.position.within_slot()) < *stored
             })
         })
-        .map(|(_, e)| key_text(&e.bounty()))
+        .map(|(_, bounty)| bounty)
         .collect();
     let changes = project(
         known,
         new.iter()
-            .filter(|(_, e)| !late.contains(&key_text(&e.bounty())))
-            .map(|(row, event)| Located {
+            .zip(&bounty_of)
+            .filter(|(_, bounty)| !late.contains(bounty))
+            .map(|((row, event), _)| Located {
                 signature: &row.signature,
                 position: row.position,
                 event,
@@ -400,7 +405,7 @@ async fn apply(
             "events older than stored state arrived; replaying those bounties in chain order"
         );
     }
-    state::replay(db, &late).await
+    state::replay(db, &late.into_iter().cloned().collect()).await
 }
 
 fn submission_of(event: &DatabountyEvent) -> Option<anchor_lang::prelude::Pubkey> {
