@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 
 use super::{pg_time, DbError};
 use crate::decoder::{event_json, storable_text, EventRow};
+use crate::key_text::key_text;
 use crate::pipeline::TxRecord;
 
 /// Records the batch's transactions; `outcome` says what became of each.
@@ -81,7 +82,7 @@ pub async fn insert_events(
         names.push(row.name().to_string());
         match &row.event {
             Ok(event) => {
-                bounties.push(Some(event.bounty().to_string()));
+                bounties.push(Some(key_text(&event.bounty())));
                 data.push(Some(event_json(event).to_string()));
                 errors.push(None);
             }
@@ -118,15 +119,15 @@ pub async fn insert_events(
     )
     .fetch_all(conn)
     .await?;
-    let new: std::collections::HashSet<(String, i16, i16)> = inserted
-        .into_iter()
-        .map(|r| (r.signature, r.instruction_index, r.inner_index))
+    let new: std::collections::HashSet<(&str, i16, i16)> = inserted
+        .iter()
+        .map(|r| (r.signature.as_str(), r.instruction_index, r.inner_index))
         .collect();
     Ok(rows
         .iter()
         .map(|r| {
             new.contains(&(
-                r.signature.clone(),
+                r.signature.as_str(),
                 r.position.instruction_index,
                 r.position.inner_index,
             ))
