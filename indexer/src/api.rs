@@ -258,13 +258,43 @@ async fn bounties(
     Ok(page_json(items, limit, &start, next))
 }
 
+/// `/contributors/{contributor}/payouts` filters: `?mint=` and `?paid_after=` /
+/// `?paid_before=` (unix s).
+#[derive(Debug, Deserialize)]
+pub struct PayoutFilter {
+    mint: Option<String>,
+    paid_after: Option<i64>,
+    paid_before: Option<i64>,
+}
+
 async fn contributor_payouts(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
     page: Result<Query<Page>, QueryRejection>,
+    filter: Result<Query<PayoutFilter>, QueryRejection>,
 ) -> ApiResult {
     let key = bounty_key(&id?.0)?;
-    list(&state, View::ContributorPayouts, Some(&key), page).await
+    let Query(filter) = filter?;
+    if filter.mint.is_none() && filter.paid_after.is_none() && filter.paid_before.is_none() {
+        return list(&state, View::ContributorPayouts, Some(&key), page).await;
+    }
+    let (limit, start) = page?.bounds(View::ContributorPayouts)?;
+    let mint = filter.mint.as_deref().map(bounty_key).transpose()?;
+    let (items, next) = state
+        .db
+        .payouts_filtered(
+            &key,
+            mint.as_deref(),
+            (
+                filter.paid_after.map(comparable_unix),
+                filter.paid_before.map(comparable_unix),
+            ),
+            limit,
+            &start,
+        )
+        .await
+        .map_err(ApiError::Database)?;
+    Ok(page_json(items, limit, &start, next))
 }
 
 /// `/events?after=<cursor>&limit=`: the change feed.
@@ -332,12 +362,22 @@ async fn bounty(
     Ok(Json(found.swap_remove(0)))
 }
 
+/// `/bounties/{bounty}/submissions` filters: `?created_after=` / `?created_before=`
+/// (unix s).
+#[derive(Debug, Deserialize)]
+pub struct CreatedFilter {
+    created_after: Option<i64>,
+    created_before: Option<i64>,
+}
+
 async fn bounty_submissions(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
     page: Result<Query<Page>, QueryRejection>,
+    filter: Result<Query<CreatedFilter>, QueryRejection>,
 ) -> ApiResult {
     let key = bounty_key(&id?.0)?;
+    let Query(filter) = filter?;
     if !state
         .db
         .bounty_exists(&key)
@@ -346,7 +386,24 @@ async fn bounty_submissions(
     {
         return Err(ApiError::NotFound(format!("no bounty {key} is indexed")));
     }
-    list(&state, View::BountySubmissions, Some(&key), page).await
+    if filter.created_after.is_none() && filter.created_before.is_none() {
+        return list(&state, View::BountySubmissions, Some(&key), page).await;
+    }
+    let (limit, start) = page?.bounds(View::BountySubmissions)?;
+    let (items, next) = state
+        .db
+        .submissions_filtered(
+            &key,
+            (
+                filter.created_after.map(comparable_unix),
+                filter.created_before.map(comparable_unix),
+            ),
+            limit,
+            &start,
+        )
+        .await
+        .map_err(ApiError::Database)?;
+    Ok(page_json(items, limit, &start, next))
 }
 
 /// The handler of a summary view: one page of it, by offset.

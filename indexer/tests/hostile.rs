@@ -1043,9 +1043,10 @@ async fn the_change_feed_and_filters(pool: PgPool) {
         async move {
             let mut items = Vec::new();
             let mut next: Option<String> = None;
+            let sep = if path.contains('?') { '&' } else { '?' };
             loop {
                 let after = after_param(next.as_deref());
-                let page = get(format!("{path}?limit=1{after}")).await;
+                let page = get(format!("{path}{sep}limit=1{after}")).await;
                 let page_items = page["items"].as_array().unwrap().clone();
                 if page_items.is_empty() {
                     assert!(page["next"].is_null(), "an empty page has no next");
@@ -1058,12 +1059,18 @@ async fn the_change_feed_and_filters(pool: PgPool) {
     };
     let bounty = life.bounty;
     let contributor = life.contributors[0].pubkey();
+    let mint = life.mint;
     for path in [
         "/bounties".to_string(),
         format!("/bounties/{bounty}/submissions"),
         format!("/contributors/{contributor}/payouts"),
+        // Filtered lists page by the same cursors.
+        format!("/bounties?mint={mint}"),
+        format!("/bounties/{bounty}/submissions?created_before=4102444800"),
+        format!("/contributors/{contributor}/payouts?mint={mint}&paid_after=0"),
     ] {
-        let whole = get(format!("{path}?limit=500")).await;
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let whole = get(format!("{path}{sep}limit=500")).await;
         let walked = walk(path.clone()).await;
         assert!(!walked.is_empty(), "{path}");
         assert_eq!(&walked, whole["items"].as_array().unwrap(), "{path}");
@@ -1095,6 +1102,58 @@ async fn the_change_feed_and_filters(pool: PgPool) {
     ))
     .await;
     assert_eq!(payouts["items"][0]["amount"], life.reward.to_string());
+
+    // A contributor's payouts by their bounty's mint and by when they were paid; a
+    // bounty's submissions by when they were made.
+    let payouts_path = format!("/contributors/{contributor}/payouts");
+    let all_payouts = &payouts["items"];
+    let count = |page: &serde_json::Value| page["items"].as_array().unwrap().len();
+    let same_mint = get(format!("{payouts_path}?mint={}", life.mint)).await;
+    assert_eq!(&same_mint["items"], all_payouts, "{same_mint}");
+    let other_mint = get(format!("{payouts_path}?mint={}", Pubkey::new_unique())).await;
+    assert_eq!(count(&other_mint), 0);
+    assert_eq!(
+        count(&get(format!("{payouts_path}?paid_after=4102444800")).await),
+        0
+    );
+    assert_eq!(
+        count(&get(format!("{payouts_path}?paid_before=0")).await),
+        0
+    );
+    let ever = get(format!(
+        "{payouts_path}?paid_after=-99999999999999999&paid_before=99999999999999999"
+    ))
+    .await;
+    assert_eq!(&ever["items"], all_payouts, "{ever}");
+    let submissions_path = format!("/bounties/{bounty}/submissions");
+    let all_submissions = get(submissions_path.clone()).await;
+    assert!(count(&all_submissions) > 0);
+    assert_eq!(
+        count(&get(format!("{submissions_path}?created_after=4102444800")).await),
+        0
+    );
+    assert_eq!(
+        get(format!(
+            "{submissions_path}?created_after=-99999999999999999"
+        ))
+        .await["items"],
+        all_submissions["items"]
+    );
+    for (path, status) in [
+        (format!("{payouts_path}?mint=not-a-key"), 400),
+        (format!("{payouts_path}?paid_after=soon"), 400),
+        (format!("{submissions_path}?created_before=x"), 400),
+        (
+            format!(
+                "/bounties/{}/submissions?created_after=0",
+                Pubkey::new_unique()
+            ),
+            404,
+        ),
+    ] {
+        let reply = reqwest::get(format!("{url}{path}")).await.unwrap();
+        assert_eq!(reply.status(), status, "{path}");
+    }
     let bad = reqwest::get(format!("{url}/events?after=x.y"))
         .await
         .unwrap();

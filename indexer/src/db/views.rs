@@ -366,6 +366,73 @@ impl Db {
             .and_then(|rows| with_cursor(&rows, true))
     }
 
+    /// A contributor's payouts in one mint and/or paid within a time range (unix
+    /// seconds), newest first, and the cursor of the page's last row. A payout's mint is
+    /// its bounty's.
+    pub async fn payouts_filtered(
+        &self,
+        contributor: &str,
+        mint: Option<&str>,
+        paid: (Option<i64>, Option<i64>),
+        limit: i64,
+        start: &Start,
+    ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
+        let sql = PAYOUTS_KEYSET.sql(
+            PAYOUT_JSON,
+            "payouts",
+            "signature, instruction_index, inner_index",
+            &[
+                "contributor = $1",
+                "($2::text IS NULL OR EXISTS (SELECT 1 FROM bounties b WHERE b.bounty = payouts.bounty \
+                 AND b.incarnation = payouts.bounty_incarnation AND b.mint = $2))",
+                "($3::bigint IS NULL OR paid_at >= to_timestamp($3))",
+                "($4::bigint IS NULL OR paid_at < to_timestamp($4))",
+            ],
+            5,
+            start,
+        );
+        let query = sqlx::query(&sql)
+            .bind(contributor)
+            .bind(mint)
+            .bind(paid.0)
+            .bind(paid.1);
+        page(query, limit, start)
+            .fetch_all(&self.pool)
+            .await
+            .and_then(|rows| with_cursor(&rows, true))
+    }
+
+    /// A bounty's submissions created within a time range (unix seconds), oldest first,
+    /// and the cursor of the page's last row.
+    pub async fn submissions_filtered(
+        &self,
+        bounty: &str,
+        created: (Option<i64>, Option<i64>),
+        limit: i64,
+        start: &Start,
+    ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
+        let sql = SUBMISSIONS_KEYSET.sql(
+            SUBMISSION_JSON,
+            "submissions",
+            "submission, incarnation",
+            &[
+                "bounty = $1",
+                "($2::bigint IS NULL OR created_at >= to_timestamp($2))",
+                "($3::bigint IS NULL OR created_at < to_timestamp($3))",
+            ],
+            4,
+            start,
+        );
+        let query = sqlx::query(&sql)
+            .bind(bounty)
+            .bind(created.0)
+            .bind(created.1);
+        page(query, limit, start)
+            .fetch_all(&self.pool)
+            .await
+            .and_then(|rows| with_cursor(&rows, true))
+    }
+
     /// Whether any incarnation of `bounty` is indexed.
     pub async fn bounty_exists(&self, bounty: &str) -> Result<bool, sqlx::Error> {
         sqlx::query_scalar!(
