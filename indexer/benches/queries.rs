@@ -201,6 +201,29 @@ async fn main() {
         largest_size,
     )
     .await;
+    // Filters: the largest bounty's mint, and times at each tenth of the bounties'
+    // and of the largest bounty's submissions (a range reaching deep into the list).
+    let mint: String = sqlx::query_scalar("SELECT mint FROM bounties WHERE bounty = $1 LIMIT 1")
+        .bind(&largest)
+        .fetch_one(&mut conn)
+        .await
+        .expect("a mint");
+    let bounty_times = cursors(
+        &mut conn,
+        "SELECT extract(epoch FROM created_at)::bigint::text FROM bounties \
+         ORDER BY created_slot OFFSET $1 LIMIT 1",
+        None,
+        counts.1,
+    )
+    .await;
+    let submission_times = cursors(
+        &mut conn,
+        "SELECT extract(epoch FROM created_at)::bigint::text FROM submissions \
+         WHERE bounty = $2 ORDER BY created_slot, created_pos OFFSET $1 LIMIT 1",
+        Some(&largest),
+        largest_size,
+    )
+    .await;
     let cold = |f: &dyn Fn(usize) -> String| (0..requests).map(f).collect::<Vec<_>>();
     let warm = |path: String| vec![path; requests];
 
@@ -239,6 +262,37 @@ async fn main() {
             warm(format!("/bounties/{largest}/submissions?limit=50")),
         ),
         (
+            "/bounties?mint&created_before",
+            cold(&|i| {
+                format!(
+                    "/bounties?limit=50&mint={mint}&created_before={}",
+                    bounty_times[i % 10]
+                )
+            }),
+            warm(format!("/bounties?limit=50&mint={mint}")),
+        ),
+        (
+            "/bounties?created_before",
+            cold(&|i| format!("/bounties?limit=50&created_before={}", bounty_times[i % 10])),
+            warm(format!(
+                "/bounties?limit=50&created_before={}",
+                bounty_times[5]
+            )),
+        ),
+        (
+            "/bounties/{bounty}/submissions?created_after",
+            cold(&|i| {
+                format!(
+                    "/bounties/{largest}/submissions?limit=50&created_after={}",
+                    submission_times[i % 10]
+                )
+            }),
+            warm(format!(
+                "/bounties/{largest}/submissions?limit=50&created_after={}",
+                submission_times[9]
+            )),
+        ),
+        (
             "/contributors/earnings",
             cold(&|i| format!("/contributors/earnings?limit=50&offset={}", (i % 10) * 500)),
             warm("/contributors/earnings?limit=50".into()),
@@ -252,6 +306,20 @@ async fn main() {
                 )
             }),
             warm(format!("/contributors/{}/payouts", contributors[0])),
+        ),
+        (
+            "/contributors/{contributor}/payouts?mint&paid_after",
+            cold(&|i| {
+                format!(
+                    "/contributors/{}/payouts?mint={mint}&paid_after={}",
+                    contributors[i % contributors.len()],
+                    bounty_times[i % 10]
+                )
+            }),
+            warm(format!(
+                "/contributors/{}/payouts?mint={mint}&paid_after={}",
+                contributors[0], bounty_times[0]
+            )),
         ),
         (
             "/reviewers/agreement",
