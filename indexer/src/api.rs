@@ -19,7 +19,7 @@ use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::db::{comparable_unix, Db, Start, View};
+use crate::db::{comparable_unix, Db, Filter, Start, View};
 use crate::metrics::Metrics;
 
 #[derive(Clone)]
@@ -191,12 +191,13 @@ async fn list(
     state: &ApiState,
     view: View,
     key: Option<&str>,
+    filters: &[Filter],
     page: Result<Query<Page>, QueryRejection>,
 ) -> ApiResult {
     let (limit, start) = page?.bounds(view)?;
     let (items, next) = state
         .db
-        .read(view, key, limit, &start)
+        .read(view, key, filters, limit, &start)
         .await
         .map_err(ApiError::Database)?;
     Ok(page_json(items, limit, &start, next))
@@ -223,78 +224,77 @@ async fn metrics(State(state): State<ApiState>) -> String {
     state.metrics.render()
 }
 
-/// `/bounties` filters: `?mint=` and `?created_after=` / `?created_before=` (unix s).
+/// The long lists' filters, each on the lists it applies to: `?mint=` (bounties and
+/// payouts), `?created_after=` / `?created_before=` (bounties and submissions),
+/// `?paid_after=` / `?paid_before=` (payouts); times in unix seconds.
 #[derive(Debug, Deserialize)]
-pub struct BountyFilter {
+pub struct ListFilter {
     mint: Option<String>,
     created_after: Option<i64>,
     created_before: Option<i64>,
+    paid_after: Option<i64>,
+    paid_before: Option<i64>,
+}
+
+impl ListFilter {
+    /// The filters given, or a 400 naming one that `view` does not take.
+    fn for_view(&self, view: View) -> Result<Vec<Filter>, ApiError> {
+        let time =
+            |t: Option<i64>, filter: fn(i64) -> Filter| t.map(|t| filter(comparable_unix(t)));
+        let mint = self.mint.as_deref().map(bounty_key).transpose()?;
+        let given = [
+            ("mint", mint.map(Filter::Mint)),
+            (
+                "created_after",
+                time(self.created_after, Filter::CreatedAfter),
+            ),
+            (
+                "created_before",
+                time(self.created_before, Filter::CreatedBefore),
+            ),
+            ("paid_after", time(self.paid_after, Filter::PaidAfter)),
+            ("paid_before", time(self.paid_before, Filter::PaidBefore)),
+        ];
+        let takes: &[&str] = match view {
+            View::Bounties => &["mint", "created_after", "created_before"],
+            View::BountySubmissions => &["created_after", "created_before"],
+            View::ContributorPayouts => &["mint", "paid_after", "paid_before"],
+            _ => &[],
+        };
+        let mut filters = Vec::new();
+        for (name, filter) in given {
+            match filter {
+                Some(_) if !takes.contains(&name) => {
+                    return Err(ApiError::BadRequest(format!(
+                        "this list takes no {name} filter"
+                    )))
+                }
+                Some(filter) => filters.push(filter),
+                None => {}
+            }
+        }
+        Ok(filters)
+    }
 }
 
 async fn bounties(
     State(state): State<ApiState>,
     page: Result<Query<Page>, QueryRejection>,
-    filter: Result<Query<BountyFilter>, QueryRejection>,
+    filter: Result<Query<ListFilter>, QueryRejection>,
 ) -> ApiResult {
-    let Query(filter) = filter?;
-    if filter.mint.is_none() && filter.created_after.is_none() && filter.created_before.is_none() {
-        return list(&state, View::Bounties, None, page).await;
-    }
-    let (limit, start) = page?.bounds(View::Bounties)?;
-    let mint = filter.mint.as_deref().map(bounty_key).transpose()?;
-    let (items, next) = state
-        .db
-        .bounties_filtered(
-            mint.as_deref(),
-            (
-                filter.created_after.map(comparable_unix),
-                filter.created_before.map(comparable_unix),
-            ),
-            limit,
-            &start,
-        )
-        .await
-        .map_err(ApiError::Database)?;
-    Ok(page_json(items, limit, &start, next))
-}
-
-/// `/contributors/{contributor}/payouts` filters: `?mint=` and `?paid_after=` /
-/// `?paid_before=` (unix s).
-#[derive(Debug, Deserialize)]
-pub struct PayoutFilter {
-    mint: Option<String>,
-    paid_after: Option<i64>,
-    paid_before: Option<i64>,
+    let filters = filter?.0.for_view(View::Bounties)?;
+    list(&state, View::Bounties, None, &filters, page).await
 }
 
 async fn contributor_payouts(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
     page: Result<Query<Page>, QueryRejection>,
-    filter: Result<Query<PayoutFilter>, QueryRejection>,
+    filter: Result<Query<ListFilter>, QueryRejection>,
 ) -> ApiResult {
     let key = bounty_key(&id?.0)?;
-    let Query(filter) = filter?;
-    if filter.mint.is_none() && filter.paid_after.is_none() && filter.paid_before.is_none() {
-        return list(&state, View::ContributorPayouts, Some(&key), page).await;
-    }
-    let (limit, start) = page?.bounds(View::ContributorPayouts)?;
-    let mint = filter.mint.as_deref().map(bounty_key).transpose()?;
-    let (items, next) = state
-        .db
-        .payouts_filtered(
-            &key,
-            mint.as_deref(),
-            (
-                filter.paid_after.map(comparable_unix),
-                filter.paid_before.map(comparable_unix),
-            ),
-            limit,
-            &start,
-        )
-        .await
-        .map_err(ApiError::Database)?;
-    Ok(page_json(items, limit, &start, next))
+    let filters = filter?.0.for_view(View::ContributorPayouts)?;
+    list(&state, View::ContributorPayouts, Some(&key), &filters, page).await
 }
 
 /// `/events?after=<cursor>&limit=`: the change feed.
@@ -353,7 +353,7 @@ async fn bounty(
     let key = bounty_key(&id?.0)?;
     let (mut found, _) = state
         .db
-        .read(View::Bounty, Some(&key), 1, &Start::Offset(0))
+        .read(View::Bounty, Some(&key), &[], 1, &Start::Offset(0))
         .await
         .map_err(ApiError::Database)?;
     if found.is_empty() {
@@ -362,22 +362,14 @@ async fn bounty(
     Ok(Json(found.swap_remove(0)))
 }
 
-/// `/bounties/{bounty}/submissions` filters: `?created_after=` / `?created_before=`
-/// (unix s).
-#[derive(Debug, Deserialize)]
-pub struct CreatedFilter {
-    created_after: Option<i64>,
-    created_before: Option<i64>,
-}
-
 async fn bounty_submissions(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
     page: Result<Query<Page>, QueryRejection>,
-    filter: Result<Query<CreatedFilter>, QueryRejection>,
+    filter: Result<Query<ListFilter>, QueryRejection>,
 ) -> ApiResult {
     let key = bounty_key(&id?.0)?;
-    let Query(filter) = filter?;
+    let filters = filter?.0.for_view(View::BountySubmissions)?;
     if !state
         .db
         .bounty_exists(&key)
@@ -386,24 +378,7 @@ async fn bounty_submissions(
     {
         return Err(ApiError::NotFound(format!("no bounty {key} is indexed")));
     }
-    if filter.created_after.is_none() && filter.created_before.is_none() {
-        return list(&state, View::BountySubmissions, Some(&key), page).await;
-    }
-    let (limit, start) = page?.bounds(View::BountySubmissions)?;
-    let (items, next) = state
-        .db
-        .submissions_filtered(
-            &key,
-            (
-                filter.created_after.map(comparable_unix),
-                filter.created_before.map(comparable_unix),
-            ),
-            limit,
-            &start,
-        )
-        .await
-        .map_err(ApiError::Database)?;
-    Ok(page_json(items, limit, &start, next))
+    list(&state, View::BountySubmissions, Some(&key), &filters, page).await
 }
 
 /// The handler of a summary view: one page of it, by offset.
@@ -411,5 +386,5 @@ fn summary(
     view: View,
 ) -> impl Fn(State<ApiState>, Result<Query<Page>, QueryRejection>) -> BoxFuture<'static, ApiResult> + Clone
 {
-    move |State(state), page| Box::pin(async move { list(&state, view, None, page).await })
+    move |State(state), page| Box::pin(async move { list(&state, view, None, &[], page).await })
 }

@@ -267,7 +267,7 @@ async fn print_report(db: &Db) -> anyhow::Result<()> {
         ),
     ];
     for (title, view, columns) in views {
-        let (rows, _) = db.read(view, None, 50, &Start::Offset(0)).await?;
+        let (rows, _) = db.read(view, None, &[], 50, &Start::Offset(0)).await?;
         let cell = |row: &serde_json::Value, column: &str| match &row[column] {
             serde_json::Value::String(s) if s.chars().count() > 20 => {
                 format!("{}…", s.chars().take(12).collect::<String>())

@@ -1143,6 +1143,10 @@ async fn the_change_feed_and_filters(pool: PgPool) {
         (format!("{payouts_path}?mint=not-a-key"), 400),
         (format!("{payouts_path}?paid_after=soon"), 400),
         (format!("{submissions_path}?created_before=x"), 400),
+        // A filter the list does not take is refused, not ignored.
+        ("/bounties?paid_after=0".to_string(), 400),
+        (format!("{submissions_path}?mint={}", life.mint), 400),
+        (format!("{payouts_path}?created_after=0"), 400),
         (
             format!(
                 "/bounties/{}/submissions?created_after=0",

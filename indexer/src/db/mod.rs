@@ -21,7 +21,7 @@ pub mod writer;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
-pub use views::{Start, View};
+pub use views::{Filter, Start, View};
 pub use writer::{Checkpoint, Writer};
 
 /// What went wrong talking to Postgres (the source error is kept).

@@ -24,6 +24,34 @@ pub enum View {
     DatasetFunding,
 }
 
+/// A condition a long list is narrowed by. Times are unix seconds (the caller clamps
+/// them to what a timestamp can hold); a payout's mint is its bounty's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Mint(String),
+    CreatedAfter(i64),
+    CreatedBefore(i64),
+    PaidAfter(i64),
+    PaidBefore(i64),
+}
+
+impl Filter {
+    /// The condition on `view`'s table, its value parameter `$n`.
+    fn condition(&self, view: View, n: usize) -> String {
+        match self {
+            Filter::Mint(_) if view == View::ContributorPayouts => format!(
+                "EXISTS (SELECT 1 FROM bounties b WHERE b.bounty = payouts.bounty \
+                 AND b.incarnation = payouts.bounty_incarnation AND b.mint = ${n})"
+            ),
+            Filter::Mint(_) => format!("mint = ${n}"),
+            Filter::CreatedAfter(_) => format!("created_at >= to_timestamp(${n})"),
+            Filter::CreatedBefore(_) => format!("created_at < to_timestamp(${n})"),
+            Filter::PaidAfter(_) => format!("paid_at >= to_timestamp(${n})"),
+            Filter::PaidBefore(_) => format!("paid_at < to_timestamp(${n})"),
+        }
+    }
+}
+
 const BOUNTY_JSON: &str = "jsonb_build_object('bounty', bounty, 'incarnation', incarnation, 'creator', creator, \
      'dataset_id', dataset_id, 'mint', mint, 'status', status, 'reward_per_submission', reward_per_submission::text, \
      'max_winners', max_winners, 'quorum', quorum, 'reviewers', reviewers, 'funded', funded::text, \
@@ -196,23 +224,43 @@ impl View {
     /// parts, then limit (and offset). A bounty: the key, limit, offset. `None` for the
     /// summaries, whose statements are fixed and checked at compile time
     /// ([`Db::summary`]).
-    fn sql(self, start: &Start) -> Option<String> {
+    fn sql(self, start: &Start, filters: &[Filter]) -> Option<String> {
+        // The view's key (if it takes one) is $1; the filters' values follow it.
+        let (key, first) = match self {
+            View::BountySubmissions => (Some("bounty = $1"), 2),
+            View::ContributorPayouts => (Some("contributor = $1"), 2),
+            _ => (None, 1),
+        };
+        let conditions: Vec<String> = key
+            .map(str::to_string)
+            .into_iter()
+            .chain(
+                filters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| f.condition(self, first + i)),
+            )
+            .collect();
+        let conditions: Vec<&str> = conditions.iter().map(String::as_str).collect();
+        let next = first + filters.len();
         Some(match self {
-            View::Bounties => BOUNTIES_KEYSET.sql(BOUNTY_JSON, "bounties", "bounty, incarnation", &[], 1, start),
+            View::Bounties => {
+                BOUNTIES_KEYSET.sql(BOUNTY_JSON, "bounties", "bounty, incarnation", &conditions, next, start)
+            }
             View::BountySubmissions => SUBMISSIONS_KEYSET.sql(
                 SUBMISSION_JSON,
                 "submissions",
                 "submission, incarnation",
-                &["bounty = $1"],
-                2,
+                &conditions,
+                next,
                 start,
             ),
             View::ContributorPayouts => PAYOUTS_KEYSET.sql(
                 PAYOUT_JSON,
                 "payouts",
                 "signature, instruction_index, inner_index",
-                &["contributor = $1"],
-                2,
+                &conditions,
+                next,
                 start,
             ),
             // Shares BOUNTY_JSON with the list, so a bounty reads the same in both.
@@ -296,10 +344,16 @@ impl Db {
         &self,
         view: View,
         key: Option<&str>,
+        filters: &[Filter],
         limit: i64,
         start: &Start,
     ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
-        let Some(sql) = view.sql(start) else {
+        if !filters.is_empty() && view.keyset().is_none() {
+            return Err(sqlx::Error::InvalidArgument(format!(
+                "{view:?} takes no filters"
+            )));
+        }
+        let Some(sql) = view.sql(start, filters) else {
             return match start {
                 Start::Offset(offset) => self
                     .summary(view, limit, *offset)
@@ -313,6 +367,15 @@ impl Db {
         let mut query = sqlx::query(&sql);
         if view.keyed() {
             query = query.bind(key.unwrap_or_default());
+        }
+        for filter in filters {
+            query = match filter {
+                Filter::Mint(mint) => query.bind(mint.clone()),
+                Filter::CreatedAfter(unix)
+                | Filter::CreatedBefore(unix)
+                | Filter::PaidAfter(unix)
+                | Filter::PaidBefore(unix) => query.bind(*unix),
+            };
         }
         let rows = page(query, limit, start).fetch_all(&self.pool).await?;
         with_cursor(&rows, view.keyset().is_some())
@@ -336,101 +399,6 @@ impl Db {
         )
         .fetch_all(&self.pool)
         .await
-    }
-
-    /// Bounties of one mint and/or created within a time range (unix seconds), newest
-    /// first, and the cursor of the page's last row.
-    pub async fn bounties_filtered(
-        &self,
-        mint: Option<&str>,
-        created: (Option<i64>, Option<i64>),
-        limit: i64,
-        start: &Start,
-    ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
-        let sql = BOUNTIES_KEYSET.sql(
-            BOUNTY_JSON,
-            "bounties",
-            "bounty, incarnation",
-            &[
-                "($1::text IS NULL OR mint = $1)",
-                "($2::bigint IS NULL OR created_at >= to_timestamp($2))",
-                "($3::bigint IS NULL OR created_at < to_timestamp($3))",
-            ],
-            4,
-            start,
-        );
-        let query = sqlx::query(&sql).bind(mint).bind(created.0).bind(created.1);
-        page(query, limit, start)
-            .fetch_all(&self.pool)
-            .await
-            .and_then(|rows| with_cursor(&rows, true))
-    }
-
-    /// A contributor's payouts in one mint and/or paid within a time range (unix
-    /// seconds), newest first, and the cursor of the page's last row. A payout's mint is
-    /// its bounty's.
-    pub async fn payouts_filtered(
-        &self,
-        contributor: &str,
-        mint: Option<&str>,
-        paid: (Option<i64>, Option<i64>),
-        limit: i64,
-        start: &Start,
-    ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
-        let sql = PAYOUTS_KEYSET.sql(
-            PAYOUT_JSON,
-            "payouts",
-            "signature, instruction_index, inner_index",
-            &[
-                "contributor = $1",
-                "($2::text IS NULL OR EXISTS (SELECT 1 FROM bounties b WHERE b.bounty = payouts.bounty \
-                 AND b.incarnation = payouts.bounty_incarnation AND b.mint = $2))",
-                "($3::bigint IS NULL OR paid_at >= to_timestamp($3))",
-                "($4::bigint IS NULL OR paid_at < to_timestamp($4))",
-            ],
-            5,
-            start,
-        );
-        let query = sqlx::query(&sql)
-            .bind(contributor)
-            .bind(mint)
-            .bind(paid.0)
-            .bind(paid.1);
-        page(query, limit, start)
-            .fetch_all(&self.pool)
-            .await
-            .and_then(|rows| with_cursor(&rows, true))
-    }
-
-    /// A bounty's submissions created within a time range (unix seconds), oldest first,
-    /// and the cursor of the page's last row.
-    pub async fn submissions_filtered(
-        &self,
-        bounty: &str,
-        created: (Option<i64>, Option<i64>),
-        limit: i64,
-        start: &Start,
-    ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
-        let sql = SUBMISSIONS_KEYSET.sql(
-            SUBMISSION_JSON,
-            "submissions",
-            "submission, incarnation",
-            &[
-                "bounty = $1",
-                "($2::bigint IS NULL OR created_at >= to_timestamp($2))",
-                "($3::bigint IS NULL OR created_at < to_timestamp($3))",
-            ],
-            4,
-            start,
-        );
-        let query = sqlx::query(&sql)
-            .bind(bounty)
-            .bind(created.0)
-            .bind(created.1);
-        page(query, limit, start)
-            .fetch_all(&self.pool)
-            .await
-            .and_then(|rows| with_cursor(&rows, true))
     }
 
     /// Whether any incarnation of `bounty` is indexed.
