@@ -243,35 +243,18 @@ impl ListFilter {
             |t: Option<i64>, filter: fn(i64) -> Filter| t.map(|t| filter(comparable_unix(t)));
         let mint = self.mint.as_deref().map(bounty_key).transpose()?;
         let given = [
-            ("mint", mint.map(Filter::Mint)),
-            (
-                "created_after",
-                time(self.created_after, Filter::CreatedAfter),
-            ),
-            (
-                "created_before",
-                time(self.created_before, Filter::CreatedBefore),
-            ),
-            ("paid_after", time(self.paid_after, Filter::PaidAfter)),
-            ("paid_before", time(self.paid_before, Filter::PaidBefore)),
+            mint.map(Filter::Mint),
+            time(self.created_after, Filter::CreatedAfter),
+            time(self.created_before, Filter::CreatedBefore),
+            time(self.paid_after, Filter::PaidAfter),
+            time(self.paid_before, Filter::PaidBefore),
         ];
-        let takes: &[&str] = match view {
-            View::Bounties => &["mint", "created_after", "created_before"],
-            View::BountySubmissions => &["created_after", "created_before"],
-            View::ContributorPayouts => &["mint", "paid_after", "paid_before"],
-            _ => &[],
-        };
-        let mut filters = Vec::new();
-        for (name, filter) in given {
-            match filter {
-                Some(_) if !takes.contains(&name) => {
-                    return Err(ApiError::BadRequest(format!(
-                        "this list takes no {name} filter"
-                    )))
-                }
-                Some(filter) => filters.push(filter),
-                None => {}
-            }
+        let filters: Vec<Filter> = given.into_iter().flatten().collect();
+        if let Some(filter) = filters.iter().find(|f| !view.takes(f)) {
+            return Err(ApiError::BadRequest(format!(
+                "this list takes no {} filter",
+                filter.name()
+            )));
         }
         Ok(filters)
     }

@@ -36,6 +36,17 @@ pub enum Filter {
 }
 
 impl Filter {
+    /// The filter's name in a query string.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Filter::Mint(_) => "mint",
+            Filter::CreatedAfter(_) => "created_after",
+            Filter::CreatedBefore(_) => "created_before",
+            Filter::PaidAfter(_) => "paid_after",
+            Filter::PaidBefore(_) => "paid_before",
+        }
+    }
+
     /// The condition on `view`'s table, its value parameter `$n`.
     fn condition(&self, view: View, n: usize) -> String {
         match self {
@@ -200,6 +211,24 @@ const PAYOUTS_KEYSET: Keyset = Keyset {
 };
 
 impl View {
+    /// Whether the view can be narrowed by `filter` (its table has the column).
+    pub fn takes(self, filter: &Filter) -> bool {
+        match self {
+            View::Bounties => matches!(
+                filter,
+                Filter::Mint(_) | Filter::CreatedAfter(_) | Filter::CreatedBefore(_)
+            ),
+            View::BountySubmissions => {
+                matches!(filter, Filter::CreatedAfter(_) | Filter::CreatedBefore(_))
+            }
+            View::ContributorPayouts => matches!(
+                filter,
+                Filter::Mint(_) | Filter::PaidAfter(_) | Filter::PaidBefore(_)
+            ),
+            _ => false,
+        }
+    }
+
     /// Whether the view takes a key (`$1`) before limit and offset.
     pub fn keyed(self) -> bool {
         matches!(
@@ -348,9 +377,10 @@ impl Db {
         limit: i64,
         start: &Start,
     ) -> Result<(Vec<serde_json::Value>, Option<String>), sqlx::Error> {
-        if !filters.is_empty() && view.keyset().is_none() {
+        if let Some(filter) = filters.iter().find(|f| !view.takes(f)) {
             return Err(sqlx::Error::InvalidArgument(format!(
-                "{view:?} takes no filters"
+                "{view:?} takes no {} filter",
+                filter.name()
             )));
         }
         let Some(sql) = view.sql(start, filters) else {
