@@ -322,6 +322,16 @@ async fn main() {
             )),
         ),
         (
+            "/contributors/earnings?mint",
+            cold(&|i| {
+                format!(
+                    "/contributors/earnings?limit=50&mint={mint}&offset={}",
+                    (i % 10) * 500
+                )
+            }),
+            warm(format!("/contributors/earnings?limit=50&mint={mint}")),
+        ),
+        (
             "/reviewers/agreement",
             cold(&|i| format!("/reviewers/agreement?limit=50&offset={}", (i % 5) * 50)),
             warm("/reviewers/agreement?limit=50".into()),
@@ -340,6 +350,16 @@ async fn main() {
             "/datasets/funding",
             cold(&|i| format!("/datasets/funding?limit=50&offset={}", (i % 10) * 50)),
             warm("/datasets/funding?limit=50".into()),
+        ),
+        (
+            "/datasets/funding?mint",
+            cold(&|i| {
+                format!(
+                    "/datasets/funding?limit=50&mint={mint}&offset={}",
+                    (i % 10) * 50
+                )
+            }),
+            warm(format!("/datasets/funding?limit=50&mint={mint}")),
         ),
         (
             "/events",

@@ -224,9 +224,10 @@ async fn metrics(State(state): State<ApiState>) -> String {
     state.metrics.render()
 }
 
-/// The long lists' filters, each on the lists it applies to: `?mint=` (bounties and
-/// payouts), `?created_after=` / `?created_before=` (bounties and submissions),
-/// `?paid_after=` / `?paid_before=` (payouts); times in unix seconds.
+/// The lists' filters, each on the lists it applies to (`View::takes`): `?mint=`
+/// (bounties, payouts, and the per-mint totals), `?created_after=` / `?created_before=`
+/// (bounties and submissions), `?paid_after=` / `?paid_before=` (payouts); times in
+/// unix seconds.
 #[derive(Debug, Deserialize)]
 pub struct ListFilter {
     mint: Option<String>,
@@ -364,10 +365,22 @@ async fn bounty_submissions(
     list(&state, View::BountySubmissions, Some(&key), &filters, page).await
 }
 
-/// The handler of a summary view: one page of it, by offset.
+type FilterQuery = Result<Query<ListFilter>, QueryRejection>;
+
+/// The handler of a summary view: one page of it, by offset (the per-mint totals take
+/// `?mint=`).
 fn summary(
     view: View,
-) -> impl Fn(State<ApiState>, Result<Query<Page>, QueryRejection>) -> BoxFuture<'static, ApiResult> + Clone
-{
-    move |State(state), page| Box::pin(async move { list(&state, view, None, &[], page).await })
+) -> impl Fn(
+    State<ApiState>,
+    Result<Query<Page>, QueryRejection>,
+    FilterQuery,
+) -> BoxFuture<'static, ApiResult>
+       + Clone {
+    move |State(state), page, filter: FilterQuery| {
+        Box::pin(async move {
+            let filters = filter?.0.for_view(view)?;
+            list(&state, view, None, &filters, page).await
+        })
+    }
 }

@@ -1139,8 +1139,33 @@ async fn the_change_feed_and_filters(pool: PgPool) {
         .await["items"],
         all_submissions["items"]
     );
+    // Totals are per mint, and the summaries of them take the mint too.
+    for summary in ["/contributors/earnings", "/datasets/funding"] {
+        let all = get(summary.to_string()).await;
+        let one = get(format!("{summary}?mint={}", life.mint)).await;
+        assert!(count(&one) > 0, "{summary}: {one}");
+        let of_mint = |page: &serde_json::Value| -> Vec<serde_json::Value> {
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|item| item["mint"] == life.mint.to_string())
+                .cloned()
+                .collect()
+        };
+        assert_eq!(
+            one["items"].as_array().unwrap(),
+            &of_mint(&all),
+            "{summary}"
+        );
+        let other = get(format!("{summary}?mint={}", Pubkey::new_unique())).await;
+        assert_eq!(count(&other), 0, "{summary}: {other}");
+    }
     for (path, status) in [
         (format!("{payouts_path}?mint=not-a-key"), 400),
+        ("/contributors/earnings?mint=not-a-key".to_string(), 400),
+        (format!("/reviewers/agreement?mint={}", life.mint), 400),
+        ("/time-to-quorum?created_after=0".to_string(), 400),
         (format!("{payouts_path}?paid_after=soon"), 400),
         (format!("{submissions_path}?created_before=x"), 400),
         // A filter the list does not take is refused, not ignored.

@@ -225,7 +225,9 @@ impl View {
                 filter,
                 Filter::Mint(_) | Filter::PaidAfter(_) | Filter::PaidBefore(_)
             ),
-            _ => false,
+            // Totals are kept per mint: amounts of different tokens never add up.
+            View::ContributorEarnings | View::DatasetFunding => matches!(filter, Filter::Mint(_)),
+            View::Bounty | View::ReviewerAgreement | View::TimeToQuorum => false,
         }
     }
 
@@ -305,10 +307,12 @@ impl View {
 }
 
 impl Db {
-    /// A page of a summary view from `offset`. (The API pages these by offset only.)
+    /// A page of a summary view from `offset`, of one mint's totals if `mint` is given.
+    /// (The API pages these by offset only.)
     async fn summary(
         &self,
         view: View,
+        mint: Option<&str>,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<serde_json::Value>, sqlx::Error> {
@@ -318,10 +322,12 @@ impl Db {
                 r#"SELECT jsonb_build_object('contributor', contributor, 'mint', mint,
                 'paid_submissions', paid_submissions, 'earned', earned::text, 'received_after_fees', received_after_fees::text,
                 'last_paid_at', last_paid_at) AS "item!" FROM contributor_earnings JOIN (SELECT contributor, mint FROM contributor_totals
+                WHERE $3::text IS NULL OR mint = $3
                 ORDER BY earned DESC, contributor, mint LIMIT $1 OFFSET $2) page USING (contributor, mint)
                 ORDER BY earned DESC, contributor, mint"#,
                 limit,
                 offset,
+                mint,
             )
             .fetch_all(pool)
             .await,
@@ -352,9 +358,11 @@ impl Db {
             View::DatasetFunding => sqlx::query_scalar!(
                 r#"SELECT jsonb_build_object('dataset_id', dataset_id, 'mint', mint, 'bounties', bounties,
                 'funded', funded::text, 'released', released::text, 'refunded', refunded::text, 'reserved', reserved::text,
-                'paid_submissions', paid_submissions) AS "item!" FROM dataset_funding ORDER BY dataset_id, mint LIMIT $1 OFFSET $2"#,
+                'paid_submissions', paid_submissions) AS "item!" FROM dataset_funding WHERE $3::text IS NULL OR mint = $3
+                ORDER BY dataset_id, mint LIMIT $1 OFFSET $2"#,
                 limit,
                 offset,
+                mint,
             )
             .fetch_all(pool)
             .await,
@@ -384,9 +392,13 @@ impl Db {
             )));
         }
         let Some(sql) = view.sql(start, filters) else {
+            let mint = filters.iter().find_map(|f| match f {
+                Filter::Mint(mint) => Some(mint.as_str()),
+                _ => None,
+            });
             return match start {
                 Start::Offset(offset) => self
-                    .summary(view, limit, *offset)
+                    .summary(view, mint, limit, *offset)
                     .await
                     .map(|items| (items, None)),
                 Start::After(_) => Err(sqlx::Error::InvalidArgument(format!(
