@@ -39,7 +39,9 @@ async fn filled(base: &str, events: usize) -> String {
     };
     if usize::try_from(have).unwrap_or(0) >= events {
         // Same data, schema brought up to date.
-        migrated.await.pool.close().await;
+        let db = migrated.await;
+        vacuumed(&db).await;
+        db.pool.close().await;
         println!("reusing {DATABASE} ({have} events)");
         return url;
     }
@@ -57,10 +59,7 @@ async fn filled(base: &str, events: usize) -> String {
     }
     let seconds = started.elapsed().as_secs_f64();
     drop(writer);
-    sqlx::query("ANALYZE")
-        .execute(&db.pool)
-        .await
-        .expect("analyze");
+    vacuumed(&db).await;
     db.pool.close().await;
     println!(
         "filled {DATABASE}: {n} events in {} transactions through the sink in {seconds:.0} s ({:.0} events/s)",
@@ -68,6 +67,15 @@ async fn filled(base: &str, events: usize) -> String {
         n as f64 / seconds
     );
     url
+}
+
+/// Statistics and visibility as autovacuum leaves them once it has passed (a fresh fill
+/// or a migration's new indexes have neither): index-only scans need all-visible pages.
+async fn vacuumed(db: &Db) {
+    sqlx::query("VACUUM (ANALYZE)")
+        .execute(&db.pool)
+        .await
+        .expect("vacuum");
 }
 
 /// The cursor of the row at each tenth of a list (`$1` the offset, `$2` the key).

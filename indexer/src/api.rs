@@ -30,14 +30,33 @@ pub struct ApiState {
     pub stall_after: Duration,
 }
 
-/// `?limit=` 1..=500 (default 50), and where the page starts: `?after=<cursor>` (the
-/// `next` of the previous page; the long lists) or `?offset=` (0..=1,000 on the lists
-/// with a cursor, 0..=10,000 on the summaries).
+/// The query string of a list: `?limit=` 1..=500 (default 50), where the page starts
+/// (`?after=<cursor>`, the `next` of the previous page, on the long lists; or `?offset=`,
+/// 0..=1,000 on the lists with a cursor and 0..=10,000 on the summaries), and the
+/// filters (`?mint=`, `?created_after=`, `?created_before=`, `?paid_after=`,
+/// `?paid_before=`; times in unix seconds), each on the lists that take it
+/// (`View::takes`). Any other parameter is a 400: a misspelt filter must not return
+/// the whole list.
 #[derive(Debug, Deserialize)]
-pub struct Page {
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
     limit: Option<i64>,
     offset: Option<i64>,
     after: Option<String>,
+    mint: Option<String>,
+    created_after: Option<i64>,
+    created_before: Option<i64>,
+    paid_after: Option<i64>,
+    paid_before: Option<i64>,
+}
+
+type ListQueryResult = Result<Query<ListQuery>, QueryRejection>;
+
+/// A list request, checked against its view.
+struct ListRequest {
+    limit: i64,
+    start: Start,
+    filters: Vec<Filter>,
 }
 
 pub const MAX_LIMIT: i64 = 500;
@@ -49,7 +68,17 @@ pub const MAX_LIMIT: i64 = 500;
 pub const MAX_OFFSET_WITH_CURSOR: i64 = 1_000;
 pub const MAX_OFFSET: i64 = 10_000;
 
-impl Page {
+impl ListQuery {
+    fn request(&self, view: View) -> Result<ListRequest, ApiError> {
+        let (limit, start) = self.bounds(view)?;
+        let filters = self.filters(view)?;
+        Ok(ListRequest {
+            limit,
+            start,
+            filters,
+        })
+    }
+
     fn bounds(&self, view: View) -> Result<(i64, Start), ApiError> {
         let limit = self.limit.unwrap_or(50);
         if !(1..=MAX_LIMIT).contains(&limit) {
@@ -187,17 +216,15 @@ fn bounty_key(text: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::BadRequest(format!("{text:?} is not a base58 account address")))
 }
 
-async fn list(
-    state: &ApiState,
-    view: View,
-    key: Option<&str>,
-    filters: &[Filter],
-    page: Result<Query<Page>, QueryRejection>,
-) -> ApiResult {
-    let (limit, start) = page?.bounds(view)?;
+async fn list(state: &ApiState, view: View, key: Option<&str>, request: ListRequest) -> ApiResult {
+    let ListRequest {
+        limit,
+        start,
+        filters,
+    } = request;
     let (items, next) = state
         .db
-        .read(view, key, filters, limit, &start)
+        .read(view, key, &filters, limit, &start)
         .await
         .map_err(ApiError::Database)?;
     Ok(page_json(items, limit, &start, next))
@@ -224,22 +251,9 @@ async fn metrics(State(state): State<ApiState>) -> String {
     state.metrics.render()
 }
 
-/// The lists' filters, each on the lists it applies to (`View::takes`): `?mint=`
-/// (bounties, payouts, and the per-mint totals), `?created_after=` / `?created_before=`
-/// (bounties and submissions), `?paid_after=` / `?paid_before=` (payouts); times in
-/// unix seconds.
-#[derive(Debug, Deserialize)]
-pub struct ListFilter {
-    mint: Option<String>,
-    created_after: Option<i64>,
-    created_before: Option<i64>,
-    paid_after: Option<i64>,
-    paid_before: Option<i64>,
-}
-
-impl ListFilter {
+impl ListQuery {
     /// The filters given, or a 400 naming one that `view` does not take.
-    fn for_view(&self, view: View) -> Result<Vec<Filter>, ApiError> {
+    fn filters(&self, view: View) -> Result<Vec<Filter>, ApiError> {
         let time =
             |t: Option<i64>, filter: fn(i64) -> Filter| t.map(|t| filter(comparable_unix(t)));
         let mint = self.mint.as_deref().map(bounty_key).transpose()?;
@@ -261,28 +275,24 @@ impl ListFilter {
     }
 }
 
-async fn bounties(
-    State(state): State<ApiState>,
-    page: Result<Query<Page>, QueryRejection>,
-    filter: Result<Query<ListFilter>, QueryRejection>,
-) -> ApiResult {
-    let filters = filter?.0.for_view(View::Bounties)?;
-    list(&state, View::Bounties, None, &filters, page).await
+async fn bounties(State(state): State<ApiState>, query: ListQueryResult) -> ApiResult {
+    let request = query?.0.request(View::Bounties)?;
+    list(&state, View::Bounties, None, request).await
 }
 
 async fn contributor_payouts(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
-    page: Result<Query<Page>, QueryRejection>,
-    filter: Result<Query<ListFilter>, QueryRejection>,
+    query: ListQueryResult,
 ) -> ApiResult {
     let key = bounty_key(&id?.0)?;
-    let filters = filter?.0.for_view(View::ContributorPayouts)?;
-    list(&state, View::ContributorPayouts, Some(&key), &filters, page).await
+    let request = query?.0.request(View::ContributorPayouts)?;
+    list(&state, View::ContributorPayouts, Some(&key), request).await
 }
 
 /// `/events?after=<cursor>&limit=`: the change feed.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Feed {
     after: Option<String>,
     limit: Option<i64>,
@@ -330,11 +340,18 @@ async fn events(
     Ok(Json(json!({ "items": items, "next": next })))
 }
 
+/// A query string that may hold nothing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
 async fn bounty(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
+    query: Result<Query<NoQuery>, QueryRejection>,
 ) -> ApiResult {
     let key = bounty_key(&id?.0)?;
+    query?;
     let (mut found, _) = state
         .db
         .read(View::Bounty, Some(&key), &[], 1, &Start::Offset(0))
@@ -349,11 +366,10 @@ async fn bounty(
 async fn bounty_submissions(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
-    page: Result<Query<Page>, QueryRejection>,
-    filter: Result<Query<ListFilter>, QueryRejection>,
+    query: ListQueryResult,
 ) -> ApiResult {
     let key = bounty_key(&id?.0)?;
-    let filters = filter?.0.for_view(View::BountySubmissions)?;
+    let request = query?.0.request(View::BountySubmissions)?;
     if !state
         .db
         .bounty_exists(&key)
@@ -362,25 +378,18 @@ async fn bounty_submissions(
     {
         return Err(ApiError::NotFound(format!("no bounty {key} is indexed")));
     }
-    list(&state, View::BountySubmissions, Some(&key), &filters, page).await
+    list(&state, View::BountySubmissions, Some(&key), request).await
 }
-
-type FilterQuery = Result<Query<ListFilter>, QueryRejection>;
 
 /// The handler of a summary view: one page of it, by offset (the per-mint totals take
 /// `?mint=`).
 fn summary(
     view: View,
-) -> impl Fn(
-    State<ApiState>,
-    Result<Query<Page>, QueryRejection>,
-    FilterQuery,
-) -> BoxFuture<'static, ApiResult>
-       + Clone {
-    move |State(state), page, filter: FilterQuery| {
+) -> impl Fn(State<ApiState>, ListQueryResult) -> BoxFuture<'static, ApiResult> + Clone {
+    move |State(state), query: ListQueryResult| {
         Box::pin(async move {
-            let filters = filter?.0.for_view(view)?;
-            list(&state, view, None, &filters, page).await
+            let request = query?.0.request(view)?;
+            list(&state, view, None, request).await
         })
     }
 }

@@ -1166,6 +1166,11 @@ async fn the_change_feed_and_filters(pool: PgPool) {
         ("/contributors/earnings?mint=not-a-key".to_string(), 400),
         (format!("/reviewers/agreement?mint={}", life.mint), 400),
         ("/time-to-quorum?created_after=0".to_string(), 400),
+        // A misspelt or unknown parameter is refused: it must not return the whole list.
+        ("/bounties?created_since=0".to_string(), 400),
+        ("/contributors/earnings?limt=5".to_string(), 400),
+        (format!("/bounties/{bounty}?mint={}", life.mint), 400),
+        ("/events?since=0".to_string(), 400),
         (format!("{payouts_path}?paid_after=soon"), 400),
         (format!("{submissions_path}?created_before=x"), 400),
         // A filter the list does not take is refused, not ignored.
