@@ -5,8 +5,12 @@
 -- fetch. A payout's mint filter also reads its bounty from the index. The walk stays
 -- exact whatever order block times come in.
 --
+-- A contributor's earnings in one mint (`/contributors/earnings?mint=`) read their own
+-- index in the list's order; without it a deep page sorted the mint's every total (57
+-- ms at offset 4,500 of a million events).
+--
 -- Like every migration, this runs in one transaction, so a standby instance waits on
--- these tables until the four indexes are built (seconds at a million events).
+-- these tables until the indexes are built (seconds at a million events).
 DROP INDEX IF EXISTS bounties_created;
 CREATE INDEX bounties_created ON bounties (created_slot, bounty, incarnation) INCLUDE (created_at);
 DROP INDEX IF EXISTS bounties_mint;
@@ -18,6 +22,11 @@ DROP INDEX IF EXISTS payouts_contributor_order;
 CREATE INDEX payouts_contributor_order ON payouts (contributor, slot, pos)
     INCLUDE (signature, instruction_index, inner_index, paid_at, bounty, bounty_incarnation);
 
--- Prefixes of the indexes above: they only cost writes.
+CREATE INDEX contributor_totals_mint_page ON contributor_totals (mint, earned DESC, contributor)
+    INCLUDE (paid_submissions);
+
+-- Prefixes of other indexes (the last the same keys as contributor_totals_page): they
+-- only cost writes.
 DROP INDEX IF EXISTS submissions_bounty;
 DROP INDEX IF EXISTS payouts_contributor;
+DROP INDEX IF EXISTS contributor_totals_earned;
