@@ -277,7 +277,10 @@ async fn main() {
                     bounty_times[i % 10]
                 )
             }),
-            warm(format!("/bounties?limit=50&mint={mint}")),
+            warm(format!(
+                "/bounties?limit=50&mint={mint}&created_before={}",
+                bounty_times[5]
+            )),
         ),
         (
             "/bounties?created_before",
@@ -285,6 +288,16 @@ async fn main() {
             warm(format!(
                 "/bounties?limit=50&created_before={}",
                 bounty_times[5]
+            )),
+        ),
+        (
+            // Newest first down to the bound: near the end of history, fewer than a page
+            // match and the walk runs to the oldest bounty.
+            "/bounties?created_after",
+            cold(&|i| format!("/bounties?limit=50&created_after={}", bounty_times[i % 10])),
+            warm(format!(
+                "/bounties?limit=50&created_after={}",
+                bounty_times[9]
             )),
         ),
         (
