@@ -156,8 +156,18 @@ impl Metrics {
 
     pub fn pass_failed(&self, error: &str) {
         self.0.failed_passes.fetch_add(1, Relaxed);
+        self.set_last_error(error.to_string());
+    }
+
+    /// A call failed and is being retried: a pass that retries for long is stalled, and
+    /// `/health` should say why while it does, not only once the pass gives up.
+    pub fn retrying(&self, what: &str, error: &dyn std::fmt::Display) {
+        self.set_last_error(format!("{what} failed, retrying: {error}"));
+    }
+
+    fn set_last_error(&self, error: String) {
         if let Ok(mut last) = self.0.last_error.lock() {
-            *last = Some(error.to_string());
+            *last = Some(error);
         }
     }
 

@@ -709,6 +709,61 @@ fn live_loop<'a, S: Source>(
     (stop_tx, follow(source, db, config, metrics, poll, stop))
 }
 
+/// A pass that keeps retrying a failing node never fails, yet it makes no progress:
+/// `/health` turns 503 and says which call fails and why while it retries, not only
+/// after the pass gives up.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn a_stall_while_retrying_says_why(pool: PgPool) {
+    let garbage_url = garbage_rpc("<html>502</html>").await;
+    let db = Db::from_pool(pool.clone());
+    let metrics = Metrics::default();
+    let url = serve(&db, &metrics, Duration::from_secs(1)).await;
+    let retrying = rpc_source(&garbage_url, CommitmentConfig::finalized(), metrics.clone())
+        .with_backoff(Backoff {
+            attempts: u32::MAX,
+            base: Duration::from_millis(20),
+            max: Duration::from_millis(50),
+        });
+    let config = config();
+    let (stop_tx, looping) = live_loop(&retrying, &db, &config, &metrics);
+    let checks = async {
+        tokio::time::sleep(Duration::from_millis(1_600)).await;
+        let health = reqwest::get(format!("{url}/health")).await.unwrap();
+        let status = health.status();
+        let body: Value = health.json().await.unwrap();
+        stop_tx.send(true).unwrap();
+        (status, body)
+    };
+    // The stop comes while a call is being retried: it must not wait for the retries.
+    let (result, (status, body)) = tokio::time::timeout(Duration::from_secs(10), async {
+        tokio::join!(looping, checks)
+    })
+    .await
+    .expect("stops promptly");
+    assert!(result.is_ok(), "a stop is not an error");
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["status"], "stalled");
+    let why = body["last_error"].as_str().unwrap_or_default();
+    assert!(why.contains("failed, retrying"), "{body}");
+    assert_eq!(
+        metric(&metrics, "databounty_indexer_failed_passes_total"),
+        Some(0),
+        "the pass was still retrying"
+    );
+    // Stopped, the writer has ended its session: the lock is free for a standby.
+    // (The server ends a closed session a moment after the client is done with it.)
+    let locks = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'";
+    let mut held = count(&pool, locks).await;
+    for _ in 0..20 {
+        if held == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        held = count(&pool, locks).await;
+    }
+    assert_eq!(held, 0, "the writer lock outlived the stop");
+}
+
 /// Item 9: the live loop against a node that only answers garbage fails its passes,
 /// counts them, and `/health` turns 503 with the error once stalled; against the real
 /// chain the same loop indexes, reports the indexed slot and the head, answers 200, and

@@ -19,7 +19,7 @@ pub mod views;
 pub mod writer;
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 pub use views::{Filter, Start, View};
 pub use writer::{Checkpoint, Writer};
@@ -118,6 +118,15 @@ pub fn numeric(v: u64) -> String {
     v.to_string()
 }
 
+/// Each API connection's settings. Custom plans: a statement with an optional filter
+/// (`$1 IS NULL OR mint = $1`) is planned for the values it is given each time; after
+/// five runs Postgres would otherwise be free to keep one generic plan, which cannot use
+/// the filter's index (a deep page of one mint's earnings: 7.7 ms against 2). Planning
+/// costs a fraction of a millisecond a request.
+const READER_SESSION: &str =
+    "SET statement_timeout = '5s'; SET default_transaction_read_only = on; \
+     SET plan_cache_mode = force_custom_plan";
+
 /// The reader: a pool for queries that never write.
 #[derive(Clone)]
 pub struct Db {
@@ -138,20 +147,22 @@ impl Db {
     /// read-only and with a statement timeout, so no query can hold up ingestion or run
     /// forever.
     pub async fn connect_reader(url: &str) -> Result<Self, DbError> {
+        Self::connect_reader_with(url.parse()?).await
+    }
+
+    /// [`Db::connect_reader`] to the server and database `options` name.
+    pub async fn connect_reader_with(options: PgConnectOptions) -> Result<Self, DbError> {
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(std::time::Duration::from_secs(5))
             .after_connect(|conn, _| {
                 Box::pin(async move {
-                    sqlx::Executor::execute(
-                        conn,
-                        "SET statement_timeout = '5s'; SET default_transaction_read_only = on",
-                    )
-                    .await
-                    .map(|_| ())
+                    sqlx::Executor::execute(conn, READER_SESSION)
+                        .await
+                        .map(|_| ())
                 })
             })
-            .connect(url)
+            .connect_with(options)
             .await?;
         Ok(Self { pool })
     }

@@ -89,6 +89,16 @@ impl Writer {
         }
     }
 
+    /// Ends the session, and so frees the lock for a standby at once, rather than when
+    /// the server notices a dropped connection.
+    pub async fn close(mut self) {
+        if let Some(session) = self.session.take() {
+            if let Err(err) = session.conn.close().await {
+                tracing::debug!(error = %err, "closing the writer's connection");
+            }
+        }
+    }
+
     fn session(&mut self) -> Result<&mut Session, DbError> {
         self.session.as_mut().ok_or(DbError::WriterLost)
     }

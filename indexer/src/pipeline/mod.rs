@@ -162,7 +162,11 @@ pub async fn run_once<S: Source>(
     metrics: &Metrics,
     stop: &Stop,
 ) -> Result<usize, PipelineError> {
-    let (head, finalized_slot) = source.slots().await?;
+    // A node that keeps failing is retried for long: a stop must not wait for that.
+    let (head, finalized_slot) = tokio::select! {
+        slots = source.slots() => slots?,
+        _ = stop.wait() => return Ok(0),
+    };
     metrics.head(head);
     // Rows that turned out not to be final go first: the checkpoint may be one of them.
     if config.confirmed {
@@ -171,7 +175,10 @@ pub async fn run_once<S: Source>(
     let checkpoint = writer.checkpoint().await?;
     if let Some(cp) = &checkpoint {
         if !config.confirmed || writer.recorded_final(&cp.signature).await? {
-            check_history(source, cp, finalized_slot, metrics).await?;
+            tokio::select! {
+                checked = check_history(source, cp, finalized_slot, metrics) => checked?,
+                _ = stop.wait() => return Ok(0),
+            }
         }
     }
     // Reading writes nothing, so a stop abandons it at once. The listing is planned
@@ -334,6 +341,9 @@ pub async fn follow<S: Source>(
             }
         };
         if !stop.sleep(delay).await {
+            if let Some(writer) = writer {
+                writer.close().await;
+            }
             return Ok(());
         }
     }

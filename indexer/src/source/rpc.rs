@@ -100,6 +100,7 @@ impl RpcSource {
                     }
                     let delay = self.backoff.delay(attempt);
                     tracing::warn!(what, attempt, ?delay, error = %err, "RPC call failed; retrying");
+                    self.metrics.retrying(what, &err);
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
@@ -292,6 +293,8 @@ impl Source for RpcSource {
                         why,
                         "unusable getTransaction reply; retrying"
                     );
+                    self.metrics
+                        .retrying("getTransaction", &format!("{signature}: {why}"));
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
