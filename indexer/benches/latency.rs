@@ -49,7 +49,7 @@ async fn main() {
         .await
         .expect("bind");
     let api = format!("http://{}", listener.local_addr().expect("address"));
-    let reader = Db::connect_reader(&url).await.expect("reader");
+    let reader = Db::connect_reader(&url).expect("reader");
     let app = router(ApiState {
         db: reader,
         metrics: metrics.clone(),

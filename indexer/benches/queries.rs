@@ -142,7 +142,7 @@ async fn main() {
     let events = figures::setting("BENCH_EVENTS", 1_000_000);
     let requests = figures::setting("BENCH_REQUESTS", 200).max(20);
     let url = filled(&base, events).await;
-    let db = Db::connect_reader(&url).await.expect("connect");
+    let db = Db::connect_reader(&url).expect("connect");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -356,6 +356,16 @@ async fn main() {
             "/reviewers/agreement",
             cold(&|i| format!("/reviewers/agreement?limit=50&offset={}", (i % 5) * 50)),
             warm("/reviewers/agreement?limit=50".into()),
+        ),
+        (
+            "/reviewers/agreement?mint",
+            cold(&|i| {
+                format!(
+                    "/reviewers/agreement?limit=50&mint={mint}&offset={}",
+                    (i % 5) * 50
+                )
+            }),
+            warm(format!("/reviewers/agreement?limit=50&mint={mint}")),
         ),
         (
             "/time-to-quorum",

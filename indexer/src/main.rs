@@ -136,9 +136,7 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.http))?;
     tracing::info!(http = %config.http, "serving the API and /metrics");
-    let reader = Db::connect_reader(&config.database_url)
-        .await
-        .context("connecting the API's read pool")?;
+    let reader = Db::connect_reader(&config.database_url).context("the API's read pool")?;
     let app = router(ApiState {
         db: reader,
         metrics: metrics.clone(),
@@ -240,7 +238,14 @@ async fn print_report(db: &Db) -> anyhow::Result<()> {
         (
             "Reviewer agreement with the final outcome",
             View::ReviewerAgreement,
-            &["reviewer", "votes", "agreed", "agreement"][..],
+            &[
+                "reviewer",
+                "mint",
+                "votes",
+                "agreed",
+                "agreement",
+                "fees_earned",
+            ][..],
         ),
         (
             "Time to quorum (seconds)",

@@ -931,6 +931,13 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
     assert_eq!(get("/reviewers/agreement").await.status(), 500);
     pool.close().await;
     assert_eq!(get("/bounties").await.status(), 503);
+
+    // The API's own pool connects on demand: started while the database is down, it
+    // serves 503s until the database is back, instead of failing to start.
+    let down = Db::connect_reader("postgres://root@127.0.0.1:1/none").unwrap();
+    let down_url = serve(&down, &Metrics::default(), Duration::from_secs(60)).await;
+    let reply = reqwest::get(format!("{down_url}/bounties")).await.unwrap();
+    assert_eq!(reply.status(), 503);
 }
 
 /// How the mangling proxy spoils `getTransaction` replies.
@@ -1195,7 +1202,11 @@ async fn the_change_feed_and_filters(pool: PgPool) {
         all_submissions["items"]
     );
     // Totals are per mint, and the summaries of them take the mint too.
-    for summary in ["/contributors/earnings", "/datasets/funding"] {
+    for summary in [
+        "/contributors/earnings",
+        "/reviewers/agreement",
+        "/datasets/funding",
+    ] {
         let all = get(summary.to_string()).await;
         let one = get(format!("{summary}?mint={}", life.mint)).await;
         assert!(count(&one) > 0, "{summary}: {one}");
@@ -1219,7 +1230,7 @@ async fn the_change_feed_and_filters(pool: PgPool) {
     for (path, status) in [
         (format!("{payouts_path}?mint=not-a-key"), 400),
         ("/contributors/earnings?mint=not-a-key".to_string(), 400),
-        (format!("/reviewers/agreement?mint={}", life.mint), 400),
+        ("/reviewers/agreement?mint=not-a-key".to_string(), 400),
         ("/time-to-quorum?created_after=0".to_string(), 400),
         // A misspelt or unknown parameter is refused: it must not return the whole list.
         ("/bounties?created_since=0".to_string(), 400),

@@ -615,6 +615,40 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
         &newcomer,
     );
     chain.send(&[replace], &creator, &[]).await;
+    // The first reviewer also decides a submission to a bounty paid in another token: the
+    // fee earned there is that token's money, and must not add to the first one's.
+    let (other_mint, other_ata, _) = chain.token(&creator).await;
+    let other_args = BountyCreateArgs {
+        dataset_id: [5u8; 32],
+        metadata_uri: "ipfs://other-token".into(),
+        quorum: 1,
+        initial_funding: 100_000,
+        review_fee: 300,
+        ..terms(&reviewers[..1], now, 0, 10_000)
+    };
+    chain
+        .create_bounty(&creator, &other_mint, other_ata, other_args)
+        .await;
+    let other_bounty = pda::bounty(&creator.pubkey(), &[5u8; 32], 0);
+    let other_hash = [0x55; 32];
+    let other_terms = chain.terms(&other_bounty).await;
+    let create = ix::submission_create(
+        &contributors[1].pubkey(),
+        &other_bounty,
+        other_hash,
+        None,
+        other_terms,
+    );
+    chain.send(&[create], &contributors[1], &[]).await;
+    let other_submission = pda::submission(&other_bounty, &contributors[1].pubkey(), &other_hash);
+    chain
+        .approve(
+            &reviewers[..1],
+            &other_bounty,
+            &other_submission,
+            other_hash,
+        )
+        .await;
     chain.wait_finalized().await;
     let db = Db::from_pool(pool.clone());
     index_finalized(&chain, &db, &config(false)).await.unwrap();
@@ -662,8 +696,10 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
     assert_eq!(row.get::<String, _>(13), on_chain.released.to_string());
 
     let bonds: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT submission, bond::text, bond_status FROM submissions ORDER BY bond_status",
+        "SELECT submission, bond::text, bond_status FROM submissions WHERE bounty = $1
+         ORDER BY bond_status",
     )
+    .bind(bounty.to_string())
     .fetch_all(&pool)
     .await
     .unwrap();
@@ -691,27 +727,40 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
     assert_eq!(reason.0, 7);
     assert_eq!(reason.1.as_deref(), Some("ipfs://why\u{FFFD}"));
     assert_eq!(reason.2.as_deref(), Some(&b"ipfs://why\0"[..]));
-    let earnings: Vec<(String, i64, String, String)> = sqlx::query_as(
-        "SELECT reviewer, agreed, fees_earned::text, fees_claimed::text FROM reviewer_agreement ORDER BY reviewer",
+    let earnings: Vec<(String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT reviewer, mint, agreed, fees_earned::text, fees_claimed::text FROM reviewer_agreement
+         ORDER BY reviewer, mint",
     )
     .fetch_all(&pool)
     .await
     .unwrap();
-    // The first agreed once (the acceptance), the second twice (and the rejection).
-    let mut expected: Vec<(String, i64, String, String)> = [(0, 1, "1000"), (1, 2, "2000")]
-        .map(|(i, agreed, fees)| {
-            (
-                reviewers[i].pubkey().to_string(),
-                agreed,
-                fees.into(),
-                fees.into(),
-            )
-        })
-        .to_vec();
+    // In the first token, the first reviewer agreed once (the acceptance) and the second
+    // twice (and the rejection), and both claimed; in the other token the first agreed
+    // once and has not claimed.
+    let mut expected: Vec<(String, String, i64, String, String)> = [
+        (0, mint, 1, "1000", "1000"),
+        (1, mint, 2, "2000", "2000"),
+        (0, other_mint, 1, "300", "0"),
+    ]
+    .map(|(i, mint, agreed, earned, claimed)| {
+        (
+            reviewers[i].pubkey().to_string(),
+            mint.to_string(),
+            agreed,
+            earned.into(),
+            claimed.into(),
+        )
+    })
+    .to_vec();
     expected.sort();
     assert_eq!(earnings, expected);
 
     let url = serve(&db, &Metrics::default(), std::time::Duration::from_secs(60)).await;
+    let other = get_json(&format!("{url}/reviewers/agreement?mint={other_mint}")).await;
+    let other = other["items"].as_array().unwrap();
+    assert_eq!(other.len(), 1, "{other:?}");
+    assert_eq!(other[0]["reviewer"], reviewers[0].pubkey().to_string());
+    assert_eq!(other[0]["fees_earned"], "300");
     let page = get_json(&format!("{url}/bounties/{bounty}/submissions")).await;
     let reasons: Vec<&Value> = page["items"]
         .as_array()
@@ -750,9 +799,7 @@ async fn the_api_pool_plans_for_the_values_given(pool: PgPool) {
             .unwrap();
         plan.join("\n")
     }
-    let reader = Db::connect_reader_with((*pool.connect_options()).clone())
-        .await
-        .unwrap();
+    let reader = Db::connect_reader_with((*pool.connect_options()).clone());
     let custom = plan_after_repeats(&mut reader.pool.acquire().await.unwrap()).await;
     assert!(custom.contains("'some-mint'"), "{custom}");
     assert!(!custom.contains("$1"), "{custom}");

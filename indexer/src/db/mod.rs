@@ -145,13 +145,14 @@ impl Db {
 
     /// A pool for the API: its own connections (analysts never take the writer's), each
     /// read-only and with a statement timeout, so no query can hold up ingestion or run
-    /// forever.
-    pub async fn connect_reader(url: &str) -> Result<Self, DbError> {
-        Self::connect_reader_with(url.parse()?).await
+    /// forever. Connections are made when a request needs one: a database restarting
+    /// as the indexer starts is a 503 for a moment, not a failed start.
+    pub fn connect_reader(url: &str) -> Result<Self, DbError> {
+        Ok(Self::connect_reader_with(url.parse()?))
     }
 
     /// [`Db::connect_reader`] to the server and database `options` name.
-    pub async fn connect_reader_with(options: PgConnectOptions) -> Result<Self, DbError> {
+    pub fn connect_reader_with(options: PgConnectOptions) -> Self {
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(std::time::Duration::from_secs(5))
@@ -162,9 +163,8 @@ impl Db {
                         .map(|_| ())
                 })
             })
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool })
+            .connect_lazy_with(options);
+        Self { pool }
     }
 
     pub fn from_pool(pool: PgPool) -> Self {

@@ -37,14 +37,15 @@ pub async fn add(
         return Ok(());
     }
     sqlx::query!(
-        "INSERT INTO reviewer_totals (reviewer, votes, agreed)
-         SELECT a.reviewer, count(*), count(*) FILTER (WHERE a.approve = (s.status IN ('Accepted', 'Paid')))
+        "INSERT INTO reviewer_totals (reviewer, mint, votes, agreed)
+         SELECT a.reviewer, b.mint, count(*), count(*) FILTER (WHERE a.approve = (s.status IN ('Accepted', 'Paid')))
          FROM UNNEST($1::text[], $2::int4[]) AS d(submission, incarnation)
          JOIN submissions s ON s.submission = d.submission AND s.incarnation = d.incarnation
+         JOIN bounties b ON b.bounty = s.bounty AND b.incarnation = s.bounty_incarnation
          JOIN attestations a ON a.submission = d.submission AND a.submission_incarnation = d.incarnation
          WHERE s.status IN ('Accepted', 'Paid', 'Rejected')
-         GROUP BY a.reviewer
-         ON CONFLICT (reviewer) DO UPDATE SET votes = reviewer_totals.votes + EXCLUDED.votes,
+         GROUP BY a.reviewer, b.mint
+         ON CONFLICT (reviewer, mint) DO UPDATE SET votes = reviewer_totals.votes + EXCLUDED.votes,
              agreed = reviewer_totals.agreed + EXCLUDED.agreed",
         &submissions,
         &incarnations,
@@ -123,8 +124,8 @@ async fn recount_contributors(
     Ok(())
 }
 
-/// Sets each reviewer's fees earned and claimed from the fee ledgers (a reviewer with
-/// fees but no decided votes yet gets a row of its own).
+/// Sets each reviewer's fees earned and claimed in each mint from the fee ledgers (a
+/// reviewer with fees in a mint but no decided votes in it gets a row of its own).
 async fn recount_reviewer_fees(
     conn: &mut PgConnection,
     reviewers: &[String],
@@ -133,12 +134,16 @@ async fn recount_reviewer_fees(
         return Ok(());
     }
     sqlx::query!(
-        "INSERT INTO reviewer_totals (reviewer, votes, agreed, fees_earned, fees_claimed)
-         SELECT r.reviewer, 0, 0,
-                coalesce((SELECT sum(fee) FROM fee_awards a WHERE a.reviewer = r.reviewer), 0),
-                coalesce((SELECT sum(amount) FROM fee_claims c WHERE c.reviewer = r.reviewer), 0)
-         FROM UNNEST($1::text[]) AS r(reviewer)
-         ON CONFLICT (reviewer) DO UPDATE SET fees_earned = EXCLUDED.fees_earned,
+        "INSERT INTO reviewer_totals (reviewer, mint, votes, agreed, fees_earned, fees_claimed)
+         SELECT f.reviewer, b.mint, 0, 0, sum(f.earned), sum(f.claimed)
+         FROM (SELECT reviewer, bounty, bounty_incarnation, fee AS earned, 0 AS claimed
+               FROM fee_awards WHERE reviewer = ANY($1)
+               UNION ALL
+               SELECT reviewer, bounty, bounty_incarnation, 0, amount
+               FROM fee_claims WHERE reviewer = ANY($1)) f
+         JOIN bounties b ON b.bounty = f.bounty AND b.incarnation = f.bounty_incarnation
+         GROUP BY f.reviewer, b.mint
+         ON CONFLICT (reviewer, mint) DO UPDATE SET fees_earned = EXCLUDED.fees_earned,
              fees_claimed = EXCLUDED.fees_claimed",
         reviewers,
     )
@@ -199,12 +204,13 @@ pub async fn recount(conn: &mut PgConnection, before: Involved) -> Result<(), Db
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
-        "INSERT INTO reviewer_totals (reviewer, votes, agreed)
-         SELECT a.reviewer, count(*), count(*) FILTER (WHERE a.approve = (s.status IN ('Accepted', 'Paid')))
+        "INSERT INTO reviewer_totals (reviewer, mint, votes, agreed)
+         SELECT a.reviewer, b.mint, count(*), count(*) FILTER (WHERE a.approve = (s.status IN ('Accepted', 'Paid')))
          FROM attestations a
          JOIN submissions s ON s.submission = a.submission AND s.incarnation = a.submission_incarnation
+         JOIN bounties b ON b.bounty = s.bounty AND b.incarnation = s.bounty_incarnation
          WHERE a.reviewer = ANY($1) AND s.status IN ('Accepted', 'Paid', 'Rejected')
-         GROUP BY a.reviewer",
+         GROUP BY a.reviewer, b.mint",
         &reviewers,
     )
     .execute(&mut *conn)

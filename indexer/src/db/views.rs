@@ -226,8 +226,10 @@ impl View {
                 Filter::Mint(_) | Filter::PaidAfter(_) | Filter::PaidBefore(_)
             ),
             // Totals are kept per mint: amounts of different tokens never add up.
-            View::ContributorEarnings | View::DatasetFunding => matches!(filter, Filter::Mint(_)),
-            View::Bounty | View::ReviewerAgreement | View::TimeToQuorum => false,
+            View::ContributorEarnings | View::ReviewerAgreement | View::DatasetFunding => {
+                matches!(filter, Filter::Mint(_))
+            }
+            View::Bounty | View::TimeToQuorum => false,
         }
     }
 
@@ -332,11 +334,13 @@ impl Db {
             .fetch_all(pool)
             .await,
             View::ReviewerAgreement => sqlx::query_scalar!(
-                r#"SELECT jsonb_build_object('reviewer', reviewer, 'votes', votes, 'agreed', agreed,
+                r#"SELECT jsonb_build_object('reviewer', reviewer, 'mint', mint, 'votes', votes, 'agreed', agreed,
                 'agreement', agreement, 'fees_earned', fees_earned::text, 'fees_claimed', fees_claimed::text)
-                AS "item!" FROM reviewer_agreement ORDER BY votes DESC, reviewer LIMIT $1 OFFSET $2"#,
+                AS "item!" FROM reviewer_agreement WHERE $3::text IS NULL OR mint = $3
+                ORDER BY votes DESC, reviewer, mint LIMIT $1 OFFSET $2"#,
                 limit,
                 offset,
+                mint,
             )
             .fetch_all(pool)
             .await,
