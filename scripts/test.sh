@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's one test command (README "Run the tests"; .ci/run calls it).
+# The project's one test command (README "Quick start" and "Tests"; .ci/run calls it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -932,6 +932,30 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
     pool.close().await;
     assert_eq!(get("/bounties").await.status(), 503);
 
+    // A browser page on any origin may read it: a simple GET carries the header, and a
+    // preflight is answered, for GETs only.
+    let client = reqwest::Client::new();
+    let cors = client
+        .get(format!("{url}/health"))
+        .header("Origin", "https://dapp.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cors.headers()["access-control-allow-origin"], "*");
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, format!("{url}/bounties"))
+        .header("Origin", "https://dapp.example")
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let allowed = preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(allowed, "GET");
+
     // The API's own pool connects on demand: started while the database is down, it
     // serves 503s until the database is back, instead of failing to start.
     let down = Db::connect_reader("postgres://root@127.0.0.1:1/none").unwrap();
