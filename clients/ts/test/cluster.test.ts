@@ -118,9 +118,12 @@ test("subscriptions: slot, account, logs, signature", async () => {
 test("limits: packet size, duplicates, the blockhash of every commitment", async () => {
   const sendAndConfirm = sendAndConfirmTransactionFactory({ rpc, rpcSubscriptions });
   const recipient = (await generateKeyPairSigner()).address;
-  // Each commitment's blockhash is taken by simulate (sigVerify) and send.
-  for (const commitment of ["processed", "confirmed", "finalized"] as const) {
-    const signed = await transfer(recipient, 1_000_000n + BigInt(commitment.length), commitment);
+  // Each commitment's blockhash is taken by simulate (sigVerify) and send. Each amount
+  // differs: two commitments may give the same blockhash (the processed one of a moment
+  // ago is confirmed now), and the same transfer again would be the same transaction.
+  const commitments = ["processed", "confirmed", "finalized"] as const;
+  for (const [i, commitment] of commitments.entries()) {
+    const signed = await transfer(recipient, 1_000_000n + BigInt(i), commitment);
     const wire = getBase64EncodedWireTransaction(signed);
     const { value } = await rpc.simulateTransaction(wire, { encoding: "base64", commitment, sigVerify: true }).send();
     assert.equal(value.err, null, commitment);
