@@ -142,6 +142,15 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
+        .merge(data_routes())
+        .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .with_state(state)
+}
+
+/// The data a dApp reads, open to web pages of any origin (`cors`); the operator's
+/// `/health` and `/metrics` are not.
+fn data_routes() -> Router<ApiState> {
+    Router::new()
         .route("/bounties", get(bounties))
         .route("/bounties/{bounty}", get(bounty))
         .route("/bounties/{bounty}/submissions", get(bounty_submissions))
@@ -160,18 +169,18 @@ pub fn router(state: ApiState) -> Router {
         )
         .route("/time-to-quorum", get(summary(View::TimeToQuorum)))
         .route("/datasets/funding", get(summary(View::DatasetFunding)))
-        .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .layer(cors())
-        .with_state(state)
 }
 
-/// Any web page may read the API from a browser: everything it serves is public chain
-/// data, it only answers GETs, and it takes no cookies or credentials, so a dApp
-/// frontend needs no proxy of its own in front of it.
+/// Any web page may read the data from a browser: it is public chain data, only GETs
+/// are answered, and no cookies or credentials are taken, so a dApp frontend needs no
+/// proxy of its own in front of it. Any request header may be sent (a client library
+/// that adds `Content-Type` to a GET makes the browser ask first).
 fn cors() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET])
+        .allow_headers(Any)
         .max_age(Duration::from_secs(3600))
 }
 

@@ -169,7 +169,10 @@ async fn connect(url: &str) -> anyhow::Result<Db> {
     let mut attempt = 0;
     loop {
         let result = match Db::connect(url).await {
-            Ok(db) => db.migrate().await.map(|()| db),
+            Ok(db) => match db.migrate().await {
+                Ok(()) => db.check_reader_settings().await.map(|()| db),
+                Err(err) => Err(err),
+            },
             Err(err) => Err(err),
         };
         match result {

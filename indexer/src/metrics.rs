@@ -62,6 +62,34 @@ impl Default for Metrics {
     }
 }
 
+/// `text` with every URL in it cut to its scheme and host: an RPC URL often carries an
+/// API key (in its path, its query or as user info), errors name the URL they failed
+/// on, and `/health` shows the last error to whoever can reach it.
+fn without_url_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '>' | ','))
+            .unwrap_or(after.len());
+        let authority_end = after[..end].find(['/', '?', '#']).unwrap_or(end);
+        let authority = &after[..authority_end];
+        out.push_str(
+            authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host),
+        );
+        if authority_end < end {
+            out.push_str("/…");
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -142,9 +170,13 @@ impl Metrics {
         }
     }
 
-    /// A batch was written: a long backfill is progress, not a stall.
+    /// A batch was written: a long backfill is progress, not a stall, and whatever
+    /// failed before it has passed.
     pub fn progressed(&self) {
         self.0.last_success_ms.store(now_ms(), Relaxed);
+        if let Ok(mut last) = self.0.last_error.lock() {
+            *last = None;
+        }
     }
 
     pub fn pass_succeeded(&self) {
@@ -167,7 +199,7 @@ impl Metrics {
 
     fn set_last_error(&self, error: String) {
         if let Ok(mut last) = self.0.last_error.lock() {
-            *last = Some(error);
+            *last = Some(without_url_secrets(&error));
         }
     }
 
@@ -336,5 +368,34 @@ impl Metrics {
             ),
         ]
         .concat()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_keep_the_host_of_a_url_but_not_its_key() {
+        let error = "getSlot failed, retrying: error sending request for url \
+                     (https://user:pw@rpc.example.com/v2/KEY?api-key=SECRET): timed out";
+        let shown = without_url_secrets(error);
+        assert_eq!(
+            shown,
+            "getSlot failed, retrying: error sending request for url \
+             (https://rpc.example.com/…): timed out"
+        );
+        for secret in ["KEY", "SECRET", "user", "pw"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        let metrics = Metrics::default();
+        metrics.retrying("getSlot", &"http://127.0.0.1:8899/?token=abc refused");
+        let health = metrics.health(Duration::from_secs(60));
+        assert_eq!(
+            health.last_error.as_deref(),
+            Some("getSlot failed, retrying: http://127.0.0.1:8899/… refused")
+        );
+        assert_eq!(without_url_secrets("no address here"), "no address here");
+        assert_eq!(without_url_secrets("ends with ://"), "ends with ://");
     }
 }

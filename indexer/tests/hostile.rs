@@ -932,11 +932,21 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
     pool.close().await;
     assert_eq!(get("/bounties").await.status(), 503);
 
-    // A browser page on any origin may read it: a simple GET carries the header, and a
-    // preflight is answered, for GETs only.
+    // A browser page on any origin may read the data: a simple GET carries the header,
+    // and a preflight is answered, for GETs only. The operator's endpoints are not open.
     let client = reqwest::Client::new();
     let cors = client
         .get(format!("{url}/health"))
+        .header("Origin", "https://dapp.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !cors.headers().contains_key("access-control-allow-origin"),
+        "the operator's /health is not for web pages"
+    );
+    let cors = client
+        .get(format!("{url}/bounties"))
         .header("Origin", "https://dapp.example")
         .send()
         .await
@@ -955,6 +965,19 @@ async fn api_errors_have_the_right_status(pool: PgPool) {
         .unwrap()
         .to_string();
     assert_eq!(allowed, "GET");
+    // A client that adds a header to its GET (a JSON content type) is let through.
+    let with_header = client
+        .request(reqwest::Method::OPTIONS, format!("{url}/bounties"))
+        .header("Origin", "https://dapp.example")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(with_header.status().is_success());
+    assert!(with_header
+        .headers()
+        .contains_key("access-control-allow-headers"));
 
     // The API's own pool connects on demand: started while the database is down, it
     // serves 503s until the database is back, instead of failing to start.

@@ -167,6 +167,19 @@ impl Db {
         Self { pool }
     }
 
+    /// Applies the API's connection settings once, in a transaction rolled back: a server
+    /// that refuses one (`plan_cache_mode` needs PostgreSQL 12) fails the start, instead
+    /// of every request later as "unreachable".
+    pub async fn check_reader_settings(&self) -> Result<(), DbError> {
+        let mut conn = self.pool.acquire().await?.detach();
+        let checked = sqlx::raw_sql(&format!("BEGIN; {READER_SESSION}; ROLLBACK"))
+            .execute(&mut conn)
+            .await;
+        let _ = sqlx::Connection::close(conn).await;
+        checked?;
+        Ok(())
+    }
+
     pub fn from_pool(pool: PgPool) -> Self {
         Self { pool }
     }

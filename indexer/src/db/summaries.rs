@@ -166,8 +166,11 @@ pub async fn involved(conn: &mut PgConnection, bounties: &[String]) -> Result<In
     )
     .fetch_all(&mut *conn)
     .await?;
+    // Fee rows too: a reviewer's fees are summed from them whatever became of the votes.
     let reviewers = sqlx::query_scalar!(
-        "SELECT DISTINCT reviewer FROM attestations WHERE bounty = ANY($1)",
+        r#"SELECT reviewer AS "reviewer!" FROM attestations WHERE bounty = ANY($1)
+           UNION SELECT reviewer FROM fee_awards WHERE bounty = ANY($1)
+           UNION SELECT reviewer FROM fee_claims WHERE bounty = ANY($1)"#,
         bounties
     )
     .fetch_all(&mut *conn)

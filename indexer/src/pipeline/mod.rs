@@ -170,7 +170,7 @@ pub async fn run_once<S: Source>(
     metrics.head(head);
     // Rows that turned out not to be final go first: the checkpoint may be one of them.
     if config.confirmed {
-        reconcile(source, writer, finalized_slot, metrics).await?;
+        reconcile(source, writer, finalized_slot, metrics, stop).await?;
     }
     let checkpoint = writer.checkpoint().await?;
     if let Some(cp) = &checkpoint {

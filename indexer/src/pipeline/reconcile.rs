@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::PipelineError;
+use super::{PipelineError, Stop};
 use crate::db::{Checkpoint, Writer};
 use crate::metrics::Metrics;
 use crate::source::{BlockCheck, Source, SourceError};
@@ -61,28 +61,23 @@ pub async fn reconcile<S: Source>(
     writer: &mut Writer,
     finalized_slot: u64,
     metrics: &Metrics,
+    stop: &Stop,
 ) -> Result<(), PipelineError> {
     let pending = writer.unfinalized(finalized_slot).await?;
     if pending.is_empty() {
         return Ok(());
     }
-    let signatures: Vec<String> = pending.iter().map(|(s, _)| s.clone()).collect();
-    let statuses = source.statuses(&signatures).await?;
-    let mut final_here = Vec::new();
-    let mut dropped = Vec::new();
-    let mut relanded = Vec::new();
-    for ((signature, slot), status) in pending.into_iter().zip(statuses) {
-        match status {
-            Some(s) if s.slot != slot => relanded.push((signature, s)),
-            Some(s) if s.finalized => final_here.push(signature),
-            Some(_) => {}
-            None => match source.block_check(slot, &signature).await? {
-                BlockCheck::Lacks => dropped.push(signature),
-                BlockCheck::Contains => final_here.push(signature),
-                BlockCheck::Unknown => metrics.unresolved(),
-            },
-        }
-    }
+    // Asking the node writes nothing, and a failing node is retried for long: a stop
+    // abandons the asking.
+    let verdicts = tokio::select! {
+        verdicts = judge(source, pending, metrics) => verdicts?,
+        _ = stop.wait() => return Ok(()),
+    };
+    let Verdicts {
+        final_here,
+        dropped,
+        relanded,
+    } = verdicts;
     writer.mark_finalized(&final_here).await?;
     let mut removed: Vec<String> = dropped.clone();
     removed.extend(relanded.iter().map(|(s, _)| s.clone()));
@@ -90,7 +85,7 @@ pub async fn reconcile<S: Source>(
         // A transaction that landed again elsewhere is read again from the listing,
         // where it gets its real place in its new slot: the checkpoint moves back before
         // the earliest such slot.
-        let rewind_before = relanded.iter().map(|(_, s)| s.slot).min();
+        let rewind_before = relanded.iter().map(|(_, slot)| *slot).min();
         let events = writer.roll_back(&removed, rewind_before).await?;
         metrics.rolled_back(events);
         tracing::warn!(
@@ -101,4 +96,41 @@ pub async fn reconcile<S: Source>(
         );
     }
     Ok(())
+}
+
+/// What became of the transactions read at `confirmed`.
+struct Verdicts {
+    final_here: Vec<String>,
+    /// Known not to be in the finalized block at their slot.
+    dropped: Vec<String>,
+    /// Landed again, at this slot.
+    relanded: Vec<(String, u64)>,
+}
+
+/// Asks the node about each (signature, slot) read at `confirmed`.
+async fn judge<S: Source>(
+    source: &S,
+    pending: Vec<(String, u64)>,
+    metrics: &Metrics,
+) -> Result<Verdicts, PipelineError> {
+    let signatures: Vec<String> = pending.iter().map(|(s, _)| s.clone()).collect();
+    let statuses = source.statuses(&signatures).await?;
+    let mut verdicts = Verdicts {
+        final_here: Vec::new(),
+        dropped: Vec::new(),
+        relanded: Vec::new(),
+    };
+    for ((signature, slot), status) in pending.into_iter().zip(statuses) {
+        match status {
+            Some(s) if s.slot != slot => verdicts.relanded.push((signature, s.slot)),
+            Some(s) if s.finalized => verdicts.final_here.push(signature),
+            Some(_) => {}
+            None => match source.block_check(slot, &signature).await? {
+                BlockCheck::Lacks => verdicts.dropped.push(signature),
+                BlockCheck::Contains => verdicts.final_here.push(signature),
+                BlockCheck::Unknown => metrics.unresolved(),
+            },
+        }
+    }
+    Ok(verdicts)
 }
