@@ -709,21 +709,35 @@ fn live_loop<'a, S: Source>(
     (stop_tx, follow(source, db, config, metrics, poll, stop))
 }
 
+/// A node that answers only garbage, the API over `pool` (stalled after a second
+/// without progress), and a source reading that node with `backoff`.
+async fn against_a_garbage_node(
+    pool: &PgPool,
+    backoff: Backoff,
+) -> (Db, Metrics, String, RpcSource) {
+    let garbage_url = garbage_rpc("<html>502</html>").await;
+    let db = Db::from_pool(pool.clone());
+    let metrics = Metrics::default();
+    let url = serve(&db, &metrics, Duration::from_secs(1)).await;
+    let source = rpc_source(&garbage_url, CommitmentConfig::finalized(), metrics.clone())
+        .with_backoff(backoff);
+    (db, metrics, url, source)
+}
+
 /// A pass that keeps retrying a failing node never fails, yet it makes no progress:
 /// `/health` turns 503 and says which call fails and why while it retries, not only
 /// after the pass gives up.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn a_stall_while_retrying_says_why(pool: PgPool) {
-    let garbage_url = garbage_rpc("<html>502</html>").await;
-    let db = Db::from_pool(pool.clone());
-    let metrics = Metrics::default();
-    let url = serve(&db, &metrics, Duration::from_secs(1)).await;
-    let retrying = rpc_source(&garbage_url, CommitmentConfig::finalized(), metrics.clone())
-        .with_backoff(Backoff {
+    let (db, metrics, url, retrying) = against_a_garbage_node(
+        &pool,
+        Backoff {
             attempts: u32::MAX,
             base: Duration::from_millis(20),
             max: Duration::from_millis(50),
-        });
+        },
+    )
+    .await;
     let config = config();
     let (stop_tx, looping) = live_loop(&retrying, &db, &config, &metrics);
     let checks = async {
@@ -770,15 +784,14 @@ async fn a_stall_while_retrying_says_why(pool: PgPool) {
 /// stops when asked.
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn the_live_loop_reports_a_stall_and_recovers(pool: PgPool) {
-    let garbage_url = garbage_rpc("<html>502</html>").await;
-    let db = Db::from_pool(pool.clone());
-    let metrics = Metrics::default();
-    let url = serve(&db, &metrics, Duration::from_secs(1)).await;
-    let broken = rpc_source(&garbage_url, CommitmentConfig::finalized(), metrics.clone())
-        .with_backoff(Backoff {
+    let (db, metrics, url, broken) = against_a_garbage_node(
+        &pool,
+        Backoff {
             attempts: 1,
             ..Backoff::default()
-        });
+        },
+    )
+    .await;
     let config = config();
     let (stop_tx, looping) = live_loop(&broken, &db, &config, &metrics);
     let checks = async {
