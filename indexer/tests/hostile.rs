@@ -84,7 +84,8 @@ async fn indexed_lifecycle(pool: &PgPool) -> (Chain, Lifecycle, Db) {
 async fn empty_state(pool: &PgPool) {
     sqlx::query(
         "TRUNCATE transactions, events, checkpoints, bounties, submissions, attestations, fundings, \
-         payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals",
+         payouts, refunds, fee_awards, fee_claims, bond_movements, contributor_totals, \
+         reviewer_totals, bounty_quorum, dataset_totals",
     )
     .execute(pool)
     .await

@@ -119,8 +119,16 @@ pub async fn count(pool: &PgPool, sql: &str) -> i64 {
 /// The tables of the program's accounts, a row per bounty and per submission.
 pub const ACCOUNT_TABLES: [&str; 2] = ["bounties", "submissions"];
 
-/// The state's ledgers: votes and token movements.
-pub const LEDGER_TABLES: [&str; 4] = ["attestations", "fundings", "payouts", "refunds"];
+/// The state's ledgers: votes and token movements, fees and bonds included.
+pub const LEDGER_TABLES: [&str; 7] = [
+    "attestations",
+    "fundings",
+    "payouts",
+    "refunds",
+    "fee_awards",
+    "fee_claims",
+    "bond_movements",
+];
 
 /// The state's running totals.
 pub const TOTAL_TABLES: [&str; 4] = [
@@ -133,7 +141,7 @@ pub const TOTAL_TABLES: [&str; 4] = [
 /// Empties the log, the quarantine and every state table: the next pass reads the whole
 /// history again.
 pub async fn empty_tables(pool: &PgPool) {
-    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
+    sqlx::query("TRUNCATE transactions, quarantine, events, checkpoints, bounties, submissions, attestations, fundings, payouts, refunds, fee_awards, fee_claims, bond_movements, contributor_totals, reviewer_totals, bounty_quorum, dataset_totals")
         .execute(pool)
         .await
         .unwrap();
