@@ -8,7 +8,7 @@ use anchor_lang::prelude::Pubkey;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use databounty_indexer::api::{router, ApiState};
-use databounty_indexer::db::{Db, Failure, Start, View, Writer};
+use databounty_indexer::db::{Db, DbError, Failure, Start, View, Writer};
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, run_once, PipelineConfig, Stop};
 use databounty_indexer::source::RpcSource;
@@ -168,13 +168,13 @@ async fn connect(url: &str) -> anyhow::Result<Db> {
     };
     let mut attempt = 0;
     loop {
-        let result = match Db::connect(url).await {
-            Ok(db) => match db.migrate().await {
-                Ok(()) => db.check_reader_settings().await.map(|()| db),
-                Err(err) => Err(err),
-            },
-            Err(err) => Err(err),
-        };
+        let result = async {
+            let db = Db::connect(url).await?;
+            db.migrate().await?;
+            db.check_reader_settings().await?;
+            Ok::<_, DbError>(db)
+        }
+        .await;
         match result {
             Ok(db) => return Ok(db),
             Err(err) if err.failure() == Failure::Transient => {

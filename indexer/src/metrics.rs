@@ -180,10 +180,7 @@ impl Metrics {
     }
 
     pub fn pass_succeeded(&self) {
-        self.0.last_success_ms.store(now_ms(), Relaxed);
-        if let Ok(mut last) = self.0.last_error.lock() {
-            *last = None;
-        }
+        self.progressed();
     }
 
     pub fn pass_failed(&self, error: &str) {
