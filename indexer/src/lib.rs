@@ -10,4 +10,5 @@ pub mod key_text;
 pub mod metrics;
 pub mod pipeline;
 pub mod projection;
+pub mod redact;
 pub mod source;

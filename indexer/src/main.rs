@@ -11,6 +11,7 @@ use databounty_indexer::api::{router, ApiState};
 use databounty_indexer::db::{Db, DbError, Failure, Start, View, Writer};
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, run_once, PipelineConfig, Stop};
+use databounty_indexer::redact::without_url_secrets;
 use databounty_indexer::source::RpcSource;
 use solana_commitment_config::CommitmentConfig;
 
@@ -34,10 +35,15 @@ enum LogFormat {
 )]
 struct Config {
     /// Solana JSON-RPC endpoint
-    #[arg(long, env = "RPC_URL", default_value = "http://localhost:8899")]
+    #[arg(
+        long,
+        env = "RPC_URL",
+        default_value = "http://localhost:8899",
+        hide_env_values = true
+    )]
     rpc_url: String,
     /// Postgres connection string
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     database_url: String,
     /// The program to index
     #[arg(long, env = "PROGRAM_ID", default_value_t = databounty::ID)]
@@ -111,7 +117,8 @@ async fn main() -> anyhow::Result<()> {
         batch_size: config.batch_size,
         confirmed: matches!(config.commitment, Commitment::Confirmed),
     };
-    tracing::info!(rpc = %config.rpc_url, program = %config.program_id, commitment = name, "indexer starting");
+    let rpc = without_url_secrets(&config.rpc_url);
+    tracing::info!(rpc, program = %config.program_id, commitment = name, "indexer starting");
 
     let (stop_tx, stop) = Stop::new();
     tokio::spawn(async move {

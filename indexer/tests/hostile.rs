@@ -8,8 +8,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, get_json, index,
-    index_finalized, metric, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked,
+    checkpoint, count, database_url, empty_tables, finalized_lifecycle, garbage_rpc, get_json,
+    index, index_finalized, metric, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked,
     Lifecycle, ACCOUNT_TABLES, LEDGER_TABLES, TOTAL_TABLES,
 };
 use databounty::constants::{SEED_BOUNTY, SEED_VAULT};
@@ -783,6 +783,59 @@ async fn a_stall_while_retrying_says_why(pool: PgPool) {
 /// counts them, and `/health` turns 503 with the error once stalled; against the real
 /// chain the same loop indexes, reports the indexed slot and the head, answers 200, and
 /// stops when asked.
+/// An RPC URL's key (in its path or its query) never reaches the operator's log: not in
+/// the start-up line, not in a retry warning; nor does `--help` show the URLs set in the
+/// environment.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn the_log_never_shows_the_rpc_key(pool: PgPool) {
+    let binary = env!("CARGO_BIN_EXE_databounty-indexer");
+    // Nothing listens on port 1: every call fails with an error that names the URL.
+    let rpc = "http://127.0.0.1:1/v2/PATHKEY?api-key=QUERYKEY";
+    let log_path =
+        std::env::temp_dir().join(format!("databounty-redact-{}.log", std::process::id()));
+    let log_file = std::fs::File::create(&log_path).unwrap();
+    let mut indexer = std::process::Command::new(binary)
+        .args(["--rpc-url", rpc, "--database-url", &database_url(&pool)])
+        .args(["--http", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .spawn()
+        .expect("the indexer binary starts");
+    let mut log = String::new();
+    for _ in 0..600 {
+        log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if log.contains("retrying") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = indexer.kill();
+    let _ = indexer.wait();
+    let _ = std::fs::remove_file(&log_path);
+    assert!(log.contains("RPC call failed; retrying"), "{log}");
+    assert!(
+        log.contains("http://127.0.0.1:1/…"),
+        "the host is shown: {log}"
+    );
+    for secret in ["PATHKEY", "QUERYKEY"] {
+        assert!(!log.contains(secret), "{log}");
+    }
+
+    let help = std::process::Command::new(binary)
+        .arg("--help")
+        .env("RPC_URL", rpc)
+        .env("DATABASE_URL", "postgres://user:DBSECRET@db.example.com/x")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("RPC_URL"), "{help}");
+    for secret in ["PATHKEY", "QUERYKEY", "DBSECRET"] {
+        assert!(!help.contains(secret), "{help}");
+    }
+}
+
 #[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
 async fn the_live_loop_reports_a_stall_and_recovers(pool: PgPool) {
     let (db, metrics, url, broken) = against_a_garbage_node(

@@ -21,12 +21,15 @@ use solana_client::rpc_request::RpcError;
 
 use crate::db::Checkpoint;
 use crate::decoder::TransactionUpdate;
+use crate::redact::without_url_secrets;
 
 /// Why the source could not answer (after its retries).
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("RPC: {0}")]
-    Rpc(#[from] Box<ClientError>),
+    /// Shown without the URL's path and query (where API keys go), and not passed on as
+    /// a `source()`, which would print the whole URL (and this message) again.
+    #[error("RPC: {}", without_url_secrets(&.0.to_string()))]
+    Rpc(Box<ClientError>),
     #[error("the RPC returned a malformed signature {0:?}")]
     BadSignature(String),
     /// A listed transaction the node keeps answering `null` for, or without the inner

@@ -29,6 +29,7 @@ use super::{
 use crate::db::Checkpoint;
 use crate::decoder::TransactionUpdate;
 use crate::metrics::Metrics;
+use crate::redact::without_url_secrets;
 
 pub struct RpcSource {
     /// Shared with the tasks that read `getTransaction` replies on worker threads.
@@ -99,7 +100,8 @@ impl RpcSource {
                         return Err(SourceError::Rpc(Box::new(err)));
                     }
                     let delay = self.backoff.delay(attempt);
-                    tracing::warn!(what, attempt, ?delay, error = %err, "RPC call failed; retrying");
+                    let error = without_url_secrets(&err.to_string());
+                    tracing::warn!(what, attempt, ?delay, error, "RPC call failed; retrying");
                     self.metrics.retrying(what, &err);
                     tokio::time::sleep(delay).await;
                     attempt += 1;
