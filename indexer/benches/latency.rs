@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use databounty_indexer::api::{router, ApiState};
-use databounty_indexer::db::{Db, MIGRATOR};
+use databounty_indexer::db::Db;
 use databounty_indexer::metrics::Metrics;
 use databounty_indexer::pipeline::{follow, PipelineConfig, Stop};
 use databounty_indexer::source::RpcSource;
@@ -36,7 +36,7 @@ async fn main() {
     let name = "databounty_bench_latency";
     let url = figures::recreate_database(&base, name).await;
     let db = Db::connect(&url).await.expect("connect");
-    MIGRATOR.run(&db.pool).await.expect("migrate");
+    db.migrate().await.expect("migrate");
 
     let chain = common::Chain::start_with(Duration::from_millis(400), 32).await;
     let (creator, mint, creator_ata, bounty) =

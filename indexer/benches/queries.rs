@@ -16,7 +16,7 @@ mod workload;
 use std::time::{Duration, Instant};
 
 use databounty_indexer::api::{router, ApiState, MAX_OFFSET, MAX_OFFSET_WITH_CURSOR};
-use databounty_indexer::db::{Db, Writer, MIGRATOR};
+use databounty_indexer::db::{Db, Writer};
 use databounty_indexer::metrics::Metrics;
 use sqlx::{Connection, Executor, PgConnection};
 
@@ -34,7 +34,7 @@ async fn filled(base: &str, events: usize) -> String {
     };
     let migrated = async {
         let db = Db::connect(&url).await.expect("connect");
-        MIGRATOR.run(&db.pool).await.expect("migrate");
+        db.migrate().await.expect("migrate");
         db
     };
     if usize::try_from(have).unwrap_or(0) >= events {

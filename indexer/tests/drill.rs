@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use anchor_lang::AccountDeserialize;
 use common::cluster::Cluster;
 use common::proxy::{Proxy, FAULTS};
-use common::{count, fund_ix, terms, Chain};
+use common::{count, database_url, fund_ix, terms, Chain};
 use databounty::instructions::BountyCreateArgs;
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::decoder::decode;
@@ -37,23 +37,6 @@ use sqlx::PgPool;
 const KILLS: usize = 20;
 /// Signatures per listing page: the drill's history is read in many pages.
 const PAGE_LIMIT: &str = "5";
-
-fn database_url(pool: &PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let name = pool
-        .connect_options()
-        .get_database()
-        .expect("a test database")
-        .to_string();
-    let (server, query) = match base.split_once('?') {
-        Some((s, q)) => (s.to_string(), format!("?{q}")),
-        None => (base.clone(), String::new()),
-    };
-    let server = server
-        .rsplit_once('/')
-        .map_or(server.clone(), |(s, _)| s.to_string());
-    format!("{server}/{name}{query}")
-}
 
 struct Indexers {
     rpc: String,
@@ -152,9 +135,9 @@ impl Indexers {
     }
 }
 
-/// Several hundred program transactions: bounties, fundings, submissions, votes that
-/// accept and reject, payouts, a cancel with refund and closes, and a bounty re-created
-/// at the same address. Returns the program transactions sent and whether the bounty
+/// Several hundred program transactions: bounties with a review fee, fundings,
+/// submissions, votes that accept and reject (reserving fees), payouts, a cancel with
+/// refund, fee claims and closes, and a bounty re-created at the same address. Returns the program transactions sent and whether the bounty
 /// was re-created.
 async fn workload(chain: &Chain, seed: u64) -> (usize, bool) {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -175,6 +158,7 @@ async fn workload(chain: &Chain, seed: u64) -> (usize, bool) {
         metadata_uri: format!("ipfs://drill/{nonce}"),
         max_winners: 40,
         initial_funding: 5_000_000,
+        review_fee: 1_000,
         ..terms(&reviewers, now, nonce, 100_000)
     };
     let mut bounties = Vec::new();
@@ -290,6 +274,24 @@ async fn workload(chain: &Chain, seed: u64) -> (usize, bool) {
                 &[],
             )
             .await;
+        sent += 1;
+    }
+    // The reviewers' fees are paid out (anyone may crank a claim), or the bounty cannot close.
+    let owed = on_chain::<Bounty>(chain, &bounty.to_string(), "bounty")
+        .await
+        .expect("the last bounty")
+        .fees_owed;
+    for (reviewer, _) in reviewers.iter().zip(owed).filter(|(_, fee)| *fee > 0) {
+        let program = anchor_spl::token::ID;
+        let claim = ix::review_fee_claim(
+            &creator.pubkey(),
+            bounty,
+            &reviewer.pubkey(),
+            mint,
+            &program,
+            None,
+        );
+        chain.send(&[claim], creator, &[]).await;
         sent += 1;
     }
     chain.close_bounty(creator, bounty, mint).await;
@@ -558,12 +560,25 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
         ("refunds", "BountyRefunded"),
         ("payouts", "SubmissionPaid"),
         ("attestations", "SubmissionAttested"),
+        ("fee_claims", "ReviewFeeClaimed"),
     ] {
         let rows = count(&pool, &format!("SELECT count(*) FROM {table}")).await;
         let events = by_name.get(event).copied().unwrap_or(0);
         if rows != events {
             wrong.push(format!("{table}: {rows} rows for {events} events"));
         }
+    }
+    // A row per reviewer a fee is reserved for: one event, several rows.
+    let reservations = count(
+        &pool,
+        "SELECT count(*) FROM (SELECT DISTINCT signature, instruction_index, inner_index FROM fee_awards) t",
+    )
+    .await;
+    let reserved_events = by_name.get("ReviewFeesReserved").copied().unwrap_or(0);
+    if reservations != reserved_events || reserved_events == 0 {
+        wrong.push(format!(
+            "fee_awards: {reservations} reservations for {reserved_events} events"
+        ));
     }
     let incarnations = count(
         &pool,
@@ -576,7 +591,7 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
     let bounties: Vec<BountyRow> = sqlx::query_as(
         "SELECT DISTINCT ON (bounty) bounty, funded::text AS funded, reserved::text AS reserved,
                 released::text AS released, refunded::text AS refunded, submissions, pending, accepted, paid,
-                open_submission_accounts, status
+                open_submission_accounts, status, fees_reserved::text AS fees_reserved, fees_paid::text AS fees_paid
          FROM bounties ORDER BY bounty, incarnation DESC",
     )
     .fetch_all(&pool)
@@ -596,6 +611,8 @@ async fn the_live_indexer_survives_kills_faults_and_a_database_restart(pool: PgP
                 paid: i64::from(b.paid),
                 open_submission_accounts: i64::from(b.open_submission_accounts),
                 status: format!("{:?}", b.status),
+                fees_reserved: b.fees_reserved.to_string(),
+                fees_paid: b.fees_paid.to_string(),
             },
             // Gone from the chain: only its status can be compared.
             None => BountyRow {
@@ -710,6 +727,8 @@ struct BountyRow {
     paid: i64,
     open_submission_accounts: i64,
     status: String,
+    fees_reserved: String,
+    fees_paid: String,
 }
 
 #[derive(sqlx::FromRow)]

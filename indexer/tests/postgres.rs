@@ -10,7 +10,7 @@ use anchor_lang::AccountDeserialize;
 use common::{
     checkpoint, count, empty_tables, finalized_lifecycle, garbage_rpc, get_json, index as run_once,
     index_finalized, metric, quick_retries, rpc_source, serve, terms, Chain, Fork, Forked,
-    Lifecycle, ACCOUNT_TABLES, LEDGER_TABLES,
+    Lifecycle, ACCOUNT_TABLES, BOND, LEDGER_TABLES, REVIEW_FEE,
 };
 use databounty::state::{Bounty, Submission};
 use databounty_indexer::db::{Checkpoint, Db};
@@ -88,8 +88,10 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
     )
     .await
     .unwrap();
-    // 2 creates + 2 fundings, 3 submissions, 6 votes + accept + reject, 1 payout, cancel, refund.
-    assert_eq!(written, 4 + 3 + 6 + 2 + 1 + 2);
+    // 2 creates + 2 fundings; 3 submissions + 3 bonds posted; 6 votes, the acceptance
+    // and the rejection (+ its bond forfeited), fees reserved at both; the payout + its
+    // bond returned; a fee claim; cancel and refund.
+    assert_eq!(written, 4 + 6 + (6 + 3 + 2) + 2 + 1 + 2);
     assert_eq!(metrics.events(), written as u64);
 
     for address in [life.bounty, life.cancelled_bounty] {
@@ -97,7 +99,9 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
         let on_chain = Bounty::try_deserialize(&mut account.data.as_slice()).unwrap();
         let row = sqlx::query(
             "SELECT funded::text, reserved::text, released::text, refunded::text, submissions, pending, accepted, paid,
-                    open_submission_accounts, status, creator, mint, quorum, reviewers FROM bounties WHERE bounty = $1",
+                    open_submission_accounts, status, creator, mint, quorum, reviewers,
+                    ARRAY[fees_reserved, fees_paid, bonds_held, bonds_returned, bonds_forfeited]::text[]
+             FROM bounties WHERE bounty = $1",
         )
         .bind(address.to_string())
         .fetch_one(&pool)
@@ -132,7 +136,32 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
                 .map(Pubkey::to_string)
                 .collect::<Vec<_>>()
         );
+        let fees_and_bonds = [
+            on_chain.fees_reserved,
+            on_chain.fees_paid,
+            on_chain.bonds_held,
+            on_chain.bonds_returned,
+            on_chain.bonds_forfeited,
+        ];
+        assert_eq!(
+            row.get::<Vec<String>, _>(14),
+            fees_and_bonds.map(|v| v.to_string())
+        );
     }
+    // Four agreeing votes earned a fee each; the first reviewer (two of them) claimed.
+    // Carol's bond is still held.
+    let main: Bounty = {
+        let account = chain.rpc.get_account(&life.bounty).await.unwrap();
+        Bounty::try_deserialize(&mut account.data.as_slice()).unwrap()
+    };
+    assert_eq!(
+        [main.fees_reserved, main.fees_paid],
+        [2 * REVIEW_FEE, 2 * REVIEW_FEE]
+    );
+    assert_eq!(
+        [main.bonds_held, main.bonds_returned, main.bonds_forfeited],
+        [BOND; 3]
+    );
     for address in &life.submissions {
         let account = chain.rpc.get_account(address).await.unwrap();
         let on_chain = Submission::try_deserialize(&mut account.data.as_slice()).unwrap();
@@ -158,6 +187,9 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
     assert_eq!(rows("fundings").await, 2);
     assert_eq!(rows("payouts").await, 1);
     assert_eq!(rows("refunds").await, 1);
+    assert_eq!(rows("fee_awards").await, 4);
+    assert_eq!(rows("fee_claims").await, 1);
+    assert_eq!(rows("bond_movements").await, 5);
 
     // The analyst views.
     let alice = life.contributors[0].pubkey().to_string();
@@ -170,21 +202,31 @@ async fn a_lifecycle_indexed_matches_the_chain(pool: PgPool) {
         .await,
         life.reward.to_string()
     );
-    let agreement =
-        sqlx::query("SELECT reviewer, votes, agreed FROM reviewer_agreement ORDER BY reviewer")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    let by_reviewer: std::collections::HashMap<String, (i64, i64)> = agreement
+    let agreement = sqlx::query(
+        "SELECT reviewer, votes, agreed, fees_earned::bigint, fees_claimed::bigint
+         FROM reviewer_agreement ORDER BY reviewer",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let by_reviewer: std::collections::HashMap<String, (i64, i64, i64, i64)> = agreement
         .iter()
-        .map(|r| (r.get::<String, _>(0), (r.get(1), r.get(2))))
+        .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3), r.get(4))))
         .collect();
+    let fee = i64::try_from(REVIEW_FEE).unwrap();
     // Reviewer 1 approved both Alice (accepted) and Bob (rejected): one of two agree.
-    assert_eq!(by_reviewer[&life.reviewers[1].pubkey().to_string()], (2, 1));
-    assert_eq!(by_reviewer[&life.reviewers[0].pubkey().to_string()], (2, 2));
+    // A fee is earned per agreeing vote; only reviewer 0 has claimed.
+    assert_eq!(
+        by_reviewer[&life.reviewers[1].pubkey().to_string()],
+        (2, 1, fee, 0)
+    );
+    assert_eq!(
+        by_reviewer[&life.reviewers[0].pubkey().to_string()],
+        (2, 2, 2 * fee, 2 * fee)
+    );
     assert_eq!(
         by_reviewer[&life.reviewers[2].pubkey().to_string()],
-        (1, 1),
+        (1, 1, fee, 0),
         "the pending submission's vote is not judged"
     );
     let decided: i64 = value_for(
@@ -798,4 +840,34 @@ async fn the_api_connections_are_read_only_bounded_and_plan_per_value(pool: PgPo
         .await
         .expect_err("a read-only connection refuses writes");
     assert!(write.to_string().contains("read-only"), "{write}");
+}
+
+/// A rollback deletes by bounty from every table that holds one, and a bounty's pages
+/// read by it: each such table has an index that starts with `bounty`, or a rollback
+/// reads the whole table.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn every_table_with_a_bounty_column_has_an_index_on_it(pool: PgPool) {
+    let unindexed: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'bounty' AND NOT a.attisdropped
+         WHERE c.relkind = 'r'
+           AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum)
+         ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(unindexed.is_empty(), "no index on bounty: {unindexed:?}");
+    let checked: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name = 'bounty'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        checked >= 10,
+        "the ledgers, accounts and summaries: {checked}"
+    );
 }

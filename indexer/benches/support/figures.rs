@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each benchmark uses its own part
 
+use databounty_indexer::db::Db;
 use sqlx::{Connection, Executor, PgConnection};
 
 /// A numeric setting from the environment (`BENCH_...`), or `default`.
@@ -55,16 +56,9 @@ pub async fn recreate_database(base: &str, name: &str) -> String {
 /// start); returns its URL.
 pub async fn migrated_database(base: &str, name: &str) -> String {
     let url = recreate_database(base, name).await;
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(2)
-        .connect(&url)
-        .await
-        .expect("connect");
-    databounty_indexer::db::MIGRATOR
-        .run(&pool)
-        .await
-        .expect("migrate");
-    pool.close().await;
+    let db = Db::connect(&url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    db.pool.close().await;
     url
 }
 

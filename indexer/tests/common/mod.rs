@@ -1,5 +1,6 @@
 //! A lifecycle on the local chain for the indexer's tests: two bounties, three
-//! contributors (paid, rejected, still pending), three reviewers, a cancel and a refund.
+//! contributors (paid, rejected, still pending) who each post a bond, three reviewers
+//! who earn review fees (one claims them), a cancel and a refund.
 //! Also what the tests share around it: sources over the chain (and one that shows a
 //! fork switch), a pass, the database's tables emptied and counted.
 
@@ -106,6 +107,24 @@ pub async fn garbage_rpc(page: &'static str) -> String {
     let app = axum::Router::new().fallback(move || async move { page });
     tokio::spawn(async move { axum::serve(listener, app).await });
     url
+}
+
+/// The connection string of the test database behind `pool`, for an indexer process.
+pub fn database_url(pool: &PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let name = pool
+        .connect_options()
+        .get_database()
+        .expect("a test database")
+        .to_string();
+    let (server, query) = match base.split_once('?') {
+        Some((s, q)) => (s.to_string(), format!("?{q}")),
+        None => (base.clone(), String::new()),
+    };
+    let server = server
+        .rsplit_once('/')
+        .map_or(server.clone(), |(s, _)| s.to_string());
+    format!("{server}/{name}{query}")
 }
 
 /// A number the query `sql` (a `count(*)`) returns.
@@ -301,6 +320,10 @@ pub async fn checkpoint(pool: &PgPool) -> Option<Checkpoint> {
     })
 }
 
+/// The lifecycle's review fee and submission bond, in token base units.
+pub const REVIEW_FEE: u64 = 1_000;
+pub const BOND: u64 = 500;
+
 pub struct Chain {
     pub localnet: Localnet,
     pub rpc: RpcClient,
@@ -447,24 +470,34 @@ impl Chain {
         content: &[u8],
         uri: Option<String>,
     ) -> (Pubkey, [u8; 32], Signature) {
+        self.submit_with_bond(who, bounty, content, uri, None).await
+    }
+
+    /// [`Chain::submit`], posting the bounty's bond from `who`'s associated account of
+    /// `bond_mint` when one is given.
+    pub async fn submit_with_bond(
+        &self,
+        who: &Keypair,
+        bounty: &Pubkey,
+        content: &[u8],
+        uri: Option<String>,
+        bond_mint: Option<Pubkey>,
+    ) -> (Pubkey, [u8; 32], Signature) {
         let digest = databounty_sdk::hash::reader_digest(content, |_| {}).unwrap();
         let hash = submission_hash(bounty, &who.pubkey(), &digest);
-        let signature = self
-            .send(
-                &[ix::submission_create(
-                    &who.pubkey(),
-                    bounty,
-                    hash,
-                    uri,
-                    databounty_sdk::hash::bounty_terms(
-                        &self.rpc.get_account_data(bounty).await.unwrap(),
-                    )
-                    .unwrap(),
-                )],
-                who,
-                &[],
-            )
-            .await;
+        let terms = self.terms(bounty).await;
+        let create = match bond_mint {
+            None => ix::submission_create(&who.pubkey(), bounty, hash, uri, terms),
+            Some(mint) => {
+                let bond = ix::BondAccounts {
+                    mint,
+                    token_program: anchor_spl::token::ID,
+                    token_account: None,
+                };
+                ix::submission_create_with_bond(&who.pubkey(), bounty, hash, uri, terms, bond)
+            }
+        };
+        let signature = self.send(&[create], who, &[]).await;
         (
             pda::submission(bounty, &who.pubkey(), &hash),
             hash,
@@ -614,6 +647,8 @@ impl Chain {
             dataset_id: [9u8; 32],
             metadata_uri: "ipfs://guidelines".into(),
             initial_funding: funding,
+            review_fee: REVIEW_FEE,
+            submission_bond: BOND,
             ..terms(&reviewers, now, nonce, reward)
         };
         for (nonce, funding) in [(0, 10_000_000), (1, 5_000_000)] {
@@ -628,14 +663,22 @@ impl Chain {
         let mut hashes = Vec::new();
         for content in [&b"alice"[..], b"bob", b"carol"] {
             let who = self.funded().await;
-            let (submission, hash, signature) = self.submit(&who, &bounty, content, None).await;
+            let program = anchor_spl::token::ID;
+            let key = creator.pubkey();
+            let tokens =
+                accounts::mint_to_owner_ixs(&key, &key, &who.pubkey(), &mint, &program, BOND)
+                    .expect("mint_to");
+            self.send(&tokens, &creator, &[]).await;
+            let post = self.submit_with_bond(&who, &bounty, content, None, Some(mint));
+            let (submission, hash, signature) = post.await;
             signatures.push(signature);
             submissions.push(submission);
             hashes.push(hash);
             contributors.push(who);
         }
-        // Alice: two approvals -> accepted, then paid. Bob: one yes, two no -> rejected.
-        // Carol: one approval, still pending.
+        // Alice: two approvals -> accepted, then paid, her bond returned. Bob: one yes, two
+        // no -> rejected, his bond forfeited. Carol: one approval, still pending. Each
+        // decision earns its agreeing reviewers a fee.
         for (r, s, approve) in [
             (0, 0, true),
             (1, 0, true),
@@ -651,6 +694,16 @@ impl Chain {
         let alice = contributors[0].pubkey();
         let release = self.release(&creator, &bounty, &submissions[0], &mint, &alice);
         signatures.push(release.await);
+        let program = anchor_spl::token::ID;
+        let claim = ix::review_fee_claim(
+            &creator.pubkey(),
+            &bounty,
+            &reviewers[0].pubkey(),
+            &mint,
+            &program,
+            None,
+        );
+        signatures.push(self.send(&[claim], &creator, &[]).await);
         // The second bounty is cancelled and refunded.
         let cancel_and_refund =
             self.cancel_and_refund(&creator, &cancelled_bounty, &mint, creator_ata);
