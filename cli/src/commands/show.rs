@@ -225,6 +225,7 @@ fn submission_json(
         "hash": hex(&s.hash),
         "uri": s.uri,
         "created_at": s.created_at,
+        "review_deadline": s.review_deadline,
         "approvals": s.approval_count(),
         "rejections": s.rejection_count(),
         "status": format!("{:?}", s.status),
@@ -245,11 +246,12 @@ fn submission_text(
     decimals: u8,
 ) -> String {
     let mut text = format!(
-        "submission {address} ({:?})\n  bounty {}\n  contributor {}\n  hash {}\n  votes: {} approve, {} reject",
+        "submission {address} ({:?})\n  bounty {}\n  contributor {}\n  hash {}\n  votes until {}\n  votes: {} approve, {} reject",
         s.status,
         s.bounty,
         s.contributor,
         hex(&s.hash),
+        format_time(s.review_deadline),
         s.approval_count(),
         s.rejection_count()
     );

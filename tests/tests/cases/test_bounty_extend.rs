@@ -4,12 +4,14 @@
 use databounty::constants::MAX_REVIEW_WINDOW;
 use databounty::errors::BountyError;
 use databounty::events::BountyExtended;
+use databounty::state::SubmissionStatus;
 use databounty_sdk::events::DatabountyEvent;
 use databounty_tests::*;
 use solana_sdk::signature::Signer;
 
 /// The extension is recorded with its before and after; submissions sent under the old
-/// terms are refused, under the new ones accepted; pending work gets the longer review.
+/// terms are refused, under the new ones accepted; work submitted under the new terms
+/// gets the longer review, work submitted before keeps the deadline it was sent under.
 async fn extends_deadlines_and_winner_slots(kind: MintKind) {
     let (mut env, setup) = TestEnv::with_bounty(kind).await;
     let (old_submission, old_review) = (setup.args.submission_deadline, setup.args.review_deadline);
@@ -56,10 +58,61 @@ async fn extends_deadlines_and_winner_slots(kind: MintKind) {
     assert_bounty_error(env.send(&[stale], &[&key]).await, BountyError::TermsChanged);
     // Between the old and the new submission deadline, submissions are still taken.
     env.set_time(old_submission + 50).await;
-    env.submit(&setup, &contributor.key, b"late").await;
-    // Past the old review deadline, the earlier submission can still be decided.
+    let late = env.submit(&setup, &contributor.key, b"late").await;
+    // Past the old review deadline, the earlier submission has expired: no vote is
+    // taken on it, and it closes as expired. The later one can still be decided.
     env.set_time(old_review + 100).await;
-    env.votes(&setup, &pending, 2, true).await;
+    let reviewer = setup.reviewers()[0].insecure_clone();
+    assert_bounty_error(
+        env.try_attest(&setup, &reviewer, &pending, true).await,
+        BountyError::ReviewDeadlinePassed,
+    );
+    let closed = env.close_submission(&setup, &pending).await;
+    let closed = find_event!(closed, SubmissionClosed).expect("closed");
+    assert_eq!(closed.final_status, SubmissionStatus::Pending, "expired");
+    env.votes(&setup, &late, 2, true).await;
+    env.assert_books_balance(&setup).await;
+}
+
+/// However far the creator moves the deadlines (here to the end of time, with both
+/// reviewers who could decide the work replaced), work submitted before keeps its
+/// review deadline: past it, anyone closes it and the contributor's bond comes back,
+/// though the bounty still takes submissions.
+async fn an_extension_never_holds_a_bond_longer(kind: MintKind) {
+    let bond = 50_000;
+    let params = BountyParams::default().bond(bond);
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params).await;
+    let (contributor, pending) = env.contribute(&setup, b"labels").await;
+    let start = env.token_balance(&contributor.ata).await;
+    let creator = setup.creator();
+    for old in &setup.reviewers()[..2] {
+        let new = env.funded_keypair(1).await.pubkey();
+        env.replace_reviewer(&setup, &old.pubkey(), &new).await;
+    }
+    let end = i64::MAX;
+    env.try_extend(&setup, &creator, end - MAX_REVIEW_WINDOW, end, 2)
+        .await
+        .expect("extend to the end of time");
+    let signed = env.submission_state(&pending.address).await.review_deadline;
+    assert_eq!(signed, setup.args.review_deadline);
+    env.set_time(signed - 1).await;
+    assert_bounty_error(
+        env.try_close_returning_bond(&setup, &pending, None, &[])
+            .await,
+        BountyError::SubmissionNotFinal,
+    );
+    env.set_time(signed).await;
+    // Cranked by a payer who is neither the contributor nor the creator.
+    let events = env
+        .try_close_returning_bond(&setup, &pending, None, &[])
+        .await
+        .expect("anyone closes expired work");
+    assert!(find_event!(events, SubmissionBondReturned).is_some());
+    assert_eq!(env.token_balance(&contributor.ata).await, start + bond);
+    assert!(env
+        .bounty_state(&setup.bounty)
+        .await
+        .takes_submissions(signed));
     env.assert_books_balance(&setup).await;
 }
 
@@ -101,6 +154,22 @@ async fn deadlines_only_move_forward(kind: MintKind) {
     env.try_extend(&setup, &creator, s, r, 2)
         .await
         .expect("no change is allowed");
+}
+
+/// Added winner slots must keep the worst case (each winner's reward and a fee for
+/// every reviewer) within a u64, by the same rule as at creation.
+async fn added_winners_keep_the_budget_in_a_u64(kind: MintKind) {
+    // Three reviewers at an eighth of u64::MAX each: two winners fit, three do not
+    // (though three winners' rewards and quorum fees alone would).
+    let params = BountyParams::default().review_fee(u64::MAX / 8);
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params).await;
+    let creator = setup.creator();
+    let (s, r) = (setup.args.submission_deadline, setup.args.review_deadline);
+    assert_bounty_error(
+        env.try_extend(&setup, &creator, s, r, 3).await,
+        BountyError::BudgetOverflow,
+    );
+    assert_eq!(env.bounty_state(&setup.bounty).await.max_winners, 2);
 }
 
 async fn only_the_creator_extends(kind: MintKind) {
@@ -153,7 +222,9 @@ async fn no_extension_once_submissions_end(kind: MintKind) {
 
 on_both_token_programs! {
     extends_deadlines_and_winner_slots => extends_deadlines_and_winner_slots;
+    an_extension_never_holds_a_bond_longer => an_extension_never_holds_a_bond_longer;
     deadlines_and_winners_only_grow => deadlines_only_move_forward;
+    added_winners_keep_the_budget_in_a_u64 => added_winners_keep_the_budget_in_a_u64;
     only_the_creator_extends => only_the_creator_extends;
     no_extension_once_submissions_end => no_extension_once_submissions_end;
 }

@@ -221,6 +221,9 @@ struct World {
     /// The reviewer keys listed when each submission was made: a slot given a new key
     /// since cannot vote on it.
     panels: HashMap<Pubkey, Vec<Pubkey>>,
+    /// Per submission, the review deadline it was made under (an extension of its
+    /// bounty does not move it).
+    deadlines: HashMap<Pubkey, i64>,
     outsider: Keypair,
     minted: u64,
     paid: HashSet<Pubkey>,
@@ -292,6 +295,7 @@ impl World {
             submissions: Vec::new(),
             contents: HashMap::new(),
             panels: HashMap::new(),
+            deadlines: HashMap::new(),
             outsider,
             minted: CREATOR_TOKENS + CONTRIBUTORS as u64 * submission_bond * CONTRIBUTOR_BONDS,
             paid: HashSet::new(),
@@ -477,7 +481,12 @@ impl World {
                 let weight = if collecting { 1 } else { 12 };
                 out.push((weight, Action::Claim(b, slot)));
             }
-            let pending = self.of_bounty(b, |m| m == Model::Pending);
+            // Pending work past its own review deadline has expired, whatever the
+            // bounty's deadline now says: it takes no vote and may close.
+            let (pending, expired): (Vec<usize>, Vec<usize>) = self
+                .of_bounty(b, |m| m == Model::Pending)
+                .into_iter()
+                .partition(|&s| now < self.deadlines[&self.submissions[s].1.address]);
             let mut undecidable = false;
             if can_win && !pending.is_empty() {
                 // Approvals fill the winner slots, after which the pending rest is moot
@@ -524,6 +533,11 @@ impl World {
                         }
                     }
                 }
+                // Work that expired before an extension closes while the bounty still
+                // takes submissions, its bond returned.
+                if let Some(s) = self.rng.one_of(&expired) {
+                    out.push((30, Action::CloseSubmission(s)));
+                }
                 let expiring = plan.ending == Ending::Expire && !collecting;
                 if !expiring && state.submission_deadline - now < EXTEND_MARGIN {
                     out.push((20, Action::Extend(b, Some(now + SUBMISSION_WINDOW))));
@@ -545,9 +559,12 @@ impl World {
                 if state.status == BountyStatus::Cancelled && can_win && !pending.is_empty() {
                     out.push((2, Action::Fund(b)));
                 }
-                let done = self.of_bounty(b, |m| {
+                let mut done = self.of_bounty(b, |m| {
                     matches!(m, Model::Paid | Model::Rejected) || (m == Model::Pending && !can_win)
                 });
+                if can_win {
+                    done.extend(&expired);
+                }
                 if let Some(s) = self.rng.one_of(&done) {
                     out.push((50, Action::CloseSubmission(s)));
                 }
@@ -1033,6 +1050,8 @@ impl World {
                     .map(|r| r.pubkey())
                     .collect();
                 self.panels.insert(submitted.address, panel);
+                let deadline = self.bounties[b].args.review_deadline;
+                self.deadlines.insert(submitted.address, deadline);
                 self.submissions.push((
                     b,
                     Submitted {

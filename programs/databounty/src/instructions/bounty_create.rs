@@ -7,7 +7,7 @@ use crate::constants::{MAX_REVIEWERS, MAX_REVIEW_WINDOW, MAX_URI_LEN, SEED_BOUNT
 use crate::errors::BountyError;
 use crate::events::BountyCreated;
 use crate::instructions::bounty_fund::deposit;
-use crate::state::{Bounty, BountyStatus};
+use crate::state::{require_budget_fits, Bounty, BountyStatus};
 use crate::token::check_mint_policy;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -74,12 +74,12 @@ impl BountyCreate<'_> {
         );
         require!(args.reward_per_submission > 0, BountyError::ZeroReward);
         require!(args.max_winners > 0, BountyError::ZeroMaxWinners);
-        // Every winner's reward and fees, and a rejection's fees, must fit a u64.
-        args.review_fee
-            .checked_mul(args.reviewers.len() as u64)
-            .and_then(|fees| fees.checked_add(args.reward_per_submission))
-            .and_then(|cost| cost.checked_mul(u64::from(args.max_winners)))
-            .ok_or(BountyError::BudgetOverflow)?;
+        require_budget_fits(
+            args.reward_per_submission,
+            args.review_fee,
+            args.reviewers.len(),
+            args.max_winners,
+        )?;
 
         // Reviewers and quorum
         let count = args.reviewers.len();

@@ -30,9 +30,11 @@ pub struct BountyExtend<'info> {
 
 impl BountyExtend<'_> {
     fn validate(&self) -> Result<()> {
-        // Only while it still takes submissions: no submission account has closed yet
-        // (closing needs a bounty that takes none), so reopening frees no paid hash, and
-        // no refund has been taken (refunds need a cancel or the deadline).
+        // Only while it still takes submissions: no decided submission's account has
+        // closed yet (closing one needs a bounty that takes none; only expired work,
+        // never paid, closes sooner), so reopening frees no paid hash, and no refund has
+        // been taken (refunds need a cancel or the deadline). Work already submitted
+        // keeps the review deadline it was submitted under.
         let now = Clock::get()?.unix_timestamp;
         self.bounty.require_takes_submissions(now)
     }

@@ -53,14 +53,15 @@ impl SubmissionAttest<'_> {
             BountyError::SubmissionNotPending
         );
         let now = Clock::get()?.unix_timestamp;
+        // The submission's own deadline: an extension of the bounty does not reopen it.
         require!(
-            !self.bounty.review_closed(now),
+            !self.submission.review_closed(now),
             BountyError::ReviewDeadlinePassed
         );
         // Work that can no longer win is closed with its bond returned: a vote could
         // only reject it, forfeiting the bond and earning a fee for nothing.
         require!(
-            self.bounty.accepted < self.bounty.max_winners,
+            self.bounty.winner_slot_left(),
             BountyError::NoWinnerSlotsLeft
         );
         require!(args.hash == self.submission.hash, BountyError::HashMismatch);

@@ -56,14 +56,16 @@ pub struct SubmissionClose<'info> {
 impl<'info> SubmissionClose<'info> {
     fn validate(&self) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
+        let submission = &self.submission;
         require!(
-            self.submission.is_final(self.bounty.pending_can_win(now)),
+            submission.is_final(self.bounty.winner_slot_left(), now),
             BountyError::SubmissionNotFinal
         );
         // Closing frees the hash's address; were submissions still taken, the same hash
-        // could be registered, and paid, again.
+        // could be registered, and paid, again. Expired work was never paid, and its
+        // bond must come back even while an extended bounty takes submissions.
         require!(
-            !self.bounty.takes_submissions(now),
+            submission.status == SubmissionStatus::Pending || !self.bounty.takes_submissions(now),
             BountyError::BountyStillTakingSubmissions
         );
         Ok(())
@@ -133,9 +135,10 @@ pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
     let bonds_held_before = ctx.accounts.bounty.bonds_held;
     let submission = &ctx.accounts.submission;
     let bounty = &mut ctx.accounts.bounty;
-    // Pending with every winner slot taken (and votes still open): it can never win, so
-    // it closes as rejected. Pending past the review deadline closes as expired (Pending).
-    let final_status = if was_pending && !bounty.review_closed(now) {
+    // Pending with every winner slot taken (and votes on it still open): it can never
+    // win, so it closes as rejected. Pending past its review deadline closes as expired
+    // (Pending).
+    let final_status = if was_pending && !submission.review_closed(now) {
         SubmissionStatus::Rejected
     } else {
         submission.status

@@ -137,6 +137,7 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
         hash: args.hash,
         uri: args.uri,
         created_at: now,
+        review_deadline: bounty.review_deadline,
         approvals: 0,
         rejections: 0,
         status: SubmissionStatus::Pending,

@@ -10,7 +10,7 @@ use crate::errors::BountyError;
 mod fair_work;
 mod invariant;
 
-pub use fair_work::slot_u8;
+pub use fair_work::{require_budget_fits, slot_u8};
 
 /// Whether a bounty still takes submissions and funding.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
@@ -186,7 +186,7 @@ impl Bounty {
     pub fn takes_submissions(&self, now: i64) -> bool {
         self.status == BountyStatus::Open
             && now < self.submission_deadline
-            && self.accepted < self.max_winners
+            && self.winner_slot_left()
     }
 
     /// [`Self::takes_submissions`], with the error of the first condition that fails.
@@ -196,10 +196,7 @@ impl Bounty {
             now < self.submission_deadline,
             BountyError::SubmissionDeadlinePassed
         );
-        require!(
-            self.accepted < self.max_winners,
-            BountyError::NoWinnerSlotsLeft
-        );
+        require!(self.winner_slot_left(), BountyError::NoWinnerSlotsLeft);
         Ok(())
     }
 
@@ -212,9 +209,15 @@ impl Bounty {
         Ok(())
     }
 
-    /// Whether a pending submission can no longer be decided.
+    /// Whether no pending submission can be decided any more (each also has a review
+    /// deadline of its own, never later than this: see `Submission::review_deadline`).
     pub fn review_closed(&self, now: i64) -> bool {
         now >= self.review_deadline
+    }
+
+    /// Whether another submission can still be accepted.
+    pub fn winner_slot_left(&self) -> bool {
+        self.accepted < self.max_winners
     }
 
     /// Whether `bounty_fund` may add tokens: while open, and after a cancel while pending
@@ -226,7 +229,7 @@ impl Bounty {
     /// Whether a pending submission can still be accepted: votes are still taken and a
     /// winner slot is left. When not, it is as good as rejected and may close.
     pub fn pending_can_win(&self, now: i64) -> bool {
-        !self.review_closed(now) && self.accepted < self.max_winners
+        !self.review_closed(now) && self.winner_slot_left()
     }
 
     /// What pending work can still claim beyond what is owed:
@@ -277,10 +280,7 @@ impl Bounty {
     /// reward and a fee for each reviewer in `approvers` (a bitmap over the slots). The
     /// bond stays held until the reward is paid.
     pub fn record_acceptance(&mut self, approvers: u32, bond: u64) -> Result<()> {
-        require!(
-            self.accepted < self.max_winners,
-            BountyError::NoWinnerSlotsLeft
-        );
+        require!(self.winner_slot_left(), BountyError::NoWinnerSlotsLeft);
         let fees = self.fees_for(approvers.count_ones())?;
         require!(
             self.unreserved()? >= checked_add(self.reward_per_submission, fees)?,
@@ -316,8 +316,9 @@ impl Bounty {
 
     /// `bounty_extend`: deadlines and winner slots may only grow, the review window
     /// stays bounded, and the budget must still fit a u64. The caller checks that the
-    /// bounty still takes submissions, so no submission account was closed yet (a closed
-    /// hash could otherwise be registered again).
+    /// bounty still takes submissions, so no decided submission's account was closed yet
+    /// (a paid hash could otherwise be registered again). Pending work keeps its own
+    /// review deadline, so however far the deadlines move, no bond is held longer.
     pub fn record_extension(
         &mut self,
         submission_deadline: i64,
@@ -346,9 +347,12 @@ impl Bounty {
             max_winners >= self.max_winners,
             BountyError::MaxWinnersReduced
         );
-        self.acceptance_cost()?
-            .checked_mul(u64::from(max_winners))
-            .ok_or(BountyError::BudgetOverflow)?;
+        require_budget_fits(
+            self.reward_per_submission,
+            self.review_fee,
+            self.reviewers.len(),
+            max_winners,
+        )?;
         self.submission_deadline = submission_deadline;
         self.review_deadline = review_deadline;
         self.max_winners = max_winners;

@@ -6,7 +6,7 @@ use crate::errors::BountyError;
 /// Where a submission stands in review.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum SubmissionStatus {
-    /// Awaiting votes; past the review deadline it counts as expired.
+    /// Awaiting votes; past its review deadline it counts as expired.
     Pending,
     /// Reached quorum; its reward is reserved in the vault.
     Accepted,
@@ -37,6 +37,11 @@ pub struct Submission {
     #[max_len(MAX_URI_LEN)]
     pub uri: Option<String>,
     pub created_at: i64,
+    /// The bounty's review deadline when this was submitted (the terms the contributor
+    /// signed name it). Votes are taken until then and pending work expires then, even
+    /// if the bounty is extended later: an extension never holds a bond longer than its
+    /// contributor agreed to.
+    pub review_deadline: i64,
     /// Bit `i` set: reviewer `i` of the bounty approved.
     pub approvals: u32,
     /// Bit `i` set: reviewer `i` of the bounty rejected.
@@ -148,12 +153,24 @@ impl Submission {
         })
     }
 
-    /// Paid, rejected, or pending when it can no longer win (review deadline passed, or
-    /// every winner slot taken): its account may close.
-    pub fn is_final(&self, pending_can_win: bool) -> bool {
+    /// Whether votes on it have closed: its own review deadline passed (the bounty's,
+    /// which only moves later, has then passed too).
+    pub fn review_closed(&self, now: i64) -> bool {
+        now >= self.review_deadline
+    }
+
+    /// Whether it could still be accepted, were it pending: votes on it are still taken
+    /// and its bounty has a winner slot left.
+    pub fn can_still_win(&self, winner_slot_left: bool, now: i64) -> bool {
+        winner_slot_left && !self.review_closed(now)
+    }
+
+    /// Paid, rejected, or pending when it can no longer win (its review deadline passed,
+    /// or every winner slot taken): its account may close.
+    pub fn is_final(&self, winner_slot_left: bool, now: i64) -> bool {
         match self.status {
             SubmissionStatus::Paid | SubmissionStatus::Rejected => true,
-            SubmissionStatus::Pending => !pending_can_win,
+            SubmissionStatus::Pending => !self.can_still_win(winner_slot_left, now),
             SubmissionStatus::Accepted => false,
         }
     }
@@ -170,6 +187,7 @@ mod tests {
             hash: [0; 32],
             uri: None,
             created_at: 0,
+            review_deadline: 100,
             approvals: 0,
             rejections: 0,
             status: SubmissionStatus::Pending,
@@ -252,11 +270,12 @@ mod tests {
     #[test]
     fn finality() {
         let mut s = pending();
-        assert!(!s.is_final(true));
-        assert!(s.is_final(false), "expired, or no winner slot left");
+        assert!(!s.is_final(true, 99));
+        assert!(s.is_final(true, 100), "expired at its own review deadline");
+        assert!(s.is_final(false, 0), "no winner slot left");
         s.status = SubmissionStatus::Accepted;
-        assert!(!s.is_final(false), "owed a payout");
+        assert!(!s.is_final(false, 100), "owed a payout");
         s.status = SubmissionStatus::Paid;
-        assert!(s.is_final(false));
+        assert!(s.is_final(true, 0));
     }
 }

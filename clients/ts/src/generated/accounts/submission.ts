@@ -79,6 +79,13 @@ export type Submission = {
   /** Where reviewers fetch the data, if the contributor publishes it. */
   uri: Option<string>;
   createdAt: bigint;
+  /**
+   * The bounty's review deadline when this was submitted (the terms the contributor
+   * signed name it). Votes are taken until then and pending work expires then, even
+   * if the bounty is extended later: an extension never holds a bond longer than its
+   * contributor agreed to.
+   */
+  reviewDeadline: bigint;
   /** Bit `i` set: reviewer `i` of the bounty approved. */
   approvals: number;
   /** Bit `i` set: reviewer `i` of the bounty rejected. */
@@ -116,6 +123,13 @@ export type SubmissionArgs = {
   /** Where reviewers fetch the data, if the contributor publishes it. */
   uri: OptionOrNullable<string>;
   createdAt: number | bigint;
+  /**
+   * The bounty's review deadline when this was submitted (the terms the contributor
+   * signed name it). Votes are taken until then and pending work expires then, even
+   * if the bounty is extended later: an extension never holds a bond longer than its
+   * contributor agreed to.
+   */
+  reviewDeadline: number | bigint;
   /** Bit `i` set: reviewer `i` of the bounty approved. */
   approvals: number;
   /** Bit `i` set: reviewer `i` of the bounty rejected. */
@@ -159,6 +173,7 @@ export function getSubmissionEncoder(): Encoder<SubmissionArgs> {
         ),
       ],
       ["createdAt", getI64Encoder()],
+      ["reviewDeadline", getI64Encoder()],
       ["approvals", getU32Encoder()],
       ["rejections", getU32Encoder()],
       ["status", getSubmissionStatusEncoder()],
@@ -184,6 +199,7 @@ export function getSubmissionDecoder(): Decoder<Submission> {
       getOptionDecoder(addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())),
     ],
     ["createdAt", getI64Decoder()],
+    ["reviewDeadline", getI64Decoder()],
     ["approvals", getU32Decoder()],
     ["rejections", getU32Decoder()],
     ["status", getSubmissionStatusDecoder()],

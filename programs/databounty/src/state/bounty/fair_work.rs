@@ -13,6 +13,23 @@ pub fn slot_u8(index: usize) -> Result<u8> {
     u8::try_from(index).map_err(|_| BountyError::NotAReviewer.into())
 }
 
+/// Whether every winner's reward with a fee for each reviewer (more than any decision
+/// reserves) fits a u64, so that no sum of a bounty's fees and rewards overflows:
+/// checked at creation and again at every extension that adds winners.
+pub fn require_budget_fits(
+    reward: u64,
+    review_fee: u64,
+    reviewers: usize,
+    max_winners: u32,
+) -> Result<()> {
+    review_fee
+        .checked_mul(reviewers as u64)
+        .and_then(|fees| fees.checked_add(reward))
+        .and_then(|cost| cost.checked_mul(u64::from(max_winners)))
+        .ok_or(BountyError::BudgetOverflow)?;
+    Ok(())
+}
+
 impl Bounty {
     /// Position of `key` in the reviewer list.
     pub fn reviewer_index(&self, key: &Pubkey) -> Option<usize> {
