@@ -199,6 +199,25 @@ async fn a_rejection_that_cannot_pay_its_fees_waits(kind: MintKind) {
     env.assert_books_balance(&setup).await;
 }
 
+/// A rejected submission's bond joins the bounty's funds before the rejection's fees are
+/// reserved: a bounty with too little for the fees still takes the rejection when the
+/// forfeited bond covers them.
+async fn a_forfeited_bond_pays_its_rejections_fees(kind: MintKind) {
+    let params = paid_reviews(FEE).bond(2 * FEE);
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params).await;
+    let r = setup.reviewers();
+    let (_, submitted) = env.contribute(&setup, b"junk").await;
+    env.attest(&setup, &r[0], &submitted, false).await;
+    let events = env.attest(&setup, &r[1], &submitted, false).await;
+    assert!(find_event!(events, SubmissionBondForfeited).is_some());
+    let reserved = find_event!(events, ReviewFeesReserved).expect("fees reserved");
+    assert_eq!(reserved.amount, 2 * FEE);
+    let bounty = env.bounty_state(&setup.bounty).await;
+    assert_eq!(bounty.fees_owed, vec![FEE, FEE, 0]);
+    assert_eq!(bounty.bonds_forfeited, 2 * FEE);
+    env.assert_books_balance(&setup).await;
+}
+
 /// A refund racing reserved fees: the creator gets only what nobody is owed, and every
 /// reviewer can still claim afterwards.
 async fn a_refund_cannot_take_reserved_fees(kind: MintKind) {
@@ -245,6 +264,28 @@ async fn pending_decisions_keep_their_fees_from_refunds(kind: MintKind) {
     env.assert_books_balance(&setup).await;
 }
 
+/// With bonds, pending work keeps back only the rejection fees its bond does not cover
+/// (`pending_fee_shortfall`), and the bonds themselves are never refunded.
+async fn bonds_lower_what_pending_work_keeps_back(kind: MintKind) {
+    let params = paid_reviews(10 * REWARD).bond(FEE);
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, params).await;
+    for content in [b"a", b"b", b"c"] {
+        env.contribute(&setup, content).await;
+    }
+    env.past_submission_deadline(&setup).await;
+    let refunded = env.refund_to_creator(&setup).await;
+    // Two winner slots at reward + 2 fees; each rejection's 2 fees less its bond of one.
+    let locked = 2 * (REWARD + 2 * FEE) + 3 * (2 * FEE - FEE);
+    assert_eq!(refunded.amount, 10 * REWARD - locked);
+    let vault = env.bounty_state(&setup.bounty).await.vault;
+    assert_eq!(
+        env.token_balance(&vault).await,
+        locked + 3 * FEE,
+        "bonds kept"
+    );
+    env.assert_books_balance(&setup).await;
+}
+
 on_both_token_programs! {
     agreeing_reviewers_earn_the_fee_and_claim_it_once => agreeing_reviewers_earn_and_claim;
     a_reviewer_cannot_claim_another_reviewers_fee => a_fee_goes_only_to_its_reviewer;
@@ -254,4 +295,6 @@ on_both_token_programs! {
     a_rejection_that_cannot_pay_its_fees_waits_for_a_top_up => a_rejection_that_cannot_pay_its_fees_waits;
     a_refund_cannot_take_reserved_fees => a_refund_cannot_take_reserved_fees;
     pending_decisions_keep_their_fees_from_refunds => pending_decisions_keep_their_fees_from_refunds;
+    a_forfeited_bond_pays_its_rejections_fees => a_forfeited_bond_pays_its_rejections_fees;
+    bonds_lower_what_pending_work_keeps_back => bonds_lower_what_pending_work_keeps_back;
 }

@@ -142,6 +142,46 @@ async fn the_bond_needs_the_contributors_account(kind: MintKind) {
     );
 }
 
+/// The bond goes only to this bounty's vault, through its token program: a contributor
+/// who named an account of their own as the "vault" would be credited a bond the vault
+/// never received, and be paid it back later out of the creator's funds.
+async fn the_bond_goes_to_the_bountys_vault(kind: MintKind) {
+    let (mut env, setup) = TestEnv::with_bounty_params(kind, bonded()).await;
+    let contributor = env.contributor(&setup).await;
+    let other = env.contributor(&setup).await;
+    let terms = env.terms(&setup).await;
+    let key = contributor.key.insecure_clone();
+    let p = &setup.parties;
+    let vault = env.bounty_state(&setup.bounty).await.vault;
+    let bond = ix::BondAccounts {
+        mint: p.mint,
+        token_program: p.token_program,
+        token_account: None,
+    };
+    let honest =
+        ix::submission_create_with_bond(&key.pubkey(), &setup.bounty, [1; 32], None, terms, bond);
+    let other_program = if p.token_program == anchor_spl::token::ID {
+        anchor_spl::token_2022::ID
+    } else {
+        anchor_spl::token::ID
+    };
+    let before = env.token_balance(&vault).await;
+    for (real, fake) in [(vault, other.ata), (p.token_program, other_program)] {
+        let mut forged = honest.clone();
+        let at = forged.accounts.iter().position(|meta| meta.pubkey == real);
+        forged.accounts[at.expect("passed")].pubkey = fake;
+        assert_bounty_error(
+            env.send(&[forged], &[&key]).await,
+            BountyError::WrongBondAccount,
+        );
+    }
+    env.send(&[honest], &[&key])
+        .await
+        .expect("the real accounts");
+    assert_eq!(env.token_balance(&vault).await, before + BOND);
+    env.assert_books_balance(&setup).await;
+}
+
 /// Refunds never take held bonds: the vault keeps them until they are returned.
 async fn a_refund_cannot_take_held_bonds(kind: MintKind) {
     let (mut env, setup) = TestEnv::with_bounty_params(kind, bonded()).await;
@@ -167,6 +207,7 @@ on_both_token_programs! {
     an_expired_submissions_bond_is_returned_at_close => an_expired_bond_is_returned_at_close;
     a_submission_that_can_no_longer_win_gets_its_bond_back => a_bond_that_can_no_longer_win_is_returned;
     the_bond_comes_from_the_contributors_own_account => the_bond_needs_the_contributors_account;
+    the_bond_goes_to_the_bountys_vault => the_bond_goes_to_the_bountys_vault;
     a_refund_cannot_take_held_bonds => a_refund_cannot_take_held_bonds;
 }
 
