@@ -27,7 +27,7 @@ pub async fn run(client: &Client, CancelArgs { bounty }: CancelArgs) -> Result<O
         .await?;
     Ok(Output {
         text: format!(
-            "cancelled {bounty}; pending submissions stay reviewable until the review deadline"
+            "cancelled {bounty}; pending submissions stay reviewable until their review deadline"
         ),
         json: json!({ "bounty": bounty.to_string(), "signature": signature.to_string() }),
     })

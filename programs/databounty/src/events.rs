@@ -53,7 +53,7 @@ pub struct BountyFunded {
 pub struct BountyCancelled {
     pub bounty: Pubkey,
     pub creator: Pubkey,
-    /// Submissions still awaiting review, which stay reviewable until the review deadline.
+    /// Submissions still awaiting review, which stay reviewable until their review deadline.
     pub pending: u32,
     pub cancelled_at: i64,
 }

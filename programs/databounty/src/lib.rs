@@ -74,7 +74,8 @@ pub mod databounty {
     }
 
     /// Closes a paid, rejected or expired submission, rent (and an undecided one's bond)
-    /// to its contributor, once the bounty takes no more submissions.
+    /// to its contributor: a decided one once the bounty takes no more submissions, an
+    /// expired one (past its own review deadline) at any time.
     pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
         instructions::submission_close(ctx)
     }

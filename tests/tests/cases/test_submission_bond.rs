@@ -7,7 +7,9 @@ use databounty::state::SubmissionStatus;
 use databounty_sdk::events::DatabountyEvent;
 use databounty_sdk::instructions as ix;
 use databounty_tests::*;
-use solana_sdk::signature::Signer;
+use solana_sdk::instruction::Instruction;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
 
 const BOND: u64 = 50_000;
 
@@ -111,31 +113,42 @@ async fn a_bond_that_can_no_longer_win_is_returned(kind: MintKind) {
     env.assert_books_balance(&setup).await;
 }
 
-/// The bond must come from the contributor's own account, and its accounts must be passed.
-async fn the_bond_needs_the_contributors_account(kind: MintKind) {
+/// A bonded bounty, a contributor's key, another contributor's token account and the
+/// bounty's terms: what a hand-built `submission_create` needs.
+async fn two_contributors(kind: MintKind) -> (TestEnv, BountySetup, Keypair, Pubkey, [u8; 32]) {
     let (mut env, setup) = TestEnv::with_bounty_params(kind, bonded()).await;
     let contributor = env.contributor(&setup).await;
     let other = env.contributor(&setup).await;
     let terms = env.terms(&setup).await;
-    let key = contributor.key.insecure_clone();
+    (env, setup, contributor.key, other.ata, terms)
+}
+
+/// `key`'s submission of hash `[1; 32]` under `terms`, posting the bond from
+/// `token_account` (their associated one when `None`).
+fn bonded_create(
+    key: &Keypair,
+    setup: &BountySetup,
+    terms: [u8; 32],
+    token_account: Option<Pubkey>,
+) -> Instruction {
+    let p = &setup.parties;
+    let bond = ix::BondAccounts {
+        mint: p.mint,
+        token_program: p.token_program,
+        token_account,
+    };
+    ix::submission_create_with_bond(&key.pubkey(), &setup.bounty, [1; 32], None, terms, bond)
+}
+
+/// The bond must come from the contributor's own account, and its accounts must be passed.
+async fn the_bond_needs_the_contributors_account(kind: MintKind) {
+    let (mut env, setup, key, other_ata, terms) = two_contributors(kind).await;
     let without = ix::submission_create(&key.pubkey(), &setup.bounty, [1; 32], None, terms);
     assert_bounty_error(
         env.send(&[without], &[&key]).await,
         BountyError::BondAccountsMissing,
     );
-    let p = &setup.parties;
-    let from_other = ix::submission_create_with_bond(
-        &key.pubkey(),
-        &setup.bounty,
-        [1; 32],
-        None,
-        terms,
-        ix::BondAccounts {
-            mint: p.mint,
-            token_program: p.token_program,
-            token_account: Some(other.ata),
-        },
-    );
+    let from_other = bonded_create(&key, &setup, terms, Some(other_ata));
     assert_bounty_error(
         env.send(&[from_other], &[&key]).await,
         BountyError::WrongBondAccount,
@@ -146,27 +159,17 @@ async fn the_bond_needs_the_contributors_account(kind: MintKind) {
 /// who named an account of their own as the "vault" would be credited a bond the vault
 /// never received, and be paid it back later out of the creator's funds.
 async fn the_bond_goes_to_the_bountys_vault(kind: MintKind) {
-    let (mut env, setup) = TestEnv::with_bounty_params(kind, bonded()).await;
-    let contributor = env.contributor(&setup).await;
-    let other = env.contributor(&setup).await;
-    let terms = env.terms(&setup).await;
-    let key = contributor.key.insecure_clone();
+    let (mut env, setup, key, other_ata, terms) = two_contributors(kind).await;
     let p = &setup.parties;
     let vault = env.bounty_state(&setup.bounty).await.vault;
-    let bond = ix::BondAccounts {
-        mint: p.mint,
-        token_program: p.token_program,
-        token_account: None,
-    };
-    let honest =
-        ix::submission_create_with_bond(&key.pubkey(), &setup.bounty, [1; 32], None, terms, bond);
+    let honest = bonded_create(&key, &setup, terms, None);
     let other_program = if p.token_program == anchor_spl::token::ID {
         anchor_spl::token_2022::ID
     } else {
         anchor_spl::token::ID
     };
     let before = env.token_balance(&vault).await;
-    for (real, fake) in [(vault, other.ata), (p.token_program, other_program)] {
+    for (real, fake) in [(vault, other_ata), (p.token_program, other_program)] {
         let mut forged = honest.clone();
         let at = forged.accounts.iter().position(|meta| meta.pubkey == real);
         forged.accounts[at.expect("passed")].pubkey = fake;

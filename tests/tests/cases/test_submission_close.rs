@@ -71,6 +71,13 @@ async fn closes_the_pending_losers_of_a_full_bounty(kind: MintKind) {
 async fn closes_a_rejected_submission(kind: MintKind) {
     let (mut env, setup, _, submitted) = TestEnv::with_submission(kind, b"labels").await;
     env.votes(&setup, &submitted, 2, false).await;
+    // Not while submissions are taken: the rejected hash could be registered again.
+    let contributor = submitted.contributor;
+    assert_bounty_error(
+        env.try_close_submission(&setup, &submitted, &contributor)
+            .await,
+        BountyError::BountyStillTakingSubmissions,
+    );
     env.cancel(&setup).await;
     // A cancelled bounty takes no submissions either, so its final ones can close.
     env.close_submission(&setup, &submitted).await;

@@ -115,8 +115,9 @@ impl<'info> SubmissionClose<'info> {
     }
 }
 
-/// Returns a final (paid, rejected or expired) submission's rent to its contributor once
-/// the bounty takes no more submissions, and an undecided one's bond; anyone may crank it.
+/// Returns a final submission's rent to its contributor, and an undecided one's bond:
+/// paid or rejected work once the bounty takes no more submissions, expired work at any
+/// time; anyone may crank it.
 #[access_control(ctx.accounts.validate())]
 pub fn submission_close(ctx: Context<SubmissionClose>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;

@@ -32,7 +32,7 @@ import {
 export type BountyCancelled = {
   bounty: Address;
   creator: Address;
-  /** Submissions still awaiting review, which stay reviewable until the review deadline. */
+  /** Submissions still awaiting review, which stay reviewable until their review deadline. */
   pending: number;
   cancelledAt: bigint;
 };
@@ -40,7 +40,7 @@ export type BountyCancelled = {
 export type BountyCancelledArgs = {
   bounty: Address;
   creator: Address;
-  /** Submissions still awaiting review, which stay reviewable until the review deadline. */
+  /** Submissions still awaiting review, which stay reviewable until their review deadline. */
   pending: number;
   cancelledAt: number | bigint;
 };
