@@ -164,7 +164,7 @@ pub fn event_json(event: &DatabountyEvent) -> Value {
             "bounty": key(&e.bounty), "submission": key(&e.submission), "contributor": key(&e.contributor),
             "hash": hex(&e.hash), "uri": e.uri.as_deref().map(storable_text), "submissions": e.submissions, "pending": e.pending,
             "open_submission_accounts": e.open_submission_accounts,
-            "created_at": e.created_at,
+            "created_at": e.created_at, "review_deadline": e.review_deadline,
         }),
         SubmissionAttested(e) => json!({
             "bounty": key(&e.bounty), "submission": key(&e.submission), "reviewer": key(&e.reviewer),

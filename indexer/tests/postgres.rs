@@ -804,6 +804,20 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
     assert_eq!(other[0]["reviewer"], reviewers[0].pubkey().to_string());
     assert_eq!(other[0]["fees_earned"], "300");
     let page = get_json(&format!("{url}/bounties/{bounty}/submissions")).await;
+    // Both were sent before the extension: they keep the review deadline they were sent
+    // under, while the bounty's moved.
+    let deadlines: Vec<&Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["review_deadline"])
+        .collect();
+    let signed = (now + 7_200).to_string();
+    assert_eq!(
+        deadlines,
+        [&Value::from(signed.clone()), &Value::from(signed)]
+    );
+    assert_eq!(on_chain.review_deadline, now + 8_000);
     let reasons: Vec<&Value> = page["items"]
         .as_array()
         .unwrap()

@@ -25,6 +25,7 @@ struct Life {
     creator: Pubkey,
     mint: Pubkey,
     reviewers: [Pubkey; 3],
+    review_deadline: i64,
     /// Submissions still to be made.
     to_submit: u32,
     funded: u64,
@@ -198,6 +199,7 @@ impl Generator {
             cancelled: false,
             closed: false,
             decided: Vec::new(),
+            review_deadline: self.clock + 172_800,
         };
         let created = ev::BountyCreated {
             bounty: life.bounty,
@@ -214,7 +216,7 @@ impl Generator {
             reviewers: reviewers.to_vec(),
             quorum: 2,
             submission_deadline: self.clock + 86_400,
-            review_deadline: self.clock + 172_800,
+            review_deadline: life.review_deadline,
             permanent_delegate_allowed: false,
             created_at: self.clock,
             review_fee: 0,
@@ -261,6 +263,7 @@ impl Generator {
                 pending: life.pending,
                 open_submission_accounts: life.open,
                 created_at: self.clock,
+                review_deadline: life.review_deadline,
             };
             // Half are accepted, a third rejected, the rest stay pending with one vote.
             let fate = self.rng.gen_range(0..6);

@@ -157,11 +157,11 @@ async fn insert_submissions(conn: &mut PgConnection, changes: &Changes) -> Resul
     let n = &changes.new_submissions;
     sqlx::query!(
         "INSERT INTO submissions (submission, incarnation, bounty, bounty_incarnation, contributor, hash, uri, uri_raw,
-             status, created_at, created_slot, created_pos, updated_slot, updated_pos)
-         SELECT s, i, b, bi, c, h, u, ur, 'Pending', ca, sl, p, sl, p
+             status, created_at, review_deadline_unix, created_slot, created_pos, updated_slot, updated_pos)
+         SELECT s, i, b, bi, c, h, u, ur, 'Pending', ca, rd, sl, p, sl, p
          FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::int4[], $5::text[], $6::text[], $7::text[], $8::bytea[],
-                     $9::timestamptz[], $10::int8[], $11::int8[])
-              AS u(s, i, b, bi, c, h, u, ur, ca, sl, p)
+                     $9::timestamptz[], $10::int8[], $11::int8[], $12::int8[])
+              AS u(s, i, b, bi, c, h, u, ur, ca, sl, p, rd)
          ON CONFLICT (submission, incarnation) DO NOTHING",
         &n.iter().map(|s| key_text(&s.event.submission)).collect::<Vec<_>>(),
         &n.iter().map(|s| s.incarnation).collect::<Vec<_>>(),
@@ -178,6 +178,7 @@ async fn insert_submissions(conn: &mut PgConnection, changes: &Changes) -> Resul
         &n.iter().map(|s| pg_time(s.event.created_at)).collect::<Vec<_>>() as &[Option<DateTime<Utc>>],
         &n.iter().map(|s| s.position.slot_i64()).collect::<Vec<_>>(),
         &n.iter().map(|s| s.position.within_slot()).collect::<Vec<_>>(),
+        &n.iter().map(|s| s.event.review_deadline).collect::<Vec<_>>(),
     )
     .execute(conn)
     .await?;

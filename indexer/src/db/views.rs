@@ -81,7 +81,8 @@ const PAYOUT_JSON: &str = "jsonb_build_object('bounty', bounty, 'bounty_incarnat
 const SUBMISSION_JSON: &str = "jsonb_build_object('submission', submission, 'incarnation', incarnation, \
      'bounty', bounty, 'bounty_incarnation', bounty_incarnation, 'contributor', contributor, 'hash', hash, 'uri', uri, \
      'status', status, 'approvals', approvals, 'rejections', rejections, 'created_at', created_at, \
-     'decided_at', decided_at, 'paid_at', paid_at, 'closed_at', closed_at, 'updated_slot', updated_slot, \
+     'review_deadline', review_deadline_unix::text, 'decided_at', decided_at, 'paid_at', paid_at, \
+     'closed_at', closed_at, 'updated_slot', updated_slot, \
      'bond', bond::text, 'bond_status', bond_status, 'rejection_reasons', \
      (SELECT coalesce(jsonb_agg(jsonb_build_object('reviewer', a.reviewer, 'code', a.reason_code, 'uri', a.reason_uri) \
          ORDER BY a.slot, a.pos), '[]') FROM attestations a \

@@ -104,6 +104,9 @@ pub struct SubmissionCreated {
     pub pending: u32,
     pub open_submission_accounts: u32,
     pub created_at: i64,
+    /// Votes on this submission are taken until then, and it expires then: the bounty's
+    /// review deadline now, which later extensions do not move for it.
+    pub review_deadline: i64,
 }
 
 #[event]

@@ -21,6 +21,7 @@ async fn registers_a_hash(kind: MintKind) {
             pending: 1,
             open_submission_accounts: 1,
             created_at: now,
+            review_deadline: setup.args.review_deadline,
         })]
     );
     let submission = env.submission_state(&submitted.address).await;

@@ -180,6 +180,7 @@ pub fn submission_create(ctx: Context<SubmissionCreate>, args: SubmissionCreateA
         pending: bounty.pending,
         open_submission_accounts: bounty.open_submission_accounts,
         created_at: now,
+        review_deadline: submission.review_deadline,
     };
     emit_cpi!(event);
     if bounty.submission_bond > 0 {

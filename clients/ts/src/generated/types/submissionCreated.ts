@@ -51,6 +51,11 @@ export type SubmissionCreated = {
   pending: number;
   openSubmissionAccounts: number;
   createdAt: bigint;
+  /**
+   * Votes on this submission are taken until then, and it expires then: the bounty's
+   * review deadline now, which later extensions do not move for it.
+   */
+  reviewDeadline: bigint;
 };
 
 export type SubmissionCreatedArgs = {
@@ -64,6 +69,11 @@ export type SubmissionCreatedArgs = {
   pending: number;
   openSubmissionAccounts: number;
   createdAt: number | bigint;
+  /**
+   * Votes on this submission are taken until then, and it expires then: the bounty's
+   * review deadline now, which later extensions do not move for it.
+   */
+  reviewDeadline: number | bigint;
 };
 
 export function getSubmissionCreatedEncoder(): Encoder<SubmissionCreatedArgs> {
@@ -83,6 +93,7 @@ export function getSubmissionCreatedEncoder(): Encoder<SubmissionCreatedArgs> {
       ["pending", getU32Encoder()],
       ["openSubmissionAccounts", getU32Encoder()],
       ["createdAt", getI64Encoder()],
+      ["reviewDeadline", getI64Encoder()],
     ]),
     [
       getConstantEncoder(
@@ -111,6 +122,7 @@ export function getSubmissionCreatedDecoder(): Decoder<SubmissionCreated> {
       ["pending", getU32Decoder()],
       ["openSubmissionAccounts", getU32Decoder()],
       ["createdAt", getI64Decoder()],
+      ["reviewDeadline", getI64Decoder()],
     ]),
     [
       getConstantDecoder(
