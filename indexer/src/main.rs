@@ -118,7 +118,7 @@ async fn main() -> anyhow::Result<()> {
         confirmed: matches!(config.commitment, Commitment::Confirmed),
     };
     let rpc = without_url_secrets(&config.rpc_url);
-    tracing::info!(rpc, program = %config.program_id, commitment = name, "indexer starting");
+    tracing::info!(rpc = %rpc, program = %config.program_id, commitment = name, "indexer starting");
 
     let (stop_tx, stop) = Stop::new();
     tokio::spawn(async move {

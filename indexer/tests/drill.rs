@@ -282,16 +282,9 @@ async fn workload(chain: &Chain, seed: u64) -> (usize, bool) {
         .expect("the last bounty")
         .fees_owed;
     for (reviewer, _) in reviewers.iter().zip(owed).filter(|(_, fee)| *fee > 0) {
-        let program = anchor_spl::token::ID;
-        let claim = ix::review_fee_claim(
-            &creator.pubkey(),
-            bounty,
-            &reviewer.pubkey(),
-            mint,
-            &program,
-            None,
-        );
-        chain.send(&[claim], creator, &[]).await;
+        chain
+            .claim_fees(creator, bounty, &reviewer.pubkey(), mint)
+            .await;
         sent += 1;
     }
     chain.close_bounty(creator, bounty, mint).await;

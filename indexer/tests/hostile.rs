@@ -781,19 +781,23 @@ async fn a_stall_while_retrying_says_why(pool: PgPool) {
     assert_eq!(held, 0, "the writer lock outlived the stop");
 }
 
-/// An RPC URL's key (in its path or its query) never reaches the operator's log: not in
-/// the start-up line, not in a retry warning; nor does `--help` show the URLs set in the
-/// environment.
-#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
-async fn the_log_never_shows_the_rpc_key(pool: PgPool) {
-    let binary = env!("CARGO_BIN_EXE_databounty-indexer");
-    // Nothing listens on port 1: every call fails with an error that names the URL.
-    let rpc = "http://127.0.0.1:1/v2/PATHKEY?api-key=QUERYKEY";
-    let log_path =
-        std::env::temp_dir().join(format!("databounty-redact-{}.log", std::process::id()));
+/// The indexer binary's log (stdout and stderr) over `pool`'s database and the node at
+/// `rpc`, once it says `until` (if given) or exits, within a minute; and how it exited,
+/// if it did.
+async fn indexer_log(
+    pool: &PgPool,
+    rpc: &str,
+    until: Option<&str>,
+) -> (String, Option<std::process::ExitStatus>) {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let log_path = std::env::temp_dir().join(format!(
+        "databounty-redact-{}-{run}.log",
+        std::process::id()
+    ));
     let log_file = std::fs::File::create(&log_path).unwrap();
-    let mut indexer = std::process::Command::new(binary)
-        .args(["--rpc-url", rpc, "--database-url", &database_url(&pool)])
+    let mut indexer = std::process::Command::new(env!("CARGO_BIN_EXE_databounty-indexer"))
+        .args(["--rpc-url", rpc, "--database-url", &database_url(pool)])
         .args(["--http", "127.0.0.1:0"])
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
@@ -801,29 +805,54 @@ async fn the_log_never_shows_the_rpc_key(pool: PgPool) {
         .stderr(log_file)
         .spawn()
         .expect("the indexer binary starts");
-    let mut log = String::new();
+    let mut exited = None;
     for _ in 0..600 {
-        log = std::fs::read_to_string(&log_path).unwrap_or_default();
-        if log.contains("retrying") {
+        exited = indexer.try_wait().unwrap();
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if exited.is_some() || until.is_some_and(|text| log.contains(text)) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let _ = indexer.kill();
     let _ = indexer.wait();
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
     let _ = std::fs::remove_file(&log_path);
+    (log, exited)
+}
+
+/// An RPC URL's key (in its path or its query) never reaches the operator: not in the
+/// start-up line, a retry warning (a node that does not answer), the fatal exit (a node
+/// that refuses the key, 401), nor in `--help` with the URLs set in the environment.
+#[sqlx::test(migrator = "databounty_indexer::db::MIGRATOR")]
+async fn the_log_never_shows_the_rpc_key(pool: PgPool) {
+    let keys = "/v2/PATHKEY?api-key=QUERYKEY";
+    // Nothing listens on port 1: every call fails with an error that names the URL.
+    let dead = format!("http://127.0.0.1:1{keys}");
+    let (log, _) = indexer_log(&pool, &dead, Some("retrying")).await;
     assert!(log.contains("RPC call failed; retrying"), "{log}");
     assert!(
         log.contains("http://127.0.0.1:1/…"),
         "the host is shown: {log}"
     );
+    // A 401 is not retried: the pass fails for good and the process exits with why.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let refusing = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new()
+        .fallback(|| async { (axum::http::StatusCode::UNAUTHORIZED, "unknown key") });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (fatal, exited) = indexer_log(&pool, &format!("{refusing}{keys}"), None).await;
+    assert!(exited.is_some_and(|e| !e.success()), "{fatal}");
+    assert!(fatal.contains("401"), "{fatal}");
+    assert!(fatal.contains(&format!("{refusing}/…")), "{fatal}");
     for secret in ["PATHKEY", "QUERYKEY"] {
         assert!(!log.contains(secret), "{log}");
+        assert!(!fatal.contains(secret), "{fatal}");
     }
 
-    let help = std::process::Command::new(binary)
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_databounty-indexer"))
         .arg("--help")
-        .env("RPC_URL", rpc)
+        .env("RPC_URL", &dead)
         .env("DATABASE_URL", "postgres://user:DBSECRET@db.example.com/x")
         .output()
         .unwrap();

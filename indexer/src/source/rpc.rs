@@ -101,8 +101,8 @@ impl RpcSource {
                     }
                     let delay = self.backoff.delay(attempt);
                     let error = without_url_secrets(&err.to_string());
-                    tracing::warn!(what, attempt, ?delay, error, "RPC call failed; retrying");
-                    self.metrics.retrying(what, &err);
+                    tracing::warn!(what, attempt, ?delay, error = %error, "RPC call failed; retrying");
+                    self.metrics.retrying(what, &error);
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
@@ -380,7 +380,8 @@ impl Source for RpcSource {
                 }
             }
             Err(err) => {
-                tracing::debug!(slot, error = %err, "cannot check the block");
+                let error = without_url_secrets(&err.to_string());
+                tracing::debug!(slot, error = %error, "cannot check the block");
                 Ok(BlockCheck::Unknown)
             }
         }

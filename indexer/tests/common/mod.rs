@@ -627,6 +627,20 @@ impl Chain {
         ]
     }
 
+    /// `payer` cranks the claim of the fees `bounty` owes `reviewer`, to the reviewer's
+    /// associated account of the SPL Token `mint`.
+    pub async fn claim_fees(
+        &self,
+        payer: &Keypair,
+        bounty: &Pubkey,
+        reviewer: &Pubkey,
+        mint: &Pubkey,
+    ) -> Signature {
+        let program = anchor_spl::token::ID;
+        let claim = ix::review_fee_claim(&payer.pubkey(), bounty, reviewer, mint, &program, None);
+        self.send(&[claim], payer, &[]).await
+    }
+
     /// `creator` closes the emptied `bounty`.
     pub async fn close_bounty(&self, creator: &Keypair, bounty: &Pubkey, mint: &Pubkey) {
         let close = ix::bounty_close(&creator.pubkey(), bounty, mint, &anchor_spl::token::ID);
@@ -694,16 +708,8 @@ impl Chain {
         let alice = contributors[0].pubkey();
         let release = self.release(&creator, &bounty, &submissions[0], &mint, &alice);
         signatures.push(release.await);
-        let program = anchor_spl::token::ID;
-        let claim = ix::review_fee_claim(
-            &creator.pubkey(),
-            &bounty,
-            &reviewers[0].pubkey(),
-            &mint,
-            &program,
-            None,
-        );
-        signatures.push(self.send(&[claim], &creator, &[]).await);
+        let first = reviewers[0].pubkey();
+        signatures.push(self.claim_fees(&creator, &bounty, &first, &mint).await);
         // The second bounty is cancelled and refunded.
         let cancel_and_refund =
             self.cancel_and_refund(&creator, &cancelled_bounty, &mint, creator_ata);

@@ -104,7 +104,7 @@ pub enum BountyError {
     NothingToRefund,
     #[msg("the submission is not final (paid, rejected, or expired)")]
     SubmissionNotFinal,
-    #[msg("submission accounts close once the bounty stops taking submissions, so a closed hash cannot be submitted again")]
+    #[msg("decided submissions close once the bounty stops taking submissions, so a closed hash cannot be submitted again")]
     BountyStillTakingSubmissions,
     #[msg("the vault still holds tokens")]
     VaultNotEmpty,

@@ -153,24 +153,18 @@ impl Submission {
         })
     }
 
-    /// Whether votes on it have closed: its own review deadline passed (the bounty's,
-    /// which only moves later, has then passed too).
+    /// Whether votes on it have closed: its own review deadline passed. (The bounty's
+    /// may be later, after an extension; it is never earlier.)
     pub fn review_closed(&self, now: i64) -> bool {
         now >= self.review_deadline
     }
 
-    /// Whether it could still be accepted, were it pending: votes on it are still taken
-    /// and its bounty has a winner slot left.
-    pub fn can_still_win(&self, winner_slot_left: bool, now: i64) -> bool {
-        winner_slot_left && !self.review_closed(now)
-    }
-
     /// Paid, rejected, or pending when it can no longer win (its review deadline passed,
-    /// or every winner slot taken): its account may close.
+    /// or every winner slot of its bounty taken): its account may close.
     pub fn is_final(&self, winner_slot_left: bool, now: i64) -> bool {
         match self.status {
             SubmissionStatus::Paid | SubmissionStatus::Rejected => true,
-            SubmissionStatus::Pending => !self.can_still_win(winner_slot_left, now),
+            SubmissionStatus::Pending => self.review_closed(now) || !winner_slot_left,
             SubmissionStatus::Accepted => false,
         }
     }

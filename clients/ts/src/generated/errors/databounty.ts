@@ -92,7 +92,7 @@ export const DATABOUNTY_ERROR__SUBMISSIONS_PENDING = 0x1794; // 6036
 export const DATABOUNTY_ERROR__NOTHING_TO_REFUND = 0x1795; // 6037
 /** SubmissionNotFinal: the submission is not final (paid, rejected, or expired) */
 export const DATABOUNTY_ERROR__SUBMISSION_NOT_FINAL = 0x1796; // 6038
-/** BountyStillTakingSubmissions: submission accounts close once the bounty stops taking submissions, so a closed hash cannot be submitted again */
+/** BountyStillTakingSubmissions: decided submissions close once the bounty stops taking submissions, so a closed hash cannot be submitted again */
 export const DATABOUNTY_ERROR__BOUNTY_STILL_TAKING_SUBMISSIONS = 0x1797; // 6039
 /** VaultNotEmpty: the vault still holds tokens */
 export const DATABOUNTY_ERROR__VAULT_NOT_EMPTY = 0x1798; // 6040
@@ -254,7 +254,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__BONDS_HELD]: `bonds of submissions are still held`,
     [DATABOUNTY_ERROR__BOUNTY_ALREADY_EXISTS]: `a bounty with this creator, dataset_id and nonce already exists`,
     [DATABOUNTY_ERROR__BOUNTY_NOT_OPEN]: `the bounty is not open (it was cancelled, and no pending work can still use funds)`,
-    [DATABOUNTY_ERROR__BOUNTY_STILL_TAKING_SUBMISSIONS]: `submission accounts close once the bounty stops taking submissions, so a closed hash cannot be submitted again`,
+    [DATABOUNTY_ERROR__BOUNTY_STILL_TAKING_SUBMISSIONS]: `decided submissions close once the bounty stops taking submissions, so a closed hash cannot be submitted again`,
     [DATABOUNTY_ERROR__BUDGET_OVERFLOW]: `reward_per_submission × max_winners does not fit in a u64`,
     [DATABOUNTY_ERROR__CONTRIBUTOR_CANNOT_REVIEW]: `a reviewer cannot vote on their own submission`,
     [DATABOUNTY_ERROR__DUPLICATE_REVIEWER]: `the reviewer list names the same key twice`,
