@@ -1,6 +1,8 @@
 //! `list`: bounties, or the submissions of one bounty, from the program's events in
 //! the transactions that touched an address. Works on any RPC: no indexer needed.
 
+use std::collections::HashSet;
+
 use anchor_lang::prelude::Pubkey;
 use anyhow::{Context, Result};
 use clap::Subcommand;
@@ -119,15 +121,28 @@ fn status_or_closed(status: Option<impl std::fmt::Debug>) -> String {
     status.map_or_else(|| "Closed".to_string(), |s| format!("{s:?}"))
 }
 
+/// Creation events keyed by address, each address once: a bounty re-created, or a hash
+/// registered again, at the same address is one account now, listed with its current
+/// state.
+fn each_address_once<T>(created: impl IntoIterator<Item = (Pubkey, T)>) -> Vec<T> {
+    let mut listed = HashSet::new();
+    created
+        .into_iter()
+        .filter(|(address, _)| listed.insert(*address))
+        .map(|(_, event)| event)
+        .collect()
+}
+
 async fn bounties(client: &Client, creator: Option<Pubkey>) -> Result<Output> {
     let mut rows = Vec::new();
-    for event in events_touching(client, &creator.unwrap_or(databounty::ID)).await? {
-        let DatabountyEvent::BountyCreated(created) = event else {
-            continue;
-        };
-        if creator.is_some_and(|c| c != created.creator) {
-            continue;
+    let events = events_touching(client, &creator.unwrap_or(databounty::ID)).await?;
+    let created = events.into_iter().filter_map(|event| match event {
+        DatabountyEvent::BountyCreated(c) if creator.is_none_or(|k| k == c.creator) => {
+            Some((c.bounty, c))
         }
+        _ => None,
+    });
+    for created in each_address_once(created) {
         let state = client.bounty(&created.bounty).await.ok();
         let status = status_or_closed(state.map(|b| b.status));
         let line = format!(
@@ -143,13 +158,12 @@ async fn bounties(client: &Client, creator: Option<Pubkey>) -> Result<Output> {
 
 async fn submissions(client: &Client, bounty: Pubkey) -> Result<Output> {
     let mut rows = Vec::new();
-    for event in events_touching(client, &bounty).await? {
-        let DatabountyEvent::SubmissionCreated(created) = event else {
-            continue;
-        };
-        if created.bounty != bounty {
-            continue;
-        }
+    let events = events_touching(client, &bounty).await?;
+    let created = events.into_iter().filter_map(|event| match event {
+        DatabountyEvent::SubmissionCreated(c) if c.bounty == bounty => Some((c.submission, c)),
+        _ => None,
+    });
+    for created in each_address_once(created) {
         let state = client.submission(&created.submission).await.ok();
         let status = status_or_closed(state.map(|s| s.status));
         let line = format!(
@@ -166,5 +180,17 @@ pub async fn run(client: &Client, command: ListCommand) -> Result<Output> {
     match command {
         ListCommand::Bounties { creator } => bounties(client, creator).await,
         ListCommand::Submissions { bounty } => submissions(client, bounty).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_created_again_is_listed_once() {
+        let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let created = [(a, "a, first"), (b, "b"), (a, "a, again")];
+        assert_eq!(each_address_once(created), ["a, first", "b"]);
     }
 }

@@ -130,10 +130,16 @@ struct History {
 }
 
 impl History {
+    /// The history of the submission at `address` from its events, oldest first. A hash
+    /// registered again after an early close is a new account at the same address: only
+    /// the events since its latest creation are its own.
     fn of(address: &Pubkey, events: Vec<DatabountyEvent>) -> Self {
         let mut history = Self::default();
         for event in events {
             match event {
+                DatabountyEvent::SubmissionCreated(e) if e.submission == *address => {
+                    history = Self::default();
+                }
                 DatabountyEvent::SubmissionBondPosted(e) if e.submission == *address => {
                     history.bond_posted += e.received;
                 }
@@ -333,4 +339,73 @@ pub async fn run(client: &Client, args: ShowArgs) -> Result<Output> {
         text: submission_text(&address, &s, &votes, history.as_ref(), decimals),
         json: submission_json(&address, &s, &votes, history.as_ref().ok()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use databounty::events::{SubmissionBondPosted, SubmissionBondReturned, SubmissionCreated};
+
+    fn created(submission: Pubkey) -> DatabountyEvent {
+        DatabountyEvent::SubmissionCreated(SubmissionCreated {
+            bounty: Pubkey::default(),
+            submission,
+            contributor: Pubkey::default(),
+            hash: [0; 32],
+            uri: None,
+            submissions: 1,
+            pending: 1,
+            open_submission_accounts: 1,
+            created_at: 0,
+            review_deadline: 10,
+        })
+    }
+
+    fn posted(submission: Pubkey, received: u64) -> DatabountyEvent {
+        DatabountyEvent::SubmissionBondPosted(SubmissionBondPosted {
+            bounty: Pubkey::default(),
+            submission,
+            contributor: Pubkey::default(),
+            requested: received,
+            received,
+            bonds_held_before: 0,
+            bonds_held_after: received,
+            posted_at: 0,
+        })
+    }
+
+    #[test]
+    fn a_registered_again_hash_shows_only_its_own_bond() {
+        let address = Pubkey::new_unique();
+        let other = Pubkey::new_unique();
+        let returned = DatabountyEvent::SubmissionBondReturned(SubmissionBondReturned {
+            bounty: Pubkey::default(),
+            submission: address,
+            contributor: Pubkey::default(),
+            contributor_token_account: Pubkey::default(),
+            amount: 500,
+            received: 500,
+            bonds_held_before: 500,
+            bonds_held_after: 0,
+            bonds_returned: 500,
+            returned_at: 0,
+        });
+        let events = vec![
+            created(address),
+            posted(address, 500),
+            returned,
+            created(address),
+            posted(address, 700),
+            posted(other, 900),
+        ];
+        let history = History::of(&address, events);
+        assert_eq!(
+            (
+                history.bond_posted,
+                history.bond_returned,
+                history.bond_forfeited
+            ),
+            (700, 0, 0)
+        );
+    }
 }
