@@ -237,7 +237,7 @@ pub fn event_json(event: &DatabountyEvent) -> Value {
             "bounty": key(&e.bounty), "creator": key(&e.creator), "reviewer_index": e.reviewer_index,
             "old_reviewer": key(&e.old_reviewer), "new_reviewer": key(&e.new_reviewer),
             "generation_before": e.generation_before, "generation_after": e.generation_after,
-            "replaced_at": e.replaced_at,
+            "fees_parked": amount(e.fees_parked), "replaced_at": e.replaced_at,
         }),
     }
 }

@@ -628,11 +628,9 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
             &contributors[0].pubkey(),
         )
         .await;
-    for reviewer in &reviewers {
-        chain
-            .claim_fees(&creator, &bounty, &reviewer.pubkey(), &mint)
-            .await;
-    }
+    chain
+        .claim_fees(&creator, &bounty, &reviewers[0].pubkey(), &mint)
+        .await;
     let extend = ix::bounty_extend(
         &creator.pubkey(),
         &bounty,
@@ -651,6 +649,10 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
         &newcomer,
     );
     chain.send(&[replace], &creator, &[]).await;
+    // The replaced reviewer's fees were parked, and its claim comes after it left the list.
+    chain
+        .claim_fees(&creator, &bounty, &reviewers[1].pubkey(), &mint)
+        .await;
     // The first reviewer also decides a submission to a bounty paid in another token: the
     // fee earned there is that token's money, and must not add to the first one's.
     let (other_mint, other_ata, _) = chain.token(&creator).await;
@@ -753,6 +755,13 @@ async fn fees_bonds_reasons_extensions_and_replacements_are_indexed(pool: PgPool
             .unwrap();
     let kinds: Vec<&str> = moves.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(kinds, ["posted", "posted", "forfeited", "returned"]);
+    let parked: String = value_for(
+        &pool,
+        "SELECT data->>'fees_parked' FROM events WHERE name = 'ReviewerReplaced' AND bounty = $1",
+        &bounty.to_string(),
+    )
+    .await;
+    assert_eq!(parked, "2000", "the replaced reviewer's fees, parked");
     let reason: (i32, Option<String>, Option<Vec<u8>>) = sqlx::query_as(
         "SELECT reason_code, reason_uri, reason_uri_raw FROM attestations WHERE submission = $1",
     )

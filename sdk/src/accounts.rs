@@ -12,7 +12,7 @@ use anchor_spl::associated_token::spl_associated_token_account::address::get_ass
 use anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent;
 use anchor_spl::token_2022::spl_token_2022;
 use spl_token_2022::extension::{ExtensionType, StateWithExtensions};
-use spl_token_2022::state::{Account as TokenAccount, Mint};
+use spl_token_2022::state::{Account as TokenAccount, AccountState, Mint};
 
 /// The Clock sysvar's address.
 pub use anchor_lang::solana_program::clock::sysvar::ID as CLOCK_SYSVAR;
@@ -160,6 +160,21 @@ pub fn token_balance(data: &[u8]) -> Result<u64, AccountDataError> {
         .map_err(AccountDataError::NotATokenAccount)
 }
 
+/// Whether a payout to `owner`'s associated token account would go through, judged from
+/// that account's data (`None`: missing, so the payout creates it): it must still be an
+/// unfrozen token account of `owner` for `mint`. A classic SPL Token account can be
+/// given away by its holder, and any can be frozen by the mint's freeze authority.
+pub fn ata_can_receive(data: Option<&[u8]>, owner: &Pubkey, mint: &Pubkey) -> bool {
+    let Some(data) = data else {
+        return true;
+    };
+    StateWithExtensions::<TokenAccount>::unpack(data).is_ok_and(|state| {
+        state.base.owner == *owner
+            && state.base.mint == *mint
+            && state.base.state == AccountState::Initialized
+    })
+}
+
 /// The Clock sysvar from its account's data (at [`CLOCK_SYSVAR`]).
 pub fn clock(data: &[u8]) -> Result<Clock, AccountDataError> {
     bincode::deserialize(data).map_err(AccountDataError::NotAClock)
@@ -174,6 +189,40 @@ pub fn chain_time(clock_data: &[u8]) -> Result<i64, AccountDataError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use anchor_lang::solana_program::program_pack::Pack;
+
+    fn token_account_data(owner: Pubkey, mint: Pubkey, state: AccountState) -> Vec<u8> {
+        let mut data = vec![0; TokenAccount::LEN];
+        let account = TokenAccount {
+            mint,
+            owner,
+            state,
+            ..TokenAccount::default()
+        };
+        account.pack_into_slice(&mut data);
+        data
+    }
+
+    #[test]
+    fn only_a_missing_or_open_account_of_the_owner_can_receive() {
+        let (owner, mint) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let open = token_account_data(owner, mint, AccountState::Initialized);
+        assert!(
+            ata_can_receive(None, &owner, &mint),
+            "created by the payout"
+        );
+        assert!(ata_can_receive(Some(&open), &owner, &mint));
+        let frozen = token_account_data(owner, mint, AccountState::Frozen);
+        assert!(!ata_can_receive(Some(&frozen), &owner, &mint));
+        let given_away = token_account_data(Pubkey::new_unique(), mint, AccountState::Initialized);
+        assert!(!ata_can_receive(Some(&given_away), &owner, &mint));
+        let other_mint = token_account_data(owner, Pubkey::new_unique(), AccountState::Initialized);
+        assert!(!ata_can_receive(Some(&other_mint), &owner, &mint));
+        assert!(
+            !ata_can_receive(Some(&[1, 2, 3]), &owner, &mint),
+            "not a token account"
+        );
+    }
 
     #[test]
     fn a_plain_mint_is_82_bytes_and_created_in_two_instructions() {

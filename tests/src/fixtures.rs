@@ -200,7 +200,8 @@ impl TestEnv {
             .token_account(&creator.pubkey(), &mint, &token_program)
             .await;
         if kind == MintKind::DefaultFrozen {
-            self.thaw(&mint, &creator_ata).await;
+            self.set_frozen(&mint, &token_program, &creator_ata, false)
+                .await;
         }
         self.mint_to(&mint, &token_program, &creator_ata, CREATOR_TOKENS)
             .await;
@@ -354,8 +355,9 @@ impl TestEnv {
         );
         assert_eq!(
             bounty.fees_reserved,
-            bounty.fees_owed.iter().sum::<u64>(),
-            "fees_reserved is what the slots are owed"
+            bounty.fees_owed.iter().sum::<u64>()
+                + bounty.parked_fees.iter().map(|p| p.amount).sum::<u64>(),
+            "fees_reserved is what the slots and the replaced reviewers are owed"
         );
         assert_eq!(
             bounty.bonds_received,

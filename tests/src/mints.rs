@@ -308,18 +308,43 @@ impl TestEnv {
         self.send(&[ix], &[]).await.expect("mint to");
     }
 
-    /// Thaws a Token-2022 account (the payer is every test mint's freeze authority).
-    pub async fn thaw(&mut self, mint: &Pubkey, account: &Pubkey) {
-        let payer = self.payer();
-        let ix = spl_token_2022::instruction::thaw_account(
-            &spl_token_2022::ID,
+    /// Gives `account` to `new_owner`, signed by its `owner`: classic SPL Token allows it
+    /// even for an associated token account (Token-2022 makes those immutable).
+    pub async fn give_away_token_account(
+        &mut self,
+        owner: &Keypair,
+        program: &Pubkey,
+        account: &Pubkey,
+        new_owner: &Pubkey,
+    ) {
+        let ix = spl_token_2022::instruction::set_authority(
+            program,
             account,
-            mint,
-            &payer.pubkey(),
+            Some(new_owner),
+            spl_token_2022::instruction::AuthorityType::AccountOwner,
+            &owner.pubkey(),
             &[],
         )
-        .expect("thaw_account");
-        self.send(&[ix], &[]).await.expect("thaw");
+        .expect("set_authority");
+        self.send(&[ix], &[owner]).await.expect("give away");
+    }
+
+    /// Freezes or thaws `account` (the payer is every test mint's freeze authority).
+    pub async fn set_frozen(
+        &mut self,
+        mint: &Pubkey,
+        program: &Pubkey,
+        account: &Pubkey,
+        frozen: bool,
+    ) {
+        let payer = self.payer().pubkey();
+        let instruction = if frozen {
+            spl_token_2022::instruction::freeze_account
+        } else {
+            spl_token_2022::instruction::thaw_account
+        };
+        let ix = instruction(program, account, mint, &payer, &[]).expect("freeze or thaw");
+        self.send(&[ix], &[]).await.expect("freeze or thaw");
     }
 
     /// A plain token transfer, signed by `owner`.

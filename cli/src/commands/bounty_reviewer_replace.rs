@@ -1,9 +1,10 @@
 //! `replace-reviewer`: give a reviewer's slot to a new key; the old reviewer's votes on
-//! pending submissions stop counting.
+//! pending submissions stop counting, and fees still owed to it are paid or parked.
 
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Result};
 use clap::Args;
+use databounty_sdk::accounts::{ata, ata_can_receive};
 use databounty_sdk::instructions as ix;
 use serde_json::json;
 use solana_sdk::signature::Signer;
@@ -55,12 +56,20 @@ pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
             args.new
         );
     }
-    // The program refuses to replace a reviewer who is owed fees; a claim is
-    // permissionless, so it goes first in the same transaction, to the old reviewer's
-    // associated token account.
+    // The program parks fees still owed to the old reviewer. When its associated token
+    // account can take them, they are paid instead, by a claim (permissionless) just
+    // before in the same transaction.
     let owed = bounty.fees_owed.get(index).copied().unwrap_or(0);
+    let to = ata(&old, &bounty.mint, &mint.token_program);
+    let account = client.account(&to).await?;
+    let pay_now = owed > 0
+        && ata_can_receive(
+            account.as_ref().map(|a| a.data.as_slice()),
+            &old,
+            &bounty.mint,
+        );
     let mut instructions = Vec::new();
-    if owed > 0 {
+    if pay_now {
         instructions.push(ix::review_fee_claim(
             &creator,
             &address,
@@ -83,12 +92,15 @@ pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
         .get(index)
         .copied()
         .unwrap_or_default();
-    let claimed = amount_note(owed, mint.decimals, |owed| {
+    let (claimed, parked) = if pay_now { (owed, 0) } else { (0, owed) };
+    let fees = amount_note(claimed, mint.decimals, |owed| {
         format!("\n  first paid {old} the {owed} in review fees owed")
+    }) + &amount_note(parked, mint.decimals, |owed| {
+        format!("\n  {old}'s token account {to} cannot receive: the {owed} in review fees owed are parked for it (`claim-fee {address} --reviewer {old}` pays them once it can)")
     });
     Ok(Output {
         text: format!(
-            "reviewer slot {index} of {address}: {old} replaced by {} (generation {generation}); {old}'s votes on pending submissions no longer count{claimed}\n  signature {signature}",
+            "reviewer slot {index} of {address}: {old} replaced by {} (generation {generation}); {old}'s votes on pending submissions no longer count{fees}\n  signature {signature}",
             args.new
         ),
         json: json!({
@@ -97,7 +109,8 @@ pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
             "old_reviewer": old.to_string(),
             "new_reviewer": args.new.to_string(),
             "generation": generation,
-            "fees_claimed": owed,
+            "fees_claimed": claimed,
+            "fees_parked": parked,
             "signature": signature.to_string(),
         }),
     })

@@ -1,5 +1,5 @@
-//! `claim-fee`: everything a bounty owes a reviewer in review fees, to their associated
-//! token account.
+//! `claim-fee`: the review fees a bounty owes a reviewer (its slot's, or else those
+//! parked when it was replaced), to their associated token account.
 
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Result};
@@ -26,13 +26,18 @@ pub async fn run(client: &Client, args: ClaimFeeArgs) -> Result<Output> {
     let payer = client.settings.keypair()?.pubkey();
     let reviewer = args.reviewer.unwrap_or(payer);
     let (bounty, mint) = client.bounty_and_mint(&address).await?;
-    let Some(index) = bounty.reviewer_index(&reviewer) else {
-        bail!("{reviewer} is not a reviewer of bounty {address} (a replaced reviewer's fees were claimed at the replacement)");
+    let listed = bounty.reviewer_index(&reviewer);
+    let in_slot = listed.and_then(|i| bounty.fees_owed.get(i).copied());
+    let parked = bounty.parked_fees.iter().find(|p| p.reviewer == reviewer);
+    // The program pays the slot's fees first, and parked fees (a replaced reviewer's) next.
+    let owed = match (in_slot, parked) {
+        (Some(owed), _) if owed > 0 => owed,
+        (_, Some(parked)) => parked.amount,
+        (Some(_), None) => bail!("bounty {address} owes reviewer {reviewer} no review fees"),
+        (None, None) => {
+            bail!("{reviewer} is not a reviewer of bounty {address}, and no fees are parked for it")
+        }
     };
-    let owed = bounty.fees_owed.get(index).copied().unwrap_or(0);
-    if owed == 0 {
-        bail!("bounty {address} owes reviewer {reviewer} no review fees");
-    }
     // The program creates the reviewer's associated token account if missing, at the
     // crank's cost.
     let instruction = ix::review_fee_claim(

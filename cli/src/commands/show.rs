@@ -71,6 +71,9 @@ fn bounty_json(address: &Pubkey, b: &Bounty, decimals: u8) -> Value {
         "bonds_returned": b.bonds_returned,
         "bonds_forfeited": b.bonds_forfeited,
         "reviewer_slots": slots,
+        "parked_fees": b.parked_fees.iter().map(|p| json!({
+            "reviewer": p.reviewer.to_string(), "slot": p.slot, "amount": p.amount,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -114,6 +117,14 @@ fn bounty_text(address: &Pubkey, b: &Bounty, decimals: u8) -> String {
             } else {
                 String::new()
             }
+        ));
+    }
+    for parked in &b.parked_fees {
+        text.push_str(&format!(
+            "\n  parked for {} (replaced in slot {}): fees owed {}",
+            parked.reviewer,
+            parked.slot,
+            tokens(parked.amount)
         ));
     }
     text

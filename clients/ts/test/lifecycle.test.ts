@@ -30,10 +30,12 @@ import {
   findVaultPda,
   getBountyCreatedDecoder,
   getBountyCreateInstructionAsync,
+  getBountyReviewerReplaceInstruction,
   getDatabountyErrorMessage,
   getReviewFeeClaimedDecoder,
   getReviewFeeClaimInstructionAsync,
   getReviewFeesReservedDecoder,
+  getReviewerReplacedDecoder,
   getSubmissionAcceptedDecoder,
   getSubmissionAttestedDecoder,
   getSubmissionAttestInstruction,
@@ -255,7 +257,7 @@ test("a bounty from creation to payout through the generated client", async () =
   assert.equal(account.data.paid, 1);
 });
 
-test("fair work through the generated client: review fees, bonds and a rejection's reason", async () => {
+test("fair work through the generated client: review fees, bonds, a rejection's reason and parked fees", async () => {
   const { rpc, send, events, funded, createBounty, balance } = connect();
   const [creator, good, junk, reviewer] = await funded(4);
   const mint = await generateKeyPairSigner();
@@ -330,8 +332,28 @@ test("fair work through the generated client: review fees, bonds and a rejection
   assert.equal(returned.amount, 500_000n);
   assert.equal(await balance(good.address, mint.address), 7_000_000n);
 
-  // Anyone claims the reviewer's two fees (one per decision) into its associated token
-  // account, created on the way.
+  // The creator gives the reviewer's slot to a new key: its two fees (one per decision)
+  // are parked for it, not lost.
+  const successor = await generateKeyPairSigner();
+  const replaced = await send(creator, [
+    getBountyReviewerReplaceInstruction({
+      ...common,
+      creator,
+      bounty,
+      oldReviewer: reviewer.address,
+      newReviewer: successor.address,
+    }),
+  ]);
+  const [replacement] = pick(await events(replaced), getReviewerReplacedDecoder());
+  assert.deepEqual([replacement.oldReviewer, replacement.feesParked], [reviewer.address, 200_000n]);
+  const parked = (await fetchBounty(rpc, bounty, { commitment: "confirmed" })).data;
+  assert.deepEqual(
+    [parked.reviewers, parked.feesOwed, parked.parkedFees, parked.feesReserved],
+    [[successor.address], [0n], [{ reviewer: reviewer.address, slot: 0, amount: 200_000n }], 200_000n],
+  );
+
+  // Anyone claims the parked fees into the old reviewer's associated token account,
+  // created on the way.
   const [reviewerAta] = await findAssociatedTokenPda({ owner: reviewer.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
   const claimed = await send(creator, [
     await getReviewFeeClaimInstructionAsync({
@@ -349,7 +371,7 @@ test("fair work through the generated client: review fees, bonds and a rejection
   assert.equal(await balance(reviewer.address, mint.address), 200_000n);
   const after = (await fetchBounty(rpc, bounty, { commitment: "confirmed" })).data;
   assert.deepEqual(
-    [after.feesOwed, after.feesReserved, after.bondsReceived, after.bondsReturned, after.bondsForfeited, after.bondsHeld],
-    [[0n], 0n, 1_000_000n, 500_000n, 500_000n, 0n],
+    [after.feesOwed, after.parkedFees, after.feesReserved, after.bondsReceived, after.bondsReturned, after.bondsForfeited, after.bondsHeld],
+    [[0n], [], 0n, 1_000_000n, 500_000n, 500_000n, 0n],
   );
 });

@@ -182,6 +182,7 @@ fn fair_work_sets_counters_bond_fates_ledgers_and_replacements() {
                 new_reviewer: Pubkey::new_unique(),
                 generation_before: 0,
                 generation_after: 1,
+                fees_parked: 0,
                 replaced_at: 5,
             }),
         ),

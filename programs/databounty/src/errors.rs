@@ -150,7 +150,9 @@ pub enum BountyError {
     NoReviewFeesOwed,
     #[msg("the fee account is not a token account of the reviewer for this mint")]
     WrongFeeAccount,
-    #[msg("review fees are still owed (to this reviewer, or any); claim them first with review_fee_claim, which anyone may send")]
+    #[msg(
+        "review fees are still owed; claim them first with review_fee_claim, which anyone may send"
+    )]
     ReviewFeesOwed,
     #[msg("this bounty asks a submission bond: pass the vault, the mint, the token program and the contributor's token account")]
     BondAccountsMissing,
@@ -176,7 +178,7 @@ pub enum BountyError {
     InvariantDuplicateReviewers,
     #[msg("invariant: fees_owed or reviewer_generations is not parallel to reviewers")]
     InvariantReviewerSlots,
-    #[msg("invariant: fees_reserved differs from the sum of fees_owed")]
+    #[msg("invariant: fees_reserved differs from the sum of fees_owed and parked_fees")]
     InvariantFeesReservedMismatch,
     #[msg("invariant: bonds_received differs from held + returned + forfeited")]
     InvariantBondsMismatch,
@@ -184,4 +186,8 @@ pub enum BountyError {
     InvariantShortfallWithoutPending,
     #[msg("this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it")]
     ReviewerJoinedAfterSubmission,
+    #[msg("fees are parked for 11 replaced reviewers already: pay one with review_fee_claim, which anyone may send, before replacing a reviewer who is owed fees")]
+    ParkedFeesFull,
+    #[msg("invariant: parked fees name a reviewer twice, or park nothing")]
+    InvariantParkedFees,
 }

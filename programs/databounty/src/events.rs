@@ -288,9 +288,10 @@ pub struct ReviewFeesReserved {
 pub struct ReviewFeeClaimed {
     pub bounty: Pubkey,
     pub reviewer: Pubkey,
+    /// The slot the fees were earned in (for parked fees, the slot held when replaced).
     pub reviewer_index: u8,
     pub reviewer_token_account: Pubkey,
-    /// Amount that left the vault (everything owed to the reviewer).
+    /// Amount that left the vault: the slot's fees, or else the reviewer's parked fees.
     pub amount: u64,
     /// Measured increase of the reviewer's account (amount minus any transfer fee).
     pub received: u64,
@@ -327,5 +328,7 @@ pub struct ReviewerReplaced {
     /// pending submissions.
     pub generation_before: u32,
     pub generation_after: u32,
+    /// Fees the old reviewer had earned and not been paid, now parked for it to claim.
+    pub fees_parked: u64,
     pub replaced_at: i64,
 }

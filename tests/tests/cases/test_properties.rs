@@ -117,8 +117,8 @@ enum Action {
     Vote(usize, usize, bool),
     Fund(usize),
     Release(usize),
-    /// A bounty and a reviewer slot owed fees.
-    Claim(usize, usize),
+    /// A bounty and a reviewer owed fees: in its slot, or parked when it was replaced.
+    Claim(usize, Pubkey),
     Cancel(usize),
     Refund(usize),
     CloseSubmission(usize),
@@ -174,6 +174,7 @@ struct Reached {
     rejections_with_reasons: usize,
     extensions: usize,
     replacements: usize,
+    replacements_with_fees_parked: usize,
 }
 
 impl Reached {
@@ -195,6 +196,7 @@ impl Reached {
         self.rejections_with_reasons += other.rejections_with_reasons;
         self.extensions += other.extensions;
         self.replacements += other.replacements;
+        self.replacements_with_fees_parked += other.replacements_with_fees_parked;
     }
 }
 
@@ -473,13 +475,16 @@ impl World {
             if let Some(s) = self.rng.one_of(&accepted) {
                 out.push((10 * ending, Action::Release(s)));
             }
-            let owed: Vec<usize> = (0..state.fees_owed.len())
+            let reviewers = &self.bounties[b].parties.reviewers;
+            let owed: Vec<Pubkey> = (0..state.fees_owed.len())
                 .filter(|&i| state.fees_owed[i] > 0)
+                .map(|i| reviewers[i].pubkey())
+                .chain(state.parked_fees.iter().map(|p| p.reviewer))
                 .collect();
-            if let Some(slot) = self.rng.one_of(&owed) {
+            if let Some(reviewer) = self.rng.one_of(&owed) {
                 // Fees add up while work is decided: claimed mostly once it has ended.
                 let weight = if collecting { 1 } else { 12 };
-                out.push((weight, Action::Claim(b, slot)));
+                out.push((weight, Action::Claim(b, reviewer)));
             }
             // Pending work past its own review deadline has expired, whatever the
             // bounty's deadline now says: it takes no vote and may close.
@@ -699,10 +704,7 @@ impl World {
                 let to = self.contributors[c].ata;
                 self.release(s, to).await
             }
-            Action::Claim(b, slot) => {
-                let reviewer = self.bounties[b].parties.reviewers[slot].pubkey();
-                self.claim(b, reviewer).await
-            }
+            Action::Claim(b, reviewer) => self.claim(b, reviewer).await,
             Action::Cancel(b) => {
                 let creator = self.bounties[b].creator();
                 self.cancel(b, &creator).await
@@ -747,9 +749,11 @@ impl World {
             }
             Action::Replace(b) => {
                 let slot = self.rng.below(3);
-                let owed = state_of(b).fees_owed[slot] > 0;
+                // Fees still owed are paid first, or else parked for the old key.
+                let claim_first = state_of(b).fees_owed[slot] > 0 && self.rng.chance(50);
                 let creator = self.bounties[b].creator();
-                self.replace(b, &creator, slot, Keypair::new(), owed).await
+                self.replace(b, &creator, slot, Keypair::new(), claim_first)
+                    .await
             }
         }
     }
@@ -1332,6 +1336,9 @@ impl World {
                 }
                 DatabountyEvent::ReviewerReplaced(e) => {
                     self.reached.replacements += 1;
+                    if e.fees_parked > 0 {
+                        self.reached.replacements_with_fees_parked += 1;
+                    }
                     let new = self
                         .new_reviewers
                         .remove(&e.new_reviewer)
@@ -1543,7 +1550,7 @@ fn print_run(figures: &[CaseFigures]) {
         cases_with(|r| r.bounty_closes)
     );
     println!(
-        "  fair work: fees reserved {}, fee claims {}, bonds posted {} / returned {} / forfeited {}, rejections with reasons {}, extensions {}, replacements {}, top-ups after cancel {}",
+        "  fair work: fees reserved {}, fee claims {}, bonds posted {} / returned {} / forfeited {}, rejections with reasons {}, extensions {}, replacements {} ({} parking fees), top-ups after cancel {}",
         total.fees_reserved,
         total.fee_claims,
         total.bonds_posted,
@@ -1552,6 +1559,7 @@ fn print_run(figures: &[CaseFigures]) {
         total.rejections_with_reasons,
         total.extensions,
         total.replacements,
+        total.replacements_with_fees_parked,
         total.top_ups_after_cancel
     );
 }

@@ -174,6 +174,7 @@ pub fn bounty_create(ctx: Context<BountyCreate>, args: BountyCreateArgs) -> Resu
         pending_fee_shortfall: 0,
         fees_owed: vec![0; reviewer_count],
         reviewer_generations: vec![0; reviewer_count],
+        parked_fees: Vec::new(),
     };
 
     let payer = accounts.payer.to_account_info();

@@ -7,7 +7,7 @@ use crate::state::{slot_u8, Bounty};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct BountyReviewerReplaceArgs {
-    /// The listed reviewer to replace; must have no unclaimed fees.
+    /// The listed reviewer to replace; fees still owed to it are parked for it to claim.
     pub old_reviewer: Pubkey,
     /// Takes the slot; must not be listed already.
     pub new_reviewer: Pubkey,
@@ -27,15 +27,16 @@ pub struct BountyReviewerReplace<'info> {
 }
 
 /// Gives a reviewer's slot to a new key: the old reviewer's votes on pending submissions
-/// stop counting, decided submissions keep their outcome, and the quorum and the number
-/// of reviewers stay as they were.
+/// stop counting, decided submissions keep their outcome, fees still owed to the old key
+/// are parked for it (paid by `review_fee_claim` as before), and the quorum and the
+/// number of reviewers stay as they were.
 pub fn bounty_reviewer_replace(
     ctx: Context<BountyReviewerReplace>,
     args: BountyReviewerReplaceArgs,
 ) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let bounty = &mut ctx.accounts.bounty;
-    let index = bounty.replace_reviewer(&args.old_reviewer, &args.new_reviewer)?;
+    let (index, fees_parked) = bounty.replace_reviewer(&args.old_reviewer, &args.new_reviewer)?;
     let generation_after = bounty.reviewer_generations[index];
     let event = ReviewerReplaced {
         bounty: bounty.key(),
@@ -47,6 +48,7 @@ pub fn bounty_reviewer_replace(
             .checked_sub(1)
             .ok_or(BountyError::MathOverflow)?,
         generation_after,
+        fees_parked,
         replaced_at: now,
     };
     emit_cpi!(event);

@@ -26,7 +26,8 @@ pub struct ReviewFeeClaim<'info> {
     #[account(mut, seeds = [SEED_VAULT, bounty.key().as_ref()], bump = bounty.vault_bump)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: a listed reviewer (checked in `validate`); signs only to choose a
+    /// CHECK: a listed reviewer, or a replaced one with parked fees (checked in
+    /// `validate`); signs only to choose a
     /// destination other than their associated token account.
     pub reviewer: UncheckedAccount<'info>,
     /// CHECK: the reviewer's associated token account (created if missing), or another
@@ -59,26 +60,21 @@ impl<'info> ReviewFeeClaim<'info> {
     }
 
     fn validate(&self) -> Result<()> {
-        // Reviewer (a replaced one claimed everything before leaving the list)
-        let index = self.bounty.reviewer_slot(&self.reviewer.key())?;
-        require!(
-            self.bounty.fees_owed.get(index).copied().unwrap_or(0) > 0,
-            BountyError::NoReviewFeesOwed
-        );
-        Ok(())
+        // A listed reviewer, or a replaced one whose fees were parked.
+        self.bounty.require_fees_owed_to(&self.reviewer.key())
     }
 }
 
-/// Pays a reviewer every review fee owed to them; anyone may crank it, to the reviewer's
+/// Pays a reviewer the review fees its slot has earned, or else the fees parked for it when
+/// it was replaced; anyone may crank it, to the reviewer's
 /// associated token account (created if missing, paid by the crank), or to another of
 /// their token accounts when the reviewer signs.
 #[access_control(ctx.accounts.validate())]
 pub fn review_fee_claim(ctx: Context<ReviewFeeClaim>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let reviewer = ctx.accounts.reviewer.key();
-    let index = ctx.accounts.bounty.reviewer_slot(&reviewer)?;
     let fees_reserved_before = ctx.accounts.bounty.fees_reserved;
-    let amount = ctx.accounts.bounty.record_fee_claim(index)?;
+    let (index, amount) = ctx.accounts.bounty.record_fee_claim(&reviewer)?;
     let received = ctx.accounts.payout().prepare_and_pay(
         BountyError::WrongFeeAccount,
         b"databounty: review fees",

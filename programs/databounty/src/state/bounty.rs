@@ -21,6 +21,16 @@ pub enum BountyStatus {
     Cancelled,
 }
 
+/// Review fees owed to a reviewer who was replaced before they were paid: they stay in
+/// the vault, counted in `fees_reserved`, until `review_fee_claim` pays them.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub struct ParkedFees {
+    pub reviewer: Pubkey,
+    /// The slot the reviewer held when the fees were parked.
+    pub slot: u8,
+    pub amount: u64,
+}
+
 /// An escrowed bounty for one dataset. PDA `["bounty", creator, dataset_id, nonce_le]`.
 #[account]
 #[derive(InitSpace, Debug)]
@@ -80,7 +90,7 @@ pub struct Bounty {
     pub review_fee: u64,
     /// Asked of each submission, escrowed until it is decided (0: no bond).
     pub submission_bond: u64,
-    /// Review fees owed and not claimed yet: the sum of `fees_owed`.
+    /// Review fees owed and not claimed yet: the sum of `fees_owed` and `parked_fees`.
     pub fees_reserved: u64,
     /// Review fees paid out to reviewers.
     pub fees_paid: u64,
@@ -102,6 +112,10 @@ pub struct Bounty {
     /// counts only while the generation it was cast under is the slot's current one.
     #[max_len(MAX_REVIEWERS)]
     pub reviewer_generations: Vec<u32>,
+    /// Fees of replaced reviewers not paid yet, one entry a reviewer; a replacement that
+    /// would park fees while all `MAX_REVIEWERS` entries are taken is refused.
+    #[max_len(MAX_REVIEWERS)]
+    pub parked_fees: Vec<ParkedFees>,
 }
 
 impl Bounty {

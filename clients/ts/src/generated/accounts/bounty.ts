@@ -53,8 +53,12 @@ import {
 import {
   getBountyStatusDecoder,
   getBountyStatusEncoder,
+  getParkedFeesDecoder,
+  getParkedFeesEncoder,
   type BountyStatus,
   type BountyStatusArgs,
+  type ParkedFees,
+  type ParkedFeesArgs,
 } from "../types";
 
 export const BOUNTY_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -120,7 +124,7 @@ export type Bounty = {
   reviewFee: bigint;
   /** Asked of each submission, escrowed until it is decided (0: no bond). */
   submissionBond: bigint;
-  /** Review fees owed and not claimed yet: the sum of `fees_owed`. */
+  /** Review fees owed and not claimed yet: the sum of `fees_owed` and `parked_fees`. */
   feesReserved: bigint;
   /** Review fees paid out to reviewers. */
   feesPaid: bigint;
@@ -144,6 +148,11 @@ export type Bounty = {
    * counts only while the generation it was cast under is the slot's current one.
    */
   reviewerGenerations: Array<number>;
+  /**
+   * Fees of replaced reviewers not paid yet, one entry a reviewer; a replacement that
+   * would park fees while all `MAX_REVIEWERS` entries are taken is refused.
+   */
+  parkedFees: Array<ParkedFees>;
 };
 
 export type BountyArgs = {
@@ -200,7 +209,7 @@ export type BountyArgs = {
   reviewFee: number | bigint;
   /** Asked of each submission, escrowed until it is decided (0: no bond). */
   submissionBond: number | bigint;
-  /** Review fees owed and not claimed yet: the sum of `fees_owed`. */
+  /** Review fees owed and not claimed yet: the sum of `fees_owed` and `parked_fees`. */
   feesReserved: number | bigint;
   /** Review fees paid out to reviewers. */
   feesPaid: number | bigint;
@@ -224,6 +233,11 @@ export type BountyArgs = {
    * counts only while the generation it was cast under is the slot's current one.
    */
   reviewerGenerations: Array<number>;
+  /**
+   * Fees of replaced reviewers not paid yet, one entry a reviewer; a replacement that
+   * would park fees while all `MAX_REVIEWERS` entries are taken is refused.
+   */
+  parkedFees: Array<ParkedFeesArgs>;
 };
 
 /** Gets the encoder for {@link BountyArgs} account data. */
@@ -268,6 +282,7 @@ export function getBountyEncoder(): Encoder<BountyArgs> {
       ["pendingFeeShortfall", getU64Encoder()],
       ["feesOwed", getArrayEncoder(getU64Encoder())],
       ["reviewerGenerations", getArrayEncoder(getU32Encoder())],
+      ["parkedFees", getArrayEncoder(getParkedFeesEncoder())],
     ]),
     (value) => ({ ...value, discriminator: BOUNTY_DISCRIMINATOR }),
   );
@@ -314,6 +329,7 @@ export function getBountyDecoder(): Decoder<Bounty> {
     ["pendingFeeShortfall", getU64Decoder()],
     ["feesOwed", getArrayDecoder(getU64Decoder())],
     ["reviewerGenerations", getArrayDecoder(getU32Decoder())],
+    ["parkedFees", getArrayDecoder(getParkedFeesDecoder())],
   ]);
 }
 

@@ -132,7 +132,7 @@ export const DATABOUNTY_ERROR__INSUFFICIENT_FUNDS_FOR_REVIEW_FEES = 0x17a8; // 6
 export const DATABOUNTY_ERROR__NO_REVIEW_FEES_OWED = 0x17a9; // 6057
 /** WrongFeeAccount: the fee account is not a token account of the reviewer for this mint */
 export const DATABOUNTY_ERROR__WRONG_FEE_ACCOUNT = 0x17aa; // 6058
-/** ReviewFeesOwed: review fees are still owed (to this reviewer, or any); claim them first with review_fee_claim, which anyone may send */
+/** ReviewFeesOwed: review fees are still owed; claim them first with review_fee_claim, which anyone may send */
 export const DATABOUNTY_ERROR__REVIEW_FEES_OWED = 0x17ab; // 6059
 /** BondAccountsMissing: this bounty asks a submission bond: pass the vault, the mint, the token program and the contributor's token account */
 export const DATABOUNTY_ERROR__BOND_ACCOUNTS_MISSING = 0x17ac; // 6060
@@ -158,7 +158,7 @@ export const DATABOUNTY_ERROR__CONTRIBUTOR_CANNOT_REVIEW = 0x17b5; // 6069
 export const DATABOUNTY_ERROR__INVARIANT_DUPLICATE_REVIEWERS = 0x17b6; // 6070
 /** InvariantReviewerSlots: invariant: fees_owed or reviewer_generations is not parallel to reviewers */
 export const DATABOUNTY_ERROR__INVARIANT_REVIEWER_SLOTS = 0x17b7; // 6071
-/** InvariantFeesReservedMismatch: invariant: fees_reserved differs from the sum of fees_owed */
+/** InvariantFeesReservedMismatch: invariant: fees_reserved differs from the sum of fees_owed and parked_fees */
 export const DATABOUNTY_ERROR__INVARIANT_FEES_RESERVED_MISMATCH = 0x17b8; // 6072
 /** InvariantBondsMismatch: invariant: bonds_received differs from held + returned + forfeited */
 export const DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH = 0x17b9; // 6073
@@ -166,6 +166,10 @@ export const DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH = 0x17b9; // 6073
 export const DATABOUNTY_ERROR__INVARIANT_SHORTFALL_WITHOUT_PENDING = 0x17ba; // 6074
 /** ReviewerJoinedAfterSubmission: this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it */
 export const DATABOUNTY_ERROR__REVIEWER_JOINED_AFTER_SUBMISSION = 0x17bb; // 6075
+/** ParkedFeesFull: fees are parked for 11 replaced reviewers already: pay one with review_fee_claim, which anyone may send, before replacing a reviewer who is owed fees */
+export const DATABOUNTY_ERROR__PARKED_FEES_FULL = 0x17bc; // 6076
+/** InvariantParkedFees: invariant: parked fees name a reviewer twice, or park nothing */
+export const DATABOUNTY_ERROR__INVARIANT_PARKED_FEES = 0x17bd; // 6077
 
 export type DatabountyError =
   | typeof DATABOUNTY_ERROR__ALREADY_ATTESTED
@@ -192,6 +196,7 @@ export type DatabountyError =
   | typeof DATABOUNTY_ERROR__INVARIANT_INVALID_QUORUM
   | typeof DATABOUNTY_ERROR__INVARIANT_OPEN_ACCOUNTS_ABOVE_SUBMISSIONS
   | typeof DATABOUNTY_ERROR__INVARIANT_PAID_ABOVE_ACCEPTED
+  | typeof DATABOUNTY_ERROR__INVARIANT_PARKED_FEES
   | typeof DATABOUNTY_ERROR__INVARIANT_PENDING_ABOVE_SUBMISSIONS
   | typeof DATABOUNTY_ERROR__INVARIANT_RESERVED_MISMATCH
   | typeof DATABOUNTY_ERROR__INVARIANT_REVIEWER_SLOTS
@@ -213,6 +218,7 @@ export type DatabountyError =
   | typeof DATABOUNTY_ERROR__NOT_CREATOR
   | typeof DATABOUNTY_ERROR__NOTHING_TO_REFUND
   | typeof DATABOUNTY_ERROR__NO_WINNER_SLOTS_LEFT
+  | typeof DATABOUNTY_ERROR__PARKED_FEES_FULL
   | typeof DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED
   | typeof DATABOUNTY_ERROR__REASON_ONLY_FOR_REJECTIONS
   | typeof DATABOUNTY_ERROR__REASON_URI_TOO_LONG
@@ -268,10 +274,11 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__INVALID_REVIEWER_COUNT]: `a bounty needs between 1 and 11 reviewers`,
     [DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH]: `invariant: bonds_received differs from held + returned + forfeited`,
     [DATABOUNTY_ERROR__INVARIANT_DUPLICATE_REVIEWERS]: `invariant: the reviewer list names the same key twice`,
-    [DATABOUNTY_ERROR__INVARIANT_FEES_RESERVED_MISMATCH]: `invariant: fees_reserved differs from the sum of fees_owed`,
+    [DATABOUNTY_ERROR__INVARIANT_FEES_RESERVED_MISMATCH]: `invariant: fees_reserved differs from the sum of fees_owed and parked_fees`,
     [DATABOUNTY_ERROR__INVARIANT_INVALID_QUORUM]: `invariant: quorum is not between 1 and the number of reviewers`,
     [DATABOUNTY_ERROR__INVARIANT_OPEN_ACCOUNTS_ABOVE_SUBMISSIONS]: `invariant: more submission accounts open than ever created`,
     [DATABOUNTY_ERROR__INVARIANT_PAID_ABOVE_ACCEPTED]: `invariant: more submissions paid than accepted`,
+    [DATABOUNTY_ERROR__INVARIANT_PARKED_FEES]: `invariant: parked fees name a reviewer twice, or park nothing`,
     [DATABOUNTY_ERROR__INVARIANT_PENDING_ABOVE_SUBMISSIONS]: `invariant: more submissions pending than ever created`,
     [DATABOUNTY_ERROR__INVARIANT_RESERVED_MISMATCH]: `invariant: reserved differs from (accepted − paid) × reward`,
     [DATABOUNTY_ERROR__INVARIANT_REVIEWER_SLOTS]: `invariant: fees_owed or reviewer_generations is not parallel to reviewers`,
@@ -293,6 +300,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__NOT_CREATOR]: `the signer is not the bounty's creator`,
     [DATABOUNTY_ERROR__NOTHING_TO_REFUND]: `nothing unreserved is left in the vault to refund`,
     [DATABOUNTY_ERROR__NO_WINNER_SLOTS_LEFT]: `every winner slot of this bounty is taken`,
+    [DATABOUNTY_ERROR__PARKED_FEES_FULL]: `fees are parked for 11 replaced reviewers already: pay one with review_fee_claim, which anyone may send, before replacing a reviewer who is owed fees`,
     [DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED]: `a payout or refund goes to the payee's associated token account unless the payee signs for another`,
     [DATABOUNTY_ERROR__REASON_ONLY_FOR_REJECTIONS]: `a reason can be given only with a rejection`,
     [DATABOUNTY_ERROR__REASON_URI_TOO_LONG]: `the reason uri is longer than 200 bytes`,
@@ -301,7 +309,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__REVIEW_DEADLINE_SHORTENED]: `the new review deadline is earlier than the current one`,
     [DATABOUNTY_ERROR__REVIEWER_CANNOT_SUBMIT]: `a reviewer of this bounty cannot submit to it`,
     [DATABOUNTY_ERROR__REVIEWER_JOINED_AFTER_SUBMISSION]: `this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it`,
-    [DATABOUNTY_ERROR__REVIEW_FEES_OWED]: `review fees are still owed (to this reviewer, or any); claim them first with review_fee_claim, which anyone may send`,
+    [DATABOUNTY_ERROR__REVIEW_FEES_OWED]: `review fees are still owed; claim them first with review_fee_claim, which anyone may send`,
     [DATABOUNTY_ERROR__REVIEW_WINDOW_TOO_LONG]: `the review window (review_deadline − submission_deadline) is longer than 180 days`,
     [DATABOUNTY_ERROR__SUBMISSION_ACCOUNTS_OPEN]: `submission accounts of this bounty are still open`,
     [DATABOUNTY_ERROR__SUBMISSION_ALREADY_EXISTS]: `this contributor already registered this hash with this bounty`,

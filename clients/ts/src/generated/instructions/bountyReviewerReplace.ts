@@ -79,14 +79,14 @@ export type BountyReviewerReplaceInstruction<
 
 export type BountyReviewerReplaceInstructionData = {
   discriminator: ReadonlyUint8Array;
-  /** The listed reviewer to replace; must have no unclaimed fees. */
+  /** The listed reviewer to replace; fees still owed to it are parked for it to claim. */
   oldReviewer: Address;
   /** Takes the slot; must not be listed already. */
   newReviewer: Address;
 };
 
 export type BountyReviewerReplaceInstructionDataArgs = {
-  /** The listed reviewer to replace; must have no unclaimed fees. */
+  /** The listed reviewer to replace; fees still owed to it are parked for it to claim. */
   oldReviewer: Address;
   /** Takes the slot; must not be listed already. */
   newReviewer: Address;

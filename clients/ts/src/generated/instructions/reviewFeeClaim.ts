@@ -161,7 +161,10 @@ export type ReviewFeeClaimAsyncInput<
   bounty: Address<TAccountBounty>;
   vault?: Address<TAccountVault>;
   mint: Address<TAccountMint>;
-  /** destination other than their associated token account. */
+  /**
+   * `validate`); signs only to choose a
+   * destination other than their associated token account.
+   */
   reviewer: Address<TAccountReviewer>;
   /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
   reviewerTokenAccount: Address<TAccountReviewerTokenAccount>;
@@ -330,7 +333,10 @@ export type ReviewFeeClaimInput<
   bounty: Address<TAccountBounty>;
   vault: Address<TAccountVault>;
   mint: Address<TAccountMint>;
-  /** destination other than their associated token account. */
+  /**
+   * `validate`); signs only to choose a
+   * destination other than their associated token account.
+   */
   reviewer: Address<TAccountReviewer>;
   /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
   reviewerTokenAccount: Address<TAccountReviewerTokenAccount>;
@@ -481,7 +487,10 @@ export type ParsedReviewFeeClaimInstruction<
     bounty: TAccountMetas[1];
     vault: TAccountMetas[2];
     mint: TAccountMetas[3];
-    /** destination other than their associated token account. */
+    /**
+     * `validate`); signs only to choose a
+     * destination other than their associated token account.
+     */
     reviewer: TAccountMetas[4];
     /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
     reviewerTokenAccount: TAccountMetas[5];

@@ -13,6 +13,7 @@ export * from "./bountyExtended";
 export * from "./bountyFunded";
 export * from "./bountyRefunded";
 export * from "./bountyStatus";
+export * from "./parkedFees";
 export * from "./reviewerReplaced";
 export * from "./reviewFeeClaimed";
 export * from "./reviewFeesReserved";

@@ -34,9 +34,10 @@ import {
 export type ReviewFeeClaimed = {
   bounty: Address;
   reviewer: Address;
+  /** The slot the fees were earned in (for parked fees, the slot held when replaced). */
   reviewerIndex: number;
   reviewerTokenAccount: Address;
-  /** Amount that left the vault (everything owed to the reviewer). */
+  /** Amount that left the vault: the slot's fees, or else the reviewer's parked fees. */
   amount: bigint;
   /** Measured increase of the reviewer's account (amount minus any transfer fee). */
   received: bigint;
@@ -50,9 +51,10 @@ export type ReviewFeeClaimed = {
 export type ReviewFeeClaimedArgs = {
   bounty: Address;
   reviewer: Address;
+  /** The slot the fees were earned in (for parked fees, the slot held when replaced). */
   reviewerIndex: number;
   reviewerTokenAccount: Address;
-  /** Amount that left the vault (everything owed to the reviewer). */
+  /** Amount that left the vault: the slot's fees, or else the reviewer's parked fees. */
   amount: number | bigint;
   /** Measured increase of the reviewer's account (amount minus any transfer fee). */
   received: number | bigint;

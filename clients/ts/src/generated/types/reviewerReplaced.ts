@@ -22,6 +22,8 @@ import {
   getStructEncoder,
   getU32Decoder,
   getU32Encoder,
+  getU64Decoder,
+  getU64Encoder,
   getU8Decoder,
   getU8Encoder,
   type Address,
@@ -43,6 +45,8 @@ export type ReviewerReplaced = {
    */
   generationBefore: number;
   generationAfter: number;
+  /** Fees the old reviewer had earned and not been paid, now parked for it to claim. */
+  feesParked: bigint;
   replacedAt: bigint;
 };
 
@@ -58,6 +62,8 @@ export type ReviewerReplacedArgs = {
    */
   generationBefore: number;
   generationAfter: number;
+  /** Fees the old reviewer had earned and not been paid, now parked for it to claim. */
+  feesParked: number | bigint;
   replacedAt: number | bigint;
 };
 
@@ -71,6 +77,7 @@ export function getReviewerReplacedEncoder(): FixedSizeEncoder<ReviewerReplacedA
       ["newReviewer", getAddressEncoder()],
       ["generationBefore", getU32Encoder()],
       ["generationAfter", getU32Encoder()],
+      ["feesParked", getU64Encoder()],
       ["replacedAt", getI64Encoder()],
     ]),
     [
@@ -93,6 +100,7 @@ export function getReviewerReplacedDecoder(): FixedSizeDecoder<ReviewerReplaced>
       ["newReviewer", getAddressDecoder()],
       ["generationBefore", getU32Decoder()],
       ["generationAfter", getU32Decoder()],
+      ["feesParked", getU64Decoder()],
       ["replacedAt", getI64Decoder()],
     ]),
     [

@@ -1,11 +1,12 @@
 //! Fair work: the rules that keep reviewers and contributors whole — review fees
 //! (what a decision reserves, what a reviewer claims), submission bonds (what a
 //! rejection forfeits, what goes back), and reviewer slots (who may vote, and a
-//! replacement under a new generation).
+//! replacement under a new generation, which parks the old key's unpaid fees).
 
 use anchor_lang::prelude::*;
 
-use super::{checked_add, checked_sub, Bounty};
+use super::{checked_add, checked_sub, Bounty, ParkedFees};
+use crate::constants::MAX_REVIEWERS;
 use crate::errors::BountyError;
 
 /// A reviewer slot as the events carry it (a slot is below `MAX_REVIEWERS`).
@@ -85,18 +86,43 @@ impl Bounty {
         Ok(())
     }
 
-    /// `review_fee_claim`: everything owed to reviewer slot `index` is paid out; returns it.
-    pub fn record_fee_claim(&mut self, index: usize) -> Result<u64> {
-        let owed = self
-            .fees_owed
-            .get_mut(index)
-            .ok_or(BountyError::NotAReviewer)?;
-        let amount = *owed;
+    /// Where `review_fee_claim` finds the fees owed to `reviewer`: its listed slot's, or
+    /// else those parked when it was replaced.
+    fn fees_owed_to(&self, reviewer: &Pubkey) -> Result<FeesOwed> {
+        let listed = self.reviewer_index(reviewer);
+        if let Some(slot) = listed.filter(|&slot| self.fees_owed.get(slot) > Some(&0)) {
+            return Ok(FeesOwed::Slot(slot));
+        }
+        match self
+            .parked_fees
+            .iter()
+            .position(|p| p.reviewer == *reviewer)
+        {
+            Some(entry) => Ok(FeesOwed::Parked(entry)),
+            None if listed.is_some() => err!(BountyError::NoReviewFeesOwed),
+            None => err!(BountyError::NotAReviewer),
+        }
+    }
+
+    /// Refuses a claim for a key that is owed nothing: not listed, and no fees parked.
+    pub fn require_fees_owed_to(&self, reviewer: &Pubkey) -> Result<()> {
+        self.fees_owed_to(reviewer).map(|_| ())
+    }
+
+    /// `review_fee_claim`: the fees owed to `reviewer`'s slot, or else its parked fees,
+    /// are paid out. Returns the slot they were earned in and the amount.
+    pub fn record_fee_claim(&mut self, reviewer: &Pubkey) -> Result<(usize, u64)> {
+        let (slot, amount) = match self.fees_owed_to(reviewer)? {
+            FeesOwed::Slot(slot) => (slot, std::mem::take(&mut self.fees_owed[slot])),
+            FeesOwed::Parked(entry) => {
+                let parked = self.parked_fees.remove(entry);
+                (usize::from(parked.slot), parked.amount)
+            }
+        };
         require!(amount > 0, BountyError::NoReviewFeesOwed);
-        *owed = 0;
         self.fees_reserved = checked_sub(self.fees_reserved, amount)?;
         self.fees_paid = checked_add(self.fees_paid, amount)?;
-        Ok(amount)
+        Ok((slot, amount))
     }
 
     /// A settled submission's `bond` went back to its contributor.
@@ -108,24 +134,60 @@ impl Bounty {
 
     /// `bounty_reviewer_replace`: `new` takes `old`'s slot under a new generation, so
     /// `old`'s votes on pending submissions stop counting. `new` must not be listed
-    /// already (one key, one vote), and `old` must have claimed every fee it earned
-    /// (claims are permissionless, so this cannot block the creator). Returns the slot.
-    pub fn replace_reviewer(&mut self, old: &Pubkey, new: &Pubkey) -> Result<usize> {
+    /// already (one key, one vote). Fees still owed to `old` are parked for it to claim,
+    /// so that a reviewer whose token account cannot receive (frozen, or a classic SPL
+    /// account re-owned by its holder) cannot stop its own replacement. Returns the slot
+    /// and the fees parked.
+    pub fn replace_reviewer(&mut self, old: &Pubkey, new: &Pubkey) -> Result<(usize, u64)> {
         let index = self.reviewer_slot(old)?;
         require!(
             self.reviewer_index(new).is_none(),
             BountyError::DuplicateReviewer
         );
-        require!(
-            self.fees_owed.get(index).copied() == Some(0),
-            BountyError::ReviewFeesOwed
-        );
+        let owed = self
+            .fees_owed
+            .get(index)
+            .copied()
+            .ok_or(BountyError::InvariantReviewerSlots)?;
+        if owed > 0 {
+            self.park_fees(*old, index, owed)?;
+            self.fees_owed[index] = 0;
+        }
         let generation = self
             .reviewer_generations
             .get_mut(index)
-            .ok_or(BountyError::NotAReviewer)?;
+            .ok_or(BountyError::InvariantReviewerSlots)?;
         *generation = generation.checked_add(1).ok_or(BountyError::MathOverflow)?;
         self.reviewers[index] = *new;
-        Ok(index)
+        Ok((index, owed))
     }
+
+    /// Sets `amount` aside for `reviewer`, added to what is parked for it already (a key
+    /// replaced, listed again and replaced again has one entry).
+    fn park_fees(&mut self, reviewer: Pubkey, slot: usize, amount: u64) -> Result<()> {
+        let slot = slot_u8(slot)?;
+        if let Some(parked) = self.parked_fees.iter_mut().find(|p| p.reviewer == reviewer) {
+            parked.amount = checked_add(parked.amount, amount)?;
+            parked.slot = slot;
+            return Ok(());
+        }
+        require!(
+            self.parked_fees.len() < MAX_REVIEWERS,
+            BountyError::ParkedFeesFull
+        );
+        self.parked_fees.push(ParkedFees {
+            reviewer,
+            slot,
+            amount,
+        });
+        Ok(())
+    }
+}
+
+/// Where a reviewer's claimable fees are kept.
+enum FeesOwed {
+    /// In `fees_owed` at this slot.
+    Slot(usize),
+    /// In `parked_fees` at this entry.
+    Parked(usize),
 }

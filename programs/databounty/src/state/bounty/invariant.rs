@@ -54,8 +54,16 @@ impl Bounty {
         let fees_owed = self
             .fees_owed
             .iter()
+            .chain(self.parked_fees.iter().map(|p| &p.amount))
             .try_fold(0u64, |sum, fee| sum.checked_add(*fee))
             .ok_or(BountyError::MathOverflow)?;
+        let parked_distinct = self.parked_fees.iter().enumerate().all(|(i, p)| {
+            p.amount > 0
+                && !self.parked_fees[..i]
+                    .iter()
+                    .any(|q| q.reviewer == p.reviewer)
+        });
+        require!(parked_distinct, BountyError::InvariantParkedFees);
         require!(
             self.fees_reserved == fees_owed,
             BountyError::InvariantFeesReservedMismatch
