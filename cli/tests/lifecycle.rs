@@ -535,6 +535,12 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
         "is not a reviewer of bounty",
     )
     .await;
+    cli.refused(
+        "stranger",
+        &["claim-fee", &bounty, "--reviewer", &r1, "--to", &r2],
+        "needs the reviewer's signature",
+    )
+    .await;
     let claimed = cli
         .ok("stranger", &["claim-fee", &bounty, "--reviewer", &r1])
         .await;

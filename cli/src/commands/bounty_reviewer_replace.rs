@@ -96,7 +96,7 @@ pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
     let fees = amount_note(claimed, mint.decimals, |owed| {
         format!("\n  first paid {old} the {owed} in review fees owed")
     }) + &amount_note(parked, mint.decimals, |owed| {
-        format!("\n  {old}'s token account {to} cannot receive: the {owed} in review fees owed are parked for it (`claim-fee {address} --reviewer {old}` pays them once it can)")
+        format!("\n  {old}'s token account {to} cannot receive: the {owed} in review fees owed are parked for it (they claim them with `claim-fee {address} --to <their other token account>`, or anyone with `claim-fee {address} --reviewer {old}` once it can receive)")
     });
     Ok(Output {
         text: format!(

@@ -19,6 +19,11 @@ pub struct ClaimFeeArgs {
     /// The reviewer to pay [default: the keypair's address]
     #[arg(long)]
     reviewer: Option<Pubkey>,
+    /// Token account to pay [default: the reviewer's associated token account, created if
+    /// missing]; another account needs the reviewer's signature (the keypair), e.g. when
+    /// the associated one is frozen
+    #[arg(long)]
+    to: Option<Pubkey>,
 }
 
 pub async fn run(client: &Client, args: ClaimFeeArgs) -> Result<Output> {
@@ -38,6 +43,12 @@ pub async fn run(client: &Client, args: ClaimFeeArgs) -> Result<Output> {
             bail!("{reviewer} is not a reviewer of bounty {address}, and no fees are parked for it")
         }
     };
+    let associated = ata(&reviewer, &bounty.mint, &mint.token_program);
+    if args.to.is_some_and(|to| to != associated) && payer != reviewer {
+        bail!(
+            "--to other than the reviewer's associated token account needs the reviewer's signature; run with the reviewer's keypair"
+        );
+    }
     // The program creates the reviewer's associated token account if missing, at the
     // crank's cost.
     let instruction = ix::review_fee_claim(
@@ -46,9 +57,9 @@ pub async fn run(client: &Client, args: ClaimFeeArgs) -> Result<Output> {
         &reviewer,
         &bounty.mint,
         &mint.token_program,
-        None,
+        args.to,
     );
-    let to = ata(&reviewer, &bounty.mint, &mint.token_program);
+    let to = args.to.unwrap_or(associated);
     let signature = client.send("review_fee_claim", &[instruction], &[]).await?;
     Ok(Output {
         text: format!(
