@@ -418,9 +418,9 @@ pub fn bounty_extend(creator: &Pubkey, bounty: &Pubkey, args: BountyExtendArgs) 
     )
 }
 
-/// `bounty_reviewer_replace`, signed by the creator. The old reviewer's fees must be
-/// claimed first: send [`review_fee_claim`] before it in the same transaction when any
-/// are owed.
+/// `bounty_reviewer_replace`, signed by the creator. Fees still owed to the old reviewer
+/// are parked for it; send [`review_fee_claim`] before it in the same transaction to pay
+/// them at once when its token account can receive.
 pub fn bounty_reviewer_replace(
     creator: &Pubkey,
     bounty: &Pubkey,

@@ -26,6 +26,10 @@ pub struct ReplaceReviewerArgs {
     /// The reviewer who takes the slot (not listed already)
     #[arg(long)]
     new: Pubkey,
+    /// Park the fees owed to the old reviewer rather than pay them now, for an account
+    /// that cannot receive in a way not seen from here (e.g. a paused mint)
+    #[arg(long)]
+    park: bool,
 }
 
 pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
@@ -63,6 +67,7 @@ pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
     let to = ata(&old, &bounty.mint, &mint.token_program);
     let account = client.account(&to).await?;
     let pay_now = owed > 0
+        && !args.park
         && ata_can_receive(
             account.as_ref().map(|a| a.data.as_slice()),
             &old,
@@ -85,18 +90,23 @@ pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
     let signature = client
         .send("bounty_reviewer_replace", &instructions, &[])
         .await?;
-    let generation = client
-        .bounty(&address)
-        .await?
+    // Read back, so that a decision landing before the replacement is counted.
+    let after = client.bounty(&address).await?;
+    let generation = after
         .reviewer_generations
         .get(index)
         .copied()
         .unwrap_or_default();
-    let (claimed, parked) = if pay_now { (owed, 0) } else { (0, owed) };
+    let parked = after
+        .parked_fees
+        .iter()
+        .find(|p| p.reviewer == old)
+        .map_or(0, |p| p.amount);
+    let claimed = if pay_now { owed } else { 0 };
     let fees = amount_note(claimed, mint.decimals, |owed| {
         format!("\n  first paid {old} the {owed} in review fees owed")
     }) + &amount_note(parked, mint.decimals, |owed| {
-        format!("\n  {old}'s token account {to} cannot receive: the {owed} in review fees owed are parked for it (they claim them with `claim-fee {address} --to <their other token account>`, or anyone with `claim-fee {address} --reviewer {old}` once it can receive)")
+        format!("\n  {owed} in review fees are parked for {old} (it claims them with `claim-fee {address} --to <another token account of its own>`, or anyone with `claim-fee {address} --reviewer {old}` once {to} can receive)")
     });
     Ok(Output {
         text: format!(

@@ -10,7 +10,7 @@ use serde_json::json;
 use solana_sdk::signature::Signer;
 
 use crate::client::Client;
-use crate::output::Output;
+use crate::output::{amount_note, Output};
 
 #[derive(Args)]
 pub struct ClaimFeeArgs {
@@ -35,9 +35,9 @@ pub async fn run(client: &Client, args: ClaimFeeArgs) -> Result<Output> {
     let in_slot = listed.and_then(|i| bounty.fees_owed.get(i).copied());
     let parked = bounty.parked_fees.iter().find(|p| p.reviewer == reviewer);
     // The program pays the slot's fees first, and parked fees (a replaced reviewer's) next.
-    let owed = match (in_slot, parked) {
-        (Some(owed), _) if owed > 0 => owed,
-        (_, Some(parked)) => parked.amount,
+    let (owed, parked_left) = match (in_slot, parked) {
+        (Some(owed), _) if owed > 0 => (owed, parked.map_or(0, |p| p.amount)),
+        (_, Some(parked)) => (parked.amount, 0),
         (Some(_), None) => bail!("bounty {address} owes reviewer {reviewer} no review fees"),
         (None, None) => {
             bail!("{reviewer} is not a reviewer of bounty {address}, and no fees are parked for it")
@@ -61,15 +61,19 @@ pub async fn run(client: &Client, args: ClaimFeeArgs) -> Result<Output> {
     );
     let to = args.to.unwrap_or(associated);
     let signature = client.send("review_fee_claim", &[instruction], &[]).await?;
+    let left = amount_note(parked_left, mint.decimals, |left| {
+        format!("\n  {left} more are parked for {reviewer} (from a replacement): claim again")
+    });
     Ok(Output {
         text: format!(
-            "paid {} in review fees to {reviewer} ({to})\n  signature {signature}",
+            "paid {} in review fees to {reviewer} ({to}){left}\n  signature {signature}",
             amount::format(owed, mint.decimals)
         ),
         json: json!({
             "bounty": address.to_string(),
             "reviewer": reviewer.to_string(),
             "amount": owed,
+            "parked_left": parked_left,
             "to": to.to_string(),
             "signature": signature.to_string(),
         }),

@@ -186,8 +186,8 @@ pub enum BountyError {
     InvariantShortfallWithoutPending,
     #[msg("this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it")]
     ReviewerJoinedAfterSubmission,
-    #[msg("fees are parked for 11 replaced reviewers already: pay one with review_fee_claim, which anyone may send, before replacing a reviewer who is owed fees")]
+    #[msg("fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before another reviewer who is owed fees can be replaced")]
     ParkedFeesFull,
-    #[msg("invariant: parked fees name a reviewer twice, or park nothing")]
+    #[msg("invariant: parked fees name a reviewer twice, park nothing, name no slot, or exceed 11 entries")]
     InvariantParkedFees,
 }

@@ -288,7 +288,8 @@ pub struct ReviewFeesReserved {
 pub struct ReviewFeeClaimed {
     pub bounty: Pubkey,
     pub reviewer: Pubkey,
-    /// The slot the fees were earned in (for parked fees, the slot held when replaced).
+    /// The slot the fees were earned in; for parked fees, the slot the reviewer held when
+    /// last replaced, which may belong to another key by now. Key totals by `reviewer`.
     pub reviewer_index: u8,
     pub reviewer_token_account: Pubkey,
     /// Amount that left the vault: the slot's fees, or else the reviewer's parked fees.

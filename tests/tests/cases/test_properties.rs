@@ -237,6 +237,9 @@ struct World {
     reviewer_keys: HashSet<Pubkey>,
     /// Keys named by a replacement in flight, until its event installs them.
     new_reviewers: HashMap<Pubkey, Keypair>,
+    /// Per (bounty, reviewer key): fees earned and not claimed yet, by the events; the
+    /// bounty must owe exactly that, in the key's slot or parked for it.
+    fees_unclaimed: HashMap<(Pubkey, Pubkey), u64>,
     steps_ok: usize,
     invalid_steps: usize,
     model: HashMap<Pubkey, Model>,
@@ -305,6 +308,7 @@ impl World {
             expected,
             reviewer_keys,
             new_reviewers: HashMap::new(),
+            fees_unclaimed: HashMap::new(),
             steps_ok: 0,
             invalid_steps: 0,
             model: HashMap::new(),
@@ -1318,9 +1322,22 @@ impl World {
                             self.votes.contains(&(e.submission, *reviewer)),
                             "only voters earn: {e:?}"
                         );
+                        *self
+                            .fees_unclaimed
+                            .entry((e.bounty, *reviewer))
+                            .or_default() += e.fee;
                     }
                 }
-                DatabountyEvent::ReviewFeeClaimed(_) => self.reached.fee_claims += 1,
+                DatabountyEvent::ReviewFeeClaimed(e) => {
+                    self.reached.fee_claims += 1;
+                    let unclaimed = self
+                        .fees_unclaimed
+                        .entry((e.bounty, e.reviewer))
+                        .or_default();
+                    *unclaimed = unclaimed
+                        .checked_sub(e.amount)
+                        .expect("a claim pays no more than the key earned");
+                }
                 DatabountyEvent::BountyExtended(e) => {
                     self.reached.extensions += 1;
                     let setup = known_bounty(&mut self.bounties, &e.bounty);
@@ -1398,6 +1415,25 @@ impl World {
             self.env.assert_books_balance(&self.bounties[i]).await;
             let bounty = self.env.bounty_state(&address).await;
             assert!(bounty.paid <= bounty.accepted && bounty.accepted <= bounty.max_winners);
+            for ((_, key), unclaimed) in self
+                .fees_unclaimed
+                .iter()
+                .filter(|((b, _), _)| *b == address)
+            {
+                let in_slot = bounty
+                    .reviewer_index(key)
+                    .map_or(0, |slot| bounty.fees_owed[slot]);
+                let parked = bounty
+                    .parked_fees
+                    .iter()
+                    .find(|p| p.reviewer == *key)
+                    .map_or(0, |p| p.amount);
+                assert_eq!(
+                    in_slot + parked,
+                    *unclaimed,
+                    "every fee a key earned is still its own"
+                );
+            }
             accounts.push(bounty.vault);
         }
         let mut total = 0u128;

@@ -1,5 +1,5 @@
 //! `bounty_reviewer_replace`: a new key takes a slot; the old reviewer's votes on pending
-//! work stop counting, decided work is untouched, fees owed are claimed first.
+//! work stop counting, decided work is untouched, fees owed are paid first or parked.
 
 use databounty::constants::MAX_REVIEWERS;
 use databounty::errors::BountyError;
@@ -310,6 +310,68 @@ async fn parked_fees_are_bounded_and_a_claim_frees_an_entry() {
     env.try_replace_reviewer(&setup, &creator, &current.pubkey(), &Pubkey::new_unique())
         .await
         .expect("the claim freed an entry");
+    env.assert_books_balance(&setup).await;
+}
+
+/// A key both listed and parked is paid its slot's fees first, then its parked ones; a
+/// key parked twice has one entry, with both amounts and the slot it left last.
+#[tokio::test]
+async fn a_key_listed_again_and_replaced_again_keeps_every_fee() {
+    let fee = 1_000;
+    let params = BountyParams::default()
+        .review_fee(fee)
+        .max_winners(3)
+        .funding(4_000_000);
+    let (mut env, setup) = TestEnv::with_bounty_params(MintKind::Spl, params).await;
+    let r = setup.reviewers();
+    let claim = |events: Vec<DatabountyEvent>| match &events[..] {
+        [DatabountyEvent::ReviewFeeClaimed(e)] => (e.reviewer_index, e.amount),
+        other => panic!("{other:?}"),
+    };
+    let (_, first) = env.contribute(&setup, b"first").await;
+    env.votes(&setup, &first, 2, true).await;
+    env.replace_reviewer(&setup, &r[0].pubkey(), &Pubkey::new_unique())
+        .await;
+    env.replace_reviewer(&setup, &r[2].pubkey(), &r[0].pubkey())
+        .await;
+    let (_, second) = env.contribute(&setup, b"second").await;
+    env.attest(&setup, &r[0], &second, true).await;
+    env.attest(&setup, &r[1], &second, true).await;
+    let paid = env.try_claim_fees(&setup, &r[0].pubkey(), None, &[]).await;
+    assert_eq!(claim(paid.expect("claim")), (2, fee), "its slot first");
+
+    let (_, third) = env.contribute(&setup, b"third").await;
+    env.attest(&setup, &r[0], &third, true).await;
+    env.attest(&setup, &r[1], &third, true).await;
+    let events = env
+        .replace_reviewer(&setup, &r[0].pubkey(), &Pubkey::new_unique())
+        .await;
+    assert!(
+        matches!(&events[..], [DatabountyEvent::ReviewerReplaced(e)] if e.fees_parked == fee),
+        "{events:?}"
+    );
+    let bounty = env.bounty_state(&setup.bounty).await;
+    let merged = ParkedFees {
+        reviewer: r[0].pubkey(),
+        slot: 2,
+        amount: 2 * fee,
+    };
+    assert_eq!(bounty.parked_fees, vec![merged]);
+    assert_eq!(
+        bounty.fees_reserved,
+        2 * fee + 3 * fee,
+        "r0's two and r1's three"
+    );
+    let paid = env.try_claim_fees(&setup, &r[0].pubkey(), None, &[]).await;
+    assert_eq!(
+        claim(paid.expect("claim")),
+        (2, 2 * fee),
+        "both parked fees"
+    );
+    assert_bounty_error(
+        env.try_claim_fees(&setup, &r[0].pubkey(), None, &[]).await,
+        BountyError::NotAReviewer,
+    );
     env.assert_books_balance(&setup).await;
 }
 

@@ -26,7 +26,8 @@ pub enum BountyStatus {
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub struct ParkedFees {
     pub reviewer: Pubkey,
-    /// The slot the reviewer held when the fees were parked.
+    /// The slot the reviewer held when it was last replaced (fees parked at an earlier
+    /// replacement of the same key are merged into this entry).
     pub slot: u8,
     pub amount: u64,
 }

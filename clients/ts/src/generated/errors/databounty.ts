@@ -166,9 +166,9 @@ export const DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH = 0x17b9; // 6073
 export const DATABOUNTY_ERROR__INVARIANT_SHORTFALL_WITHOUT_PENDING = 0x17ba; // 6074
 /** ReviewerJoinedAfterSubmission: this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it */
 export const DATABOUNTY_ERROR__REVIEWER_JOINED_AFTER_SUBMISSION = 0x17bb; // 6075
-/** ParkedFeesFull: fees are parked for 11 replaced reviewers already: pay one with review_fee_claim, which anyone may send, before replacing a reviewer who is owed fees */
+/** ParkedFeesFull: fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before another reviewer who is owed fees can be replaced */
 export const DATABOUNTY_ERROR__PARKED_FEES_FULL = 0x17bc; // 6076
-/** InvariantParkedFees: invariant: parked fees name a reviewer twice, or park nothing */
+/** InvariantParkedFees: invariant: parked fees name a reviewer twice, park nothing, name no slot, or exceed 11 entries */
 export const DATABOUNTY_ERROR__INVARIANT_PARKED_FEES = 0x17bd; // 6077
 
 export type DatabountyError =
@@ -278,7 +278,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__INVARIANT_INVALID_QUORUM]: `invariant: quorum is not between 1 and the number of reviewers`,
     [DATABOUNTY_ERROR__INVARIANT_OPEN_ACCOUNTS_ABOVE_SUBMISSIONS]: `invariant: more submission accounts open than ever created`,
     [DATABOUNTY_ERROR__INVARIANT_PAID_ABOVE_ACCEPTED]: `invariant: more submissions paid than accepted`,
-    [DATABOUNTY_ERROR__INVARIANT_PARKED_FEES]: `invariant: parked fees name a reviewer twice, or park nothing`,
+    [DATABOUNTY_ERROR__INVARIANT_PARKED_FEES]: `invariant: parked fees name a reviewer twice, park nothing, name no slot, or exceed 11 entries`,
     [DATABOUNTY_ERROR__INVARIANT_PENDING_ABOVE_SUBMISSIONS]: `invariant: more submissions pending than ever created`,
     [DATABOUNTY_ERROR__INVARIANT_RESERVED_MISMATCH]: `invariant: reserved differs from (accepted − paid) × reward`,
     [DATABOUNTY_ERROR__INVARIANT_REVIEWER_SLOTS]: `invariant: fees_owed or reviewer_generations is not parallel to reviewers`,
@@ -300,7 +300,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__NOT_CREATOR]: `the signer is not the bounty's creator`,
     [DATABOUNTY_ERROR__NOTHING_TO_REFUND]: `nothing unreserved is left in the vault to refund`,
     [DATABOUNTY_ERROR__NO_WINNER_SLOTS_LEFT]: `every winner slot of this bounty is taken`,
-    [DATABOUNTY_ERROR__PARKED_FEES_FULL]: `fees are parked for 11 replaced reviewers already: pay one with review_fee_claim, which anyone may send, before replacing a reviewer who is owed fees`,
+    [DATABOUNTY_ERROR__PARKED_FEES_FULL]: `fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before another reviewer who is owed fees can be replaced`,
     [DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED]: `a payout or refund goes to the payee's associated token account unless the payee signs for another`,
     [DATABOUNTY_ERROR__REASON_ONLY_FOR_REJECTIONS]: `a reason can be given only with a rejection`,
     [DATABOUNTY_ERROR__REASON_URI_TOO_LONG]: `the reason uri is longer than 200 bytes`,

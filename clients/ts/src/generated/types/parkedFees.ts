@@ -28,14 +28,20 @@ import {
  */
 export type ParkedFees = {
   reviewer: Address;
-  /** The slot the reviewer held when the fees were parked. */
+  /**
+   * The slot the reviewer held when it was last replaced (fees parked at an earlier
+   * replacement of the same key are merged into this entry).
+   */
   slot: number;
   amount: bigint;
 };
 
 export type ParkedFeesArgs = {
   reviewer: Address;
-  /** The slot the reviewer held when the fees were parked. */
+  /**
+   * The slot the reviewer held when it was last replaced (fees parked at an earlier
+   * replacement of the same key are merged into this entry).
+   */
   slot: number;
   amount: number | bigint;
 };

@@ -34,7 +34,10 @@ import {
 export type ReviewFeeClaimed = {
   bounty: Address;
   reviewer: Address;
-  /** The slot the fees were earned in (for parked fees, the slot held when replaced). */
+  /**
+   * The slot the fees were earned in; for parked fees, the slot the reviewer held when
+   * last replaced, which may belong to another key by now. Key totals by `reviewer`.
+   */
   reviewerIndex: number;
   reviewerTokenAccount: Address;
   /** Amount that left the vault: the slot's fees, or else the reviewer's parked fees. */
@@ -51,7 +54,10 @@ export type ReviewFeeClaimed = {
 export type ReviewFeeClaimedArgs = {
   bounty: Address;
   reviewer: Address;
-  /** The slot the fees were earned in (for parked fees, the slot held when replaced). */
+  /**
+   * The slot the fees were earned in; for parked fees, the slot the reviewer held when
+   * last replaced, which may belong to another key by now. Key totals by `reviewer`.
+   */
   reviewerIndex: number;
   reviewerTokenAccount: Address;
   /** Amount that left the vault: the slot's fees, or else the reviewer's parked fees. */

@@ -3,6 +3,7 @@
 use anchor_lang::prelude::*;
 
 use super::Bounty;
+use crate::constants::MAX_REVIEWERS;
 use crate::errors::BountyError;
 
 impl Bounty {
@@ -57,13 +58,15 @@ impl Bounty {
             .chain(self.parked_fees.iter().map(|p| &p.amount))
             .try_fold(0u64, |sum, fee| sum.checked_add(*fee))
             .ok_or(BountyError::MathOverflow)?;
-        let parked_distinct = self.parked_fees.iter().enumerate().all(|(i, p)| {
-            p.amount > 0
-                && !self.parked_fees[..i]
-                    .iter()
-                    .any(|q| q.reviewer == p.reviewer)
-        });
-        require!(parked_distinct, BountyError::InvariantParkedFees);
+        let parked_sound = self.parked_fees.len() <= MAX_REVIEWERS
+            && self.parked_fees.iter().enumerate().all(|(i, p)| {
+                p.amount > 0
+                    && usize::from(p.slot) < self.reviewers.len()
+                    && !self.parked_fees[..i]
+                        .iter()
+                        .any(|q| q.reviewer == p.reviewer)
+            });
+        require!(parked_sound, BountyError::InvariantParkedFees);
         require!(
             self.fees_reserved == fees_owed,
             BountyError::InvariantFeesReservedMismatch
