@@ -752,9 +752,14 @@ impl World {
                 self.extend(b, &creator, s, r, w).await
             }
             Action::Replace(b) => {
-                let slot = self.rng.below(3);
-                // Fees still owed are paid first, or else parked for the old key.
-                let claim_first = state_of(b).fees_owed[slot] > 0 && self.rng.chance(50);
+                // Mostly a slot owed fees, which are paid first or else parked.
+                let owed = state_of(b).fees_owed.clone();
+                let owing: Vec<usize> = (0..owed.len()).filter(|&i| owed[i] > 0).collect();
+                let slot = match self.rng.one_of(&owing) {
+                    Some(slot) if self.rng.chance(70) => slot,
+                    _ => self.rng.below(3),
+                };
+                let claim_first = owed[slot] > 0 && self.rng.chance(40);
                 let creator = self.bounties[b].creator();
                 self.replace(b, &creator, slot, Keypair::new(), claim_first)
                     .await
