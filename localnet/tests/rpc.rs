@@ -1,4 +1,4 @@
-//! The local chain as `solana-client`'s `RpcClient` sees it: every method of SPEC §2,
+//! The local chain as `solana-client`'s `RpcClient` sees it: every method the README lists,
 //! the shapes a cluster returns, and its errors.
 
 use std::time::Duration;

@@ -336,7 +336,8 @@ impl TestEnv {
         self.set_time(setup.args.review_deadline).await;
     }
 
-    /// Asserts the SPEC §1 invariants against the vault's real balance.
+    /// Asserts the books' invariants (SECURITY.md, "Invariants") against the vault's real
+    /// balance.
     pub async fn assert_books_balance(&mut self, setup: &BountySetup) {
         let bounty = self.bounty_state(&setup.bounty).await;
         let vault = self.token_balance(&bounty.vault).await;

@@ -1,6 +1,6 @@
-//! JSON-RPC 2.0 over the [`Chain`]: the methods of SPEC §2 with the request and
-//! response shapes of a Solana cluster, so that `solana-client`'s `RpcClient` works
-//! unmodified. Bad requests get the error codes a cluster uses.
+//! JSON-RPC 2.0 over the [`Chain`]: the methods the README lists ("The local chain"),
+//! with the request and response shapes of a Solana cluster, so that `solana-client`'s
+//! `RpcClient` works unmodified. Bad requests get the error codes a cluster uses.
 
 use std::str::FromStr;
 

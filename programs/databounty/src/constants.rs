@@ -30,6 +30,7 @@ pub const TERMS_HASH_DOMAIN: &[u8] = b"databounty/terms/v2";
 pub const SUBMISSION_HASH_DOMAIN: &[u8] = b"databounty/submission/v1";
 
 /// Longest review window, `review_deadline − submission_deadline`, in seconds (180 days).
-/// Pending work can hold up to `min(pending, winner slots left) × reward` of the escrow
-/// until the review deadline; the bound keeps that finite.
+/// Pending work can hold up to `min(pending, winner slots left) × (reward + quorum ×
+/// review_fee)` of the escrow, and the fee shortfall of its rejections, until the review
+/// deadline; the bound keeps that finite.
 pub const MAX_REVIEW_WINDOW: i64 = 180 * 24 * 60 * 60;

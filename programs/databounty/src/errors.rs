@@ -25,7 +25,7 @@ pub enum BountyError {
     ZeroReward,
     #[msg("max_winners must be greater than zero")]
     ZeroMaxWinners,
-    #[msg("reward_per_submission × max_winners does not fit in a u64")]
+    #[msg("(reward_per_submission + review_fee × reviewers) × max_winners does not fit in a u64")]
     BudgetOverflow,
     #[msg("a bounty needs between 1 and 11 reviewers")]
     InvalidReviewerCount,
@@ -84,7 +84,7 @@ pub enum BountyError {
     #[msg("this reviewer has already voted on this submission")]
     AlreadyAttested,
     #[msg(
-        "the vault lacks unreserved funds for another reward; top up the bounty and attest again"
+        "the vault lacks unreserved funds for another reward and its approvers' fees; top up the bounty and attest again"
     )]
     InsufficientUnreservedFunds,
 
@@ -151,7 +151,7 @@ pub enum BountyError {
     #[msg("the fee account is not a token account of the reviewer for this mint")]
     WrongFeeAccount,
     #[msg(
-        "review fees are still owed; claim them first with review_fee_claim, which anyone may send"
+        "review fees are still owed, in a slot or parked for a replaced reviewer; review_fee_claim pays them (anyone may send it, unless the reviewer's own account cannot receive: then only the reviewer, to another account)"
     )]
     ReviewFeesOwed,
     #[msg("this bounty asks a submission bond: pass the vault, the mint, the token program and the contributor's token account")]
@@ -186,7 +186,7 @@ pub enum BountyError {
     InvariantShortfallWithoutPending,
     #[msg("this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it")]
     ReviewerJoinedAfterSubmission,
-    #[msg("fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before another reviewer who is owed fees can be replaced")]
+    #[msg("fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before a reviewer who is owed fees and has none parked yet can be replaced")]
     ParkedFeesFull,
     #[msg("invariant: parked fees name a reviewer twice, park nothing, name no slot, or exceed 11 entries")]
     InvariantParkedFees,

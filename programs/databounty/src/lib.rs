@@ -86,8 +86,10 @@ pub mod databounty {
         instructions::bounty_close(ctx)
     }
 
-    /// Pays a listed reviewer every review fee owed, to their associated token account
-    /// (created if missing), or to another of their token accounts if they sign.
+    /// Pays a listed reviewer the review fees its slot is owed, or else a replaced
+    /// reviewer the fees parked for it (one of the two per call), to their associated
+    /// token account (created if missing), or to another of their token accounts if they
+    /// sign.
     pub fn review_fee_claim(ctx: Context<ReviewFeeClaim>) -> Result<()> {
         instructions::review_fee_claim(ctx)
     }
@@ -98,8 +100,8 @@ pub mod databounty {
         instructions::bounty_extend(ctx, args)
     }
 
-    /// Gives a reviewer's slot to a key not listed yet, once the old reviewer's fees are
-    /// claimed; only the bounty's creator.
+    /// Gives a reviewer's slot to a key not listed yet, parking the fees still owed to the
+    /// old reviewer in `Bounty::parked_fees` for it to claim; only the bounty's creator.
     pub fn bounty_reviewer_replace(
         ctx: Context<BountyReviewerReplace>,
         args: BountyReviewerReplaceArgs,

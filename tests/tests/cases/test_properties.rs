@@ -1,9 +1,9 @@
 //! Stateful property test: random sequences of every instruction, valid and invalid
 //! mixed, across several bounties (closed and re-created as the case runs), several
 //! contributors and reviewers, on SPL Token, Token-2022 and a transfer-fee mint, with
-//! and without review fees and submission bonds. After every step the invariants of
-//! SPEC §1 and the conservation of tokens (rewards, refunds, fees and bonds included)
-//! must hold.
+//! and without review fees and submission bonds. After every step the books'
+//! invariants (SECURITY.md, "Invariants") and the conservation of tokens (rewards,
+//! refunds, fees and bonds included) must hold.
 //!
 //! Most steps are planned: the generator reads the live bounties and keeps a model of
 //! every submission (its status, who voted), and picks among the actions that state
@@ -1397,7 +1397,7 @@ impl World {
         }
     }
 
-    /// SPEC §1 invariants per bounty, and every minted token accounted for.
+    /// The books' invariants per bounty, and every minted token accounted for.
     async fn check(&mut self) {
         let mut accounts = vec![self.bounties[0].parties.creator_ata];
         accounts.extend(self.contributors.iter().map(|c| c.ata));

@@ -48,8 +48,8 @@ pub struct BountyCreate<'info> {
     pub bounty: UncheckedAccount<'info>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: created as the bounty's token account by the handler; the seeds prove its
-    /// address, `validate` that it is unused.
+    /// The bounty's token account, created by the handler.
+    /// CHECK: the seeds prove its address, `validate` that it is unused.
     #[account(mut, seeds = [SEED_VAULT, bounty.key().as_ref()], bump)]
     pub vault: UncheckedAccount<'info>,
     /// Source of `initial_funding`; required only when it is not zero.

@@ -26,19 +26,22 @@ pub struct BountyRefund<'info> {
     #[account(mut, seeds = [SEED_VAULT, bounty.key().as_ref()], bump = bounty.vault_bump)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: the bounty's creator, by address; signs only to choose a destination other
-    /// than their associated token account.
+    /// The bounty's creator; signs only to choose a destination other than their
+    /// associated token account.
+    /// CHECK: by address.
     #[account(address = bounty.creator @ BountyError::WrongRefundAccount)]
     pub creator: UncheckedAccount<'info>,
-    /// CHECK: the creator's associated token account (created if missing), or another
-    /// token account of theirs if they sign; checked by `Payout::prepare` in the handler.
+    /// The creator's associated token account (created if missing), or another token
+    /// account of theirs if they sign.
+    /// CHECK: by `Payout::prepare` in the handler.
     #[account(mut)]
     pub creator_token_account: UncheckedAccount<'info>,
     pub token_program: Interface<'info, TokenInterface>,
     pub associated_token_program: Program<'info, AssociatedToken>,
     pub system_program: Program<'info, System>,
-    /// CHECK: the SPL Memo program, by address; called only for a destination that
-    /// requires incoming transfer memos.
+    /// The SPL Memo program, called only for a destination that requires incoming
+    /// transfer memos.
+    /// CHECK: by address.
     #[account(address = MEMO_PROGRAM_ID)]
     pub memo_program: UncheckedAccount<'info>,
 }

@@ -26,9 +26,9 @@ pub struct SubmissionClose<'info> {
         bump = submission.bump,
     )]
     pub submission: Box<Account<'info, Submission>>,
-    /// CHECK: receives the rent (and a returned bond's tokens, through its token
-    /// account); `has_one = contributor` ties it to the submission. Signs only to choose
-    /// a bond destination other than their associated token account.
+    /// Receives the rent (and a returned bond's tokens, through its token account); signs
+    /// only to choose a bond destination other than their associated token account.
+    /// CHECK: `has_one = contributor` ties it to the submission.
     #[account(mut)]
     pub contributor: UncheckedAccount<'info>,
     // Needed only to return the bond of a submission closed undecided.
@@ -39,16 +39,18 @@ pub struct SubmissionClose<'info> {
     pub vault: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     #[account(address = bounty.mint @ BountyError::WrongPayoutAccount)]
     pub mint: Option<Box<InterfaceAccount<'info, Mint>>>,
-    /// CHECK: the contributor's associated token account (created if missing), or another
-    /// token account of theirs if they sign; checked by `Payout::prepare` in the handler.
+    /// The contributor's associated token account (created if missing), or another token
+    /// account of theirs if they sign.
+    /// CHECK: by `Payout::prepare` in the handler.
     #[account(mut)]
     pub contributor_token_account: Option<UncheckedAccount<'info>>,
     #[account(address = bounty.token_program @ BountyError::WrongPayoutAccount)]
     pub token_program: Option<Interface<'info, TokenInterface>>,
     pub associated_token_program: Option<Program<'info, AssociatedToken>>,
     pub system_program: Option<Program<'info, System>>,
-    /// CHECK: the SPL Memo program, by address; called only for a destination that
-    /// requires incoming transfer memos.
+    /// The SPL Memo program, called only for a destination that requires incoming
+    /// transfer memos.
+    /// CHECK: by address.
     #[account(address = MEMO_PROGRAM_ID)]
     pub memo_program: Option<UncheckedAccount<'info>>,
 }

@@ -33,19 +33,22 @@ pub struct SubmissionRelease<'info> {
     #[account(mut, seeds = [SEED_VAULT, bounty.key().as_ref()], bump = bounty.vault_bump)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: the submission's contributor, by address; signs only to choose a
-    /// destination other than their associated token account.
+    /// The submission's contributor; signs only to choose a destination other than their
+    /// associated token account.
+    /// CHECK: by address.
     #[account(address = submission.contributor @ BountyError::WrongPayoutAccount)]
     pub contributor: UncheckedAccount<'info>,
-    /// CHECK: the contributor's associated token account (created if missing), or another
-    /// token account of theirs if they sign; checked by `Payout::prepare` in the handler.
+    /// The contributor's associated token account (created if missing), or another token
+    /// account of theirs if they sign.
+    /// CHECK: by `Payout::prepare` in the handler.
     #[account(mut)]
     pub contributor_token_account: UncheckedAccount<'info>,
     pub token_program: Interface<'info, TokenInterface>,
     pub associated_token_program: Program<'info, AssociatedToken>,
     pub system_program: Program<'info, System>,
-    /// CHECK: the SPL Memo program, by address; called only for a destination that
-    /// requires incoming transfer memos.
+    /// The SPL Memo program, called only for a destination that requires incoming
+    /// transfer memos.
+    /// CHECK: by address.
     #[account(address = MEMO_PROGRAM_ID)]
     pub memo_program: UncheckedAccount<'info>,
 }

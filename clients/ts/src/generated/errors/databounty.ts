@@ -30,7 +30,7 @@ export const DATABOUNTY_ERROR__METADATA_URI_TOO_LONG = 0x1775; // 6005
 export const DATABOUNTY_ERROR__ZERO_REWARD = 0x1776; // 6006
 /** ZeroMaxWinners: max_winners must be greater than zero */
 export const DATABOUNTY_ERROR__ZERO_MAX_WINNERS = 0x1777; // 6007
-/** BudgetOverflow: reward_per_submission × max_winners does not fit in a u64 */
+/** BudgetOverflow: (reward_per_submission + review_fee × reviewers) × max_winners does not fit in a u64 */
 export const DATABOUNTY_ERROR__BUDGET_OVERFLOW = 0x1778; // 6008
 /** InvalidReviewerCount: a bounty needs between 1 and 11 reviewers */
 export const DATABOUNTY_ERROR__INVALID_REVIEWER_COUNT = 0x1779; // 6009
@@ -76,7 +76,7 @@ export const DATABOUNTY_ERROR__SUBMISSION_NOT_PENDING = 0x178c; // 6028
 export const DATABOUNTY_ERROR__HASH_MISMATCH = 0x178d; // 6029
 /** AlreadyAttested: this reviewer has already voted on this submission */
 export const DATABOUNTY_ERROR__ALREADY_ATTESTED = 0x178e; // 6030
-/** InsufficientUnreservedFunds: the vault lacks unreserved funds for another reward; top up the bounty and attest again */
+/** InsufficientUnreservedFunds: the vault lacks unreserved funds for another reward and its approvers' fees; top up the bounty and attest again */
 export const DATABOUNTY_ERROR__INSUFFICIENT_UNRESERVED_FUNDS = 0x178f; // 6031
 /** SubmissionNotAccepted: the submission is not accepted */
 export const DATABOUNTY_ERROR__SUBMISSION_NOT_ACCEPTED = 0x1790; // 6032
@@ -132,7 +132,7 @@ export const DATABOUNTY_ERROR__INSUFFICIENT_FUNDS_FOR_REVIEW_FEES = 0x17a8; // 6
 export const DATABOUNTY_ERROR__NO_REVIEW_FEES_OWED = 0x17a9; // 6057
 /** WrongFeeAccount: the fee account is not a token account of the reviewer for this mint */
 export const DATABOUNTY_ERROR__WRONG_FEE_ACCOUNT = 0x17aa; // 6058
-/** ReviewFeesOwed: review fees are still owed; claim them first with review_fee_claim, which anyone may send */
+/** ReviewFeesOwed: review fees are still owed, in a slot or parked for a replaced reviewer; review_fee_claim pays them (anyone may send it, unless the reviewer's own account cannot receive: then only the reviewer, to another account) */
 export const DATABOUNTY_ERROR__REVIEW_FEES_OWED = 0x17ab; // 6059
 /** BondAccountsMissing: this bounty asks a submission bond: pass the vault, the mint, the token program and the contributor's token account */
 export const DATABOUNTY_ERROR__BOND_ACCOUNTS_MISSING = 0x17ac; // 6060
@@ -166,7 +166,7 @@ export const DATABOUNTY_ERROR__INVARIANT_BONDS_MISMATCH = 0x17b9; // 6073
 export const DATABOUNTY_ERROR__INVARIANT_SHORTFALL_WITHOUT_PENDING = 0x17ba; // 6074
 /** ReviewerJoinedAfterSubmission: this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it */
 export const DATABOUNTY_ERROR__REVIEWER_JOINED_AFTER_SUBMISSION = 0x17bb; // 6075
-/** ParkedFeesFull: fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before another reviewer who is owed fees can be replaced */
+/** ParkedFeesFull: fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before a reviewer who is owed fees and has none parked yet can be replaced */
 export const DATABOUNTY_ERROR__PARKED_FEES_FULL = 0x17bc; // 6076
 /** InvariantParkedFees: invariant: parked fees name a reviewer twice, park nothing, name no slot, or exceed 11 entries */
 export const DATABOUNTY_ERROR__INVARIANT_PARKED_FEES = 0x17bd; // 6077
@@ -261,14 +261,14 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__BOUNTY_ALREADY_EXISTS]: `a bounty with this creator, dataset_id and nonce already exists`,
     [DATABOUNTY_ERROR__BOUNTY_NOT_OPEN]: `the bounty is not open (it was cancelled, and no pending work can still use funds)`,
     [DATABOUNTY_ERROR__BOUNTY_STILL_TAKING_SUBMISSIONS]: `decided submissions close once the bounty stops taking submissions, so a closed hash cannot be submitted again`,
-    [DATABOUNTY_ERROR__BUDGET_OVERFLOW]: `reward_per_submission × max_winners does not fit in a u64`,
+    [DATABOUNTY_ERROR__BUDGET_OVERFLOW]: `(reward_per_submission + review_fee × reviewers) × max_winners does not fit in a u64`,
     [DATABOUNTY_ERROR__CONTRIBUTOR_CANNOT_REVIEW]: `a reviewer cannot vote on their own submission`,
     [DATABOUNTY_ERROR__DUPLICATE_REVIEWER]: `the reviewer list names the same key twice`,
     [DATABOUNTY_ERROR__FUNDING_ACCOUNT_MISSING]: `initial funding needs the creator's token account for this mint`,
     [DATABOUNTY_ERROR__FUNDS_RESERVED]: `rewards are still reserved for accepted submissions`,
     [DATABOUNTY_ERROR__HASH_MISMATCH]: `the attested hash differs from the submission's hash`,
     [DATABOUNTY_ERROR__INSUFFICIENT_FUNDS_FOR_REVIEW_FEES]: `the vault lacks unreserved funds for the reviewers' fees of this rejection; top up the bounty and vote again`,
-    [DATABOUNTY_ERROR__INSUFFICIENT_UNRESERVED_FUNDS]: `the vault lacks unreserved funds for another reward; top up the bounty and attest again`,
+    [DATABOUNTY_ERROR__INSUFFICIENT_UNRESERVED_FUNDS]: `the vault lacks unreserved funds for another reward and its approvers' fees; top up the bounty and attest again`,
     [DATABOUNTY_ERROR__INVALID_DEADLINES]: `deadlines must satisfy now < submission_deadline <= review_deadline`,
     [DATABOUNTY_ERROR__INVALID_QUORUM]: `quorum must be between 1 and the number of reviewers`,
     [DATABOUNTY_ERROR__INVALID_REVIEWER_COUNT]: `a bounty needs between 1 and 11 reviewers`,
@@ -300,7 +300,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__NOT_CREATOR]: `the signer is not the bounty's creator`,
     [DATABOUNTY_ERROR__NOTHING_TO_REFUND]: `nothing unreserved is left in the vault to refund`,
     [DATABOUNTY_ERROR__NO_WINNER_SLOTS_LEFT]: `every winner slot of this bounty is taken`,
-    [DATABOUNTY_ERROR__PARKED_FEES_FULL]: `fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before another reviewer who is owed fees can be replaced`,
+    [DATABOUNTY_ERROR__PARKED_FEES_FULL]: `fees are parked for 11 replaced reviewers already: one must be paid (review_fee_claim) before a reviewer who is owed fees and has none parked yet can be replaced`,
     [DATABOUNTY_ERROR__PAYOUT_ACCOUNT_NOT_ASSOCIATED]: `a payout or refund goes to the payee's associated token account unless the payee signs for another`,
     [DATABOUNTY_ERROR__REASON_ONLY_FOR_REJECTIONS]: `a reason can be given only with a rejection`,
     [DATABOUNTY_ERROR__REASON_URI_TOO_LONG]: `the reason uri is longer than 200 bytes`,
@@ -309,7 +309,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DATABOUNTY_ERROR__REVIEW_DEADLINE_SHORTENED]: `the new review deadline is earlier than the current one`,
     [DATABOUNTY_ERROR__REVIEWER_CANNOT_SUBMIT]: `a reviewer of this bounty cannot submit to it`,
     [DATABOUNTY_ERROR__REVIEWER_JOINED_AFTER_SUBMISSION]: `this reviewer slot was given to a new key after the submission was made: only the reviewers it was submitted to vote on it`,
-    [DATABOUNTY_ERROR__REVIEW_FEES_OWED]: `review fees are still owed; claim them first with review_fee_claim, which anyone may send`,
+    [DATABOUNTY_ERROR__REVIEW_FEES_OWED]: `review fees are still owed, in a slot or parked for a replaced reviewer; review_fee_claim pays them (anyone may send it, unless the reviewer's own account cannot receive: then only the reviewer, to another account)`,
     [DATABOUNTY_ERROR__REVIEW_WINDOW_TOO_LONG]: `the review window (review_deadline − submission_deadline) is longer than 180 days`,
     [DATABOUNTY_ERROR__SUBMISSION_ACCOUNTS_OPEN]: `submission accounts of this bounty are still open`,
     [DATABOUNTY_ERROR__SUBMISSION_ALREADY_EXISTS]: `this contributor already registered this hash with this bounty`,

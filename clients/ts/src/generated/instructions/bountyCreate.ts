@@ -233,7 +233,7 @@ export type BountyCreateAsyncInput<
   creator: TransactionSigner<TAccountCreator>;
   bounty: Address<TAccountBounty>;
   mint: Address<TAccountMint>;
-  /** address, `validate` that it is unused. */
+  /** The bounty's token account, created by the handler. */
   vault?: Address<TAccountVault>;
   /** Source of `initial_funding`; required only when it is not zero. */
   creatorTokenAccount?: Address<TAccountCreatorTokenAccount>;
@@ -392,7 +392,7 @@ export type BountyCreateInput<
   creator: TransactionSigner<TAccountCreator>;
   bounty: Address<TAccountBounty>;
   mint: Address<TAccountMint>;
-  /** address, `validate` that it is unused. */
+  /** The bounty's token account, created by the handler. */
   vault: Address<TAccountVault>;
   /** Source of `initial_funding`; required only when it is not zero. */
   creatorTokenAccount?: Address<TAccountCreatorTokenAccount>;
@@ -535,7 +535,7 @@ export type ParsedBountyCreateInstruction<
     creator: TAccountMetas[1];
     bounty: TAccountMetas[2];
     mint: TAccountMetas[3];
-    /** address, `validate` that it is unused. */
+    /** The bounty's token account, created by the handler. */
     vault: TAccountMetas[4];
     /** Source of `initial_funding`; required only when it is not zero. */
     creatorTokenAccount?: TAccountMetas[5] | undefined;

@@ -160,14 +160,23 @@ export type BountyRefundAsyncInput<
   bounty: Address<TAccountBounty>;
   vault?: Address<TAccountVault>;
   mint: Address<TAccountMint>;
-  /** than their associated token account. */
+  /**
+   * The bounty's creator; signs only to choose a destination other than their
+   * associated token account.
+   */
   creator: Address<TAccountCreator>;
-  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+  /**
+   * The creator's associated token account (created if missing), or another token
+   * account of theirs if they sign.
+   */
   creatorTokenAccount: Address<TAccountCreatorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
-  /** requires incoming transfer memos. */
+  /**
+   * The SPL Memo program, called only for a destination that requires incoming
+   * transfer memos.
+   */
   memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
@@ -329,14 +338,23 @@ export type BountyRefundInput<
   bounty: Address<TAccountBounty>;
   vault: Address<TAccountVault>;
   mint: Address<TAccountMint>;
-  /** than their associated token account. */
+  /**
+   * The bounty's creator; signs only to choose a destination other than their
+   * associated token account.
+   */
   creator: Address<TAccountCreator>;
-  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+  /**
+   * The creator's associated token account (created if missing), or another token
+   * account of theirs if they sign.
+   */
   creatorTokenAccount: Address<TAccountCreatorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
-  /** requires incoming transfer memos. */
+  /**
+   * The SPL Memo program, called only for a destination that requires incoming
+   * transfer memos.
+   */
   memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
@@ -480,14 +498,23 @@ export type ParsedBountyRefundInstruction<
     bounty: TAccountMetas[1];
     vault: TAccountMetas[2];
     mint: TAccountMetas[3];
-    /** than their associated token account. */
+    /**
+     * The bounty's creator; signs only to choose a destination other than their
+     * associated token account.
+     */
     creator: TAccountMetas[4];
-    /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+    /**
+     * The creator's associated token account (created if missing), or another token
+     * account of theirs if they sign.
+     */
     creatorTokenAccount: TAccountMetas[5];
     tokenProgram: TAccountMetas[6];
     associatedTokenProgram: TAccountMetas[7];
     systemProgram: TAccountMetas[8];
-    /** requires incoming transfer memos. */
+    /**
+     * The SPL Memo program, called only for a destination that requires incoming
+     * transfer memos.
+     */
     memoProgram: TAccountMetas[9];
     eventAuthority: TAccountMetas[10];
     program: TAccountMetas[11];

@@ -162,16 +162,22 @@ export type ReviewFeeClaimAsyncInput<
   vault?: Address<TAccountVault>;
   mint: Address<TAccountMint>;
   /**
-   * `validate`); signs only to choose a
+   * A listed reviewer, or a replaced one with parked fees; signs only to choose a
    * destination other than their associated token account.
    */
   reviewer: Address<TAccountReviewer>;
-  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+  /**
+   * The reviewer's associated token account (created if missing), or another token
+   * account of theirs if they sign.
+   */
   reviewerTokenAccount: Address<TAccountReviewerTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
-  /** requires incoming transfer memos. */
+  /**
+   * The SPL Memo program, called only for a destination that requires incoming
+   * transfer memos.
+   */
   memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
@@ -334,16 +340,22 @@ export type ReviewFeeClaimInput<
   vault: Address<TAccountVault>;
   mint: Address<TAccountMint>;
   /**
-   * `validate`); signs only to choose a
+   * A listed reviewer, or a replaced one with parked fees; signs only to choose a
    * destination other than their associated token account.
    */
   reviewer: Address<TAccountReviewer>;
-  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+  /**
+   * The reviewer's associated token account (created if missing), or another token
+   * account of theirs if they sign.
+   */
   reviewerTokenAccount: Address<TAccountReviewerTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
-  /** requires incoming transfer memos. */
+  /**
+   * The SPL Memo program, called only for a destination that requires incoming
+   * transfer memos.
+   */
   memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
@@ -488,16 +500,22 @@ export type ParsedReviewFeeClaimInstruction<
     vault: TAccountMetas[2];
     mint: TAccountMetas[3];
     /**
-     * `validate`); signs only to choose a
+     * A listed reviewer, or a replaced one with parked fees; signs only to choose a
      * destination other than their associated token account.
      */
     reviewer: TAccountMetas[4];
-    /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+    /**
+     * The reviewer's associated token account (created if missing), or another token
+     * account of theirs if they sign.
+     */
     reviewerTokenAccount: TAccountMetas[5];
     tokenProgram: TAccountMetas[6];
     associatedTokenProgram: TAccountMetas[7];
     systemProgram: TAccountMetas[8];
-    /** requires incoming transfer memos. */
+    /**
+     * The SPL Memo program, called only for a destination that requires incoming
+     * transfer memos.
+     */
     memoProgram: TAccountMetas[9];
     eventAuthority: TAccountMetas[10];
     program: TAccountMetas[11];

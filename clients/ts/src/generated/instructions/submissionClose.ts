@@ -161,20 +161,26 @@ export type SubmissionCloseInput<
   bounty: Address<TAccountBounty>;
   submission: Address<TAccountSubmission>;
   /**
-   * account); `has_one = contributor` ties it to the submission. Signs only to choose
-   * a bond destination other than their associated token account.
+   * Receives the rent (and a returned bond's tokens, through its token account); signs
+   * only to choose a bond destination other than their associated token account.
    */
   contributor: Address<TAccountContributor>;
   /** Anyone; pays the rent of the contributor's associated token account if missing. */
   payer?: TransactionSigner<TAccountPayer>;
   vault?: Address<TAccountVault>;
   mint?: Address<TAccountMint>;
-  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+  /**
+   * The contributor's associated token account (created if missing), or another token
+   * account of theirs if they sign.
+   */
   contributorTokenAccount?: Address<TAccountContributorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
-  /** requires incoming transfer memos. */
+  /**
+   * The SPL Memo program, called only for a destination that requires incoming
+   * transfer memos.
+   */
   memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
@@ -321,20 +327,26 @@ export type ParsedSubmissionCloseInstruction<
     bounty: TAccountMetas[0];
     submission: TAccountMetas[1];
     /**
-     * account); `has_one = contributor` ties it to the submission. Signs only to choose
-     * a bond destination other than their associated token account.
+     * Receives the rent (and a returned bond's tokens, through its token account); signs
+     * only to choose a bond destination other than their associated token account.
      */
     contributor: TAccountMetas[2];
     /** Anyone; pays the rent of the contributor's associated token account if missing. */
     payer?: TAccountMetas[3] | undefined;
     vault?: TAccountMetas[4] | undefined;
     mint?: TAccountMetas[5] | undefined;
-    /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+    /**
+     * The contributor's associated token account (created if missing), or another token
+     * account of theirs if they sign.
+     */
     contributorTokenAccount?: TAccountMetas[6] | undefined;
     tokenProgram?: TAccountMetas[7] | undefined;
     associatedTokenProgram?: TAccountMetas[8] | undefined;
     systemProgram?: TAccountMetas[9] | undefined;
-    /** requires incoming transfer memos. */
+    /**
+     * The SPL Memo program, called only for a destination that requires incoming
+     * transfer memos.
+     */
     memoProgram?: TAccountMetas[10] | undefined;
     eventAuthority: TAccountMetas[11];
     program: TAccountMetas[12];

@@ -167,14 +167,23 @@ export type SubmissionReleaseAsyncInput<
   submission: Address<TAccountSubmission>;
   vault?: Address<TAccountVault>;
   mint: Address<TAccountMint>;
-  /** destination other than their associated token account. */
+  /**
+   * The submission's contributor; signs only to choose a destination other than their
+   * associated token account.
+   */
   contributor: Address<TAccountContributor>;
-  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+  /**
+   * The contributor's associated token account (created if missing), or another token
+   * account of theirs if they sign.
+   */
   contributorTokenAccount: Address<TAccountContributorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
-  /** requires incoming transfer memos. */
+  /**
+   * The SPL Memo program, called only for a destination that requires incoming
+   * transfer memos.
+   */
   memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
@@ -347,14 +356,23 @@ export type SubmissionReleaseInput<
   submission: Address<TAccountSubmission>;
   vault: Address<TAccountVault>;
   mint: Address<TAccountMint>;
-  /** destination other than their associated token account. */
+  /**
+   * The submission's contributor; signs only to choose a destination other than their
+   * associated token account.
+   */
   contributor: Address<TAccountContributor>;
-  /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+  /**
+   * The contributor's associated token account (created if missing), or another token
+   * account of theirs if they sign.
+   */
   contributorTokenAccount: Address<TAccountContributorTokenAccount>;
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
-  /** requires incoming transfer memos. */
+  /**
+   * The SPL Memo program, called only for a destination that requires incoming
+   * transfer memos.
+   */
   memoProgram?: Address<TAccountMemoProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program: Address<TAccountProgram>;
@@ -508,14 +526,23 @@ export type ParsedSubmissionReleaseInstruction<
     submission: TAccountMetas[2];
     vault: TAccountMetas[3];
     mint: TAccountMetas[4];
-    /** destination other than their associated token account. */
+    /**
+     * The submission's contributor; signs only to choose a destination other than their
+     * associated token account.
+     */
     contributor: TAccountMetas[5];
-    /** token account of theirs if they sign; checked by `Payout::prepare` in the handler. */
+    /**
+     * The contributor's associated token account (created if missing), or another token
+     * account of theirs if they sign.
+     */
     contributorTokenAccount: TAccountMetas[6];
     tokenProgram: TAccountMetas[7];
     associatedTokenProgram: TAccountMetas[8];
     systemProgram: TAccountMetas[9];
-    /** requires incoming transfer memos. */
+    /**
+     * The SPL Memo program, called only for a destination that requires incoming
+     * transfer memos.
+     */
     memoProgram: TAccountMetas[10];
     eventAuthority: TAccountMetas[11];
     program: TAccountMetas[12];

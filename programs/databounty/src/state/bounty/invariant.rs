@@ -1,4 +1,4 @@
-//! The books' rules (SPEC §1), checked at the end of every instruction.
+//! The books' rules (SECURITY.md, "Invariants"), checked at the end of every instruction.
 
 use anchor_lang::prelude::*;
 
@@ -7,7 +7,7 @@ use crate::constants::MAX_REVIEWERS;
 use crate::errors::BountyError;
 
 impl Bounty {
-    /// The rules of SPEC §1 that hold after every instruction, one error per rule.
+    /// The rules that hold after every instruction, one error per rule.
     pub fn invariant(&self) -> Result<()> {
         let tracked = self.tracked_balance()?;
         require!(
