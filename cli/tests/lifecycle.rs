@@ -632,8 +632,44 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
         cli.ok("stranger", &["close-submission", submission]).await;
     }
 
-    // r2 (alice, carol) and r1 (carol) claim the rest; the creator gets back what is
-    // left: 10 funded + 0.5 forfeited − 4 rewards − 0.6 fees.
+    // r2 (alice, carol) is replaced with its fees parked on request; show lists them,
+    // and a claim for r2, no longer a reviewer, pays them.
+    let stranger = cli.address("stranger").await;
+    let parked = cli
+        .ok(
+            "creator",
+            &[
+                "replace-reviewer",
+                &bounty,
+                "--old",
+                &r2,
+                "--new",
+                &stranger,
+                "--park",
+            ],
+        )
+        .await;
+    assert_eq!(
+        (&parked["fees_claimed"], &parked["fees_parked"]),
+        (&Value::from(0), &Value::from(200_000))
+    );
+    let shown = cli.ok("stranger", &["show", &bounty]).await;
+    assert_eq!(
+        (
+            &shown["parked_fees"][0]["reviewer"],
+            &shown["parked_fees"][0]["slot"],
+            &shown["parked_fees"][0]["amount"]
+        ),
+        (
+            &Value::from(r2.as_str()),
+            &Value::from(1),
+            &Value::from(200_000)
+        )
+    );
+    assert_eq!(shown["reviewer_slots"][1]["fees_owed"], 0);
+
+    // r2's parked fees and r1 (carol) are claimed; the creator gets back what is left:
+    // 10 funded + 0.5 forfeited − 4 rewards − 0.6 fees.
     for (who, key, expected) in [("r2", &r2, 200_000), ("r1", &r1, 300_000)] {
         cli.ok("stranger", &["claim-fee", &bounty, "--reviewer", key])
             .await;
