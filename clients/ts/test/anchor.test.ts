@@ -1,7 +1,8 @@
-// The paths the issue found broken, with @coral-xyz/anchor 0.32 and @solana/web3.js
-// against the local chain: sendAndConfirmTransaction and .rpc() confirm through the
-// PubSub websocket, program.account.bounty.all() lists through getProgramAccounts,
-// and a program error arrives as an AnchorError with its name and message.
+// @coral-xyz/anchor 0.32 and @solana/web3.js against the local chain:
+// sendAndConfirmTransaction and .rpc() confirm through the PubSub websocket,
+// program.account.bounty.all() lists through getProgramAccounts and decodes the whole
+// Bounty layout, a replacement resolves its event accounts through Anchor, and a program
+// error arrives as an AnchorError with its name and message.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -39,7 +40,7 @@ after(() => {
   chain?.stop();
 });
 
-test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError", async () => {
+test("web3.js and Anchor: confirm over the websocket, account.all(), a replacement, AnchorError", async () => {
   const creator = await web3.funded();
 
   // A mint, with web3.js's sendAndConfirmTransaction (InitializeMint2: tag 20, decimals,
@@ -106,11 +107,24 @@ test("web3.js and Anchor: confirm over the websocket, account.all(), AnchorError
   // .rpc() sends and confirms through signatureSubscribe.
   await create(0, 1).rpc();
   // By name, as a dApp reading the IDL at run time does (the fields read here are typed).
-  const accounts: Record<string, anchor.AccountClient<any, any, any, { quorum: number }>> = program.account;
+  type BountyFields = { quorum: number; reviewers: PublicKey[]; reviewerGenerations: number[]; parkedFees: unknown[] };
+  const accounts: Record<string, anchor.AccountClient<any, any, any, BountyFields>> = program.account;
   const all = await accounts.bounty.all();
   assert.equal(all.length, 1);
   assert.ok(all[0].publicKey.equals(bounty(0)));
   assert.equal(all[0].account.quorum, 1);
+  assert.deepEqual(all[0].account.parkedFees, [], "the layout's last field decodes");
+
+  // The creator gives the reviewer's slot to a new key; Anchor resolves the event
+  // accounts itself. Nothing is owed, so nothing is parked.
+  const successor = Keypair.generate().publicKey;
+  await program.methods
+    .bountyReviewerReplace({ oldReviewer: all[0].account.reviewers[0], newReviewer: successor })
+    .accountsPartial({ creator: creator.publicKey, bounty: bounty(0) })
+    .rpc();
+  const replaced = await accounts.bounty.fetch(bounty(0));
+  assert.ok(replaced.reviewers[0].equals(successor));
+  assert.deepEqual([replaced.reviewerGenerations, replaced.parkedFees], [[1], []]);
 
   // A quorum larger than the reviewer list: Anchor's error translation finds the
   // AnchorError line in the logs.
