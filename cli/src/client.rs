@@ -172,6 +172,33 @@ impl Client {
             .map_err(rpc_error(format!("{what} failed")))
     }
 
+    /// Whether `instructions`, signed by the configured keypair alone, would succeed now
+    /// (a simulation; nothing is sent).
+    pub async fn would_succeed(
+        &self,
+        what: &str,
+        instructions: &[Instruction],
+    ) -> Result<bool, Error> {
+        let payer = self.settings.keypair()?;
+        let blockhash = self
+            .rpc
+            .get_latest_blockhash()
+            .await
+            .map_err(rpc_error(what))?;
+        let tx = Transaction::new_signed_with_payer(
+            instructions,
+            Some(&payer.pubkey()),
+            &[&payer],
+            blockhash,
+        );
+        let simulated = self
+            .rpc
+            .simulate_transaction(&tx)
+            .await
+            .map_err(rpc_error(format!("simulating {what}")))?;
+        Ok(simulated.value.err.is_none())
+    }
+
     pub async fn account(&self, address: &Pubkey) -> Result<Option<Account>, Error> {
         let response = self
             .rpc

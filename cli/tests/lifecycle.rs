@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
+use solana_sdk::pubkey::Pubkey;
 
 struct Cli {
     url: String,
@@ -55,6 +56,33 @@ impl Cli {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// Gives the SPL Token account `account` of `holder` to `to`, as its holder may;
+    /// sent past the CLI, which has no such command.
+    async fn give_token_account(&self, holder: &str, account: Pubkey, to: &str) {
+        use anchor_spl::token_2022::spl_token_2022::instruction::{set_authority, AuthorityType};
+        use solana_sdk::signature::{read_keypair_file, Signer};
+        let holder = read_keypair_file(self.dir.join(format!("{holder}.json"))).unwrap();
+        let to: Pubkey = to.parse().unwrap();
+        let give = set_authority(
+            &anchor_spl::token::ID,
+            &account,
+            Some(&to),
+            AuthorityType::AccountOwner,
+            &holder.pubkey(),
+            &[],
+        )
+        .unwrap();
+        let rpc = solana_client::nonblocking::rpc_client::RpcClient::new(self.url.clone());
+        let blockhash = rpc.get_latest_blockhash().await.unwrap();
+        let tx = solana_sdk::transaction::Transaction::new_signed_with_payer(
+            &[give],
+            Some(&holder.pubkey()),
+            &[&holder],
+            blockhash,
+        );
+        rpc.send_and_confirm_transaction(&tx).await.unwrap();
     }
 
     async fn addresses<const N: usize>(&self, people: [&str; N]) -> [String; N] {
@@ -668,8 +696,42 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
     );
     assert_eq!(shown["reviewer_slots"][1]["fees_owed"], 0);
 
-    // r2's parked fees and r1 (carol) are claimed; the creator gets back what is left:
-    // 10 funded + 0.5 forfeited − 4 rewards − 0.6 fees.
+    // r1 (carol's approval) gives its token account away: replace-reviewer sees that no
+    // claim can pay it and parks its fee by itself. r1 gets the account back later.
+    let r1_account = databounty_sdk::accounts::ata(
+        &r1.parse().unwrap(),
+        &mint.parse().unwrap(),
+        &anchor_spl::token::ID,
+    );
+    cli.give_token_account("r1", r1_account, &stranger).await;
+    let dave_key = cli.address("dave").await;
+    let parked = cli
+        .ok(
+            "creator",
+            &[
+                "replace-reviewer",
+                &bounty,
+                "--old",
+                &r1,
+                "--new",
+                &dave_key,
+            ],
+        )
+        .await;
+    assert_eq!(
+        (&parked["fees_claimed"], &parked["fees_parked"]),
+        (&Value::from(0), &Value::from(100_000))
+    );
+    cli.refused(
+        "stranger",
+        &["claim-fee", &bounty, "--reviewer", &r1],
+        "review_fee_claim failed",
+    )
+    .await;
+    cli.give_token_account("stranger", r1_account, &r1).await;
+
+    // Both parked fees are claimed; the creator gets back what is left: 10 funded + 0.5
+    // forfeited − 4 rewards − 0.6 fees.
     for (who, key, expected) in [("r2", &r2, 200_000), ("r1", &r1, 300_000)] {
         cli.ok("stranger", &["claim-fee", &bounty, "--reviewer", key])
             .await;

@@ -26,8 +26,8 @@ pub struct ReplaceReviewerArgs {
     /// The reviewer who takes the slot (not listed already)
     #[arg(long)]
     new: Pubkey,
-    /// Park the fees owed to the old reviewer rather than pay them now, for an account
-    /// that cannot receive in a way not seen from here (e.g. a paused mint)
+    /// Park the fees owed to the old reviewer rather than pay them now [default: pay them
+    /// now when a simulated claim succeeds]
     #[arg(long)]
     park: bool,
 }
@@ -62,27 +62,35 @@ pub async fn run(client: &Client, args: ReplaceReviewerArgs) -> Result<Output> {
     }
     // The program parks fees still owed to the old reviewer. When its associated token
     // account can take them, they are paid instead, by a claim (permissionless) just
-    // before in the same transaction.
+    // before in the same transaction: the account is read first, and the claim simulated
+    // for what a read cannot show (a paused mint, a new account that starts frozen).
     let owed = bounty.fees_owed.get(index).copied().unwrap_or(0);
     let to = ata(&old, &bounty.mint, &mint.token_program);
-    let account = client.account(&to).await?;
+    let claim = ix::review_fee_claim(
+        &creator,
+        &address,
+        &old,
+        &bounty.mint,
+        &mint.token_program,
+        None,
+    );
     let pay_now = owed > 0
         && !args.park
         && ata_can_receive(
-            account.as_ref().map(|a| a.data.as_slice()),
+            client
+                .account(&to)
+                .await?
+                .as_ref()
+                .map(|a| a.data.as_slice()),
             &old,
             &bounty.mint,
-        );
+        )
+        && client
+            .would_succeed("review_fee_claim", std::slice::from_ref(&claim))
+            .await?;
     let mut instructions = Vec::new();
     if pay_now {
-        instructions.push(ix::review_fee_claim(
-            &creator,
-            &address,
-            &old,
-            &bounty.mint,
-            &mint.token_program,
-            None,
-        ));
+        instructions.push(claim);
     }
     instructions.push(ix::bounty_reviewer_replace(
         &creator, &address, &old, &args.new,
