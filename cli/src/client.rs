@@ -148,24 +148,7 @@ impl Client {
         instructions: &[Instruction],
         extra: &[&Keypair],
     ) -> Result<Signature, Error> {
-        let payer = self.settings.keypair()?;
-        let blockhash = self
-            .rpc
-            .get_latest_blockhash()
-            .await
-            .map_err(rpc_error(what))?;
-        // The payer signs once, even when it is also among `extra`.
-        let others = extra
-            .iter()
-            .copied()
-            .filter(|k| k.pubkey() != payer.pubkey());
-        let signers: Vec<&Keypair> = std::iter::once(&payer).chain(others).collect();
-        let tx = Transaction::new_signed_with_payer(
-            instructions,
-            Some(&payer.pubkey()),
-            &signers,
-            blockhash,
-        );
+        let tx = self.signed(what, instructions, extra).await?;
         self.rpc
             .send_and_confirm_transaction(&tx)
             .await
@@ -179,24 +162,40 @@ impl Client {
         what: &str,
         instructions: &[Instruction],
     ) -> Result<bool, Error> {
-        let payer = self.settings.keypair()?;
-        let blockhash = self
-            .rpc
-            .get_latest_blockhash()
-            .await
-            .map_err(rpc_error(what))?;
-        let tx = Transaction::new_signed_with_payer(
-            instructions,
-            Some(&payer.pubkey()),
-            &[&payer],
-            blockhash,
-        );
+        let tx = self.signed(what, instructions, &[]).await?;
         let simulated = self
             .rpc
             .simulate_transaction(&tx)
             .await
             .map_err(rpc_error(format!("simulating {what}")))?;
         Ok(simulated.value.err.is_none())
+    }
+
+    /// `instructions` on a fresh blockhash, signed by the configured keypair (the fee
+    /// payer) once, even when it is also among `extra`, and by `extra`.
+    async fn signed(
+        &self,
+        what: &str,
+        instructions: &[Instruction],
+        extra: &[&Keypair],
+    ) -> Result<Transaction, Error> {
+        let payer = self.settings.keypair()?;
+        let blockhash = self
+            .rpc
+            .get_latest_blockhash()
+            .await
+            .map_err(rpc_error(what))?;
+        let others = extra
+            .iter()
+            .copied()
+            .filter(|k| k.pubkey() != payer.pubkey());
+        let signers: Vec<&Keypair> = std::iter::once(&payer).chain(others).collect();
+        Ok(Transaction::new_signed_with_payer(
+            instructions,
+            Some(&payer.pubkey()),
+            &signers,
+            blockhash,
+        ))
     }
 
     pub async fn account(&self, address: &Pubkey) -> Result<Option<Account>, Error> {

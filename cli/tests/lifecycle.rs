@@ -85,6 +85,13 @@ impl Cli {
         rpc.send_and_confirm_transaction(&tx).await.unwrap();
     }
 
+    /// `replace-reviewer` of `old` by `new` on `bounty`, as the creator, with `flags`.
+    async fn replace_reviewer(&self, bounty: &str, old: &str, new: &str, flags: &[&str]) -> Value {
+        let mut args = vec!["replace-reviewer", bounty, "--old", old, "--new", new];
+        args.extend_from_slice(flags);
+        self.ok("creator", &args).await
+    }
+
     async fn addresses<const N: usize>(&self, people: [&str; N]) -> [String; N] {
         let mut addresses = Vec::new();
         for who in people {
@@ -586,12 +593,7 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
     // quorum. r4 joined after carol submitted, so it cannot decide her work; r1's
     // approval makes the quorum.
     attest("r3", &carol, "carol", &["--approve"]).await;
-    let replaced = cli
-        .ok(
-            "creator",
-            &["replace-reviewer", &bounty, "--old", &r3, "--new", &r4],
-        )
-        .await;
+    let replaced = cli.replace_reviewer(&bounty, &r3, &r4, &[]).await;
     assert_eq!(
         (
             &replaced["index"],
@@ -664,18 +666,7 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
     // and a claim for r2, no longer a reviewer, pays them.
     let stranger = cli.address("stranger").await;
     let parked = cli
-        .ok(
-            "creator",
-            &[
-                "replace-reviewer",
-                &bounty,
-                "--old",
-                &r2,
-                "--new",
-                &stranger,
-                "--park",
-            ],
-        )
+        .replace_reviewer(&bounty, &r2, &stranger, &["--park"])
         .await;
     assert_eq!(
         (&parked["fees_claimed"], &parked["fees_parked"]),
@@ -705,19 +696,7 @@ async fn review_fees_bonds_reasons_extensions_and_replacements_from_the_terminal
     );
     cli.give_token_account("r1", r1_account, &stranger).await;
     let dave_key = cli.address("dave").await;
-    let parked = cli
-        .ok(
-            "creator",
-            &[
-                "replace-reviewer",
-                &bounty,
-                "--old",
-                &r1,
-                "--new",
-                &dave_key,
-            ],
-        )
-        .await;
+    let parked = cli.replace_reviewer(&bounty, &r1, &dave_key, &[]).await;
     assert_eq!(
         (&parked["fees_claimed"], &parked["fees_parked"]),
         (&Value::from(0), &Value::from(100_000))

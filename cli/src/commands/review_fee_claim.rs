@@ -4,6 +4,7 @@
 use anchor_lang::prelude::Pubkey;
 use anyhow::{bail, Result};
 use clap::Args;
+use databounty::state::FeesOwed;
 use databounty_sdk::accounts::ata;
 use databounty_sdk::{amount, instructions as ix};
 use serde_json::json;
@@ -31,15 +32,20 @@ pub async fn run(client: &Client, args: ClaimFeeArgs) -> Result<Output> {
     let payer = client.settings.keypair()?.pubkey();
     let reviewer = args.reviewer.unwrap_or(payer);
     let (bounty, mint) = client.bounty_and_mint(&address).await?;
-    let listed = bounty.reviewer_index(&reviewer);
-    let in_slot = listed.and_then(|i| bounty.fees_owed.get(i).copied());
-    let parked = bounty.parked_fees.iter().find(|p| p.reviewer == reviewer);
-    // The program pays the slot's fees first, and parked fees (a replaced reviewer's) next.
-    let (owed, parked_left) = match (in_slot, parked) {
-        (Some(owed), _) if owed > 0 => (owed, parked.map_or(0, |p| p.amount)),
-        (_, Some(parked)) => (parked.amount, 0),
-        (Some(_), None) => bail!("bounty {address} owes reviewer {reviewer} no review fees"),
-        (None, None) => {
+    // What the program will pay: the slot's fees first, and parked fees (a replaced
+    // reviewer's) next; the parked ones left after a slot claim need another claim.
+    let parked = bounty
+        .parked_fees
+        .iter()
+        .find(|p| p.reviewer == reviewer)
+        .map_or(0, |p| p.amount);
+    let (owed, parked_left) = match bounty.fees_owed_to(&reviewer) {
+        Ok(FeesOwed::Slot(slot)) => (bounty.fees_owed.get(slot).copied().unwrap_or(0), parked),
+        Ok(FeesOwed::Parked(_)) => (parked, 0),
+        Err(_) if bounty.reviewer_index(&reviewer).is_some() => {
+            bail!("bounty {address} owes reviewer {reviewer} no review fees")
+        }
+        Err(_) => {
             bail!("{reviewer} is not a reviewer of bounty {address}, and no fees are parked for it")
         }
     };

@@ -10,7 +10,7 @@ use crate::errors::BountyError;
 mod fair_work;
 mod invariant;
 
-pub use fair_work::{require_budget_fits, slot_u8};
+pub use fair_work::{require_budget_fits, slot_u8, FeesOwed};
 
 /// Whether a bounty still takes submissions and funding.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]

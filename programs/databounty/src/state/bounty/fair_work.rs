@@ -87,8 +87,9 @@ impl Bounty {
     }
 
     /// Where `review_fee_claim` finds the fees owed to `reviewer`: its listed slot's, or
-    /// else those parked when it was replaced.
-    fn fees_owed_to(&self, reviewer: &Pubkey) -> Result<FeesOwed> {
+    /// else those parked when it was replaced (clients ask it too, to say what a claim
+    /// will pay).
+    pub fn fees_owed_to(&self, reviewer: &Pubkey) -> Result<FeesOwed> {
         let listed = self.reviewer_index(reviewer);
         if let Some(slot) = listed.filter(|&slot| self.fees_owed.get(slot) > Some(&0)) {
             return Ok(FeesOwed::Slot(slot));
@@ -185,7 +186,8 @@ impl Bounty {
 }
 
 /// Where a reviewer's claimable fees are kept.
-enum FeesOwed {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeesOwed {
     /// In `fees_owed` at this slot.
     Slot(usize),
     /// In `parked_fees` at this entry.
